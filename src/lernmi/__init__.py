@@ -1,0 +1,34 @@
+"""lernmi: learn neural networks while using them.
+
+A network built from objects you can picture: Neurons sum what they are sent and apply an
+activation function; Links carry a weighted value forward and a weighted sensitivity back,
+and update their own weight. NeuronLayer, LinkLayer and Network group them. The numbers live
+in contiguous arrays owned by the layers and the loops over them are compiled C, so the same
+graph you can step through one link at a time also trains at native speed.
+
+Set the environment variable ``LERNMI_PURE_PYTHON=1`` before importing lernmi to run the
+very same source as plain Python instead of compiled C (slow, but every line can be
+stepped through in a debugger; needs Cython installed).
+"""
+
+import os
+import sys
+
+__version__ = "0.1.0"
+
+if os.environ.get("LERNMI_PURE_PYTHON", "") not in ("", "0"):
+    from ._source import SourceFinder
+
+    sys.meta_path.insert(0, SourceFinder(__name__, os.path.dirname(__file__)))
+
+from .layers import LinkLayer, NeuronLayer  # noqa: E402
+from .link import Link  # noqa: E402
+from .network import Network  # noqa: E402
+from .neuron import Neuron  # noqa: E402
+
+from . import maths as _maths  # noqa: E402
+
+#: True when the core runs as compiled C, False when it runs from its Python source.
+COMPILED = _maths.__file__ is not None and not _maths.__file__.endswith(".py")
+
+__all__ = ["COMPILED", "Link", "LinkLayer", "Network", "Neuron", "NeuronLayer", "__version__"]

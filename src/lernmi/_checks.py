@@ -1,0 +1,69 @@
+"""Argument checks shared by the layers and the network: clear errors before any number changes."""
+
+import math
+import numbers
+
+import numpy as np
+
+
+def real_number(value, what):
+    """`value` as a float; TypeError if it is not a real number (bool counts as 0 or 1)."""
+    if not isinstance(value, numbers.Real):
+        raise TypeError(f"{what} must be a real number, not {type(value).__name__}")
+    return float(value)
+
+
+def finite_number(value, what):
+    """`value` as a float; TypeError if it is not a number, ValueError if NaN or infinite."""
+    number = real_number(value, what)
+    if not math.isfinite(number):
+        raise ValueError(f"{what} must be finite, not {value!r}")
+    return number
+
+
+def valid_training_rate(value):
+    """A training rate: a finite number >= 0."""
+    eta = finite_number(value, "training_rate")
+    if eta < 0.0:
+        raise ValueError(f"training_rate must be >= 0, not {value!r}")
+    return eta
+
+
+def as_vector(values, size, what):
+    """`values` as a contiguous float64 array of length `size`, all finite.
+
+    TypeError if they are not numbers; ValueError for a wrong length, NaN or infinity.
+    """
+    return _as_array(values, (size,), what)
+
+
+def as_matrix(values, cols, what):
+    """`values` as a contiguous float64 array of shape (rows, cols), rows >= 1, all finite."""
+    array = _as_array(values, (None, cols), what)
+    if array.shape[0] == 0:
+        raise ValueError(f"{what} has no rows")
+    return array
+
+
+def _as_array(values, shape, what):
+    array = np.asarray(values)
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"{what} must be numbers, not {array.dtype} values")
+    if array.ndim != len(shape) or any(want is not None and got != want
+                                       for got, want in zip(array.shape, shape)):
+        wanted = " x ".join("any" if n is None else str(n) for n in shape)
+        raise ValueError(f"{what} must have shape {wanted}, not "
+                         f"{' x '.join(map(str, array.shape)) or 'a single number'}")
+    array = np.ascontiguousarray(array, dtype=np.float64)
+    if not np.isfinite(array).all():
+        raise ValueError(f"{what} contains NaN or infinity")
+    return array
+
+
+def positive_int(value, what):
+    """`value` as an int >= 1; TypeError if it is not an integer, ValueError if it is < 1."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{what} must be an integer, not {value!r}")
+    if value < 1:
+        raise ValueError(f"{what} must be at least 1, not {value}")
+    return int(value)

@@ -1,0 +1,220 @@
+"""NeuronLayer and LinkLayer: neurons and links in groups, their numbers in contiguous arrays.
+
+A NeuronLayer is a bias neuron and `count` learning neurons. A LinkLayer joins every neuron
+of one NeuronLayer (bias included) to every learning neuron of the next, and keeps the
+weights of all those links in one matrix. Each layer's methods do, in one loop, exactly what
+calling the same method on each of its neurons or links in turn would do; the Neuron and
+Link objects themselves are only made when a learner asks for them.
+"""
+
+import numpy as np
+
+import cython
+
+from ._checks import as_vector, positive_int, valid_training_rate
+from .link import LinkStore, link_in
+from .maths import activation_code
+from .neuron import NeuronStore, neuron_in, new_store
+
+if not cython.compiled:
+    # Compiled, these come from maths.pxd as C (see layers.pxd).
+    from .maths import (BIAS, backpropagate_links, compute_outputs, compute_sensitivities,
+                        load_inputs, propagate_links, reset_learning, submit_errors)
+
+
+def layer_kinds(count, activation):
+    """The activation codes of a layer's neurons: the bias neuron's, then `count` of
+    `activation`'s. ValueError for an unknown activation name."""
+    kinds = np.full(count + 1, activation_code(activation), dtype=np.intc)
+    kinds[0] = BIAS
+    return kinds
+
+
+def neuron_layer_over(store, activation):
+    """A NeuronLayer over an existing store whose first neuron is the bias (Network uses it)."""
+    layer = NeuronLayer.__new__(NeuronLayer)
+    layer.store = store
+    layer.count = store.size - 1
+    layer.activation = activation
+    layer._neurons = None
+    return layer
+
+
+class NeuronLayer:
+    """A bias neuron and `count` learning neurons that share one activation.
+
+    Parameters
+    ----------
+    count : int
+        How many learning neurons; the layer has one more, the bias neuron.
+    activation : str
+        The learning neurons' activation, ``"sigmoid"`` (default) or ``"identity"``.
+
+    Examples
+    --------
+    >>> layer = NeuronLayer(2)
+    >>> len(layer.all_neurons), len(layer.learning_neurons)
+    (3, 2)
+    >>> layer.input([0.0, 100.0]); layer.outputs()
+    array([0.5, 1. ])
+    """
+
+    def __init__(self, count, activation="sigmoid"):
+        count = positive_int(count, "count")
+        self.store = new_store(layer_kinds(count, activation))
+        self.count = count
+        self.activation = activation
+        self._neurons = None
+
+    @property
+    def all_neurons(self):
+        """Every neuron, the bias neuron first, then the learning neurons (a new list)."""
+        if self._neurons is None:
+            self._neurons = [neuron_in(self.store, i) for i in range(self.store.size)]
+        return list(self._neurons)
+
+    @property
+    def learning_neurons(self):
+        """The neurons that learn: all but the bias neuron (a new list)."""
+        return self.all_neurons[1:]
+
+    @property
+    def bias_neuron(self):
+        """The bias neuron, which outputs 1.0 so that links from it act as biases."""
+        return self.all_neurons[0]
+
+    def input(self, values):
+        """Add values[i] to the input sum of learning neuron i."""
+        load_inputs(self.store.z, 0, as_vector(values, self.count, "values"))
+
+    def expected_output(self, values):
+        """Submit output - expected to each learning neuron as its sensitivity.
+
+        That is the slope of the quadratic cost 0.5 * sum((output - expected)**2).
+        """
+        t = as_vector(values, self.count, "expected values")
+        store = self.store
+        compute_outputs(store.kind, store.z, store.a, 0, store.size)
+        submit_errors(store.a, store.delta, 0, t)
+
+    def outputs(self):
+        """The learning neurons' outputs, f(z), as a new numpy array."""
+        store = self.store
+        compute_outputs(store.kind, store.z, store.a, 0, store.size)
+        return np.array(store.a[1:])
+
+    def reset(self):
+        """Zero the sums of the learning neurons; the bias neuron keeps outputting 1.0."""
+        reset_learning(self.store.z, self.store.delta, 0, self.count)
+
+    def __repr__(self):
+        return f"NeuronLayer({self.count} {self.activation} + bias)"
+
+
+def link_layer_over(store, input_layer, output_layer):
+    """A LinkLayer over an existing store of weights (Network uses it)."""
+    layer = LinkLayer.__new__(LinkLayer)
+    layer.store = store
+    layer.input_layer = input_layer
+    layer.output_layer = output_layer
+    layer._links = None
+    return layer
+
+
+def initial_weights(rng, rows, cols):
+    """Weights drawn uniformly from +-1/sqrt(cols), so a neuron's input sum starts near 0
+    whatever its fan-in (cols links, bias included), where a sigmoid is steepest."""
+    bound = 1.0 / np.sqrt(cols)
+    return rng.uniform(-bound, bound, size=(rows, cols))
+
+
+class LinkLayer:
+    """Links from every neuron of `input_layer` to every learning neuron of `output_layer`.
+
+    Parameters
+    ----------
+    input_layer, output_layer : NeuronLayer
+        Two different layers.
+    training_rate : float
+        eta, shared by all the links (default 0.1).
+    seed : int or None
+        Seed for the random initial weights, uniform in +-1/sqrt(fan-in).
+
+    Notes
+    -----
+    ``links`` come in the seed's order: for each neuron i of ``input_layer.all_neurons``
+    (bias first), one link to each learning neuron j of ``output_layer``. Their weights are
+    ``weights[j, i]``, one matrix of shape (output learning neurons, input neurons).
+
+    Examples
+    --------
+    >>> layer = LinkLayer(NeuronLayer(2), NeuronLayer(3), seed=0)
+    >>> layer.weights.shape, len(layer.links)
+    ((3, 3), 9)
+    >>> layer.links[1].input_neuron is layer.input_layer.all_neurons[0]
+    True
+    """
+
+    def __init__(self, input_layer, output_layer, *, training_rate=0.1, seed=None):
+        for name, value in (("input_layer", input_layer), ("output_layer", output_layer)):
+            if not isinstance(value, NeuronLayer):
+                raise TypeError(f"{name} must be a NeuronLayer, not {type(value).__name__}")
+        if input_layer is output_layer:
+            raise ValueError("a LinkLayer joins two different NeuronLayers")
+        rows, cols = output_layer.count, input_layer.count + 1
+        w = initial_weights(np.random.default_rng(seed), rows, cols).reshape(-1)
+        self.store = LinkStore(w, np.zeros(1), rows, cols)
+        self.training_rate = training_rate
+        self.input_layer = input_layer
+        self.output_layer = output_layer
+        self._links = None
+
+    @property
+    def links(self):
+        """Every link, in the seed's order (a new list; the same Link objects each time)."""
+        if self._links is None:
+            rows, cols = self.store.rows, self.store.cols
+            sources = self.input_layer.all_neurons
+            targets = self.output_layer.learning_neurons
+            self._links = [link_in(self.store, j * cols + i, sources[i], targets[j])
+                           for i in range(cols) for j in range(rows)]
+        return list(self._links)
+
+    @property
+    def weights(self):
+        """weights[j, i] is the link from input neuron i to learning neuron j; writable,
+        and it shares memory with the links."""
+        return np.asarray(self.store.w).reshape(self.store.rows, self.store.cols)
+
+    @property
+    def training_rate(self):
+        """eta, the step size every link of this layer uses."""
+        return float(self.store.eta[0])
+
+    @training_rate.setter
+    def training_rate(self, value):
+        self.store.eta[0] = valid_training_rate(value)
+
+    def propagate(self):
+        """Every link propagates: z_j += sum over i of w[j, i] * a_i, in one C loop."""
+        src, dst, w = self.input_layer.store, self.output_layer.store, self.store.w
+        with cython.nogil:
+            compute_outputs(src.kind, src.z, src.a, 0, src.size)
+            propagate_links(w, 0, dst.size - 1, src.size, src.a, 0, dst.z, 0)
+
+    def backpropagate(self):
+        """Every link backpropagates, in one C loop: each input neuron i gets
+        sum over j of w[j, i] * s_j, then each weight steps by -eta * s_j * a_i."""
+        src, dst, w, eta = self.input_layer.store, self.output_layer.store, self.store.w, \
+            self.store.eta[0]
+        with cython.nogil:
+            compute_outputs(src.kind, src.z, src.a, 0, src.size)
+            compute_outputs(dst.kind, dst.z, dst.a, 0, dst.size)
+            compute_sensitivities(dst.kind, dst.a, dst.delta, dst.s, 0, dst.size - 1)
+            backpropagate_links(w, 0, dst.size - 1, src.size, eta, src.a, src.delta, 0,
+                                dst.s, 0)
+
+    def __repr__(self):
+        return (f"LinkLayer({self.store.cols} -> {self.store.rows}, "
+                f"{self.store.rows * self.store.cols} links, "
+                f"training_rate={self.training_rate:g})")

@@ -1,0 +1,161 @@
+"""Link: carries a weighted value forward, a weighted sensitivity back, and learns its weight.
+
+Links drive the network: a neuron only holds sums; a link pulls the output of the neuron
+behind it, multiplies it by its weight and pushes it into the neuron in front. Going back,
+it turns the front neuron's sensitivity sum into s = delta * f'(z), the gradient of the cost
+with respect to that neuron's input sum, sends w * s to the neuron behind, and steps its
+weight against its own gradient, s * a_in.
+
+Like a Neuron, a Link is a handle into shared storage: the links of a LinkLayer keep their
+weights in one matrix (LinkStore) and share one training rate. A Link made by hand has a
+store of its own.
+"""
+
+import numpy as np
+
+import cython
+
+from ._checks import finite_number, valid_training_rate
+from .neuron import Neuron
+
+if not cython.compiled:
+    # Compiled, these come from maths.pxd as C (see link.pxd).
+    from .maths import as_number, link_sensitivity, updated_weight
+
+
+class LinkStore:
+    """The weights of rows x cols links in one row-major array, and their training rate.
+
+    The arrays are kept as given, not copied: a Network passes views into its own arrays.
+    """
+
+    def __init__(self, w, eta, rows, cols):
+        self.w = w
+        self.eta = eta
+        self.rows = rows
+        self.cols = cols
+
+    def __repr__(self):
+        return f"LinkStore({self.rows} x {self.cols} weights, training_rate={self.eta[0]:g})"
+
+
+def link_in(store, index, input_neuron, output_neuron):
+    """The handle for the link whose weight is store.w[index] (LinkLayer calls this)."""
+    link = Link.__new__(Link)
+    link.store = store
+    link.index = index
+    link._input = input_neuron
+    link._output = output_neuron
+    link._in_layer = True
+    return link
+
+
+def _neuron_or_none(value, role):
+    if value is not None and not isinstance(value, Neuron):
+        raise TypeError(f"{role} must be a Neuron or None, not {type(value).__name__}")
+    return value
+
+
+class Link:
+    """A weighted connection from one neuron to another.
+
+    Parameters
+    ----------
+    weight : float
+        The number the input neuron's output is multiplied by.
+    training_rate : float
+        eta, the size of each learning step (default 0.1).
+    input_neuron, output_neuron : Neuron or None
+        The neurons it joins; both must be set before it propagates.
+
+    Examples
+    --------
+    >>> x, y = Neuron("identity"), Neuron()
+    >>> link = Link(0.5, input_neuron=x, output_neuron=y)
+    >>> x.input(2.0); link.propagate()
+    >>> y.input_sum                          # 2.0 * 0.5
+    1.0
+    """
+
+    def __init__(self, weight, training_rate=0.1, input_neuron=None, output_neuron=None):
+        w = finite_number(weight, "weight")
+        eta = valid_training_rate(training_rate)
+        self._input = _neuron_or_none(input_neuron, "input_neuron")
+        self._output = _neuron_or_none(output_neuron, "output_neuron")
+        self.store = LinkStore(np.array([w]), np.array([eta]), 1, 1)
+        self.index = 0
+        self._in_layer = False
+
+    @property
+    def weight(self):
+        """w, read and write. In a LinkLayer this is an entry of the layer's weights matrix."""
+        return float(self.store.w[self.index])
+
+    @weight.setter
+    def weight(self, value):
+        self.store.w[self.index] = finite_number(value, "weight")
+
+    @property
+    def training_rate(self):
+        """eta, the step size of the weight update. Links of a LinkLayer share their layer's."""
+        return float(self.store.eta[0])
+
+    @training_rate.setter
+    def training_rate(self, value):
+        if self._in_layer:
+            raise AttributeError("the links of a LinkLayer share one training rate: "
+                                 "set it on the layer (layer.training_rate = ...)")
+        self.store.eta[0] = valid_training_rate(value)
+
+    @property
+    def input_neuron(self):
+        """The neuron this link reads from."""
+        return self._input
+
+    @input_neuron.setter
+    def input_neuron(self, neuron):
+        self._rewire()
+        self._input = _neuron_or_none(neuron, "input_neuron")
+
+    @property
+    def output_neuron(self):
+        """The neuron this link sends to."""
+        return self._output
+
+    @output_neuron.setter
+    def output_neuron(self, neuron):
+        self._rewire()
+        self._output = _neuron_or_none(neuron, "output_neuron")
+
+    def _rewire(self):
+        if self._in_layer:
+            raise AttributeError("the links of a LinkLayer always join its layers' neurons; "
+                                 "make Links by hand to wire neurons another way")
+
+    def _check_wired(self):
+        for neuron, role in ((self._input, "input_neuron"), (self._output, "output_neuron")):
+            if neuron is None:
+                raise ValueError(f"this link has no {role}: set link.{role} first")
+
+    def propagate(self):
+        """Send the input neuron's output times the weight to the output neuron."""
+        self._check_wired()
+        self._output.input(self._input.output() * self.store.w[self.index])
+
+    def backpropagate(self):
+        """Send w * s to the input neuron, then update w by -eta * s * a_in.
+
+        s = delta * f'(z) is the output neuron's sensitivity sum times the slope of its
+        activation, which for a sigmoid is a * (1 - a) with a its output.
+        """
+        self._check_wired()
+        source, target = self._input, self._output
+        a_out = target.output()
+        s = link_sensitivity(target.store.delta[target.index], target.store.kind[target.index],
+                             a_out)
+        w = self.store.w[self.index]
+        source.submit_sensitivity(w * s)  # the weight from before this step
+        self.store.w[self.index] = updated_weight(w, self.store.eta[0], s, source.output())
+
+    def __repr__(self):
+        return f"Link(weight={self.weight:.6g}, training_rate={self.training_rate:g})"

@@ -1,0 +1,176 @@
+"""NeuronLayer and LinkLayer: groups whose one-loop methods equal their members' methods."""
+
+import gc
+
+import numpy as np
+import pytest
+
+
+def test_neuron_layer_has_a_bias_neuron_first(lernmi):
+    layer = lernmi.NeuronLayer(3)
+    neurons = layer.all_neurons
+    assert len(neurons) == 4 and layer.learning_neurons == neurons[1:]
+    assert neurons[0] is layer.bias_neuron and neurons[0].activation == "bias"
+    assert [n.activation for n in neurons[1:]] == ["sigmoid"] * 3
+    assert layer.all_neurons[2] is neurons[2]  # the same object each time
+
+
+def test_input_expected_output_and_reset(lernmi):
+    layer = lernmi.NeuronLayer(2, activation="identity")
+    layer.input([0.5, -1.0])
+    layer.input([0.25, 0.0])
+    assert [n.input_sum for n in layer.learning_neurons] == [0.75, -1.0]
+    np.testing.assert_array_equal(layer.outputs(), [0.75, -1.0])
+    layer.expected_output([1.0, 1.0])
+    assert [n.previous_layer_sensitivity_sum for n in layer.learning_neurons] == [-0.25, -2.0]
+    layer.bias_neuron.input(5.0)
+    layer.reset()
+    assert [n.input_sum for n in layer.learning_neurons] == [0.0, 0.0]
+    assert [n.previous_layer_sensitivity_sum for n in layer.learning_neurons] == [0.0, 0.0]
+    assert layer.bias_neuron.output() == 1.0
+    assert layer.bias_neuron.input_sum == 5.0  # reset leaves the bias neuron alone
+
+
+def test_sigmoid_layer_outputs(lernmi):
+    layer = lernmi.NeuronLayer(2)
+    layer.input([0.0, -2.0])
+    np.testing.assert_allclose(layer.outputs(), 1 / (1 + np.exp([0.0, 2.0])), rtol=1e-15)
+
+
+@pytest.mark.parametrize("values", [[1.0], [1.0, 2.0, 3.0], [[1.0, 2.0]], 1.0])
+def test_wrong_number_of_values_is_a_value_error(lernmi, values):
+    layer = lernmi.NeuronLayer(2)
+    for method in (layer.input, layer.expected_output):
+        with pytest.raises(ValueError, match="shape"):
+            method(values)
+    assert [n.input_sum for n in layer.learning_neurons] == [0.0, 0.0]
+
+
+def test_bad_values_and_counts(lernmi):
+    layer = lernmi.NeuronLayer(2)
+    with pytest.raises(ValueError, match="NaN"):
+        layer.input([1.0, float("nan")])
+    with pytest.raises(TypeError, match="numbers"):
+        layer.input(["a", "b"])
+    for count, error in ((0, ValueError), (-1, ValueError), (2.5, TypeError), (True, TypeError)):
+        with pytest.raises(error):
+            lernmi.NeuronLayer(count)
+    with pytest.raises(ValueError):
+        lernmi.NeuronLayer(2, activation="sigmod")
+
+
+def test_a_neuron_outlives_its_layer(lernmi):
+    neuron = lernmi.NeuronLayer(1000).learning_neurons[999]
+    gc.collect()
+    neuron.input(-2.0)
+    assert neuron.output() == pytest.approx(1 / (1 + np.exp(2.0)), rel=1e-15)
+
+
+def layers(lernmi, seed=0, sizes=(3, 4)):
+    """Two layers with random sums, joined by a LinkLayer."""
+    rng = np.random.default_rng(seed)
+    a, b = lernmi.NeuronLayer(sizes[0]), lernmi.NeuronLayer(sizes[1])
+    a.input(rng.normal(size=sizes[0]))
+    b.input(rng.normal(size=sizes[1]))
+    b.expected_output(rng.uniform(size=sizes[1]))
+    return a, b, lernmi.LinkLayer(a, b, training_rate=0.3, seed=seed)
+
+
+def test_links_come_in_the_seeds_order_and_share_the_weights(lernmi):
+    a, b, links = layers(lernmi)
+    assert links.weights.shape == (4, 4) and len(links.links) == 16
+    for k, link in enumerate(links.links):
+        i, j = divmod(k, 4)
+        assert link.input_neuron is a.all_neurons[i]
+        assert link.output_neuron is b.learning_neurons[j]
+        assert link.weight == links.weights[j, i]
+    assert links.links[5] is links.links[5]
+    links.weights[2, 1] = 9.0
+    assert links.links[1 * 4 + 2].weight == 9.0
+    links.links[3].weight = -4.0
+    assert links.weights[3, 0] == -4.0
+
+
+def test_layer_propagate_equals_every_link_propagating(lernmi):
+    a, b, by_layer = layers(lernmi)
+    a2, b2, by_link = layers(lernmi)
+    by_layer.propagate()
+    for link in by_link.links:
+        link.propagate()
+    sums = [n.input_sum for n in b.learning_neurons]
+    np.testing.assert_allclose(sums, [n.input_sum for n in b2.learning_neurons],
+                               rtol=0, atol=1e-12)
+    assert sums != [n.input_sum for n in layers(lernmi)[1].learning_neurons]  # it did change
+
+
+def test_layer_backpropagate_equals_every_link_backpropagating(lernmi):
+    a, b, by_layer = layers(lernmi)
+    a2, b2, by_link = layers(lernmi)
+    before = by_layer.weights.copy()
+    by_layer.backpropagate()
+    for link in by_link.links:
+        link.backpropagate()
+    np.testing.assert_allclose(by_layer.weights, by_link.weights, rtol=0, atol=1e-12)
+    np.testing.assert_allclose([n.previous_layer_sensitivity_sum for n in a.all_neurons],
+                               [n.previous_layer_sensitivity_sum for n in a2.all_neurons],
+                               rtol=0, atol=1e-12)
+    assert not np.array_equal(before, by_layer.weights)
+
+
+def test_the_layer_loops_honour_a_neuron_made_bias_by_hand(lernmi):
+    a, b, by_layer = layers(lernmi)
+    a2, b2, by_link = layers(lernmi)
+    a.learning_neurons[1].bias()
+    a2.learning_neurons[1].bias()
+    by_layer.propagate()
+    for link in by_link.links:
+        link.propagate()
+    np.testing.assert_allclose(b.outputs(), b2.outputs(), rtol=0, atol=1e-12)
+
+
+def test_weights_and_links_outlive_their_layers(lernmi):
+    links = layers(lernmi)[2]
+    weights, link = links.weights, links.links[-1]
+    del links
+    gc.collect()
+    weights[-1, -1] = 0.125
+    assert link.weight == 0.125
+    link.input_neuron.input(1.0)
+    link.propagate()
+
+
+def test_links_of_a_layer_share_its_training_rate_and_wiring(lernmi):
+    a, b, links = layers(lernmi)
+    link = links.links[0]
+    assert link.training_rate == 0.3
+    links.training_rate = 0.05
+    assert link.training_rate == 0.05
+    with pytest.raises(AttributeError, match="layer.training_rate"):
+        link.training_rate = 0.2
+    with pytest.raises(AttributeError, match="wire"):
+        link.input_neuron = lernmi.Neuron()
+    with pytest.raises(ValueError):
+        links.training_rate = -1.0
+    assert (link.training_rate, link.input_neuron) == (0.05, a.bias_neuron)
+
+
+def test_link_layer_bad_arguments(lernmi):
+    a = lernmi.NeuronLayer(2)
+    with pytest.raises(TypeError, match="NeuronLayer"):
+        lernmi.LinkLayer(a, [1, 2])
+    with pytest.raises(ValueError, match="two different"):
+        lernmi.LinkLayer(a, a)
+
+
+def test_same_seed_same_weights(lernmi):
+    a, b = lernmi.NeuronLayer(5), lernmi.NeuronLayer(3)
+    w1 = lernmi.LinkLayer(a, b, seed=7).weights
+    np.testing.assert_array_equal(w1, lernmi.LinkLayer(a, b, seed=7).weights)
+    assert np.abs(w1).max() <= 1 / np.sqrt(6)
+
+
+def test_reprs(lernmi):
+    a, b = lernmi.NeuronLayer(2), lernmi.NeuronLayer(3, "identity")
+    assert repr(a) == "NeuronLayer(2 sigmoid + bias)"
+    assert repr(b) == "NeuronLayer(3 identity + bias)"
+    assert repr(lernmi.LinkLayer(a, b)) == "LinkLayer(3 -> 3, 9 links, training_rate=0.1)"

@@ -1,0 +1,156 @@
+"""Network: built from layers, checked against a numpy network and finite differences."""
+
+import numpy as np
+import pytest
+
+import reference
+
+XOR_X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+XOR_T = np.array([[0], [1], [1], [0]], dtype=float)
+
+
+def weights(net):
+    return [links.weights.copy() for links in net.link_layers]
+
+
+def test_layers_and_their_activations(lernmi):
+    net = lernmi.Network([3, 4, 2], seed=1)
+    assert net.layer_sizes == (3, 4, 2)
+    assert [layer.activation for layer in net.neuron_layers] == ["identity", "sigmoid", "sigmoid"]
+    assert [links.weights.shape for links in net.link_layers] == [(4, 4), (2, 5)]
+    assert net.link_layers[1].input_layer is net.neuron_layers[1]
+    assert repr(net) == "Network(3 -> 4 sigmoid -> 2 sigmoid, 26 links)"
+
+
+def test_the_input_layer_passes_inputs_through(lernmi):
+    net = lernmi.Network([3, 2], seed=1)
+    net.run([5.0, -3.0, 0.25])
+    assert [n.output() for n in net.neuron_layers[0].learning_neurons] == [5.0, -3.0, 0.25]
+
+
+def test_run_matches_the_numpy_network(lernmi):
+    net = lernmi.Network([4, 5, 3, 2], seed=2)
+    x = np.random.default_rng(0).normal(size=4)
+    np.testing.assert_allclose(net.run(x), reference.forward(weights(net), x)[-1],
+                               rtol=1e-13, atol=0)
+
+
+def test_learn_is_one_step_of_gradient_descent(lernmi):
+    net = lernmi.Network([4, 5, 3, 2], training_rate=0.7, seed=3)
+    rng = np.random.default_rng(1)
+    x, t = rng.normal(size=4), rng.uniform(size=2)
+    expected = reference.sgd_step(weights(net), x, t, 0.7)
+    net.learn(x, t)
+    for got, want in zip(weights(net), expected):
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-15)
+
+
+def test_learn_follows_the_finite_difference_gradient(lernmi):
+    eta, h = 0.5, 1e-6
+    net = lernmi.Network([3, 4, 2], training_rate=eta, seed=4)
+    x, t = np.array([0.2, -0.7, 1.1]), np.array([0.9, 0.1])
+
+    def cost():
+        return 0.5 * np.sum((net.run(x) - t) ** 2)
+
+    numeric = []
+    for links in net.link_layers:
+        w = links.weights
+        grad = np.zeros_like(w)
+        for index in np.ndindex(w.shape):
+            w[index] += h
+            up = cost()
+            w[index] -= 2 * h
+            down = cost()
+            w[index] += h
+            grad[index] = (up - down) / (2 * h)
+        numeric.append(grad)
+    before = weights(net)
+    net.learn(x, t)
+    for old, new, grad in zip(before, weights(net), numeric):
+        np.testing.assert_allclose((old - new) / eta, grad, rtol=1e-6, atol=1e-10)
+
+
+def test_train_does_what_learn_does_on_each_row(lernmi):
+    rng = np.random.default_rng(5)
+    x, t = rng.normal(size=(7, 3)), rng.uniform(size=(7, 2))
+    by_learn = lernmi.Network([3, 4, 3, 2], training_rate=0.4, seed=6)
+    by_train = lernmi.Network([3, 4, 3, 2], training_rate=0.4, seed=6)
+    for _ in range(2):
+        for row in range(7):
+            by_learn.learn(x[row], t[row])
+    by_train.train(x, t, epochs=2, shuffle=False)
+    for got, want in zip(weights(by_train), weights(by_learn)):
+        np.testing.assert_allclose(got, want, rtol=0, atol=1e-12)
+
+
+def test_the_same_seed_gives_the_same_network_and_training(lernmi):
+    a, b = (lernmi.Network([2, 3, 1], seed=9) for _ in range(2))
+    c = lernmi.Network([2, 3, 1], seed=10)
+    assert all(np.array_equal(p, q) for p, q in zip(weights(a), weights(b)))
+    assert not np.array_equal(weights(a)[0], weights(c)[0])
+    a.train(XOR_X, XOR_T, epochs=3)
+    b.train(XOR_X, XOR_T, epochs=3)
+    assert all(np.array_equal(p, q) for p, q in zip(weights(a), weights(b)))
+
+
+def test_shuffling_changes_the_order(lernmi):
+    a, b = (lernmi.Network([2, 3, 1], seed=9) for _ in range(2))
+    a.train(XOR_X, XOR_T, epochs=3)
+    b.train(XOR_X, XOR_T, epochs=3, shuffle=False)
+    assert not np.array_equal(weights(a)[0], weights(b)[0])
+
+
+def test_xor_is_learned(compiled):
+    net = compiled.Network([2, 3, 1], training_rate=0.5, seed=0)
+    net.train(XOR_X, XOR_T, epochs=5000)
+    outputs = np.array([net.run(x)[0] for x in XOR_X])
+    np.testing.assert_array_equal(outputs.round(), XOR_T[:, 0])
+    assert np.abs(outputs - XOR_T[:, 0]).max() < 0.1
+
+
+def test_training_rate_is_every_link_layers(lernmi):
+    net = lernmi.Network([2, 3, 1], training_rate=0.25)
+    assert [links.training_rate for links in net.link_layers] == [0.25, 0.25]
+    net.training_rate = 0.5
+    assert [links.training_rate for links in net.link_layers] == [0.5, 0.5]
+
+
+@pytest.mark.parametrize("sizes, error", [
+    ([], ValueError), ([3], ValueError), ([2, 0], ValueError), ([2, -1, 1], ValueError),
+    ([2, "3"], TypeError), ([2, 1.5], TypeError), (5, TypeError)])
+def test_bad_layer_sizes(lernmi, sizes, error):
+    with pytest.raises(error):
+        lernmi.Network(sizes)
+
+
+@pytest.mark.parametrize("call, error", [
+    (lambda net: net.learn([1.0, 2.0, 3.0], [1.0]), ValueError),
+    (lambda net: net.learn([1.0, 2.0], [1.0, 0.0]), ValueError),
+    (lambda net: net.learn([1.0, float("nan")], [1.0]), ValueError),
+    (lambda net: net.learn([1.0, 2.0], [float("inf")]), ValueError),
+    (lambda net: net.learn(["a", "b"], [1.0]), TypeError),
+    (lambda net: net.run([1.0]), ValueError),
+    (lambda net: net.train(XOR_X, XOR_T[:3]), ValueError),
+    (lambda net: net.train(XOR_X[0], XOR_T[0]), ValueError),
+    (lambda net: net.train(XOR_X[:, :1], XOR_T), ValueError),
+    (lambda net: net.train(np.where(XOR_X == 1, np.nan, 0), XOR_T), ValueError),
+    (lambda net: net.train(XOR_X[:0], XOR_T[:0]), ValueError),
+    (lambda net: net.train(XOR_X, XOR_T, epochs=0), ValueError),
+    (lambda net: net.train(XOR_X, XOR_T, epochs=1.5), TypeError),
+    (lambda net: net.train(XOR_X, XOR_T, shuffle="no"), TypeError),
+    (lambda net: setattr(net, "training_rate", float("nan")), ValueError),
+])
+def test_bad_input_raises_before_any_weight_changes(lernmi, call, error):
+    net = lernmi.Network([2, 3, 1], seed=0)
+    before = weights(net)
+    with pytest.raises(error):
+        call(net)
+    assert all(np.array_equal(p, q) for p, q in zip(before, weights(net)))
+    assert net.training_rate == 0.1
+
+
+def test_integer_and_boolean_arrays_are_numbers(lernmi):
+    net = lernmi.Network([2, 1], seed=0)
+    net.train(XOR_X.astype(int), XOR_T.astype(bool), epochs=1)
+    assert net.run(np.array([1, 0])).shape == (1,)
