@@ -1,10 +1,15 @@
 """Builds lernmi's compiled core: every src/lernmi/X.py that has an X.pxd beside it.
 
-The compiler directives are set here and nowhere else. For debugging, build with
-LERNMI_DEBUG_BUILD=1 (for example ``LERNMI_DEBUG_BUILD=1 pip install -e .``) to turn bounds,
-negative-index and initialisation checks back on, so an out-of-range index raises
-IndexError instead of reading the wrong memory. Release builds leave them off, and use no
-CPU-specific compiler flags, so the wheels run on any machine of their platform.
+The compiler directives are set here and nowhere else. The loops in maths.py run with
+Cython's safety checks off: they trust their callers, which check every shape and index
+first. The modules of the objects a learner holds (neuron, link, layers, network) keep
+Cython's default checks and add `nonecheck`, so misuse such as a Neuron made with
+Neuron.__new__ and never __init__ raises an exception instead of crashing.
+
+For debugging, build with LERNMI_DEBUG_BUILD=1 (for example ``LERNMI_DEBUG_BUILD=1 pip
+install .``) to turn the checks back on in maths.py too, so an out-of-range index raises
+IndexError instead of reading the wrong memory. No build uses CPU-specific compiler flags,
+so a wheel runs on any machine of its platform.
 """
 
 import os
@@ -15,18 +20,21 @@ from setuptools import Extension, setup
 
 DEBUG = os.environ.get("LERNMI_DEBUG_BUILD", "") not in ("", "0")
 
-DIRECTIVES = {
+EVERY_MODULE = {
     "language_level": 3,
-    "embedsignature": True,           # help() shows each signature
+    "embedsignature": True,            # help() shows each signature
     "freethreading_compatible": True,  # importing lernmi leaves the GIL off on 3.13t and later
-    "cdivision": True,
-    "boundscheck": DEBUG,
-    "wraparound": DEBUG,
-    "initializedcheck": DEBUG,
 }
+OBJECT_MODULES = {"nonecheck": True}
+LOOP_MODULES = {"maths"}
+LOOPS = {"boundscheck": DEBUG, "wraparound": DEBUG, "initializedcheck": DEBUG, "cdivision": True}
 
-compiled = sorted(pxd.with_suffix(".py") for pxd in Path("src/lernmi").glob("*.pxd"))
-extensions = [Extension(f"lernmi.{source.stem}", [str(source)]) for source in compiled]
 
-setup(ext_modules=cythonize(extensions, compiler_directives=DIRECTIVES,
-                            include_path=["src"]))
+def extension(pxd):
+    name = pxd.stem
+    directives = {**EVERY_MODULE, **(LOOPS if name in LOOP_MODULES else OBJECT_MODULES)}
+    source = Extension(f"lernmi.{name}", [str(pxd.with_suffix(".py"))])
+    return cythonize([source], compiler_directives=directives, include_path=["src"])[0]
+
+
+setup(ext_modules=[extension(pxd) for pxd in sorted(Path("src/lernmi").glob("*.pxd"))])

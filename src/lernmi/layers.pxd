@@ -26,8 +26,8 @@ cdef class LinkLayer:
     cpdef void backpropagate(self)
 
 @cython.locals(layer=NeuronLayer)
-cpdef NeuronLayer neuron_layer_over(NeuronStore store, str activation)
+cdef NeuronLayer neuron_layer_over(NeuronStore store, str activation)
 
 @cython.locals(layer=LinkLayer)
-cpdef LinkLayer link_layer_over(LinkStore store, NeuronLayer input_layer,
-                                NeuronLayer output_layer)
+cdef LinkLayer link_layer_over(LinkStore store, NeuronLayer input_layer,
+                               NeuronLayer output_layer)

@@ -12,12 +12,14 @@ import numpy as np
 import cython
 
 from ._checks import as_vector, positive_int, valid_training_rate
-from .link import LinkStore, link_in
+from .link import LinkStore
 from .maths import activation_code
-from .neuron import NeuronStore, neuron_in, new_store
+from .neuron import new_store
 
 if not cython.compiled:
-    # Compiled, these come from maths.pxd as C (see layers.pxd).
+    # Compiled, these are C functions and constants (see layers.pxd).
+    from .link import link_in
+    from .neuron import neuron_in
     from .maths import (BIAS, backpropagate_links, compute_outputs, compute_sensitivities,
                         load_inputs, propagate_links, reset_learning, submit_errors)
 

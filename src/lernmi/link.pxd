@@ -25,4 +25,4 @@ cdef class Link:
     cpdef void backpropagate(self) except *
 
 @cython.locals(link=Link)
-cpdef Link link_in(LinkStore store, Py_ssize_t index, Neuron input_neuron, Neuron output_neuron)
+cdef Link link_in(LinkStore store, Py_ssize_t index, Neuron input_neuron, Neuron output_neuron)

@@ -30,6 +30,8 @@ class LinkStore:
     """
 
     def __init__(self, w, eta, rows, cols):
+        if len(w) != rows * cols or len(eta) != 1:
+            raise ValueError("a LinkStore holds rows * cols weights and one training rate")
         self.w = w
         self.eta = eta
         self.rows = rows

@@ -71,5 +71,5 @@ cdef class NetworkArrays:
                w0="const Py_ssize_t[::1]", eta="const double[::1]",
                n=Py_ssize_t, k=Py_ssize_t, l=Py_ssize_t, last=Py_ssize_t,
                rows=Py_ssize_t, cols=Py_ssize_t)
-cpdef void learn_samples(NetworkArrays net, const double[:, ::1] x, const double[:, ::1] t,
-                         const Py_ssize_t[::1] order)
+cdef void learn_samples(NetworkArrays net, const double[:, ::1] x, const double[:, ::1] t,
+                        const Py_ssize_t[::1] order) noexcept nogil

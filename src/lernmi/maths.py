@@ -155,7 +155,8 @@ class NetworkArrays:
 
     Layer l's neurons are first[l] (its bias neuron) to first[l + 1] - 1; link layer l joins
     layer l to layer l + 1 and its weights start at w[w0[l]]. Layers and their neurons are
-    views into these arrays, so a change made through either is seen by both.
+    views into these arrays, so a change made through either is seen by both. Only Network
+    makes these, and only `learn_samples` reads them.
     """
 
     def __init__(self, kind, z, delta, a, s, first, w, w0, eta):
@@ -174,28 +175,27 @@ def learn_samples(net, x, t, order):
     """For each k in `order`, one learning step on input x[k] with expected output t[k].
 
     The same steps as Network.learn: reset, load the input, propagate layer after layer,
-    submit the output errors, backpropagate layer after layer in reverse. The caller has
-    checked every shape and index; no Python object is touched inside the loop.
+    submit the output errors, backpropagate layer after layer in reverse. It runs without
+    the GIL and trusts its caller (Network.train) to have checked every shape and index.
     """
     kind, z, delta, a, s = net.kind, net.z, net.delta, net.a, net.s
     first, w, w0, eta = net.first, net.w, net.w0, net.eta
     last = first.shape[0] - 2  # index of the output layer
-    with cython.nogil:
-        for n in range(order.shape[0]):
-            k = order[n]
-            for l in range(last + 1):
-                reset_learning(z, delta, first[l], first[l + 1] - first[l] - 1)
-            load_inputs(z, first[0], x[k])
-            for l in range(last):
-                rows = first[l + 2] - first[l + 1] - 1
-                cols = first[l + 1] - first[l]
-                compute_outputs(kind, z, a, first[l], cols)
-                propagate_links(w, w0[l], rows, cols, a, first[l], z, first[l + 1])
-            compute_outputs(kind, z, a, first[last], first[last + 1] - first[last])
-            submit_errors(a, delta, first[last], t[k])
-            for l in range(last - 1, -1, -1):
-                rows = first[l + 2] - first[l + 1] - 1
-                cols = first[l + 1] - first[l]
-                compute_sensitivities(kind, a, delta, s, first[l + 1], rows)
-                backpropagate_links(w, w0[l], rows, cols, eta[l], a, delta, first[l], s,
-                                    first[l + 1])
+    for n in range(order.shape[0]):
+        k = order[n]
+        for l in range(last + 1):
+            reset_learning(z, delta, first[l], first[l + 1] - first[l] - 1)
+        load_inputs(z, first[0], x[k])
+        for l in range(last):
+            rows = first[l + 2] - first[l + 1] - 1
+            cols = first[l + 1] - first[l]
+            compute_outputs(kind, z, a, first[l], cols)
+            propagate_links(w, w0[l], rows, cols, a, first[l], z, first[l + 1])
+        compute_outputs(kind, z, a, first[last], first[last + 1] - first[last])
+        submit_errors(a, delta, first[last], t[k])
+        for l in range(last - 1, -1, -1):
+            rows = first[l + 2] - first[l + 1] - 1
+            cols = first[l + 1] - first[l]
+            compute_sensitivities(kind, a, delta, s, first[l + 1], rows)
+            backpropagate_links(w, w0[l], rows, cols, eta[l], a, delta, first[l], s,
+                                first[l + 1])

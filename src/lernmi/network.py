@@ -8,11 +8,18 @@ way a learner would write it, and every Neuron and Link stays there to be looked
 
 import numpy as np
 
+import cython
+
 from ._checks import as_matrix, as_vector, positive_int, valid_training_rate
-from .layers import initial_weights, layer_kinds, link_layer_over, neuron_layer_over
+from .layers import initial_weights, layer_kinds
 from .link import LinkStore
-from .maths import NetworkArrays, learn_samples
+from .maths import NetworkArrays
 from .neuron import NeuronStore
+
+if not cython.compiled:
+    # Compiled, these are C functions (see network.pxd).
+    from .layers import link_layer_over, neuron_layer_over
+    from .maths import learn_samples
 
 
 class Network:
@@ -65,14 +72,24 @@ class Network:
         def view(array, l):
             return array[first[l]:first[l + 1]]
 
-        self.neuron_layers = tuple(
+        self._neuron_layers = tuple(
             neuron_layer_over(NeuronStore(*(view(v, l) for v in (kind, z, delta, a, s))),
                               "identity" if l == 0 else "sigmoid")
             for l in range(len(sizes)))
-        self.link_layers = tuple(
+        self._link_layers = tuple(
             link_layer_over(LinkStore(w[w0[l]:w0[l + 1]], rates[l:l + 1], rows, cols),
-                            self.neuron_layers[l], self.neuron_layers[l + 1])
+                            self._neuron_layers[l], self._neuron_layers[l + 1])
             for l, (rows, cols) in enumerate(shapes))
+
+    @property
+    def neuron_layers(self):
+        """The NeuronLayers, input layer first (a tuple: the network's shape is fixed)."""
+        return self._neuron_layers
+
+    @property
+    def link_layers(self):
+        """The LinkLayers; link_layers[l] joins neuron_layers[l] to neuron_layers[l + 1]."""
+        return self._link_layers
 
     @property
     def layer_sizes(self):
@@ -143,13 +160,19 @@ class Network:
             raise TypeError(f"shuffle must be True or False, not {shuffle!r}")
         for _ in range(epochs):
             order = self._rng.permutation(x.shape[0]) if shuffle else np.arange(x.shape[0])
-            learn_samples(self._arrays, x, t, order.astype(np.intp))
+            learn_epoch(self._arrays, x, t, order.astype(np.intp))
 
     def __repr__(self):
         layers = [str(self.layer_sizes[0])]
         layers += [f"{layer.count} {layer.activation}" for layer in self.neuron_layers[1:]]
         links = sum(links.store.rows * links.store.cols for links in self.link_layers)
         return f"Network({' -> '.join(layers)}, {links:,} links)"
+
+
+def learn_epoch(arrays, x, t, order):
+    """maths.learn_samples with the GIL released: other Python threads run meanwhile."""
+    with cython.nogil:
+        learn_samples(arrays, x, t, order)
 
 
 def _layer_sizes(layer_sizes):

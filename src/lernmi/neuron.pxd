@@ -22,4 +22,4 @@ cdef class Neuron:
     cpdef void bias(self)
 
 @cython.locals(neuron=Neuron)
-cpdef Neuron neuron_in(NeuronStore store, Py_ssize_t index)
+cdef Neuron neuron_in(NeuronStore store, Py_ssize_t index)

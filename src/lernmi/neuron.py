@@ -26,6 +26,10 @@ class NeuronStore:
     """
 
     def __init__(self, kind, z, delta, a, s):
+        if not len(kind) == len(z) == len(delta) == len(a) == len(s):
+            raise ValueError("a NeuronStore's arrays must all have one entry per neuron")
+        if not np.isin(kind, list(ACTIVATION_NAMES)).all():
+            raise ValueError(f"activation codes must be among {sorted(ACTIVATION_NAMES)}")
         self.kind = kind
         self.z = z
         self.delta = delta
