@@ -66,10 +66,11 @@ def test_a_neuron_outlives_its_layer(lernmi):
     assert neuron.output() == pytest.approx(1 / (1 + np.exp(2.0)), rel=1e-15)
 
 
-def layers(lernmi, seed=0, sizes=(3, 4)):
+def layers(lernmi, seed=0, sizes=(3, 4), activation="sigmoid"):
     """Two layers with random sums, joined by a LinkLayer."""
     rng = np.random.default_rng(seed)
-    a, b = lernmi.NeuronLayer(sizes[0]), lernmi.NeuronLayer(sizes[1])
+    a = lernmi.NeuronLayer(sizes[0], activation)
+    b = lernmi.NeuronLayer(sizes[1], activation)
     a.input(rng.normal(size=sizes[0]))
     b.input(rng.normal(size=sizes[1]))
     b.expected_output(rng.uniform(size=sizes[1]))
@@ -91,21 +92,24 @@ def test_links_come_in_the_seeds_order_and_share_the_weights(lernmi):
     assert links.weights[3, 0] == -4.0
 
 
-def test_layer_propagate_equals_every_link_propagating(lernmi):
-    a, b, by_layer = layers(lernmi)
-    a2, b2, by_link = layers(lernmi)
+@pytest.mark.parametrize("activation", ["sigmoid", "identity"])
+def test_layer_propagate_equals_every_link_propagating(lernmi, activation):
+    a, b, by_layer = layers(lernmi, activation=activation)
+    a2, b2, by_link = layers(lernmi, activation=activation)
     by_layer.propagate()
     for link in by_link.links:
         link.propagate()
     sums = [n.input_sum for n in b.learning_neurons]
     np.testing.assert_allclose(sums, [n.input_sum for n in b2.learning_neurons],
                                rtol=0, atol=1e-12)
-    assert sums != [n.input_sum for n in layers(lernmi)[1].learning_neurons]  # it did change
+    before = layers(lernmi, activation=activation)[1].learning_neurons
+    assert sums != [n.input_sum for n in before]  # it did change
 
 
-def test_layer_backpropagate_equals_every_link_backpropagating(lernmi):
-    a, b, by_layer = layers(lernmi)
-    a2, b2, by_link = layers(lernmi)
+@pytest.mark.parametrize("activation", ["sigmoid", "identity"])
+def test_layer_backpropagate_equals_every_link_backpropagating(lernmi, activation):
+    a, b, by_layer = layers(lernmi, activation=activation)
+    a2, b2, by_link = layers(lernmi, activation=activation)
     before = by_layer.weights.copy()
     by_layer.backpropagate()
     for link in by_link.links:
@@ -117,15 +121,20 @@ def test_layer_backpropagate_equals_every_link_backpropagating(lernmi):
     assert not np.array_equal(before, by_layer.weights)
 
 
-def test_the_layer_loops_honour_a_neuron_made_bias_by_hand(lernmi):
+def test_the_layer_loops_honour_neurons_made_bias_by_hand(lernmi):
     a, b, by_layer = layers(lernmi)
     a2, b2, by_link = layers(lernmi)
-    a.learning_neurons[1].bias()
-    a2.learning_neurons[1].bias()
+    for layer in (a, a2, b, b2):
+        layer.learning_neurons[1].bias()
     by_layer.propagate()
-    for link in by_link.links:
-        link.propagate()
+    by_layer.backpropagate()
+    for method in ("propagate", "backpropagate"):
+        for link in by_link.links:
+            getattr(link, method)()
     np.testing.assert_allclose(b.outputs(), b2.outputs(), rtol=0, atol=1e-12)
+    assert b.outputs()[1] == 1.0
+    np.testing.assert_allclose(by_layer.weights, by_link.weights, rtol=0, atol=1e-12)
+    np.testing.assert_array_equal(by_layer.weights[1], layers(lernmi)[2].weights[1])  # s = 0
 
 
 def test_weights_and_links_outlive_their_layers(lernmi):
@@ -135,8 +144,10 @@ def test_weights_and_links_outlive_their_layers(lernmi):
     gc.collect()
     weights[-1, -1] = 0.125
     assert link.weight == 0.125
-    link.input_neuron.input(1.0)
+    before = link.output_neuron.input_sum
     link.propagate()
+    expected = before + 0.125 * link.input_neuron.output()
+    assert link.output_neuron.input_sum == pytest.approx(expected, rel=1e-15)
 
 
 def test_links_of_a_layer_share_its_training_rate_and_wiring(lernmi):

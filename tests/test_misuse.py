@@ -23,6 +23,15 @@ SNIPPETS = [
     "lernmi.link.LinkStore(np.zeros(3), np.zeros(1), 2, 2)",
     "lernmi.neuron.NeuronStore(np.zeros(2, np.intc), *[np.zeros(3)] * 4)",
     "lernmi.neuron.NeuronStore(np.full(2, 99, np.intc), *[np.zeros(2)] * 4)",
+    # Re-running __init__ must not leave a layer's weights and neurons out of step.
+    "a, b = lernmi.NeuronLayer(2), lernmi.NeuronLayer(2); links = lernmi.LinkLayer(a, b);"
+    " b.__init__(100000); links.propagate()",
+    "a, b = lernmi.NeuronLayer(2), lernmi.NeuronLayer(2); links = lernmi.LinkLayer(a, b);"
+    " a.__init__(100000); links.backpropagate()",
+    "net = lernmi.Network([2, 3, 1]); net.neuron_layers[1].__init__(200000); net.run([1, 2])",
+    "links = lernmi.LinkLayer(lernmi.NeuronLayer(300), lernmi.NeuronLayer(300));"
+    " links.store.__init__(np.zeros(1), np.zeros(1), 1, 1)",
+    "lernmi.Neuron().store.__init__(np.zeros(9, np.intc), *[np.zeros(9, np.float32)] * 4)",
 ]
 
 PROGRAM = """
@@ -45,4 +54,5 @@ def test_misuse_raises_instead_of_crashing():
     assert result.returncode == 0, f"crashed ({result.returncode}): {result.stderr}"
     lines = result.stdout.splitlines()
     assert len(lines) == len(SNIPPETS)
-    assert all(line in ("AttributeError", "ValueError", "TypeError") for line in lines), lines
+    assert all(line in ("AttributeError", "ValueError", "TypeError", "RuntimeError")
+               for line in lines), lines

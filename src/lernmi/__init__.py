@@ -16,7 +16,12 @@ import sys
 
 __version__ = "0.1.0"
 
-if os.environ.get("LERNMI_PURE_PYTHON", "") not in ("", "0"):
+if os.environ.get("LERNMI_PURE_PYTHON", "").strip().lower() in ("1", "true", "yes", "on"):
+    try:
+        import cython  # noqa: F401  (the source's C types need Cython's stand-ins)
+    except ImportError:
+        raise ImportError("LERNMI_PURE_PYTHON=1 runs lernmi from its Python source, which "
+                          "needs Cython: pip install cython") from None
     from ._source import SourceFinder
 
     sys.meta_path.insert(0, SourceFinder(__name__, os.path.dirname(__file__)))

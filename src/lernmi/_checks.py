@@ -1,16 +1,22 @@
 """Argument checks shared by the layers and the network: clear errors before any number changes."""
 
 import math
-import numbers
 
 import numpy as np
 
 
 def real_number(value, what):
-    """`value` as a float; TypeError if it is not a real number (bool counts as 0 or 1)."""
-    if not isinstance(value, numbers.Real):
-        raise TypeError(f"{what} must be a real number, not {type(value).__name__}")
-    return float(value)
+    """`value` as a float, accepting what a compiled ``double`` parameter accepts.
+
+    That is any object Python's float() takes through __float__ or __index__ (int, bool,
+    numpy scalars, Decimal, Fraction), but not text. TypeError for anything else.
+    """
+    if not isinstance(value, (str, bytes, bytearray)):
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            pass
+    raise TypeError(f"{what} must be a real number, not {type(value).__name__}")
 
 
 def finite_number(value, what):
@@ -67,3 +73,12 @@ def positive_int(value, what):
     if value < 1:
         raise ValueError(f"{what} must be at least 1, not {value}")
     return int(value)
+
+
+def refuse_second_init(obj, field):
+    """RuntimeError if `obj` was already made, which its `field` being set (non-zero) shows.
+
+    Storage whose arrays C loops trust must not be swapped under the objects that use it.
+    """
+    if getattr(obj, field, 0):
+        raise RuntimeError(f"this {type(obj).__name__} is already made; make a new one instead")

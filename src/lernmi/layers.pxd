@@ -9,7 +9,6 @@ from lernmi.neuron cimport Neuron, NeuronStore, neuron_in
 
 cdef class NeuronLayer:
     cdef readonly NeuronStore store     # the numbers of its neurons, bias neuron first
-    cdef readonly Py_ssize_t count      # how many learning neurons (not counting the bias)
     cdef readonly str activation        # the learning neurons' activation, by name
     cdef list _neurons                  # Neuron handles, each made when first asked for
 
@@ -18,6 +17,7 @@ cdef class LinkLayer:
     cdef readonly NeuronLayer input_layer
     cdef readonly NeuronLayer output_layer
     cdef list _links                    # Link handles in the seed's order, made when asked for
+    cdef void _check_shape(self) except *
 
     @cython.locals(src=NeuronStore, dst=NeuronStore, w="double[::1]")
     cpdef void propagate(self)

@@ -36,7 +36,6 @@ def neuron_layer_over(store, activation):
     """A NeuronLayer over an existing store whose first neuron is the bias (Network uses it)."""
     layer = NeuronLayer.__new__(NeuronLayer)
     layer.store = store
-    layer.count = store.size - 1
     layer.activation = activation
     layer._neurons = None
     return layer
@@ -64,9 +63,13 @@ class NeuronLayer:
     def __init__(self, count, activation="sigmoid"):
         count = positive_int(count, "count")
         self.store = new_store(layer_kinds(count, activation))
-        self.count = count
         self.activation = activation
         self._neurons = None
+
+    @property
+    def count(self):
+        """How many learning neurons, not counting the bias neuron."""
+        return self.store.size - 1
 
     @property
     def all_neurons(self):
@@ -106,7 +109,11 @@ class NeuronLayer:
         return np.array(store.a[1:])
 
     def reset(self):
-        """Zero the sums of the learning neurons; the bias neuron keeps outputting 1.0."""
+        """Zero the sums of the learning neurons, ready for the next sample.
+
+        The bias neuron is left alone: it outputs 1.0 whatever its sums, and the sensitivity
+        links send back to it is never used, so its sum just keeps adding up.
+        """
         reset_learning(self.store.z, self.store.delta, 0, self.count)
 
     def __repr__(self):
@@ -157,7 +164,7 @@ class LinkLayer:
     True
     """
 
-    def __init__(self, input_layer, output_layer, *, training_rate=0.1, seed=None):
+    def __init__(self, input_layer, output_layer, training_rate=0.1, seed=None):
         for name, value in (("input_layer", input_layer), ("output_layer", output_layer)):
             if not isinstance(value, NeuronLayer):
                 raise TypeError(f"{name} must be a NeuronLayer, not {type(value).__name__}")
@@ -197,8 +204,15 @@ class LinkLayer:
     def training_rate(self, value):
         self.store.eta[0] = valid_training_rate(value)
 
+    def _check_shape(self):
+        # The loops below trust these sizes; only re-running a layer's __init__ can break them.
+        if (self.store.rows != self.output_layer.store.size - 1
+                or self.store.cols != self.input_layer.store.size):
+            raise ValueError("this LinkLayer's weights no longer fit its NeuronLayers")
+
     def propagate(self):
         """Every link propagates: z_j += sum over i of w[j, i] * a_i, in one C loop."""
+        self._check_shape()
         src, dst, w = self.input_layer.store, self.output_layer.store, self.store.w
         with cython.nogil:
             compute_outputs(src.kind, src.z, src.a, 0, src.size)
@@ -207,6 +221,7 @@ class LinkLayer:
     def backpropagate(self):
         """Every link backpropagates, in one C loop: each input neuron i gets
         sum over j of w[j, i] * s_j, then each weight steps by -eta * s_j * a_i."""
+        self._check_shape()
         src, dst, w, eta = self.input_layer.store, self.output_layer.store, self.store.w, \
             self.store.eta[0]
         with cython.nogil:

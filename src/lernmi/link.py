@@ -15,7 +15,7 @@ import numpy as np
 
 import cython
 
-from ._checks import finite_number, valid_training_rate
+from ._checks import finite_number, refuse_second_init, valid_training_rate
 from .neuron import Neuron
 
 if not cython.compiled:
@@ -27,9 +27,11 @@ class LinkStore:
     """The weights of rows x cols links in one row-major array, and their training rate.
 
     The arrays are kept as given, not copied: a Network passes views into its own arrays.
+    They are checked once, here, and can never be swapped afterwards.
     """
 
     def __init__(self, w, eta, rows, cols):
+        refuse_second_init(self, "rows")
         if len(w) != rows * cols or len(eta) != 1:
             raise ValueError("a LinkStore holds rows * cols weights and one training rate")
         self.w = w

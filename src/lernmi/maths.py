@@ -14,6 +14,8 @@ Symbols follow the maths: ``z`` input sum, ``a`` output, ``delta`` sensitivity s
 ``s`` a neuron's sensitivity ``delta * f'(z)``, ``w`` weight, ``eta`` training rate.
 """
 
+import numpy as np
+
 import cython
 from cython.cimports.libc.math import exp
 
@@ -154,21 +156,42 @@ class NetworkArrays:
     """The numbers of a whole network, each kind in one contiguous array.
 
     Layer l's neurons are first[l] (its bias neuron) to first[l + 1] - 1; link layer l joins
-    layer l to layer l + 1 and its weights start at w[w0[l]]. Layers and their neurons are
-    views into these arrays, so a change made through either is seen by both. Only Network
-    makes these, and only `learn_samples` reads them.
+    layer l to layer l + 1 and its weights are w[w0[l]:w0[l + 1]]. A Network's layers and
+    neurons are views into these arrays, so a change made through either is seen by both.
+
+    Parameters
+    ----------
+    kinds : list of int arrays
+        Each layer's activation codes, its bias neuron's first.
+    weights : list of float arrays
+        Each link layer's weights, shape (learning neurons of layer l + 1, neurons of layer
+        l); they are copied.
+    eta : float
+        The training rate of every link layer.
     """
 
-    def __init__(self, kind, z, delta, a, s, first, w, w0, eta):
-        self.kind = kind
-        self.z = z
-        self.delta = delta
-        self.a = a
-        self.s = s
+    def __init__(self, kinds, weights, eta):
+        sizes = [len(k) for k in kinds]
+        shapes = [(sizes[l + 1] - 1, sizes[l]) for l in range(len(weights))]
+        if len(weights) != len(kinds) - 1 or [np.shape(w) for w in weights] != shapes:
+            raise ValueError(f"weights must have shapes {shapes} to join layers of {sizes}")
+        first = np.concatenate([[0], np.cumsum(sizes)]).astype(np.intp)
+        neurons = int(first[len(sizes)])
+        self.kind = np.concatenate(kinds).astype(np.intc)
+        self.z, self.delta, self.a, self.s = (np.zeros(neurons) for _ in range(4))
         self.first = first
-        self.w = w
-        self.w0 = w0
-        self.eta = eta
+        self.w0 = np.concatenate([[0], np.cumsum([r * c for r, c in shapes])]).astype(np.intp)
+        self.w = np.concatenate([np.ravel(w) for w in weights]).astype(np.float64)
+        self.eta = np.full(len(weights), eta)
+
+    def layer_sizes(self):
+        """Learning neurons per layer, input layer first."""
+        return tuple(int(self.first[l + 1] - self.first[l] - 1)
+                     for l in range(self.first.shape[0] - 1))
+
+    def __repr__(self):
+        return (f"NetworkArrays(layers of {list(self.layer_sizes())} learning neurons, "
+                f"{self.w.shape[0]:,} weights)")
 
 
 def learn_samples(net, x, t, order):
@@ -180,7 +203,7 @@ def learn_samples(net, x, t, order):
     """
     kind, z, delta, a, s = net.kind, net.z, net.delta, net.a, net.s
     first, w, w0, eta = net.first, net.w, net.w0, net.eta
-    last = first.shape[0] - 2  # index of the output layer
+    last = first.shape[0] - 2  # the output layer
     for n in range(order.shape[0]):
         k = order[n]
         for l in range(last + 1):

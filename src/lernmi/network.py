@@ -55,31 +55,30 @@ class Network:
         sizes = _layer_sizes(layer_sizes)
         eta = valid_training_rate(training_rate)
         rng = np.random.default_rng(seed)
-
-        # Neurons: layer l is first[l] (its bias neuron) to first[l + 1] - 1.
-        first = np.concatenate([[0], np.cumsum([n + 1 for n in sizes])]).astype(np.intp)
-        kind = np.concatenate([layer_kinds(n, "identity" if l == 0 else "sigmoid")
-                               for l, n in enumerate(sizes)])
-        z, delta, a, s = (np.zeros(first[-1]) for _ in range(4))
-        # Weights: link layer l is a sizes[l + 1] x (sizes[l] + 1) matrix starting at w0[l].
-        shapes = [(sizes[l + 1], sizes[l] + 1) for l in range(len(sizes) - 1)]
-        w0 = np.concatenate([[0], np.cumsum([r * c for r, c in shapes])]).astype(np.intp)
-        w = np.concatenate([initial_weights(rng, r, c).reshape(-1) for r, c in shapes])
-        rates = np.full(len(shapes), eta)
-        self._arrays = NetworkArrays(kind, z, delta, a, s, first, w, w0[:-1], rates)
+        activations = ["identity"] + ["sigmoid"] * (len(sizes) - 1)
+        arrays = NetworkArrays([layer_kinds(n, f) for n, f in zip(sizes, activations)],
+                               [initial_weights(rng, sizes[l + 1], sizes[l] + 1)
+                                for l in range(len(sizes) - 1)], eta)
+        self._arrays = arrays
         self._rng = rng
 
-        def view(array, l):
-            return array[first[l]:first[l + 1]]
+        # The layers are views into the network's arrays: layer l's neurons are
+        # first[l]:first[l + 1], link layer l's weights w[w0[l]:w0[l + 1]].
+        array = {name: np.asarray(getattr(arrays, name))
+                 for name in ("kind", "z", "delta", "a", "s", "first", "w", "w0", "eta")}
+        first, w0 = array["first"], array["w0"]
 
-        self._neuron_layers = tuple(
-            neuron_layer_over(NeuronStore(*(view(v, l) for v in (kind, z, delta, a, s))),
-                              "identity" if l == 0 else "sigmoid")
-            for l in range(len(sizes)))
+        def neurons(l):
+            return NeuronStore(*(array[name][first[l]:first[l + 1]]
+                                 for name in ("kind", "z", "delta", "a", "s")))
+
+        self._neuron_layers = tuple(neuron_layer_over(neurons(l), activations[l])
+                                    for l in range(len(sizes)))
         self._link_layers = tuple(
-            link_layer_over(LinkStore(w[w0[l]:w0[l + 1]], rates[l:l + 1], rows, cols),
+            link_layer_over(LinkStore(array["w"][w0[l]:w0[l + 1]], array["eta"][l:l + 1],
+                                      sizes[l + 1], sizes[l] + 1),
                             self._neuron_layers[l], self._neuron_layers[l + 1])
-            for l, (rows, cols) in enumerate(shapes))
+            for l in range(len(sizes) - 1))
 
     @property
     def neuron_layers(self):
@@ -94,7 +93,7 @@ class Network:
     @property
     def layer_sizes(self):
         """Learning neurons per layer, input first."""
-        return tuple(layer.count for layer in self.neuron_layers)
+        return self._arrays.layer_sizes()
 
     @property
     def training_rate(self):
@@ -109,12 +108,7 @@ class Network:
 
     def run(self, inputs):
         """The output layer's outputs for one input vector, as a new numpy array."""
-        x = as_vector(inputs, self.layer_sizes[0], "inputs")
-        for layer in self.neuron_layers:
-            layer.reset()
-        self.neuron_layers[0].input(x)
-        for links in self.link_layers:
-            links.propagate()
+        self._propagate(as_vector(inputs, self.layer_sizes[0], "inputs"))
         return self.neuron_layers[-1].outputs()
 
     def learn(self, inputs, expected_outputs):
@@ -126,14 +120,17 @@ class Network:
         """
         x = as_vector(inputs, self.layer_sizes[0], "inputs")
         t = as_vector(expected_outputs, self.layer_sizes[-1], "expected_outputs")
+        self._propagate(x)
+        self.neuron_layers[-1].expected_output(t)
+        for links in reversed(self.link_layers):
+            links.backpropagate()
+
+    def _propagate(self, x):
         for layer in self.neuron_layers:
             layer.reset()
         self.neuron_layers[0].input(x)
         for links in self.link_layers:
             links.propagate()
-        self.neuron_layers[-1].expected_output(t)
-        for links in reversed(self.link_layers):
-            links.backpropagate()
 
     def train(self, inputs, expected_outputs, *, epochs=1, shuffle=True):
         """Learn from every row of `inputs`, `epochs` times over.

@@ -10,6 +10,7 @@ import numpy as np
 
 import cython
 
+from ._checks import refuse_second_init
 from .maths import ACTIVATION_NAMES, activation_code
 
 if not cython.compiled:
@@ -22,10 +23,12 @@ class NeuronStore:
 
     The arrays (activation codes, input sums, sensitivity sums, outputs, sensitivities) all
     have one entry per neuron and are kept as given, not copied: a Network passes views into
-    its own arrays. `new_store` makes one with fresh arrays.
+    its own arrays. `new_store` makes one with fresh arrays. The loops trust a store's arrays
+    to agree, so they are checked once, here, and can never be swapped afterwards.
     """
 
     def __init__(self, kind, z, delta, a, s):
+        refuse_second_init(self, "size")
         if not len(kind) == len(z) == len(delta) == len(a) == len(s):
             raise ValueError("a NeuronStore's arrays must all have one entry per neuron")
         if not np.isin(kind, list(ACTIVATION_NAMES)).all():
@@ -85,7 +88,7 @@ class Neuron:
     def output(self):
         """a = f(z): the activation of the input sum (always 1.0 for a bias neuron)."""
         i = self.index
-        return neuron_output(self.store.kind[i], self.store.z[i])
+        return float(neuron_output(self.store.kind[i], self.store.z[i]))
 
     def submit_sensitivity(self, value):
         """Add `value` to the sensitivity sum that links of the next layer send back."""
