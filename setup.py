@@ -23,7 +23,7 @@ from Cython.Build import cythonize
 from setuptools import Extension, setup
 
 def switch(name):
-    return os.environ.get(name, "") not in ("", "0")
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
 
 DEBUG = switch("LERNMI_DEBUG_BUILD")

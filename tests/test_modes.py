@@ -39,6 +39,11 @@ def test_both_ways_agree_to_1e12(compiled, source):
     np.testing.assert_allclose(nets[0].run(x[1]), nets[1].run(x[1]), rtol=0, atol=1e-12)
 
 
+def test_both_ways_use_the_same_activation_codes(compiled, source):
+    # maths.py repeats the C enum of maths.pxd for the uncompiled run; they must agree.
+    assert compiled.maths.ACTIVATION_NAMES == source.maths.ACTIVATION_NAMES
+
+
 def run_python(code, **env):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             env={**os.environ, **env}, check=True)
@@ -49,4 +54,5 @@ def test_the_environment_switch_picks_the_source():
     code = "import lernmi; print(lernmi.COMPILED, lernmi.Neuron.__module__, lernmi.maths.__file__)"
     compiled, _, path = run_python(code, LERNMI_PURE_PYTHON="1").split()
     assert (compiled, path[-3:]) == ("False", ".py")
-    assert run_python(code, LERNMI_PURE_PYTHON="0").split()[0] == "True"
+    for off in ("0", "false", ""):
+        assert run_python(code, LERNMI_PURE_PYTHON=off).split()[0] == "True"

@@ -1,5 +1,9 @@
 """Network: built from layers, checked against a numpy network and finite differences."""
 
+import gc
+import threading
+import time
+
 import numpy as np
 import pytest
 
@@ -20,6 +24,19 @@ def test_layers_and_their_activations(lernmi):
     assert [links.weights.shape for links in net.link_layers] == [(4, 4), (2, 5)]
     assert net.link_layers[1].input_layer is net.neuron_layers[1]
     assert repr(net) == "Network(3 -> 4 sigmoid -> 2 sigmoid, 26 links)"
+
+
+def test_neurons_and_weights_outlive_their_network(lernmi):
+    net = lernmi.Network([2, 3, 1], seed=0)
+    neuron, weights = net.neuron_layers[1].learning_neurons[0], net.link_layers[1].weights
+    link = net.link_layers[0].links[-1]
+    del net
+    gc.collect()
+    neuron.input(0.0)
+    assert neuron.output() == 0.5
+    weights[0, 0] = 2.5
+    link.weight = -1.5
+    assert (weights[0, 0], link.weight) == (2.5, -1.5)
 
 
 def test_the_input_layer_passes_inputs_through(lernmi):
@@ -154,3 +171,22 @@ def test_integer_and_boolean_arrays_are_numbers(lernmi):
     net = lernmi.Network([2, 1], seed=0)
     net.train(XOR_X.astype(int), XOR_T.astype(bool), epochs=1)
     assert net.run(np.array([1, 0])).shape == (1,)
+
+
+def test_train_releases_the_gil(compiled):
+    # While one thread trains, this one keeps running Python. Were the GIL held for the
+    # epoch, it would stall here for the whole C loop; released, it waits at most for a
+    # thread switch. The margin is wide: half the epoch.
+    rng = np.random.default_rng(0)
+    x, t = rng.uniform(size=(6000, 200)), rng.uniform(size=(6000, 10))
+    net = compiled.Network([200, 100, 10], seed=0)
+    trainer = threading.Thread(target=net.train, args=(x, t))
+    started = time.perf_counter()
+    trainer.start()
+    longest, last = 0.0, time.perf_counter()
+    while trainer.is_alive():
+        now = time.perf_counter()
+        longest, last = max(longest, now - last), now
+    epoch = time.perf_counter() - started
+    assert epoch > 0.05, "the epoch was too short to tell"
+    assert longest < epoch / 2, f"this thread stalled {longest:.3f} s of a {epoch:.3f} s epoch"

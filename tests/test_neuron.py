@@ -2,6 +2,8 @@
 
 import math
 import warnings
+from decimal import Decimal
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -82,11 +84,13 @@ def test_non_numbers_are_type_errors_and_change_nothing(lernmi, bad):
     assert (n.input_sum, n.previous_layer_sensitivity_sum) == (1.0, 0.0)
 
 
-def test_numpy_numbers_are_numbers(lernmi):
+def test_anything_a_c_double_takes_is_a_number(lernmi):
     n = lernmi.Neuron("identity")
-    n.input(np.float32(0.5))
-    n.input(np.int64(2))
-    assert n.output() == 2.5
+    for value in (np.float32(0.5), np.int64(2), np.array(0.25), Decimal("0.125"),
+                  Fraction(1, 8), True):
+        n.input(value)
+    assert n.output() == 4.0
+    assert type(n.output()) is float
 
 
 def test_repr_shows_the_numbers(lernmi):
