@@ -171,6 +171,8 @@ def test_link_layer_bad_arguments(lernmi):
         lernmi.LinkLayer(a, [1, 2])
     with pytest.raises(ValueError, match="two different"):
         lernmi.LinkLayer(a, a)
+    with pytest.raises(ValueError, match="training_rate"):
+        lernmi.LinkLayer(a, lernmi.NeuronLayer(1), training_rate=float("nan"))
 
 
 def test_same_seed_same_weights(lernmi):

@@ -133,6 +133,16 @@ def test_training_rate_is_every_link_layers(lernmi):
     assert [links.training_rate for links in net.link_layers] == [0.5, 0.5]
 
 
+def test_train_uses_the_rates_and_weights_the_layers_show(lernmi):
+    net = lernmi.Network([2, 3, 1], seed=0)
+    net.link_layers[0].training_rate = 0.0
+    net.link_layers[1].weights[:] = 0.25
+    before = net.link_layers[0].weights.copy()
+    net.train(XOR_X, XOR_T)
+    np.testing.assert_array_equal(net.link_layers[0].weights, before)  # eta 0: no step
+    assert not np.array_equal(net.link_layers[1].weights, np.full((1, 4), 0.25))
+
+
 @pytest.mark.parametrize("sizes, error", [
     ([], ValueError), ([3], ValueError), ([2, 0], ValueError), ([2, -1, 1], ValueError),
     ([2, "3"], TypeError), ([2, 1.5], TypeError), (5, TypeError)])

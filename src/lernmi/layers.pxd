@@ -19,11 +19,13 @@ cdef class LinkLayer:
     cdef list _links                    # Link handles in the seed's order, made when asked for
     cdef void _check_shape(self) except *
 
-    @cython.locals(src=NeuronStore, dst=NeuronStore, w="double[::1]")
-    cpdef void propagate(self)
+    @cython.locals(src=NeuronStore, dst=NeuronStore, w="double[::1]", rows=Py_ssize_t,
+                   cols=Py_ssize_t)
+    cpdef void propagate(self) except *
 
-    @cython.locals(src=NeuronStore, dst=NeuronStore, w="double[::1]", eta=double)
-    cpdef void backpropagate(self)
+    @cython.locals(src=NeuronStore, dst=NeuronStore, w="double[::1]", rows=Py_ssize_t,
+                   cols=Py_ssize_t, eta=double)
+    cpdef void backpropagate(self) except *
 
 @cython.locals(layer=NeuronLayer)
 cdef NeuronLayer neuron_layer_over(NeuronStore store, str activation)

@@ -170,10 +170,10 @@ class LinkLayer:
                 raise TypeError(f"{name} must be a NeuronLayer, not {type(value).__name__}")
         if input_layer is output_layer:
             raise ValueError("a LinkLayer joins two different NeuronLayers")
+        eta = valid_training_rate(training_rate)
         rows, cols = output_layer.count, input_layer.count + 1
         w = initial_weights(np.random.default_rng(seed), rows, cols).reshape(-1)
-        self.store = LinkStore(w, np.zeros(1), rows, cols)
-        self.training_rate = training_rate
+        self.store = LinkStore(w, np.array([eta]), rows, cols)
         self.input_layer = input_layer
         self.output_layer = output_layer
         self._links = None
@@ -214,22 +214,22 @@ class LinkLayer:
         """Every link propagates: z_j += sum over i of w[j, i] * a_i, in one C loop."""
         self._check_shape()
         src, dst, w = self.input_layer.store, self.output_layer.store, self.store.w
+        rows, cols = self.store.rows, self.store.cols
         with cython.nogil:
-            compute_outputs(src.kind, src.z, src.a, 0, src.size)
-            propagate_links(w, 0, dst.size - 1, src.size, src.a, 0, dst.z, 0)
+            compute_outputs(src.kind, src.z, src.a, 0, cols)
+            propagate_links(w, 0, rows, cols, src.a, 0, dst.z, 0)
 
     def backpropagate(self):
         """Every link backpropagates, in one C loop: each input neuron i gets
         sum over j of w[j, i] * s_j, then each weight steps by -eta * s_j * a_i."""
         self._check_shape()
-        src, dst, w, eta = self.input_layer.store, self.output_layer.store, self.store.w, \
-            self.store.eta[0]
+        src, dst, w = self.input_layer.store, self.output_layer.store, self.store.w
+        rows, cols, eta = self.store.rows, self.store.cols, self.store.eta[0]
         with cython.nogil:
-            compute_outputs(src.kind, src.z, src.a, 0, src.size)
-            compute_outputs(dst.kind, dst.z, dst.a, 0, dst.size)
-            compute_sensitivities(dst.kind, dst.a, dst.delta, dst.s, 0, dst.size - 1)
-            backpropagate_links(w, 0, dst.size - 1, src.size, eta, src.a, src.delta, 0,
-                                dst.s, 0)
+            compute_outputs(src.kind, src.z, src.a, 0, cols)
+            compute_outputs(dst.kind, dst.z, dst.a, 0, rows + 1)
+            compute_sensitivities(dst.kind, dst.a, dst.delta, dst.s, 0, rows)
+            backpropagate_links(w, 0, rows, cols, eta, src.a, src.delta, 0, dst.s, 0)
 
     def __repr__(self):
         return (f"LinkLayer({self.store.cols} -> {self.store.rows}, "
