@@ -8,15 +8,15 @@ from lernmi.maths cimport (BIAS, backpropagate_links, compute_outputs, compute_s
 from lernmi.neuron cimport Neuron, NeuronStore, neuron_in
 
 cdef class NeuronLayer:
-    cdef readonly NeuronStore store     # the numbers of its neurons, bias neuron first
-    cdef readonly str activation        # the learning neurons' activation, by name
-    cdef list _neurons                  # Neuron handles, each made when first asked for
+    cdef readonly NeuronStore store         # the numbers of its neurons, bias neuron first
+    cdef readonly str activation            # the learning neurons' activation, by name
+    cdef list _neurons                      # Neuron handles, each made when first asked for
 
 cdef class LinkLayer:
-    cdef readonly LinkStore store       # the weights matrix and the shared training rate
-    cdef readonly NeuronLayer input_layer
-    cdef readonly NeuronLayer output_layer
-    cdef list _links                    # Link handles in the seed's order, made when asked for
+    cdef readonly LinkStore store           # the weights matrix and the shared training rate
+    cdef readonly NeuronLayer input_layer   # every neuron of it, bias included, sends
+    cdef readonly NeuronLayer output_layer  # every learning neuron of it receives
+    cdef list _links                        # Link handles in the seed's order, made when asked
     cdef void _check_shape(self) except *
 
     @cython.locals(src=NeuronStore, dst=NeuronStore, w="double[::1]", rows=Py_ssize_t,
