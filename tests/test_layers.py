@@ -182,6 +182,13 @@ def test_same_seed_same_weights(lernmi):
     assert np.abs(w1).max() <= 1 / np.sqrt(6)
 
 
+def test_activation_names_may_be_str_subclasses(lernmi):
+    class Name(str):
+        pass
+
+    assert lernmi.NeuronLayer(1, Name("identity")).activation == "identity"
+
+
 def test_reprs(lernmi):
     a, b = lernmi.NeuronLayer(2), lernmi.NeuronLayer(3, "identity")
     assert repr(a) == "NeuronLayer(2 sigmoid + bias)"

@@ -73,7 +73,8 @@ def test_unknown_activation_is_a_value_error(lernmi):
         lernmi.Neuron(None)
 
 
-@pytest.mark.parametrize("bad", ["1.0", None, [1.0], object()])
+@pytest.mark.parametrize("bad", ["1.0", b"1.0", memoryview(b"1.5"), None, [1.0], object(),
+                                 1j])
 def test_non_numbers_are_type_errors_and_change_nothing(lernmi, bad):
     n = lernmi.Neuron()
     n.input(1.0)

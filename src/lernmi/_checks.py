@@ -8,10 +8,11 @@ import numpy as np
 def real_number(value, what):
     """`value` as a float, accepting what a compiled ``double`` parameter accepts.
 
-    That is any object Python's float() takes through __float__ or __index__ (int, bool,
-    numpy scalars, Decimal, Fraction), but not text. TypeError for anything else.
+    That is any object whose type has __float__ or __index__ (int, bool, numpy scalars,
+    Decimal, Fraction), not text or bytes. TypeError for anything else.
     """
-    if not isinstance(value, (str, bytes, bytearray)):
+    kind = type(value)
+    if hasattr(kind, "__float__") or hasattr(kind, "__index__"):
         try:
             return float(value)
         except (TypeError, ValueError):
@@ -78,7 +79,8 @@ def positive_int(value, what):
 def refuse_second_init(obj, field):
     """RuntimeError if `obj` was already made, which its `field` being set (non-zero) shows.
 
-    Storage whose arrays C loops trust must not be swapped under the objects that use it.
+    lernmi's objects share storage with each other and C loops trust its sizes, so an
+    object is made once; running __init__ again would quietly detach it or break them.
     """
     if getattr(obj, field, 0):
         raise RuntimeError(f"this {type(obj).__name__} is already made; make a new one instead")

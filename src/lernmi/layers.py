@@ -11,7 +11,7 @@ import numpy as np
 
 import cython
 
-from ._checks import as_vector, positive_int, valid_training_rate
+from ._checks import as_vector, positive_int, refuse_second_init, valid_training_rate
 from .link import LinkStore
 from .maths import activation_code
 from .neuron import new_store
@@ -61,9 +61,10 @@ class NeuronLayer:
     """
 
     def __init__(self, count, activation="sigmoid"):
+        refuse_second_init(self, "store")
         count = positive_int(count, "count")
         self.store = new_store(layer_kinds(count, activation))
-        self.activation = activation
+        self.activation = str(activation)
         self._neurons = None
 
     @property
@@ -90,14 +91,14 @@ class NeuronLayer:
 
     def input(self, values):
         """Add values[i] to the input sum of learning neuron i."""
-        load_inputs(self.store.z, 0, as_vector(values, self.count, "values"))
+        load_inputs(self.store.z, 0, as_vector(values, self.store.size - 1, "values"))
 
     def expected_output(self, values):
         """Submit output - expected to each learning neuron as its sensitivity.
 
         That is the slope of the quadratic cost 0.5 * sum((output - expected)**2).
         """
-        t = as_vector(values, self.count, "expected values")
+        t = as_vector(values, self.store.size - 1, "expected values")
         store = self.store
         compute_outputs(store.kind, store.z, store.a, 0, store.size)
         submit_errors(store.a, store.delta, 0, t)
@@ -114,7 +115,7 @@ class NeuronLayer:
         The bias neuron is left alone: it outputs 1.0 whatever its sums, and the sensitivity
         links send back to it is never used, so its sum just keeps adding up.
         """
-        reset_learning(self.store.z, self.store.delta, 0, self.count)
+        reset_learning(self.store.z, self.store.delta, 0, self.store.size - 1)
 
     def __repr__(self):
         return f"NeuronLayer({self.count} {self.activation} + bias)"
@@ -165,13 +166,14 @@ class LinkLayer:
     """
 
     def __init__(self, input_layer, output_layer, training_rate=0.1, seed=None):
+        refuse_second_init(self, "store")
         for name, value in (("input_layer", input_layer), ("output_layer", output_layer)):
             if not isinstance(value, NeuronLayer):
                 raise TypeError(f"{name} must be a NeuronLayer, not {type(value).__name__}")
         if input_layer is output_layer:
             raise ValueError("a LinkLayer joins two different NeuronLayers")
         eta = valid_training_rate(training_rate)
-        rows, cols = output_layer.count, input_layer.count + 1
+        rows, cols = output_layer.store.size - 1, input_layer.store.size
         w = initial_weights(np.random.default_rng(seed), rows, cols).reshape(-1)
         self.store = LinkStore(w, np.array([eta]), rows, cols)
         self.input_layer = input_layer
@@ -205,7 +207,7 @@ class LinkLayer:
         self.store.eta[0] = valid_training_rate(value)
 
     def _check_shape(self):
-        # The loops below trust these sizes; only re-running a layer's __init__ can break them.
+        # The unchecked loops below trust these sizes to agree; say so where it matters.
         if (self.store.rows != self.output_layer.store.size - 1
                 or self.store.cols != self.input_layer.store.size):
             raise ValueError("this LinkLayer's weights no longer fit its NeuronLayers")

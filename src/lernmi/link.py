@@ -82,10 +82,12 @@ class Link:
     """
 
     def __init__(self, weight, training_rate=0.1, input_neuron=None, output_neuron=None):
+        refuse_second_init(self, "store")
         w = finite_number(weight, "weight")
         eta = valid_training_rate(training_rate)
-        self._input = _neuron_or_none(input_neuron, "input_neuron")
-        self._output = _neuron_or_none(output_neuron, "output_neuron")
+        _neuron_or_none(input_neuron, "input_neuron")
+        _neuron_or_none(output_neuron, "output_neuron")
+        self._input, self._output = input_neuron, output_neuron
         self.store = LinkStore(np.array([w]), np.array([eta]), 1, 1)
         self.index = 0
         self._in_layer = False

@@ -55,16 +55,18 @@ cdef void backpropagate_links(double[::1] w, Py_ssize_t w0, Py_ssize_t rows, Py_
                               Py_ssize_t out_first) noexcept nogil
 
 # --- a whole network, sample after sample ---------------------------------------------------
+@cython.final                           # a subclass could override what the loop trusts
 cdef class NetworkArrays:
-    cdef readonly int[::1] kind         # activation of every neuron, layer after layer
-    cdef readonly double[::1] z         # input sums
-    cdef readonly double[::1] delta     # sensitivity sums
-    cdef readonly double[::1] a         # outputs, as the last loop computed them
-    cdef readonly double[::1] s         # sensitivities, as the last loop computed them
-    cdef readonly Py_ssize_t[::1] first # each layer's bias neuron, then one past the last neuron
-    cdef readonly double[::1] w         # every link layer's weights, one matrix after another
-    cdef readonly Py_ssize_t[::1] w0    # where each link layer's matrix starts in w, then the end
-    cdef readonly double[::1] eta       # each link layer's training rate
+    cdef int[::1] kind                  # activation of every neuron, layer after layer
+    cdef double[::1] z                  # input sums
+    cdef double[::1] delta              # sensitivity sums
+    cdef double[::1] a                  # outputs, as the last loop computed them
+    cdef double[::1] s                  # sensitivities, as the last loop computed them
+    cdef Py_ssize_t[::1] first          # each layer's bias neuron, then one past the last neuron
+    cdef double[::1] w                  # every link layer's weights, one matrix after another
+    cdef Py_ssize_t[::1] w0             # where each link layer's matrix starts in w, then the end
+    cdef double[::1] eta                # each link layer's training rate
+    cdef readonly Py_ssize_t layers     # how many neuron layers
 
 @cython.locals(kind="const int[::1]", z="double[::1]", delta="double[::1]", a="double[::1]",
                s="double[::1]", first="const Py_ssize_t[::1]", w="double[::1]",

@@ -19,7 +19,7 @@ import numpy as np
 import cython
 from cython.cimports.libc.math import exp
 
-from ._checks import real_number
+from ._checks import real_number, refuse_second_init
 
 if not cython.compiled:
     # Compiled, these names are the C enum in maths.pxd; the numbers must match it.
@@ -157,7 +157,9 @@ class NetworkArrays:
 
     Layer l's neurons are first[l] (its bias neuron) to first[l + 1] - 1; link layer l joins
     layer l to layer l + 1 and its weights are w[w0[l]:w0[l + 1]]. A Network's layers and
-    neurons are views into these arrays, so a change made through either is seen by both.
+    neurons are views into these arrays (see `neuron_views` and `link_views`), so a change
+    made through either is seen by both. The index tables `first` and `w0`, which the loop
+    trusts, are worked out here and never handed out.
 
     Parameters
     ----------
@@ -171,23 +173,43 @@ class NetworkArrays:
     """
 
     def __init__(self, kinds, weights, eta):
+        refuse_second_init(self, "layers")
         sizes = [len(k) for k in kinds]
         shapes = [(sizes[l + 1] - 1, sizes[l]) for l in range(len(weights))]
         if len(weights) != len(kinds) - 1 or [np.shape(w) for w in weights] != shapes:
             raise ValueError(f"weights must have shapes {shapes} to join layers of {sizes}")
         first = np.concatenate([[0], np.cumsum(sizes)]).astype(np.intp)
         neurons = int(first[len(sizes)])
-        self.kind = np.concatenate(kinds).astype(np.intc)
+        kind = np.concatenate(kinds).astype(np.intc)
+        w0 = np.concatenate([[0], np.cumsum([r * c for r, c in shapes])]).astype(np.intp)
+        w = np.concatenate([np.ravel(m) for m in weights]).astype(np.float64)
+        # Everything is made and checked above; nothing below can fail halfway.
+        self.kind, self.first, self.w0, self.w = kind, first, w0, w
         self.z, self.delta, self.a, self.s = (np.zeros(neurons) for _ in range(4))
-        self.first = first
-        self.w0 = np.concatenate([[0], np.cumsum([r * c for r, c in shapes])]).astype(np.intp)
-        self.w = np.concatenate([np.ravel(w) for w in weights]).astype(np.float64)
         self.eta = np.full(len(weights), eta)
+        self.layers = len(sizes)
 
     def layer_sizes(self):
         """Learning neurons per layer, input layer first."""
-        return tuple(int(self.first[l + 1] - self.first[l] - 1)
-                     for l in range(self.first.shape[0] - 1))
+        return tuple(int(self.first[l + 1] - self.first[l] - 1) for l in range(self.layers))
+
+    def neuron_views(self, l):
+        """Views of layer l's activation codes, z, delta, a and s, in that order."""
+        self._check_layer(l, self.layers)
+        start, stop = self.first[l], self.first[l + 1]
+        arrays = [np.asarray(self.kind), np.asarray(self.z), np.asarray(self.delta),
+                  np.asarray(self.a), np.asarray(self.s)]
+        return tuple(array[start:stop] for array in arrays)
+
+    def link_views(self, l):
+        """Views of link layer l's weights (flat, row after row) and of its training rate."""
+        self._check_layer(l, self.layers - 1)
+        return np.asarray(self.w)[self.w0[l]:self.w0[l + 1]], np.asarray(self.eta)[l:l + 1]
+
+    def _check_layer(self, l, count):
+        # This module indexes without bounds checks, so check the layer number here.
+        if not 0 <= l < count:
+            raise IndexError(f"layer {l} of {count}")
 
     def __repr__(self):
         return (f"NetworkArrays(layers of {list(self.layer_sizes())} learning neurons, "

@@ -10,7 +10,8 @@ import numpy as np
 
 import cython
 
-from ._checks import as_matrix, as_vector, positive_int, valid_training_rate
+from ._checks import (as_matrix, as_vector, positive_int, refuse_second_init,
+                      valid_training_rate)
 from .layers import initial_weights, layer_kinds
 from .link import LinkStore
 from .maths import NetworkArrays
@@ -52,6 +53,7 @@ class Network:
     """
 
     def __init__(self, layer_sizes, *, training_rate=0.1, seed=None):
+        refuse_second_init(self, "_arrays")
         sizes = _layer_sizes(layer_sizes)
         eta = valid_training_rate(training_rate)
         rng = np.random.default_rng(seed)
@@ -62,21 +64,12 @@ class Network:
         self._arrays = arrays
         self._rng = rng
 
-        # The layers are views into the network's arrays: layer l's neurons are
-        # first[l]:first[l + 1], link layer l's weights w[w0[l]:w0[l + 1]].
-        array = {name: np.asarray(getattr(arrays, name))
-                 for name in ("kind", "z", "delta", "a", "s", "first", "w", "w0", "eta")}
-        first, w0 = array["first"], array["w0"]
-
-        def neurons(l):
-            return NeuronStore(*(array[name][first[l]:first[l + 1]]
-                                 for name in ("kind", "z", "delta", "a", "s")))
-
-        self._neuron_layers = tuple(neuron_layer_over(neurons(l), activations[l])
-                                    for l in range(len(sizes)))
+        # The layers are views into the network's arrays.
+        self._neuron_layers = tuple(
+            neuron_layer_over(NeuronStore(*arrays.neuron_views(l)), activations[l])
+            for l in range(len(sizes)))
         self._link_layers = tuple(
-            link_layer_over(LinkStore(array["w"][w0[l]:w0[l + 1]], array["eta"][l:l + 1],
-                                      sizes[l + 1], sizes[l] + 1),
+            link_layer_over(LinkStore(*arrays.link_views(l), sizes[l + 1], sizes[l] + 1),
                             self._neuron_layers[l], self._neuron_layers[l + 1])
             for l in range(len(sizes) - 1))
 
@@ -146,7 +139,7 @@ class Network:
         epochs : int
         shuffle : bool
         """
-        sizes = self.layer_sizes
+        sizes = self._arrays.layer_sizes()  # what the C loop will trust
         x = as_matrix(inputs, sizes[0], "inputs")
         t = as_matrix(expected_outputs, sizes[-1], "expected_outputs")
         if x.shape[0] != t.shape[0]:
@@ -167,7 +160,16 @@ class Network:
 
 
 def learn_epoch(arrays, x, t, order):
-    """maths.learn_samples with the GIL released: other Python threads run meanwhile."""
+    """maths.learn_samples with the GIL released: other Python threads run meanwhile.
+
+    The loop checks nothing, so the shapes are checked here one last time, against the
+    network's own index table rather than anything a subclass could override.
+    """
+    last = arrays.layers - 1
+    inputs = arrays.first[1] - arrays.first[0] - 1
+    outputs = arrays.first[last + 1] - arrays.first[last] - 1
+    if x.shape[0] != t.shape[0] or x.shape[1] != inputs or t.shape[1] != outputs:
+        raise ValueError(f"samples must be {inputs} inputs and {outputs} expected outputs")
     with cython.nogil:
         learn_samples(arrays, x, t, order)
 

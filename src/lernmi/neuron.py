@@ -78,6 +78,7 @@ class Neuron:
     """
 
     def __init__(self, activation="sigmoid"):
+        refuse_second_init(self, "store")
         self.store = new_store([activation_code(activation)])
         self.index = 0
 
