@@ -1,4 +1,4 @@
-"""Argument checks shared by the layers and the network: clear errors before any number changes."""
+"""Argument checks shared by every class: a clear error before any number changes."""
 
 import math
 

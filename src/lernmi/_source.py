@@ -10,6 +10,7 @@ import importlib.abc
 import importlib.util
 import os
 
+
 class SourceFinder(importlib.abc.MetaPathFinder):
     """Finds `package`.X as the file X.py in `directory` when X is compiled, which is when
     an X.pxd lies beside it (setup.py compiles exactly those modules)."""
