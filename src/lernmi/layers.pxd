@@ -17,7 +17,6 @@ cdef class LinkLayer:
     cdef readonly NeuronLayer input_layer   # every neuron of it, bias included, sends
     cdef readonly NeuronLayer output_layer  # every learning neuron of it receives
     cdef list _links                        # Link handles in the seed's order, made when asked
-    cdef void _check_shape(self) except *
 
     @cython.locals(src=NeuronStore, dst=NeuronStore, w="double[::1]", rows=Py_ssize_t,
                    cols=Py_ssize_t)

@@ -206,15 +206,10 @@ class LinkLayer:
     def training_rate(self, value):
         self.store.eta[0] = valid_training_rate(value)
 
-    def _check_shape(self):
-        # The unchecked loops below trust these sizes to agree; say so where it matters.
-        if (self.store.rows != self.output_layer.store.size - 1
-                or self.store.cols != self.input_layer.store.size):
-            raise ValueError("this LinkLayer's weights no longer fit its NeuronLayers")
-
     def propagate(self):
         """Every link propagates: z_j += sum over i of w[j, i] * a_i, in one C loop."""
-        self._check_shape()
+        # The unchecked loops trust the weights' shape to fit both layers. It does: each was
+        # checked when this layer was made, and none of the three can be made again.
         src, dst, w = self.input_layer.store, self.output_layer.store, self.store.w
         rows, cols = self.store.rows, self.store.cols
         with cython.nogil:
@@ -224,7 +219,6 @@ class LinkLayer:
     def backpropagate(self):
         """Every link backpropagates, in one C loop: each input neuron i gets
         sum over j of w[j, i] * s_j, then each weight steps by -eta * s_j * a_i."""
-        self._check_shape()
         src, dst, w = self.input_layer.store, self.output_layer.store, self.store.w
         rows, cols, eta = self.store.rows, self.store.cols, self.store.eta[0]
         with cython.nogil:
