@@ -38,7 +38,7 @@ CASES = [
      "lernmi.NeuronLayer(9), lernmi.NeuronLayer(9))", "RuntimeError"),
     ("lernmi.Network([2, 1]).__init__([9, 9])", "RuntimeError"),
     ("lernmi.Network([2, 1])._arrays.__init__([np.zeros(2, np.intc)] * 2,"
-     " [np.array([['x', 'y']])], 0.1)", "RuntimeError"),
+     " [np.array([['x', 'y']])], 0.1, 0)", "RuntimeError"),
     ("links = lernmi.LinkLayer(lernmi.NeuronLayer(300), lernmi.NeuronLayer(300));"
      " links.store.__init__(np.zeros(1), np.zeros(1), 1, 1)", "RuntimeError"),
     ("lernmi.Neuron().store.__init__(np.zeros(9, np.intc), *[np.zeros(9, np.float32)] * 4)",

@@ -84,3 +84,26 @@ def refuse_second_init(obj, field):
     """
     if getattr(obj, field, 0):
         raise RuntimeError(f"this {type(obj).__name__} is already made; make a new one instead")
+
+
+def check_cost(cost, activation):
+    """ValueError unless the cost can be used with an output layer of `activation`."""
+    if cost == "cross_entropy" and activation not in ("sigmoid", "softmax"):
+        raise ValueError(f"the cross_entropy cost needs sigmoid or softmax outputs, whose "
+                         f"values lie between 0 and 1, not {activation!r} ones")
+
+
+def check_targets(t, cost, activation, what):
+    """ValueError unless the expected outputs t (a vector or one row per sample) suit the cost.
+
+    Cross-entropy compares probabilities: every value in [0, 1], and for softmax outputs,
+    which add up to 1, each row adding up to 1 too.
+    """
+    if cost != "cross_entropy":
+        return
+    check_cost(cost, activation)
+    if t.min() < 0.0 or t.max() > 1.0:
+        raise ValueError(f"{what} must lie between 0 and 1 for the cross_entropy cost")
+    if activation == "softmax" and not np.allclose(t.sum(axis=-1), 1.0, rtol=0.0, atol=1e-9):
+        raise ValueError(f"{what} must add up to 1 (in each row) for softmax outputs with the "
+                         f"cross_entropy cost")

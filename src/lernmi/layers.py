@@ -11,16 +11,17 @@ import numpy as np
 
 import cython
 
-from ._checks import as_vector, positive_int, refuse_second_init, valid_training_rate
+from ._checks import (as_vector, check_targets, positive_int, refuse_second_init,
+                      valid_training_rate)
 from .link import LinkStore
-from .maths import activation_code
+from .maths import activation_code, cost_code
 from .neuron import new_store
 
 if not cython.compiled:
     # Compiled, these are C functions and constants (see layers.pxd).
     from .link import link_in
     from .neuron import neuron_in
-    from .maths import (BIAS, backpropagate_links, compute_outputs, compute_sensitivities,
+    from .maths import (BIAS, CROSS_ENTROPY, backpropagate_links, compute_outputs, compute_sensitivities,
                         load_inputs, propagate_links, reset_learning, submit_errors)
 
 
@@ -49,7 +50,9 @@ class NeuronLayer:
     count : int
         How many learning neurons; the layer has one more, the bias neuron.
     activation : str
-        The learning neurons' activation, ``"sigmoid"`` (default) or ``"identity"``.
+        The learning neurons' activation: ``"sigmoid"`` (default), ``"tanh"``, ``"relu"``,
+        ``"identity"``, or ``"softmax"`` (outputs that are positive and add up to 1, for an
+        output layer).
 
     Examples
     --------
@@ -93,13 +96,20 @@ class NeuronLayer:
         """Add values[i] to the input sum of learning neuron i."""
         load_inputs(self.store.z, 0, as_vector(values, self.store.size - 1, "values"))
 
-    def expected_output(self, values):
-        """Submit output - expected to each learning neuron as its sensitivity.
+    def expected_output(self, values, cost="quadratic"):
+        """Submit the error output - expected to each learning neuron.
 
-        That is the slope of the quadratic cost 0.5 * sum((output - expected)**2).
+        With the quadratic cost 0.5 * sum((output - expected)**2) (the default) the error is
+        the cost's slope, and each neuron's sensitivity is error * f'(z). With
+        ``cost="cross_entropy"`` (for sigmoid or softmax layers, expected values in [0, 1],
+        adding up to 1 for softmax) the error already is the sensitivity: the cost's slope
+        and the activation's cancel.
         """
         t = as_vector(values, self.store.size - 1, "expected values")
+        code = cost_code(cost)
+        check_targets(t, cost, self.activation, "expected values")
         store = self.store
+        store.error_is_sensitivity = code == CROSS_ENTROPY
         compute_outputs(store.kind, store.z, store.a, 0, store.size)
         submit_errors(store.a, store.delta, 0, t)
 
@@ -131,10 +141,20 @@ def link_layer_over(store, input_layer, output_layer):
     return layer
 
 
-def initial_weights(rng, rows, cols):
-    """Weights drawn uniformly from +-1/sqrt(cols), so a neuron's input sum starts near 0
-    whatever its fan-in (cols links, bias included), where a sigmoid is steepest."""
-    bound = 1.0 / np.sqrt(cols)
+#: Initial weights are uniform in +-gain/sqrt(fan-in); the gain depends on the activation.
+WEIGHT_GAINS = {"sigmoid": 1.0, "softmax": 1.0, "identity": 1.0,
+                "tanh": np.sqrt(3.0),  # variance 1/fan-in keeps tanh's outputs at scale 1
+                "relu": np.sqrt(6.0)}  # variance 2/fan-in: ReLU zeroes half its inputs
+
+
+def initial_weights(rng, rows, cols, activation="sigmoid"):
+    """Weights for links into `rows` neurons with `activation`, each with fan-in `cols` (bias
+    included), drawn uniformly from +-gain/sqrt(cols).
+
+    Scaling by the fan-in keeps a neuron's input sum at the same size however many links
+    feed it: for sigmoids (gain 1) near 0, where the sigmoid is steepest.
+    """
+    bound = WEIGHT_GAINS[activation] / np.sqrt(cols)
     return rng.uniform(-bound, bound, size=(rows, cols))
 
 
@@ -148,7 +168,8 @@ class LinkLayer:
     training_rate : float
         eta, shared by all the links (default 0.1).
     seed : int or None
-        Seed for the random initial weights, uniform in +-1/sqrt(fan-in).
+        Seed for the random initial weights, uniform in +-gain/sqrt(fan-in), the gain
+        depending on the output layer's activation (see `initial_weights`).
 
     Notes
     -----
@@ -174,7 +195,8 @@ class LinkLayer:
             raise ValueError("a LinkLayer joins two different NeuronLayers")
         eta = valid_training_rate(training_rate)
         rows, cols = output_layer.store.size - 1, input_layer.store.size
-        w = initial_weights(np.random.default_rng(seed), rows, cols).reshape(-1)
+        w = initial_weights(np.random.default_rng(seed), rows, cols,
+                            output_layer.activation).reshape(-1)
         self.store = LinkStore(w, np.array([eta]), rows, cols)
         self.input_layer = input_layer
         self.output_layer = output_layer
@@ -224,8 +246,9 @@ class LinkLayer:
         with cython.nogil:
             compute_outputs(src.kind, src.z, src.a, 0, cols)
             compute_outputs(dst.kind, dst.z, dst.a, 0, rows + 1)
-            compute_sensitivities(dst.kind, dst.a, dst.delta, dst.s, 0, rows)
-            backpropagate_links(w, 0, rows, cols, eta, src.a, src.delta, 0, dst.s, 0)
+            compute_sensitivities(dst.kind, dst.a, dst.delta, dst.s, 0, rows,
+                                  dst.error_is_sensitivity)
+            backpropagate_links(w, 0, rows, cols, eta, src.a, src.delta, 0, dst.s, 0, True)
 
     def __repr__(self):
         return (f"LinkLayer({self.store.cols} -> {self.store.rows}, "

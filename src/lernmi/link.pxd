@@ -2,7 +2,7 @@
 
 cimport cython
 
-from lernmi.maths cimport as_number, link_sensitivity, updated_weight
+from lernmi.maths cimport as_number, updated_weight
 from lernmi.neuron cimport Neuron
 
 cdef class LinkStore:
@@ -21,7 +21,7 @@ cdef class Link:
     cdef void _check_wired(self) except *
     cpdef void propagate(self) except *
 
-    @cython.locals(source=Neuron, target=Neuron, a_out=double, s=double, w=double)
+    @cython.locals(source=Neuron, s=double, w=double)
     cpdef void backpropagate(self) except *
 
 @cython.locals(link=Link)

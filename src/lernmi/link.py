@@ -20,7 +20,7 @@ from .neuron import Neuron
 
 if not cython.compiled:
     # Compiled, these come from maths.pxd as C (see link.pxd).
-    from .maths import as_number, link_sensitivity, updated_weight
+    from .maths import as_number, updated_weight
 
 
 class LinkStore:
@@ -151,14 +151,12 @@ class Link:
     def backpropagate(self):
         """Send w * s to the input neuron, then update w by -eta * s * a_in.
 
-        s = delta * f'(z) is the output neuron's sensitivity sum times the slope of its
-        activation, which for a sigmoid is a * (1 - a) with a its output.
+        s is the output neuron's sensitivity (Neuron.sensitivity): usually its sensitivity
+        sum delta times the slope of its activation, for a sigmoid a * (1 - a).
         """
         self._check_wired()
-        source, target = self._input, self._output
-        a_out = target.output()
-        s = link_sensitivity(target.store.delta[target.index], target.store.kind[target.index],
-                             a_out)
+        source = self._input
+        s = self._output.sensitivity()
         w = self.store.w[self.index]
         source.submit_sensitivity(w * s)  # the weight from before this step
         self.store.w[self.index] = updated_weight(w, self.store.eta[0], s, source.output())

@@ -1,46 +1,67 @@
 """The arithmetic of neurons and links, written once.
 
-Everything lernmi computes is here: a neuron's activation, the slope a link needs to
-backpropagate, a weight update, and the loops that do the same for a whole layer or a whole
-network at once. Neuron and Link call the one-neuron, one-link functions; NeuronLayer,
-LinkLayer and Network call the loops, which call the very same functions, so a layer's
-numbers are the numbers its links would compute one at a time.
+Everything lernmi computes is here: a neuron's activation, the sensitivity a link needs to
+backpropagate, a weight update, a sample's cost, and the loops that do the same for a whole
+layer or a whole network at once. Neuron and Link call the one-neuron, one-link functions;
+NeuronLayer, LinkLayer and Network call the loops, which call the very same functions, so a
+layer's numbers are the numbers its links would compute one at a time (up to the rounding of
+sums taken in a different order: see vector.h).
 
 This is a plain Python module. Its C types live beside it in ``maths.pxd``: compiled by
 Cython (the default) every function below becomes a C function and the loops run without
 the GIL; run as Python (``LERNMI_PURE_PYTHON=1``) the same lines run as written.
 
 Symbols follow the maths: ``z`` input sum, ``a`` output, ``delta`` sensitivity sum,
-``s`` a neuron's sensitivity ``delta * f'(z)``, ``w`` weight, ``eta`` training rate.
+``s`` a neuron's sensitivity ``delta * f'(z)``, ``w`` weight, ``eta`` training rate,
+``t`` an expected output.
 """
 
 import numpy as np
 
 import cython
-from cython.cimports.libc.math import exp
+from cython.cimports.libc.math import exp, log, tanh
 
 from ._checks import real_number, refuse_second_init
 
 if not cython.compiled:
-    # Compiled, these names are the C enum in maths.pxd; the numbers must match it.
-    IDENTITY, SIGMOID, BIAS = 0, 1, 2
+    # Compiled, these names are the C enums in maths.pxd; the numbers must match them.
+    IDENTITY, SIGMOID, BIAS, TANH, RELU, SOFTMAX = 0, 1, 2, 3, 4, 5
+    QUADRATIC, CROSS_ENTROPY = 0, 1
+    LANES = 16  # vector.h's LERNMI_LANES
 
 #: Activation names a learner may ask for, and the code each neuron stores.
-ACTIVATIONS = {"identity": IDENTITY, "sigmoid": SIGMOID}
+ACTIVATIONS = {"sigmoid": SIGMOID, "tanh": TANH, "relu": RELU, "identity": IDENTITY,
+               "softmax": SOFTMAX}
 
 #: The name of each code, for reprs and the ``activation`` property ("bias" included).
-ACTIVATION_NAMES = {IDENTITY: "identity", SIGMOID: "sigmoid", BIAS: "bias"}
+ACTIVATION_NAMES = {code: name for name, code in ACTIVATIONS.items()}
+ACTIVATION_NAMES[BIAS] = "bias"
+
+#: Cost names, and the code the loops use.
+COSTS = {"quadratic": QUADRATIC, "cross_entropy": CROSS_ENTROPY}
+
+#: The smallest output a cross-entropy takes the logarithm of, so that a = 0 costs 690, not inf.
+TINY = 1e-300
 
 
 def activation_code(name):
     """The code stored for the activation called `name`; ValueError if there is none."""
+    return _code(name, ACTIVATIONS, "activation", "'sigmoid'")
+
+
+def cost_code(name):
+    """The code of the cost called `name`; ValueError if there is none."""
+    return _code(name, COSTS, "cost", "'quadratic'")
+
+
+def _code(name, codes, what, example):
     if not isinstance(name, str):
-        raise TypeError(f"activation must be a name such as 'sigmoid', not {name!r}")
+        raise TypeError(f"{what} must be a name such as {example}, not {name!r}")
     try:
-        return ACTIVATIONS[name]
+        return codes[name]
     except KeyError:
-        known = ", ".join(repr(n) for n in ACTIVATIONS)
-        raise ValueError(f"unknown activation {name!r}; choose one of {known}") from None
+        known = ", ".join(repr(n) for n in codes)
+        raise ValueError(f"unknown {what} {name!r}; choose one of {known}") from None
 
 
 def as_number(value):
@@ -54,16 +75,61 @@ def as_number(value):
     return value
 
 
+# --- runs of numbers (vector.h in C; the same order of operations here) --------------------
+
+def dot(x, xi, y, yi, n):
+    """The sum of x[xi + k] * y[yi + k] for k < n, taken in vector.h's fixed order."""
+    if cython.compiled:
+        return lernmi_dot(cython.address(x[xi]), cython.address(y[yi]), n)
+    else:
+        lanes = [0.0] * LANES
+        for k in range(n):
+            lanes[k % LANES] += x[xi + k] * y[yi + k]
+        width = LANES // 2
+        while width > 0:
+            for k in range(width):
+                lanes[k] += lanes[k + width]
+            width //= 2
+        return lanes[0]
+
+
+def axpy(alpha, x, xi, y, yi, n):
+    """y[yi + k] += alpha * x[xi + k] for k < n."""
+    if cython.compiled:
+        lernmi_axpy(alpha, cython.address(x[xi]), cython.address(y[yi]), n)
+    else:
+        for k in range(n):
+            y[yi + k] += alpha * x[xi + k]
+
+
+def axpy_pair(alpha, w, wi, y, yi, beta, x, xi, n):
+    """For k < n: y[yi + k] += alpha * w[wi + k], then w[wi + k] += beta * x[xi + k]."""
+    if cython.compiled:
+        lernmi_axpy_pair(alpha, cython.address(w[wi]), cython.address(y[yi]), beta,
+                         cython.address(x[xi]), n)
+    else:
+        for k in range(n):
+            y[yi + k] += alpha * w[wi + k]
+            w[wi + k] += beta * x[xi + k]
+
+
 # --- one neuron, one link ------------------------------------------------------------------
 
 def neuron_output(kind, z):
-    """a = f(z): what a neuron with activation `kind` outputs for the input sum `z`."""
+    """a = f(z): what a neuron with activation `kind` outputs for the input sum `z`.
+
+    A softmax neuron's output depends on its whole layer: see softmax_output.
+    """
     if kind == SIGMOID:
         # Two forms of 1 / (1 + e^-z), so that exp never sees a large positive argument.
         if z >= 0.0:
             return 1.0 / (1.0 + exp(-z))
         e = exp(z)
         return e / (1.0 + e)
+    if kind == TANH:
+        return tanh(z)
+    if kind == RELU:
+        return z if z > 0.0 else 0.0
     if kind == BIAS:
         return 1.0
     return z
@@ -73,6 +139,10 @@ def output_slope(kind, a):
     """f'(z), written in terms of the output a = f(z), which is all a link can see."""
     if kind == SIGMOID:
         return a * (1.0 - a)
+    if kind == TANH:
+        return 1.0 - a * a
+    if kind == RELU:
+        return 1.0 if a > 0.0 else 0.0
     if kind == BIAS:
         return 0.0
     return 1.0
@@ -88,12 +158,127 @@ def updated_weight(w, eta, s, a_in):
     return w - eta * s * a_in
 
 
+# --- softmax: the activation of a whole layer ----------------------------------------------
+
+def softmax_peak(kind, z, first, size):
+    """The largest input sum among the softmax neurons from `first` on (0.0 if none).
+
+    Softmax is e^z_i / sum_k e^z_k; taking the peak off every z first leaves it unchanged
+    and keeps exp from overflowing.
+    """
+    peak = 0.0
+    found = False
+    for i in range(first, first + size):
+        if kind[i] == SOFTMAX and (not found or z[i] > peak):
+            peak = z[i]
+            found = True
+    return peak
+
+
+def softmax_total(kind, z, first, size, peak):
+    """The sum of e^(z_k - peak) over the softmax neurons from `first` on."""
+    total = 0.0
+    for i in range(first, first + size):
+        if kind[i] == SOFTMAX:
+            total += exp(z[i] - peak)
+    return total
+
+
+def softmax_output(kind, z, size, i):
+    """a_i = e^(z_i - peak) / total: the output of softmax neuron i among the `size` neurons
+    of its store (its layer), computed from their input sums as the layer loop does."""
+    peak = softmax_peak(kind, z, 0, size)
+    return exp(z[i] - peak) / softmax_total(kind, z, 0, size, peak)
+
+
+def softmax_pull(kind, a, delta, first, count):
+    """p = sum over the softmax neurons k of a_k * delta_k.
+
+    Every softmax output depends on every input sum of its layer, so softmax neuron j's
+    sensitivity is s_j = a_j * (delta_j - p) rather than delta_j times a slope of its own.
+    """
+    p = 0.0
+    for k in range(first + 1, first + count + 1):
+        if kind[k] == SOFTMAX:
+            p += a[k] * delta[k]
+    return p
+
+
+def neuron_sensitivity(kind, z, delta, size, i, error_is_sensitivity):
+    """s for neuron i of a store of `size` neurons, as compute_sensitivities finds it.
+
+    For an output neuron whose error came from the cross-entropy cost the error already is s
+    (see submit_errors). A softmax neuron needs its whole layer's outputs, worked out here
+    from the input sums; every other neuron needs only its own.
+    """
+    if error_is_sensitivity:
+        return delta[i]
+    if kind[i] != SOFTMAX:
+        return link_sensitivity(delta[i], kind[i], neuron_output(kind[i], z[i]))
+    peak = softmax_peak(kind, z, 0, size)
+    total = softmax_total(kind, z, 0, size, peak)
+    p = 0.0
+    for k in range(1, size):
+        if kind[k] == SOFTMAX:
+            p += exp(z[k] - peak) / total * delta[k]
+    return exp(z[i] - peak) / total * (delta[i] - p)
+
+
+# --- costs ------------------------------------------------------------------------------------
+
+def sample_cost(cost, kind, a, first, t):
+    """The cost of one sample, from the outputs of the layer at `first` and the expected t.
+
+    quadratic: 0.5 * sum (a - t)^2. cross_entropy: - sum t ln a over softmax neurons, and
+    - sum (t ln a + (1 - t) ln (1 - a)) over the others (sigmoid outputs, each a yes/no).
+    """
+    c = 0.0
+    for j in range(t.shape[0]):
+        aj, tj = a[first + 1 + j], t[j]
+        if cost == QUADRATIC:
+            c += 0.5 * (aj - tj) * (aj - tj)
+        else:
+            if tj > 0.0:
+                c -= tj * log(max(aj, TINY))
+            if tj < 1.0 and kind[first + 1 + j] != SOFTMAX:
+                c -= (1.0 - tj) * log(max(1.0 - aj, TINY))
+    return c
+
+
+def is_correct(a, first, t):
+    """Whether the outputs of the layer at `first` give the expected answer t.
+
+    With one output neuron the answer is yes when it is at least 0.5; with several, it is
+    the neuron with the largest output (the first, if several tie).
+    """
+    count = t.shape[0]
+    if count == 1:
+        return (a[first + 1] >= 0.5) == (t[0] >= 0.5)
+    guess, answer = 0, 0
+    for j in range(1, count):
+        if a[first + 1 + j] > a[first + 1 + guess]:
+            guess = j
+        if t[j] > t[answer]:
+            answer = j
+    return guess == answer
+
+
 # --- a whole layer ---------------------------------------------------------------------------
 
 def compute_outputs(kind, z, a, first, size):
     """a[i] = f(z[i]) for the `size` neurons from `first` on, bias included."""
+    softmax = False
     for i in range(first, first + size):
-        a[i] = neuron_output(kind[i], z[i])
+        if kind[i] == SOFTMAX:
+            softmax = True
+        else:
+            a[i] = neuron_output(kind[i], z[i])
+    if softmax:
+        peak = softmax_peak(kind, z, first, size)
+        total = softmax_total(kind, z, first, size, peak)
+        for i in range(first, first + size):
+            if kind[i] == SOFTMAX:
+                a[i] = exp(z[i] - peak) / total
 
 
 def reset_learning(z, delta, first, count):
@@ -110,44 +295,53 @@ def load_inputs(z, first, x):
 
 
 def submit_errors(a, delta, first, t):
-    """Each learning neuron gets a - t, the slope of the cost 0.5 * (a - t)**2."""
+    """Each learning neuron gets the error a - t.
+
+    For the quadratic cost 0.5 * (a - t)**2 that is the cost's slope, delta = dC/da, and the
+    neuron's sensitivity is delta * f'(z). For the cross-entropy cost with sigmoid or
+    softmax outputs the cost's slope and f'(z) cancel to exactly a - t, so the error is the
+    sensitivity itself (the layer's `error_is_sensitivity`).
+    """
     for j in range(t.shape[0]):
         delta[first + 1 + j] += a[first + 1 + j] - t[j]
 
 
 def propagate_links(w, w0, rows, cols, a_in, in_first, z_out, out_first):
-    """Every link sends w * a_in forward: z_out[j] += sum over i of w[j, i] * a_in[i].
-
-    Each z_out[j] gains its terms in the order i = 0, 1, ... (bias first), the order in which
-    the links themselves would have added them, so the sums agree with the links' exactly.
-    """
+    """Every link sends w * a_in forward: z_out[j] += sum over i of w[j, i] * a_in[i]."""
     for j in range(rows):
-        row = w0 + j * cols
-        zj = z_out[out_first + 1 + j]
-        for i in range(cols):
-            zj += w[row + i] * a_in[in_first + i]
-        z_out[out_first + 1 + j] = zj
+        z_out[out_first + 1 + j] += dot(w, w0 + j * cols, a_in, in_first, cols)
 
 
-def compute_sensitivities(kind, a, delta, s, first, count):
-    """s[j] = delta[j] * f'(z[j]) for each learning neuron, once per neuron, not once per link."""
+def compute_sensitivities(kind, a, delta, s, first, count, error_is_sensitivity):
+    """s[j] = delta[j] * f'(z[j]) for each learning neuron, once per neuron, not once per link.
+
+    Softmax neurons and errors that already are sensitivities: see neuron_sensitivity.
+    """
+    p = softmax_pull(kind, a, delta, first, count)
     for j in range(first + 1, first + count + 1):
-        s[j] = link_sensitivity(delta[j], kind[j], a[j])
+        if error_is_sensitivity:
+            s[j] = delta[j]
+        elif kind[j] == SOFTMAX:
+            s[j] = a[j] * (delta[j] - p)
+        else:
+            s[j] = link_sensitivity(delta[j], kind[j], a[j])
 
 
-def backpropagate_links(w, w0, rows, cols, eta, a_in, delta_in, in_first, s_out, out_first):
+def backpropagate_links(w, w0, rows, cols, eta, a_in, delta_in, in_first, s_out, out_first,
+                        send_back):
     """Every link sends w * s back to its input neuron, then takes its gradient step.
 
-    The sensitivity sent back uses the weight from before the step, as one link does.
-    Each delta_in[i] gains its terms in the order j = 0, 1, ..., as the links would add them.
+    Row j's links all carry s_j: each sends w * s_j back (using its weight from before the
+    step, as one link does), then moves its weight by updated_weight's step, -eta * s_j *
+    a_in. With `send_back` false (the input layer, whose sensitivities nothing reads) only
+    the weights move.
     """
     for j in range(rows):
-        row = w0 + j * cols
         sj = s_out[out_first + 1 + j]
-        for i in range(cols):
-            wji = w[row + i]
-            delta_in[in_first + i] += wji * sj
-            w[row + i] = updated_weight(wji, eta, sj, a_in[in_first + i])
+        if send_back:
+            axpy_pair(sj, w, w0 + j * cols, delta_in, in_first, -eta * sj, a_in, in_first, cols)
+        else:
+            axpy(-eta * sj, a_in, in_first, w, w0 + j * cols, cols)
 
 
 # --- a whole network, sample after sample ---------------------------------------------------
@@ -170,14 +364,18 @@ class NetworkArrays:
         l); they are copied.
     eta : float
         The training rate of every link layer.
+    cost : int
+        The cost's code (COSTS), which decides how the output layer's errors are read.
     """
 
-    def __init__(self, kinds, weights, eta):
+    def __init__(self, kinds, weights, eta, cost):
         refuse_second_init(self, "layers")
         sizes = [len(k) for k in kinds]
         shapes = [(sizes[l + 1] - 1, sizes[l]) for l in range(len(weights))]
         if len(weights) != len(kinds) - 1 or [np.shape(w) for w in weights] != shapes:
             raise ValueError(f"weights must have shapes {shapes} to join layers of {sizes}")
+        if cost not in COSTS.values():
+            raise ValueError(f"cost codes are {sorted(COSTS.values())}, not {cost!r}")
         first = np.concatenate([[0], np.cumsum(sizes)]).astype(np.intp)
         neurons = int(first[len(sizes)])
         kind = np.concatenate(kinds).astype(np.intc)
@@ -187,6 +385,7 @@ class NetworkArrays:
         self.kind, self.first, self.w0, self.w = kind, first, w0, w
         self.z, self.delta, self.a, self.s = (np.zeros(neurons) for _ in range(4))
         self.eta = np.full(len(weights), eta)
+        self.cost = cost
         self.layers = len(sizes)
 
     def layer_sizes(self):
@@ -216,31 +415,67 @@ class NetworkArrays:
                 f"{self.w.shape[0]:,} weights)")
 
 
-def learn_samples(net, x, t, order):
+def forward(net, x):
+    """Reset every layer, load the input x, and propagate it to the output layer's outputs.
+
+    The same steps as Network.run. Like every loop below, it runs without the GIL and trusts
+    its caller (a Network method) to have checked every shape and index.
+    """
+    kind, z, delta, a, first, w, w0 = net.kind, net.z, net.delta, net.a, net.first, net.w, net.w0
+    last = first.shape[0] - 2  # the output layer
+    for l in range(last + 1):
+        reset_learning(z, delta, first[l], first[l + 1] - first[l] - 1)
+    load_inputs(z, first[0], x)
+    for l in range(last):
+        rows = first[l + 2] - first[l + 1] - 1
+        cols = first[l + 1] - first[l]
+        compute_outputs(kind, z, a, first[l], cols)
+        propagate_links(w, w0[l], rows, cols, a, first[l], z, first[l + 1])
+    compute_outputs(kind, z, a, first[last], first[last + 1] - first[last])
+
+
+def learn_samples(net, x, t, order, score):
     """For each k in `order`, one learning step on input x[k] with expected output t[k].
 
-    The same steps as Network.learn: reset, load the input, propagate layer after layer,
-    submit the output errors, backpropagate layer after layer in reverse. It runs without
-    the GIL and trusts its caller (Network.train) to have checked every shape and index.
+    The same steps as Network.learn: forward, submit the output errors, backpropagate layer
+    after layer in reverse. The input layer's sensitivity sums are not worked out: nothing
+    reads them. Each sample's cost, and whether the output was right before the step, is
+    added to score[0] and score[1].
     """
-    kind, z, delta, a, s = net.kind, net.z, net.delta, net.a, net.s
+    kind, delta, a, s = net.kind, net.delta, net.a, net.s
     first, w, w0, eta = net.first, net.w, net.w0, net.eta
-    last = first.shape[0] - 2  # the output layer
+    last = first.shape[0] - 2
     for n in range(order.shape[0]):
         k = order[n]
-        for l in range(last + 1):
-            reset_learning(z, delta, first[l], first[l + 1] - first[l] - 1)
-        load_inputs(z, first[0], x[k])
-        for l in range(last):
-            rows = first[l + 2] - first[l + 1] - 1
-            cols = first[l + 1] - first[l]
-            compute_outputs(kind, z, a, first[l], cols)
-            propagate_links(w, w0[l], rows, cols, a, first[l], z, first[l + 1])
-        compute_outputs(kind, z, a, first[last], first[last + 1] - first[last])
+        forward(net, x[k])
+        score[0] += sample_cost(net.cost, kind, a, first[last], t[k])
+        score[1] += is_correct(a, first[last], t[k])
         submit_errors(a, delta, first[last], t[k])
         for l in range(last - 1, -1, -1):
             rows = first[l + 2] - first[l + 1] - 1
             cols = first[l + 1] - first[l]
-            compute_sensitivities(kind, a, delta, s, first[l + 1], rows)
+            compute_sensitivities(kind, a, delta, s, first[l + 1], rows,
+                                  l == last - 1 and net.cost == CROSS_ENTROPY)
             backpropagate_links(w, w0[l], rows, cols, eta[l], a, delta, first[l], s,
-                                first[l + 1])
+                                first[l + 1], l > 0)
+
+
+def predict_samples(net, x, outputs):
+    """outputs[k] = the output layer's outputs for input x[k], for every row k."""
+    a, first = net.a, net.first
+    out_first = first[first.shape[0] - 2] + 1
+    for k in range(x.shape[0]):
+        forward(net, x[k])
+        for j in range(outputs.shape[1]):
+            outputs[k, j] = a[out_first + j]
+
+
+def score_samples(net, x, t, score):
+    """Add each row's cost and whether it was right (see learn_samples) to score[0], score[1],
+    without learning."""
+    a, first = net.a, net.first
+    last = first.shape[0] - 2
+    for k in range(x.shape[0]):
+        forward(net, x[k])
+        score[0] += sample_cost(net.cost, net.kind, a, first[last], t[k])
+        score[1] += is_correct(a, first[last], t[k])

@@ -1,8 +1,13 @@
 # C declarations for network.py. Network itself stays an ordinary Python class; compiling the
-# module lets it call the C-only layer factories and the epoch loop.
+# module lets it call the C-only layer factories and the loops over samples.
 
 from lernmi.layers cimport link_layer_over, neuron_layer_over
-from lernmi.maths cimport NetworkArrays, learn_samples
+from lernmi.maths cimport (CROSS_ENTROPY, NetworkArrays, learn_samples, predict_samples,
+                           score_samples)
 
 cdef void learn_epoch(NetworkArrays arrays, const double[:, ::1] x, const double[:, ::1] t,
-                      const Py_ssize_t[::1] order) except *
+                      const Py_ssize_t[::1] order, double[::1] score) except *
+cdef void predict_rows(NetworkArrays arrays, const double[:, ::1] x,
+                       double[:, ::1] outputs) except *
+cdef void score_rows(NetworkArrays arrays, const double[:, ::1] x, const double[:, ::1] t,
+                     double[::1] score) except *

@@ -6,42 +6,64 @@ the GIL released, while `learn` takes the same step through the layers' own meth
 way a learner would write it, and every Neuron and Link stays there to be looked at.
 """
 
+import sys
+import threading
+
 import numpy as np
 
 import cython
 
-from ._checks import (as_matrix, as_vector, positive_int, refuse_second_init,
-                      valid_training_rate)
+from ._checks import (as_matrix, as_vector, check_cost, check_targets, positive_int,
+                      refuse_second_init, valid_training_rate)
 from .layers import initial_weights, layer_kinds
 from .link import LinkStore
-from .maths import NetworkArrays
+from .maths import COSTS, NetworkArrays, cost_code
 from .neuron import NeuronStore
 
 if not cython.compiled:
     # Compiled, these are C functions (see network.pxd).
     from .layers import link_layer_over, neuron_layer_over
-    from .maths import learn_samples
+    from .maths import CROSS_ENTROPY, learn_samples, predict_samples, score_samples
+
+#: Hidden layers may use these; the output layer may also be "softmax".
+HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu", "identity")
+
+#: A progress bar redraws after at most this many samples.
+PROGRESS_STEP = 2000
 
 
 class Network:
-    """A fully connected network of sigmoid neurons, learning by per-sample gradient descent.
+    """A fully connected network of neurons, learning by per-sample gradient descent.
 
     Parameters
     ----------
     layer_sizes : sequence of int
         Learning neurons per layer, input layer first: ``[2, 3, 1]`` is two inputs, one
         hidden layer of three and one output. Every layer also gets a bias neuron.
+    activation : str
+        The hidden layers' activation: ``"sigmoid"`` (default), ``"tanh"``, ``"relu"`` or
+        ``"identity"``.
+    output_activation : str or None
+        The output layer's: any of those or ``"softmax"``; None (default) means the same
+        as `activation`.
+    cost : str
+        What learning minimises: ``"quadratic"`` (default), 0.5 * sum((output -
+        expected)**2), or ``"cross_entropy"`` (sigmoid or softmax outputs only).
     training_rate : float
         eta, the step size of every link (default 0.1).
     seed : int or None
-        Seed for the initial weights (uniform in +-1/sqrt(fan-in)) and the shuffling in
-        `train`; the same seed gives the same network.
+        Seed for the initial weights (uniform in +-gain/sqrt(fan-in), see
+        `layers.initial_weights`) and the shuffling in `train`; the same seed gives the same
+        network.
 
     Notes
     -----
-    The input layer passes its inputs through unchanged (identity activation); the other
-    layers use the sigmoid. (The Ruby original also squashed raw inputs through a sigmoid.)
-    One `learn` is one step of gradient descent on the cost 0.5 * sum((output - expected)**2).
+    The input layer passes its inputs through unchanged (identity activation). One `learn`
+    is one step of gradient descent on the cost. (The Ruby original also squashed raw
+    inputs through a sigmoid.)
+
+    A network does one thing at a time: if two threads use it at once (say, one trains it
+    while another calls `run`), the second waits until the first is done.
 
     Examples
     --------
@@ -50,23 +72,36 @@ class Network:
     [2, 3, 1]
     >>> net.run([0.0, 1.0]).shape
     (1,)
+    >>> Network([784, 100, 10], activation="relu", output_activation="softmax",
+    ...         cost="cross_entropy")
+    Network(784 -> 100 relu -> 10 softmax, cross_entropy, 79,510 links)
     """
 
-    def __init__(self, layer_sizes, *, training_rate=0.1, seed=None):
+    def __init__(self, layer_sizes, *, activation="sigmoid", output_activation=None,
+                 cost="quadratic", training_rate=0.1, seed=None):
         refuse_second_init(self, "_arrays")
         sizes = _layer_sizes(layer_sizes)
+        hidden = _activation(activation, HIDDEN_ACTIVATIONS, "activation")
+        out = hidden if output_activation is None else _activation(
+            output_activation, HIDDEN_ACTIVATIONS + ("softmax",), "output_activation")
+        code = cost_code(cost)
+        check_cost(cost, out)
         eta = valid_training_rate(training_rate)
         rng = np.random.default_rng(seed)
-        activations = ["identity"] + ["sigmoid"] * (len(sizes) - 1)
+        activations = ["identity"] + [hidden] * (len(sizes) - 2) + [out]
         arrays = NetworkArrays([layer_kinds(n, f) for n, f in zip(sizes, activations)],
-                               [initial_weights(rng, sizes[l + 1], sizes[l] + 1)
-                                for l in range(len(sizes) - 1)], eta)
+                               [initial_weights(rng, sizes[l + 1], sizes[l] + 1,
+                                                activations[l + 1])
+                                for l in range(len(sizes) - 1)], eta, code)
         self._arrays = arrays
         self._rng = rng
+        self._lock = threading.Lock()
 
         # The layers are views into the network's arrays.
         self._neuron_layers = tuple(
-            neuron_layer_over(NeuronStore(*arrays.neuron_views(l)), activations[l])
+            neuron_layer_over(NeuronStore(*arrays.neuron_views(l),
+                                          error_is_sensitivity=l == len(sizes) - 1
+                                          and code == CROSS_ENTROPY), activations[l])
             for l in range(len(sizes)))
         self._link_layers = tuple(
             link_layer_over(LinkStore(*arrays.link_views(l), sizes[l + 1], sizes[l] + 1),
@@ -89,6 +124,11 @@ class Network:
         return self._arrays.layer_sizes()
 
     @property
+    def cost(self):
+        """The cost learning minimises: "quadratic" or "cross_entropy"."""
+        return _COST_NAMES[self._arrays.cost]
+
+    @property
     def training_rate(self):
         """eta of the first link layer; setting it sets every link layer's."""
         return self.link_layers[0].training_rate
@@ -101,8 +141,10 @@ class Network:
 
     def run(self, inputs):
         """The output layer's outputs for one input vector, as a new numpy array."""
-        self._propagate(as_vector(inputs, self.layer_sizes[0], "inputs"))
-        return self.neuron_layers[-1].outputs()
+        x = as_vector(inputs, self.layer_sizes[0], "inputs")
+        with self._lock:
+            self._propagate(x)
+            return self.neuron_layers[-1].outputs()
 
     def learn(self, inputs, expected_outputs):
         """One learning step on one sample, the seed's way.
@@ -113,10 +155,13 @@ class Network:
         """
         x = as_vector(inputs, self.layer_sizes[0], "inputs")
         t = as_vector(expected_outputs, self.layer_sizes[-1], "expected_outputs")
-        self._propagate(x)
-        self.neuron_layers[-1].expected_output(t)
-        for links in reversed(self.link_layers):
-            links.backpropagate()
+        output = self.neuron_layers[-1]
+        check_targets(t, self.cost, output.activation, "expected_outputs")
+        with self._lock:
+            self._propagate(x)
+            output.expected_output(t, self.cost)
+            for links in reversed(self.link_layers):
+                links.backpropagate()
 
     def _propagate(self, x):
         for layer in self.neuron_layers:
@@ -125,8 +170,9 @@ class Network:
         for links in self.link_layers:
             links.propagate()
 
-    def train(self, inputs, expected_outputs, *, epochs=1, shuffle=True):
-        """Learn from every row of `inputs`, `epochs` times over.
+    def train(self, inputs, expected_outputs, *, epochs=1, shuffle=True, validation_data=None,
+              progress=None):
+        """Learn from every row of `inputs`, `epochs` times over; return the history.
 
         Each epoch is one C loop, with the GIL released, doing exactly what calling `learn`
         on each row would, in a shuffled order (from the network's seed) or, with
@@ -135,38 +181,185 @@ class Network:
         Parameters
         ----------
         inputs : array of shape (samples, inputs)
-        expected_outputs : array of shape (samples, outputs)
+        expected_outputs : array of shape (samples, outputs), or of shape (samples,)
+            holding class numbers (0 to outputs - 1), which stand for one-hot rows.
         epochs : int
         shuffle : bool
+        validation_data : (inputs, expected_outputs) or None
+            Scored after every epoch, without learning from it.
+        progress : bool or None
+            Show a progress bar (tqdm); None (default) shows one when stderr is a terminal.
+
+        Returns
+        -------
+        dict
+            Per-epoch lists: ``"loss"``, the mean cost of the epoch's samples, and
+            ``"accuracy"``, the share of them the network got right, each measured on the
+            sample just before learning from it; with validation data also ``"val_loss"``
+            and ``"val_accuracy"``.
         """
-        sizes = self._arrays.layer_sizes()  # what the C loop will trust
-        x = as_matrix(inputs, sizes[0], "inputs")
-        t = as_matrix(expected_outputs, sizes[-1], "expected_outputs")
-        if x.shape[0] != t.shape[0]:
-            raise ValueError(f"inputs has {x.shape[0]} rows but expected_outputs has "
-                             f"{t.shape[0]}; they must match")
+        x, t = self._samples(inputs, expected_outputs, "inputs", "expected_outputs")
         epochs = positive_int(epochs, "epochs")
-        if not isinstance(shuffle, (bool, np.bool_)):
-            raise TypeError(f"shuffle must be True or False, not {shuffle!r}")
-        for _ in range(epochs):
-            order = self._rng.permutation(x.shape[0]) if shuffle else np.arange(x.shape[0])
-            learn_epoch(self._arrays, x, t, order.astype(np.intp))
+        _flag(shuffle, "shuffle")
+        if validation_data is not None:
+            try:
+                val_inputs, val_expected = validation_data
+            except (TypeError, ValueError):
+                raise TypeError("validation_data must be a pair (inputs, expected_outputs)") \
+                    from None
+            val = self._samples(val_inputs, val_expected, "validation inputs",
+                                "validation expected_outputs")
+        bar = _progress_bar(progress, epochs * x.shape[0])
+        history = {"loss": [], "accuracy": []}
+        if validation_data is not None:
+            history.update(val_loss=[], val_accuracy=[])
+        try:
+            with self._lock:
+                for epoch in range(epochs):
+                    order = (self._rng.permutation(x.shape[0]) if shuffle
+                             else np.arange(x.shape[0])).astype(np.intp)
+                    if bar is not None:
+                        bar.set_description(f"epoch {epoch + 1}/{epochs}")
+                    score = np.zeros(2)
+                    step = PROGRESS_STEP if bar is not None else order.shape[0]
+                    for start in range(0, order.shape[0], step):
+                        learn_epoch(self._arrays, x, t, order[start:start + step], score)
+                        if bar is not None:
+                            bar.update(min(step, order.shape[0] - start))
+                    _record(history, "", score, x.shape[0])
+                    if validation_data is not None:
+                        _record(history, "val_", self._score(*val), val[0].shape[0])
+                    if bar is not None:
+                        bar.set_postfix({k: f"{v[-1]:.4f}" for k, v in history.items()})
+        finally:
+            if bar is not None:
+                bar.close()
+        return history
+
+    def predict(self, inputs):
+        """The outputs for every row of `inputs` (shape (samples, inputs)), one row each."""
+        x = as_matrix(inputs, self.layer_sizes[0], "inputs")
+        outputs = np.empty((x.shape[0], self.layer_sizes[-1]))
+        with self._lock:
+            predict_rows(self._arrays, x, outputs)
+        return outputs
+
+    def evaluate(self, inputs, expected_outputs):
+        """The share of rows the network gets right, from 0.0 to 1.0.
+
+        `expected_outputs` is one row of expected outputs per sample, or class numbers
+        (shape (samples,)). A row counts as right when the output neuron with the largest
+        output is the expected one (with a single output neuron: when output and expected
+        are on the same side of 0.5).
+        """
+        x, t = self._samples(inputs, expected_outputs, "inputs", "expected_outputs")
+        return float(self._score(x, t)[1] / x.shape[0])
+
+    def _score(self, x, t):
+        score = np.zeros(2)
+        with self._lock:
+            score_rows(self._arrays, x, t, score)
+        return score
+
+    def _samples(self, inputs, expected, x_name, t_name):
+        """inputs and expected outputs, checked against each other and the network."""
+        sizes = self._arrays.layer_sizes()  # what the C loops will trust
+        x = as_matrix(inputs, sizes[0], x_name)
+        t = _expected_rows(expected, sizes[-1], t_name)
+        if x.shape[0] != t.shape[0]:
+            raise ValueError(f"{x_name} has {x.shape[0]} rows but {t_name} has "
+                             f"{t.shape[0]}; they must match")
+        check_targets(t, self.cost, self.neuron_layers[-1].activation, t_name)
+        return x, t
 
     def __repr__(self):
         layers = [str(self.layer_sizes[0])]
         layers += [f"{layer.count} {layer.activation}" for layer in self.neuron_layers[1:]]
+        cost = "" if self.cost == "quadratic" else f", {self.cost}"
         links = sum(links.store.rows * links.store.cols for links in self.link_layers)
-        return f"Network({' -> '.join(layers)}, {links:,} links)"
+        return f"Network({' -> '.join(layers)}{cost}, {links:,} links)"
 
 
-def learn_epoch(arrays, x, t, order):
+_COST_NAMES = {code: name for name, code in COSTS.items()}
+
+
+def learn_epoch(arrays, x, t, order, score):
     """maths.learn_samples with the GIL released: other Python threads run meanwhile.
 
-    The loop checks nothing; `train` has checked x and t against these very arrays, whose
-    class (final, made once) nothing can override.
+    The loops check nothing; the Network's methods have checked x and t against these very
+    arrays, whose class (final, made once) nothing can override.
     """
     with cython.nogil:
-        learn_samples(arrays, x, t, order)
+        learn_samples(arrays, x, t, order, score)
+
+
+def predict_rows(arrays, x, outputs):
+    """maths.predict_samples with the GIL released."""
+    with cython.nogil:
+        predict_samples(arrays, x, outputs)
+
+
+def score_rows(arrays, x, t, score):
+    """maths.score_samples with the GIL released."""
+    with cython.nogil:
+        score_samples(arrays, x, t, score)
+
+
+def _record(history, prefix, score, samples):
+    history[prefix + "loss"].append(float(score[0] / samples))
+    history[prefix + "accuracy"].append(float(score[1] / samples))
+
+
+def _progress_bar(progress, total):
+    """A tqdm bar counting samples, or None when there should be none."""
+    if progress is None:
+        progress = sys.stderr is not None and sys.stderr.isatty()
+    elif not isinstance(progress, (bool, np.bool_)):
+        raise TypeError(f"progress must be True, False or None, not {progress!r}")
+    if not progress:
+        return None
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:
+        raise ImportError('the progress bar needs tqdm: pip install tqdm (or "lernmi[mnist]"), '
+                          'or train with progress=False') from None
+    return tqdm(total=total, unit="sample", unit_scale=True, leave=False)
+
+
+def _expected_rows(expected, outputs, what):
+    """Expected outputs as rows: class numbers (shape (samples,)) become one-hot rows."""
+    array = np.asarray(expected)
+    if array.ndim != 1:
+        return as_matrix(array, outputs, what)
+    if array.dtype.kind not in "iub":
+        raise TypeError(f"{what} given as one value per sample must be class numbers "
+                        f"(integers), not {array.dtype} values")
+    if array.shape[0] == 0:
+        raise ValueError(f"{what} has no rows")
+    classes = max(outputs, 2)  # one output neuron answers yes (1) or no (0)
+    if array.min() < 0 or array.max() >= classes:
+        raise ValueError(f"{what} must be class numbers from 0 to {classes - 1}")
+    if outputs == 1:
+        return array.astype(np.float64).reshape(-1, 1)
+    rows = np.zeros((array.shape[0], outputs))
+    rows[np.arange(array.shape[0]), array] = 1.0
+    return rows
+
+
+def _flag(value, what):
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{what} must be True or False, not {value!r}")
+
+
+def _activation(name, allowed, what):
+    if not isinstance(name, str):
+        raise TypeError(f"{what} must be a name such as 'sigmoid', not {name!r}")
+    if name not in allowed:
+        if name == "softmax":
+            raise ValueError("softmax is for the output layer: use output_activation='softmax'")
+        raise ValueError(f"unknown {what} {name!r}; choose one of "
+                         f"{', '.join(map(repr, allowed))}")
+    return name
 
 
 def _layer_sizes(layer_sizes):

@@ -15,7 +15,7 @@ from .maths import ACTIVATION_NAMES, activation_code
 
 if not cython.compiled:
     # Compiled, these come from maths.pxd as C (see neuron.pxd).
-    from .maths import BIAS, as_number, neuron_output
+    from .maths import BIAS, SOFTMAX, as_number, neuron_output, neuron_sensitivity, softmax_output
 
 
 class NeuronStore:
@@ -25,9 +25,14 @@ class NeuronStore:
     have one entry per neuron and are kept as given, not copied: a Network passes views into
     its own arrays. `new_store` makes one with fresh arrays. The loops trust a store's arrays
     to agree, so they are checked once, here, and can never be swapped afterwards.
+
+    `error_is_sensitivity` says how the sensitivity sums of an output layer were made: by the
+    quadratic cost (False: each neuron's sensitivity is delta * f'(z)) or by the
+    cross-entropy cost (True: the error a - t already is the sensitivity). A layer's
+    `expected_output` sets it.
     """
 
-    def __init__(self, kind, z, delta, a, s):
+    def __init__(self, kind, z, delta, a, s, error_is_sensitivity=False):
         refuse_second_init(self, "size")
         if not len(kind) == len(z) == len(delta) == len(a) == len(s):
             raise ValueError("a NeuronStore's arrays must all have one entry per neuron")
@@ -39,6 +44,7 @@ class NeuronStore:
         self.a = a
         self.s = s
         self.size = z.shape[0]
+        self.error_is_sensitivity = bool(error_is_sensitivity)
 
     def __repr__(self):
         return f"NeuronStore({self.size} neurons)"
@@ -65,7 +71,8 @@ class Neuron:
     Parameters
     ----------
     activation : str
-        ``"sigmoid"`` (the default) or ``"identity"``.
+        ``"sigmoid"`` (the default), ``"tanh"``, ``"relu"`` or ``"identity"``. (Softmax
+        shares its output among a whole layer: ask a NeuronLayer for it.)
 
     Examples
     --------
@@ -79,7 +86,11 @@ class Neuron:
 
     def __init__(self, activation="sigmoid"):
         refuse_second_init(self, "store")
-        self.store = new_store([activation_code(activation)])
+        code = activation_code(activation)
+        if code == SOFTMAX:
+            raise ValueError("softmax shares its output among a layer of neurons: make a "
+                             "NeuronLayer(count, 'softmax') instead of a single Neuron")
+        self.store = new_store([code])
         self.index = 0
 
     def input(self, value):
@@ -87,9 +98,26 @@ class Neuron:
         self.store.z[self.index] += as_number(value)
 
     def output(self):
-        """a = f(z): the activation of the input sum (always 1.0 for a bias neuron)."""
-        i = self.index
-        return float(neuron_output(self.store.kind[i], self.store.z[i]))
+        """a = f(z): the activation of the input sum (always 1.0 for a bias neuron).
+
+        A softmax neuron's output depends on the input sums of its whole layer.
+        """
+        i, store = self.index, self.store
+        if store.kind[i] == SOFTMAX:
+            return float(softmax_output(store.kind, store.z, store.size, i))
+        return float(neuron_output(store.kind[i], store.z[i]))
+
+    def sensitivity(self):
+        """s, the cost's slope with respect to this neuron's input sum z.
+
+        Usually delta * f'(z): the sensitivity sum times the activation's slope (for a
+        sigmoid, a * (1 - a)). An output neuron whose error came from the cross-entropy
+        cost has s = delta = a - t, and a softmax neuron's s depends on its whole layer.
+        Every link into this neuron uses it to backpropagate.
+        """
+        store = self.store
+        return float(neuron_sensitivity(store.kind, store.z, store.delta, store.size,
+                                        self.index, store.error_is_sensitivity))
 
     def submit_sensitivity(self, value):
         """Add `value` to the sensitivity sum that links of the next layer send back."""
@@ -107,7 +135,8 @@ class Neuron:
 
     @property
     def activation(self):
-        """The activation's name: "sigmoid", "identity", or "bias" for a bias neuron."""
+        """The activation's name ("sigmoid", "tanh", "relu", "identity", "softmax"), or
+        "bias" for a bias neuron."""
         return ACTIVATION_NAMES[self.store.kind[self.index]]
 
     def reset(self):
