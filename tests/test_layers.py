@@ -5,6 +5,8 @@ import gc
 import numpy as np
 import pytest
 
+import reference
+
 
 def test_neuron_layer_has_a_bias_neuron_first(lernmi):
     layer = lernmi.NeuronLayer(3)
@@ -66,15 +68,22 @@ def test_a_neuron_outlives_its_layer(lernmi):
     assert neuron.output() == pytest.approx(1 / (1 + np.exp(2.0)), rel=1e-15)
 
 
-def layers(lernmi, seed=0, sizes=(3, 4), activation="sigmoid"):
+def layers(lernmi, seed=0, sizes=(3, 4), activation="sigmoid", cost="quadratic"):
     """Two layers with random sums, joined by a LinkLayer."""
     rng = np.random.default_rng(seed)
     a = lernmi.NeuronLayer(sizes[0], activation)
     b = lernmi.NeuronLayer(sizes[1], activation)
     a.input(rng.normal(size=sizes[0]))
     b.input(rng.normal(size=sizes[1]))
-    b.expected_output(rng.uniform(size=sizes[1]))
+    t = rng.dirichlet(np.ones(sizes[1])) if activation == "softmax" else rng.uniform(size=sizes[1])
+    b.expected_output(t, cost)
     return a, b, lernmi.LinkLayer(a, b, training_rate=0.3, seed=seed)
+
+
+ACTIVATIONS = ["sigmoid", "tanh", "relu", "identity", "softmax"]
+# Every activation with the quadratic cost, and the two that take cross-entropy.
+KINDS = [(f, "quadratic") for f in ACTIVATIONS] + [("sigmoid", "cross_entropy"),
+                                                   ("softmax", "cross_entropy")]
 
 
 def test_links_come_in_the_seeds_order_and_share_the_weights(lernmi):
@@ -92,7 +101,7 @@ def test_links_come_in_the_seeds_order_and_share_the_weights(lernmi):
     assert links.weights[3, 0] == -4.0
 
 
-@pytest.mark.parametrize("activation", ["sigmoid", "identity"])
+@pytest.mark.parametrize("activation", ACTIVATIONS)
 def test_layer_propagate_equals_every_link_propagating(lernmi, activation):
     a, b, by_layer = layers(lernmi, activation=activation)
     a2, b2, by_link = layers(lernmi, activation=activation)
@@ -106,10 +115,10 @@ def test_layer_propagate_equals_every_link_propagating(lernmi, activation):
     assert sums != [n.input_sum for n in before]  # it did change
 
 
-@pytest.mark.parametrize("activation", ["sigmoid", "identity"])
-def test_layer_backpropagate_equals_every_link_backpropagating(lernmi, activation):
-    a, b, by_layer = layers(lernmi, activation=activation)
-    a2, b2, by_link = layers(lernmi, activation=activation)
+@pytest.mark.parametrize("activation, cost", KINDS)
+def test_layer_backpropagate_equals_every_link_backpropagating(lernmi, activation, cost):
+    a, b, by_layer = layers(lernmi, activation=activation, cost=cost)
+    a2, b2, by_link = layers(lernmi, activation=activation, cost=cost)
     before = by_layer.weights.copy()
     by_layer.backpropagate()
     for link in by_link.links:
@@ -194,3 +203,37 @@ def test_reprs(lernmi):
     assert repr(a) == "NeuronLayer(2 sigmoid + bias)"
     assert repr(b) == "NeuronLayer(3 identity + bias)"
     assert repr(lernmi.LinkLayer(a, b)) == "LinkLayer(3 -> 3, 9 links, training_rate=0.1)"
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_layer_outputs_match_numpy(lernmi, activation):
+    z = np.array([-2.5, -0.1, 0.0, 0.7, 3.0])
+    layer = lernmi.NeuronLayer(5, activation)
+    layer.input(z)
+    want = reference.ACTIVATIONS[activation](z)
+    np.testing.assert_allclose(layer.outputs(), want, rtol=1e-15, atol=1e-17)
+    # Each neuron on its own gives the number the layer loop gave.
+    assert [n.output() for n in layer.learning_neurons] == list(layer.outputs())
+
+
+def test_softmax_sensitivities_use_the_whole_layer(lernmi):
+    layer = lernmi.NeuronLayer(3, "softmax")
+    layer.input([0.5, -1.0, 2.0])
+    for neuron, delta in zip(layer.learning_neurons, [0.3, -0.2, 0.6]):
+        neuron.submit_sensitivity(delta)
+    a = reference.softmax(np.array([0.5, -1.0, 2.0]))
+    want = reference.jacobian("softmax", None, a).T @ [0.3, -0.2, 0.6]
+    got = [n.sensitivity() for n in layer.learning_neurons]
+    np.testing.assert_allclose(got, want, rtol=1e-14, atol=1e-16)
+
+
+def test_cross_entropy_errors_are_the_sensitivities(lernmi):
+    layer = lernmi.NeuronLayer(2, "sigmoid")
+    layer.input([0.3, -2.0])
+    layer.expected_output([1.0, 0.0], "cross_entropy")
+    a = layer.outputs()
+    assert [n.sensitivity() for n in layer.learning_neurons] == list(a - [1.0, 0.0])
+    with pytest.raises(ValueError, match="sigmoid or softmax"):
+        lernmi.NeuronLayer(2, "tanh").expected_output([1.0, 0.0], "cross_entropy")
+    with pytest.raises(ValueError, match="unknown cost"):
+        layer.expected_output([1.0, 0.0], "hinge")

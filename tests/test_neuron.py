@@ -98,3 +98,21 @@ def test_repr_shows_the_numbers(lernmi):
     n = lernmi.Neuron()
     n.input(0.0)
     assert repr(n) == "Neuron(sigmoid, z=0, a=0.5, delta=0)"
+
+
+@pytest.mark.parametrize("activation, f", [
+    ("tanh", np.tanh), ("relu", lambda z: max(z, 0.0)), ("identity", lambda z: z)])
+def test_each_activation_and_its_slope(lernmi, activation, f):
+    h = 1e-6
+    for z in [-1.7, -0.2, 0.4, 2.5]:
+        n = lernmi.Neuron(activation)
+        n.input(z)
+        assert n.output() == pytest.approx(f(z), rel=1e-15, abs=1e-300)
+        n.submit_sensitivity(2.0)  # s = delta * f'(z), checked by a central difference
+        assert n.sensitivity() == pytest.approx(2.0 * (f(z + h) - f(z - h)) / (2 * h), rel=1e-8)
+        assert n.activation == activation
+
+
+def test_softmax_is_for_layers(lernmi):
+    with pytest.raises(ValueError, match="NeuronLayer"):
+        lernmi.Neuron("softmax")

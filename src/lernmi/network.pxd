@@ -9,5 +9,5 @@ cdef void learn_epoch(NetworkArrays arrays, const double[:, ::1] x, const double
                       const Py_ssize_t[::1] order, double[::1] score) except *
 cdef void predict_rows(NetworkArrays arrays, const double[:, ::1] x,
                        double[:, ::1] outputs) except *
-cdef void score_rows(NetworkArrays arrays, const double[:, ::1] x, const double[:, ::1] t,
+cdef void run_scoring(NetworkArrays arrays, const double[:, ::1] x, const double[:, ::1] t,
                      double[::1] score) except *

@@ -228,7 +228,7 @@ class Network:
                             bar.update(min(step, order.shape[0] - start))
                     _record(history, "", score, x.shape[0])
                     if validation_data is not None:
-                        _record(history, "val_", self._score(*val), val[0].shape[0])
+                        _record(history, "val_", score_of(self._arrays, *val), val[0].shape[0])
                     if bar is not None:
                         bar.set_postfix({k: f"{v[-1]:.4f}" for k, v in history.items()})
         finally:
@@ -253,13 +253,8 @@ class Network:
         are on the same side of 0.5).
         """
         x, t = self._samples(inputs, expected_outputs, "inputs", "expected_outputs")
-        return float(self._score(x, t)[1] / x.shape[0])
-
-    def _score(self, x, t):
-        score = np.zeros(2)
         with self._lock:
-            score_rows(self._arrays, x, t, score)
-        return score
+            return float(score_of(self._arrays, x, t)[1] / x.shape[0])
 
     def _samples(self, inputs, expected, x_name, t_name):
         """inputs and expected outputs, checked against each other and the network."""
@@ -299,8 +294,14 @@ def predict_rows(arrays, x, outputs):
         predict_samples(arrays, x, outputs)
 
 
-def score_rows(arrays, x, t, score):
-    """maths.score_samples with the GIL released."""
+def score_of(arrays, x, t):
+    """maths.score_samples with the GIL released: the summed cost and the rows right."""
+    score = np.zeros(2)
+    run_scoring(arrays, x, t, score)
+    return score
+
+
+def run_scoring(arrays, x, t, score):
     with cython.nogil:
         score_samples(arrays, x, t, score)
 

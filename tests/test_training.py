@@ -1,0 +1,215 @@
+"""Activations, costs and the training options, each checked against the numpy network."""
+
+import threading
+
+import numpy as np
+import pytest
+
+import reference
+
+# (hidden activation, output activation, cost): every pairing lernmi offers.
+KINDS = [("sigmoid", "sigmoid", "quadratic"), ("tanh", "tanh", "quadratic"),
+         ("relu", "identity", "quadratic"), ("identity", "sigmoid", "quadratic"),
+         ("tanh", "softmax", "quadratic"), ("relu", "sigmoid", "cross_entropy"),
+         ("sigmoid", "softmax", "cross_entropy"), ("relu", "softmax", "cross_entropy")]
+
+
+def weights(net):
+    return [links.weights.copy() for links in net.link_layers]
+
+
+def network(lernmi, kind, sizes=(4, 5, 3), eta=0.3, seed=3):
+    hidden, output, cost = kind
+    return lernmi.Network(list(sizes), activation=hidden, output_activation=output, cost=cost,
+                          training_rate=eta, seed=seed)
+
+
+def targets(rng, kind, rows=None):
+    """Expected outputs that suit the cost: probabilities adding up to 1 for softmax."""
+    shape = (3,) if rows is None else (rows, 3)
+    if kind[1] == "softmax":
+        return rng.dirichlet(np.ones(3), size=rows) if rows else rng.dirichlet(np.ones(3))
+    return rng.uniform(0.05, 0.95, size=shape)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_run_matches_the_numpy_network(lernmi, kind):
+    net = network(lernmi, kind)
+    x = np.random.default_rng(0).normal(size=4)
+    want = reference.forward(weights(net), x, kind[0], kind[1])[1][-1]
+    np.testing.assert_allclose(net.run(x), want, rtol=1e-13, atol=1e-15)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_learn_is_one_step_of_gradient_descent(lernmi, kind):
+    net = network(lernmi, kind)
+    rng = np.random.default_rng(1)
+    x, t = rng.normal(size=4), targets(rng, kind)
+    expected = reference.sgd_step(weights(net), x, t, 0.3, *kind)
+    net.learn(x, t)
+    for got, want in zip(weights(net), expected):
+        np.testing.assert_allclose(got, want, rtol=1e-11, atol=1e-14)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_learn_follows_the_finite_difference_gradient(lernmi, kind):
+    eta, h = 0.5, 1e-6
+    net = network(lernmi, kind, eta=eta)
+    rng = np.random.default_rng(2)
+    x, t = rng.normal(size=4), targets(rng, kind)
+    numeric = []
+    for links in net.link_layers:
+        w = links.weights
+        grad = np.zeros_like(w)
+        for index in np.ndindex(w.shape):
+            w[index] += h
+            up = reference.cost_of(net.run(x), t, kind[1], kind[2])
+            w[index] -= 2 * h
+            down = reference.cost_of(net.run(x), t, kind[1], kind[2])
+            w[index] += h
+            grad[index] = (up - down) / (2 * h)
+        numeric.append(grad)
+    before = weights(net)
+    net.learn(x, t)
+    for old, new, grad in zip(before, weights(net), numeric):
+        np.testing.assert_allclose((old - new) / eta, grad, rtol=1e-5, atol=1e-9)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_train_does_what_learn_does_and_reports_the_costs_before_each_step(lernmi, kind):
+    rng = np.random.default_rng(5)
+    x, t = rng.normal(size=(9, 4)), targets(rng, kind, rows=9)
+    by_learn, by_train = network(lernmi, kind), network(lernmi, kind)
+    costs, right = [], 0
+    for row in range(9):
+        a = by_learn.run(x[row])
+        costs.append(reference.cost_of(a, t[row], kind[1], kind[2]))
+        right += np.argmax(a) == np.argmax(t[row])
+        by_learn.learn(x[row], t[row])
+    history = by_train.train(x, t, shuffle=False)
+    for got, want in zip(weights(by_train), weights(by_learn)):
+        np.testing.assert_allclose(got, want, rtol=0, atol=1e-12)
+    assert history["loss"] == [pytest.approx(np.mean(costs), rel=1e-12)]
+    assert history["accuracy"] == [right / 9]
+
+
+def test_validation_is_scored_after_each_epoch_without_learning(lernmi):
+    kind = ("relu", "softmax", "cross_entropy")
+    rng = np.random.default_rng(6)
+    x, labels = rng.normal(size=(20, 4)), rng.integers(0, 3, size=20)
+    vx, vlabels = rng.normal(size=(8, 4)), rng.integers(0, 3, size=8)
+    net = network(lernmi, kind)
+    history = net.train(x, labels, epochs=2, validation_data=(vx, vlabels))
+    assert sorted(history) == ["accuracy", "loss", "val_accuracy", "val_loss"]
+    assert all(len(values) == 2 for values in history.values())
+    outputs = net.predict(vx)
+    onehot = np.eye(3)[vlabels]
+    want = np.mean([reference.cost_of(a, t, "softmax", "cross_entropy")
+                    for a, t in zip(outputs, onehot)])
+    assert history["val_loss"][-1] == pytest.approx(want, rel=1e-12)
+    assert history["val_accuracy"][-1] == np.mean(outputs.argmax(axis=1) == vlabels)
+    assert net.evaluate(vx, vlabels) == history["val_accuracy"][-1]
+    np.testing.assert_array_equal(net.predict(vx), outputs)  # scoring learned nothing
+
+
+def test_class_numbers_stand_for_one_hot_rows(lernmi):
+    rng = np.random.default_rng(7)
+    x, labels = rng.normal(size=(10, 4)), rng.integers(0, 3, size=10)
+    a = network(lernmi, KINDS[-1])
+    b = network(lernmi, KINDS[-1])
+    assert a.train(x, labels, shuffle=False) == b.train(x, np.eye(3)[labels], shuffle=False)
+    np.testing.assert_array_equal(weights(a)[0], weights(b)[0])
+
+
+def test_one_output_neuron_answers_yes_or_no(lernmi):
+    net = lernmi.Network([2, 3, 1], training_rate=0.5, seed=0)
+    x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+    labels = np.array([0, 1, 1, 0])
+    net.train(x, labels, epochs=3000, progress=False)
+    outputs = net.predict(x)[:, 0]
+    assert net.evaluate(x, labels) == np.mean((outputs >= 0.5) == labels) == 1.0
+
+
+def test_predict_is_run_on_every_row(lernmi):
+    net = network(lernmi, KINDS[4])
+    x = np.random.default_rng(8).normal(size=(6, 4))
+    np.testing.assert_array_equal(net.predict(x), [net.run(row) for row in x])
+
+
+def test_softmax_outputs_add_up_to_one_and_take_large_sums(lernmi):
+    net = network(lernmi, ("identity", "softmax", "quadratic"))
+    net.link_layers[1].weights[:] = [[800.0] * 6, [0.0] * 6, [-800.0] * 6]
+    a = net.run([1.0, 1.0, 1.0, 1.0])
+    assert np.isfinite(a).all() and a.sum() == pytest.approx(1.0) and a[0] == pytest.approx(1.0)
+
+
+def test_fan_in_scales_the_initial_weights(lernmi):
+    for activation, gain in [("sigmoid", 1.0), ("tanh", np.sqrt(3)), ("relu", np.sqrt(6))]:
+        net = lernmi.Network([399, 50, 2], activation=activation, seed=0)
+        w = net.link_layers[0].weights  # fan-in 400, bias included
+        assert gain / 20 * 0.99 < np.abs(w).max() <= gain / 20
+
+
+@pytest.mark.parametrize("kwargs, error", [
+    ({"activation": "softmax"}, ValueError), ({"activation": "swish"}, ValueError),
+    ({"activation": 1}, TypeError), ({"output_activation": "bias"}, ValueError),
+    ({"cost": "hinge"}, ValueError), ({"cost": None}, TypeError),
+    ({"cost": "cross_entropy", "output_activation": "tanh"}, ValueError),
+    ({"cost": "cross_entropy"}, None)])
+def test_bad_settings(lernmi, kwargs, error):
+    if error is None:
+        assert lernmi.Network([2, 2], **kwargs).cost == kwargs["cost"]
+        return
+    with pytest.raises(error):
+        lernmi.Network([2, 2], **kwargs)
+
+
+SOFTMAX_CE = ("relu", "softmax", "cross_entropy")
+X3 = np.ones((3, 4))
+
+
+@pytest.mark.parametrize("call, error", [
+    (lambda net: net.learn(X3[0], [0.5, 0.6, 0.0]), ValueError),   # does not add up to 1
+    (lambda net: net.learn(X3[0], [1.5, -0.5, 0.0]), ValueError),  # not probabilities
+    (lambda net: net.train(X3, [0, 1, 3]), ValueError),            # no class 3
+    (lambda net: net.train(X3, [0, 1, -1]), ValueError),
+    (lambda net: net.train(X3, [0.0, 1.0, 2.0]), TypeError),       # class numbers are ints
+    (lambda net: net.train(X3, [0, 1]), ValueError),
+    (lambda net: net.train(X3, [0, 1, 2], validation_data=X3), TypeError),
+    (lambda net: net.train(X3, [0, 1, 2], validation_data=(X3, [0, 1])), ValueError),
+    (lambda net: net.train(X3, [0, 1, 2], progress="yes"), TypeError),
+    (lambda net: net.evaluate(X3, [[1.0, 0.0, 0.0]] * 2), ValueError),
+    (lambda net: net.predict(X3[:, :3]), ValueError),
+])
+def test_bad_data_raises_before_any_weight_changes(lernmi, call, error):
+    net = network(lernmi, SOFTMAX_CE)
+    before = weights(net)
+    with pytest.raises(error):
+        call(net)
+    assert all(np.array_equal(p, q) for p, q in zip(before, weights(net)))
+
+
+def test_the_progress_bar_counts_samples(compiled, capsys):
+    pytest.importorskip("tqdm")
+    net = compiled.Network([4, 3], seed=0)
+    net.train(np.zeros((5000, 4)), np.zeros((5000, 3)), epochs=2, progress=True)
+    shown = capsys.readouterr().err
+    assert "epoch 2/2" in shown and "10.0k/10.0k" in shown
+    net.train(np.zeros((5, 4)), np.zeros((5, 3)))  # not a terminal: no bar
+    assert capsys.readouterr().err == ""
+
+
+def test_one_network_trained_from_two_threads_trains_one_epoch_after_the_other(compiled):
+    rng = np.random.default_rng(9)
+    x, t = rng.normal(size=(3000, 20)), rng.uniform(size=(3000, 5))
+    shared = compiled.Network([20, 30, 5], seed=1)
+    alone = compiled.Network([20, 30, 5], seed=1)
+    threads = [threading.Thread(target=shared.train, args=(x, t), kwargs={"shuffle": False})
+               for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    alone.train(x, t, epochs=2, shuffle=False)
+    for got, want in zip(weights(shared), weights(alone)):
+        np.testing.assert_array_equal(got, want)
