@@ -151,25 +151,34 @@ def test_without_pooch_a_download_asks_for_the_extra_or_local_files(monkeypatch)
 # Downloads, from an HTTP server on 127.0.0.1 serving the fake files.
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves files without logging, and notes each path asked for in `requested`."""
+
+    def __init__(self, *args, requested, **kwargs):
+        self.requested = requested
+        super().__init__(*args, **kwargs)
+
+    def do_GET(self):
+        self.requested.append(self.path)
+        super().do_GET()
+
     def log_message(self, *args):
         pass
 
 
 @pytest.fixture
 def served(tmp_path, monkeypatch):
-    """A local mirror of the fake MNIST: (its URL, the expected result, its folder).
-
-    datasets.SHA256 is set to the fake files' checksums for the test.
-    """
+    """A local mirror of the fake MNIST: (its URL, the expected result, its folder, the
+    list of paths asked for). datasets.SHA256 is set to the fake files' checksums."""
     folder = tmp_path / "served"
     expected = write_fake_mnist(folder)
     monkeypatch.setattr(datasets, "SHA256", {
         path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in folder.iterdir()})
-    handler = functools.partial(QuietHandler, directory=str(folder))
+    requested = []
+    handler = functools.partial(QuietHandler, directory=str(folder), requested=requested)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/", expected, folder
+    yield f"http://127.0.0.1:{server.server_address[1]}/", expected, folder, requested
     server.shutdown()
     server.server_close()
     thread.join()
@@ -189,7 +198,7 @@ def cached_names(cache):
 
 
 def test_downloads_checks_and_loads_the_files_then_reuses_them(tmp_path, served, dead_url):
-    url, expected, _ = served
+    url, expected, *_ = served
     cache = tmp_path / "cache"
     assert_same(datasets.mnist(cache_dir=cache, mirrors=[url]), expected)
     assert cached_names(cache) == sorted(name + ".gz" for name in datasets.FILES)
@@ -199,7 +208,7 @@ def test_downloads_checks_and_loads_the_files_then_reuses_them(tmp_path, served,
 
 
 def test_the_default_cache_is_lernmis_folder_in_the_user_cache(tmp_path, served):
-    url, expected, _ = served
+    url, expected, *_ = served
     assert_same(datasets.mnist(mirrors=(url,)), expected)
     assert len(cached_names(tmp_path / "user-cache" / "lernmi")) == 4
 
@@ -210,26 +219,35 @@ class Terminal(io.StringIO):
 
 
 def test_a_terminal_sees_a_progress_bar(tmp_path, served, monkeypatch):
-    url, expected, _ = served
+    url, expected, *_ = served
     monkeypatch.setattr(sys, "stderr", Terminal())
     assert_same(datasets.mnist(cache_dir=tmp_path / "cache", mirrors=[url]), expected)
     assert "100%" in sys.stderr.getvalue()
 
 
 def test_a_dead_first_mirror_falls_back_to_the_next(tmp_path, served, dead_url):
-    url, expected, _ = served
+    url, expected, *_ = served
     assert_same(datasets.mnist(cache_dir=tmp_path / "cache", mirrors=(dead_url, url)),
                 expected)
 
 
+def test_after_a_fallback_the_next_file_starts_at_the_mirror_that_worked(tmp_path, served):
+    url, expected, _, requested = served
+    missing = url + "no-such-folder/"  # answers 404
+    assert_same(datasets.mnist(cache_dir=tmp_path / "cache", mirrors=(missing, url)),
+                expected)
+    assert requested == ["/no-such-folder/train-images-idx3-ubyte.gz"] + [
+        f"/{name}.gz" for name in datasets.FILES]
+
+
 def test_the_module_mirrors_are_the_default(tmp_path, served, monkeypatch):
-    url, expected, _ = served
+    url, expected, *_ = served
     monkeypatch.setattr(datasets, "MIRRORS", (url,))
     assert_same(datasets.mnist(cache_dir=tmp_path / "cache"), expected)
 
 
 def test_a_corrupted_download_is_neither_kept_nor_returned(tmp_path, served):
-    url, _, folder = served
+    url, _, folder, _ = served
     labels = folder / "train-labels-idx1-ubyte.gz"
     labels.write_bytes(labels.read_bytes()[:-1] + b"!")  # the mirror serves a damaged copy
     cache = tmp_path / "cache"
@@ -240,7 +258,7 @@ def test_a_corrupted_download_is_neither_kept_nor_returned(tmp_path, served):
 
 
 def test_a_damaged_file_in_the_cache_is_downloaded_again(tmp_path, served):
-    url, expected, _ = served
+    url, expected, *_ = served
     cache = tmp_path / "cache"
     datasets.mnist(cache_dir=cache, mirrors=[url])
     (cache / "t10k-images-idx3-ubyte.gz").write_bytes(b"damaged")
@@ -251,7 +269,7 @@ def test_a_damaged_file_in_the_cache_is_downloaded_again(tmp_path, served):
 
 def test_when_every_mirror_fails_the_error_lists_them_and_the_way_out(tmp_path, served,
                                                                        dead_url):
-    url, _, _ = served
+    url, *_ = served
     missing = url + "no-such-folder/"
     cache = tmp_path / "cache"
     with pytest.raises(datasets.DownloadError) as raised:
@@ -265,7 +283,7 @@ def test_when_every_mirror_fails_the_error_lists_them_and_the_way_out(tmp_path, 
 
 
 def test_download_false_never_downloads(tmp_path, served):
-    url, _, _ = served
+    url, *_ = served
     with pytest.raises(FileNotFoundError, match="download=False .*LERNMI_DATA_DIR"):
         datasets.mnist(download=False, cache_dir=tmp_path / "cache", mirrors=[url])
     assert cached_names(tmp_path / "cache") == []
