@@ -32,6 +32,7 @@ from .network import Network  # noqa: E402
 from .neuron import Neuron  # noqa: E402
 
 from . import maths as _maths  # noqa: E402
+from . import datasets, idx  # noqa: E402,F401  (lernmi.datasets.mnist, lernmi.idx.load)
 
 #: True when the core runs as compiled C, False when it runs from its Python source.
 COMPILED = _maths.__file__ is not None and not _maths.__file__.endswith(".py")
