@@ -1,6 +1,6 @@
 """Two networks training at once in two Python threads, against one after the other.
 
-    python benchmarks/threads.py [--samples 20000] [--repeat 3] [--random-data]
+    python benchmarks/threads.py [--samples 20000] [--repeat 5] [--random-data]
 
 `Network.train` releases the GIL for its whole C loop, so two threads that each train their
 own 784-30-10 network should run on two cores at once and finish in little more than the
@@ -31,7 +31,7 @@ TARGET = 1.6
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--samples", type=int, default=20_000, help="samples per network")
-    parser.add_argument("--repeat", type=int, default=3, help="runs to take the median of")
+    parser.add_argument("--repeat", type=int, default=5, help="runs to take the median of")
     common.add_data_flag(parser)
     args = parser.parse_args()
 
