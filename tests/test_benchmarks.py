@@ -1,0 +1,28 @@
+"""The benchmark scripts still run and print their tables: a smoke test that keeps them from
+rotting. It runs each on a few random samples and checks no time: benchmarks are not tests."""
+
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+BENCHMARKS = pathlib.Path(__file__).parent.parent / "benchmarks"
+
+
+@pytest.mark.parametrize("script, arguments, header, lernmi_row", [
+    ("epoch.py", ["--samples", "200", "--repeat", "1", "--sizes", "784-30-10",
+                  "--object-samples", "1", "--skip-torch"],
+     "| network ", "| 784-30-10 | lernmi "),
+    ("threads.py", ["--samples", "200", "--repeat", "1"],
+     "| training ", "| in two threads (threading.Thread) "),
+    ("startup.py", ["--repeat", "1"],
+     "| measure ", "| build Network([784, 800, 10]) "),
+])
+def test_benchmark_prints_its_table(script, arguments, header, lernmi_row):
+    result = subprocess.run([sys.executable, str(BENCHMARKS / script), "--random-data",
+                             *arguments], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    lines = [" ".join(line.split()) for line in result.stdout.splitlines()]  # unpadded
+    assert any(line.startswith(header) for line in lines), result.stdout
+    assert any(line.startswith(lernmi_row) for line in lines), result.stdout
