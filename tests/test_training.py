@@ -100,7 +100,7 @@ def test_validation_is_scored_after_each_epoch_without_learning(lernmi):
     vx, vlabels = rng.normal(size=(8, 4)), rng.integers(0, 3, size=8)
     net = network(lernmi, kind)
     history = net.train(x, labels, epochs=2, validation_data=(vx, vlabels))
-    assert sorted(history) == ["accuracy", "loss", "val_accuracy", "val_loss"]
+    assert sorted(history) == ["accuracy", "loss", "training_rate", "val_accuracy", "val_loss"]
     assert all(len(values) == 2 for values in history.values())
     outputs = net.predict(vx)
     onehot = np.eye(3)[vlabels]
@@ -119,6 +119,18 @@ def test_class_numbers_stand_for_one_hot_rows(lernmi):
     b = network(lernmi, KINDS[-1])
     assert a.train(x, labels, shuffle=False) == b.train(x, np.eye(3)[labels], shuffle=False)
     np.testing.assert_array_equal(weights(a)[0], weights(b)[0])
+
+
+def test_a_schedule_sets_each_epochs_training_rate(lernmi):
+    rng = np.random.default_rng(10)
+    x, labels = rng.normal(size=(12, 4)), rng.integers(0, 3, size=12)
+    scheduled, by_hand = network(lernmi, KINDS[-1]), network(lernmi, KINDS[-1])
+    history = scheduled.train(x, labels, epochs=3, schedule=lambda epoch: 0.2 / (epoch + 1))
+    for rate in [0.2, 0.1, 0.2 / 3]:
+        by_hand.training_rate = rate
+        by_hand.train(x, labels)
+    assert history["training_rate"] == [0.2, 0.1, 0.2 / 3] and scheduled.training_rate == 0.2 / 3
+    np.testing.assert_array_equal(weights(scheduled)[0], weights(by_hand)[0])
 
 
 def test_one_output_neuron_answers_yes_or_no(lernmi):
@@ -178,6 +190,8 @@ X3 = np.ones((3, 4))
     (lambda net: net.train(X3, [0, 1, 2], validation_data=X3), TypeError),
     (lambda net: net.train(X3, [0, 1, 2], validation_data=(X3, [0, 1])), ValueError),
     (lambda net: net.train(X3, [0, 1, 2], progress="yes"), TypeError),
+    (lambda net: net.train(X3, [0, 1, 2], schedule=0.1), TypeError),
+    (lambda net: net.train(X3, [0, 1, 2], schedule=lambda epoch: -1.0), ValueError),
     (lambda net: net.evaluate(X3, [[1.0, 0.0, 0.0]] * 2), ValueError),
     (lambda net: net.predict(X3[:, :3]), ValueError),
 ])

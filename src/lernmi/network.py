@@ -171,7 +171,7 @@ class Network:
             links.propagate()
 
     def train(self, inputs, expected_outputs, *, epochs=1, shuffle=True, validation_data=None,
-              progress=None):
+              schedule=None, progress=None):
         """Learn from every row of `inputs`, `epochs` times over; return the history.
 
         Each epoch is one C loop, with the GIL released, doing exactly what calling `learn`
@@ -187,6 +187,11 @@ class Network:
         shuffle : bool
         validation_data : (inputs, expected_outputs) or None
             Scored after every epoch, without learning from it.
+        schedule : callable or None
+            ``schedule(epoch)`` gives the training rate for each epoch (counted from 0);
+            it is set as `training_rate` before the epoch starts, so it stays set after.
+            For example ``lambda epoch: 0.02 * 0.8 ** epoch`` shrinks it by a fifth each
+            epoch. None keeps the rate as it is.
         progress : bool or None
             Show a progress bar (tqdm); None (default) shows one when stderr is a terminal.
 
@@ -196,7 +201,7 @@ class Network:
             Per-epoch lists: ``"loss"``, the mean cost of the epoch's samples, and
             ``"accuracy"``, the share of them the network got right, each measured on the
             sample just before learning from it; with validation data also ``"val_loss"``
-            and ``"val_accuracy"``.
+            and ``"val_accuracy"``; and ``"training_rate"``, the rate each epoch used.
         """
         x, t = self._samples(inputs, expected_outputs, "inputs", "expected_outputs")
         epochs = positive_int(epochs, "epochs")
@@ -209,13 +214,18 @@ class Network:
                     from None
             val = self._samples(val_inputs, val_expected, "validation inputs",
                                 "validation expected_outputs")
+        if schedule is not None and not callable(schedule):
+            raise TypeError(f"schedule must be a function of the epoch, not {schedule!r}")
         bar = _progress_bar(progress, epochs * x.shape[0])
-        history = {"loss": [], "accuracy": []}
+        history = {"loss": [], "accuracy": [], "training_rate": []}
         if validation_data is not None:
             history.update(val_loss=[], val_accuracy=[])
         try:
             with self._lock:
                 for epoch in range(epochs):
+                    if schedule is not None:
+                        self.training_rate = schedule(epoch)
+                    history["training_rate"].append(self.training_rate)
                     order = (self._rng.permutation(x.shape[0]) if shuffle
                              else np.arange(x.shape[0])).astype(np.intp)
                     if bar is not None:
