@@ -1,0 +1,52 @@
+"""The MNIST example: runs from the checkout and from the installed package, reaches 98%."""
+
+import os
+import pathlib
+import re
+import subprocess
+import sys
+
+import pytest
+
+from test_datasets import write_fake_mnist
+
+ROOT = pathlib.Path(__file__).parent.parent
+ACCURACY = re.compile(r"^test accuracy: (\d\.\d{4})$", re.M)
+REAL_DATA = os.environ.get("LERNMI_DATA_DIR")
+
+
+def run(args, cwd, **kwargs):
+    return subprocess.run([sys.executable, *args], capture_output=True, text=True, cwd=cwd,
+                          timeout=300, **kwargs)
+
+
+def test_python_m_lernmi_mnist_runs_the_example(tmp_path):
+    write_fake_mnist(tmp_path / "data")
+    result = run(["-m", "lernmi", "mnist", "--data-dir", str(tmp_path / "data"),
+                  "--epochs", "2", "--hidden", "8", "--show", "2"], cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Network(784 -> 8 relu -> 10 softmax, cross_entropy, 6,370 links)" in out
+    assert "epoch 2: training rate 0.0150" in out
+    # --show 2 draws training digits 0, 2 and 4 of the five, 28 rows each, with a guess.
+    assert len(re.findall(r"digit \d, guess \d \(\d+% sure\)", out)) == 3
+    assert 0.0 <= float(ACCURACY.search(out)[1]) <= 1.0
+
+
+def test_the_lernmi_command_lists_and_checks_the_examples(tmp_path):
+    script = pathlib.Path(sys.executable).parent / "lernmi"
+    if not script.exists():
+        pytest.skip("the lernmi console script is not installed beside this Python")
+    listed = subprocess.run([str(script)], capture_output=True, text=True, cwd=tmp_path)
+    assert listed.returncode == 2 and "mnist" in listed.stdout and "xor_network" in listed.stdout
+    wrong = subprocess.run([str(script), "mnsit"], capture_output=True, text=True, cwd=tmp_path)
+    assert wrong.returncode == 2 and "no example 'mnsit'" in wrong.stderr
+
+
+@pytest.mark.skipif(not REAL_DATA, reason="set LERNMI_DATA_DIR to a folder with MNIST's files")
+def test_the_example_reaches_98_percent_on_the_mnist_test_set(tmp_path):
+    # Results are the same on every CPU (see vector.h), so this is a check of the numbers,
+    # not of speed: how long it takes is for benchmarks, not tests.
+    result = run([str(ROOT / "examples" / "mnist.py")], cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert float(ACCURACY.search(result.stdout)[1]) >= 0.98, result.stdout
