@@ -13,6 +13,7 @@ from test_datasets import write_fake_mnist
 ROOT = pathlib.Path(__file__).parent.parent
 ACCURACY = re.compile(r"^test accuracy: (\d\.\d{4})$", re.M)
 REAL_DATA = os.environ.get("LERNMI_DATA_DIR")
+README = (ROOT / "README.md").read_text()
 
 
 def run(args, cwd, **kwargs):
@@ -50,3 +51,10 @@ def test_the_example_reaches_98_percent_on_the_mnist_test_set(tmp_path):
     result = run([str(ROOT / "examples" / "mnist.py")], cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert float(ACCURACY.search(result.stdout)[1]) >= 0.98, result.stdout
+    # The README shows this very run; only the time it took may differ.
+    shown = re.search(r"trains a 784-300-10 .*?```\n(.*?)```", README, re.S)[1]
+    assert untimed(result.stdout) == untimed(shown)
+
+
+def untimed(output):
+    return re.sub(r"done in [\d.]+ s", "done in ? s", output)
