@@ -380,7 +380,8 @@ class NetworkArrays:
         neurons = int(first[len(sizes)])
         kind = np.concatenate(kinds).astype(np.intc)
         w0 = np.concatenate([[0], np.cumsum([r * c for r, c in shapes])]).astype(np.intp)
-        w = np.concatenate([np.ravel(m) for m in weights]).astype(np.float64, copy=False)  # one copy, not two
+        # One copy of the weights, not two: concatenate copies, astype need not.
+        w = np.concatenate([np.ravel(m) for m in weights]).astype(np.float64, copy=False)
         # Everything is made and checked above; nothing below can fail halfway.
         self.kind, self.first, self.w0, self.w = kind, first, w0, w
         self.z, self.delta, self.a, self.s = (np.zeros(neurons) for _ in range(4))
