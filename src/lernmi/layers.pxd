@@ -3,8 +3,9 @@
 cimport cython
 
 from lernmi.link cimport Link, LinkStore, link_in
-from lernmi.maths cimport (BIAS, CROSS_ENTROPY, backpropagate_links, compute_outputs, compute_sensitivities,
-                           load_inputs, propagate_links, reset_learning, submit_errors)
+from lernmi.maths cimport (BIAS, CROSS_ENTROPY, backpropagate_links, compute_outputs,
+                           compute_sensitivities, load_inputs, propagate_links, reset_learning,
+                           submit_errors)
 from lernmi.neuron cimport Neuron, NeuronStore, neuron_in
 
 cdef class NeuronLayer:

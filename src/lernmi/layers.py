@@ -21,8 +21,9 @@ if not cython.compiled:
     # Compiled, these are C functions and constants (see layers.pxd).
     from .link import link_in
     from .neuron import neuron_in
-    from .maths import (BIAS, CROSS_ENTROPY, backpropagate_links, compute_outputs, compute_sensitivities,
-                        load_inputs, propagate_links, reset_learning, submit_errors)
+    from .maths import (BIAS, CROSS_ENTROPY, backpropagate_links, compute_outputs,
+                        compute_sensitivities, load_inputs, propagate_links, reset_learning,
+                        submit_errors)
 
 
 def layer_kinds(count, activation):
