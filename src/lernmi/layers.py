@@ -7,6 +7,8 @@ calling the same method on each of its neurons or links in turn would do; the Ne
 Link objects themselves are only made when a learner asks for them.
 """
 
+import threading
+
 import numpy as np
 
 import cython
@@ -24,6 +26,11 @@ if not cython.compiled:
     from .maths import (BIAS, CROSS_ENTROPY, backpropagate_links, compute_outputs,
                         compute_sensitivities, load_inputs, propagate_links, reset_learning,
                         submit_errors)
+
+
+# Neuron and Link handles are made when first asked for. Two threads asking at once (no GIL
+# stops them on free-threaded Python) must still get the very same objects.
+_HANDLES = threading.Lock()
 
 
 def layer_kinds(count, activation):
@@ -79,9 +86,10 @@ class NeuronLayer:
     @property
     def all_neurons(self):
         """Every neuron, the bias neuron first, then the learning neurons (a new list)."""
-        if self._neurons is None:
-            self._neurons = [neuron_in(self.store, i) for i in range(self.store.size)]
-        return list(self._neurons)
+        with _HANDLES:
+            if self._neurons is None:
+                self._neurons = [neuron_in(self.store, i) for i in range(self.store.size)]
+            return list(self._neurons)
 
     @property
     def learning_neurons(self):
@@ -206,13 +214,14 @@ class LinkLayer:
     @property
     def links(self):
         """Every link, in the seed's order (a new list; the same Link objects each time)."""
-        if self._links is None:
-            rows, cols = self.store.rows, self.store.cols
-            sources = self.input_layer.all_neurons
-            targets = self.output_layer.learning_neurons
-            self._links = [link_in(self.store, j * cols + i, sources[i], targets[j])
-                           for i in range(cols) for j in range(rows)]
-        return list(self._links)
+        sources = self.input_layer.all_neurons  # before taking the lock, which they take
+        targets = self.output_layer.learning_neurons
+        with _HANDLES:
+            if self._links is None:
+                rows, cols = self.store.rows, self.store.cols
+                self._links = [link_in(self.store, j * cols + i, sources[i], targets[j])
+                               for i in range(cols) for j in range(rows)]
+            return list(self._links)
 
     @property
     def weights(self):
