@@ -2,7 +2,7 @@
 
     python benchmarks/epoch.py [--sizes 784-30-10,784-100-10,784-300-100-10] [--repeat 3]
                                [--samples N] [--object-samples 20] [--skip-torch]
-                               [--random-data]
+                               [--random-data] [--yardstick ../shared/yardstick]
 
 Every contender does the same maths from the same starting weights: sigmoid after the
 input layer, cost 0.5 * sum((a - t)**2), one step of gradient descent per sample with
@@ -10,6 +10,10 @@ eta = 0.5, samples in order. lernmi's `Network.train` runs the epoch as one C lo
 numpy reference takes one matrix-vector product per layer and sample; PyTorch runs its
 autograd on a batch of one in float64. Then the object path: the same network stepped
 through its Link objects one `propagate()` at a time, to show what compiling the loops buys.
+
+With --yardstick FOLDER (a folder holding run.sh, which builds and times FANN and a
+hand-written C loop at gcc -O2 on the same MNIST epoch of a 784-H-10 network; they are not
+part of lernmi), those two C programs take their turns too, for every 784-H-10 network.
 
 Prints markdown tables (paste them into the README). Times are wall-clock medians of
 --repeat runs, the contenders taking turns in each run so that a noisy machine slows them
@@ -27,7 +31,6 @@ import numpy as np
 import lernmi
 
 ETA = 0.5
-FLOPS_PER_WEIGHT = 6   # per sample: multiply-add forward, back, and in the weight update
 BIG_NETWORK = 50_000   # weights; bigger networks are timed on --big-samples by default
 CHECKED = 1_000        # samples on which the contenders' weights are compared
 
@@ -45,6 +48,8 @@ def main():
     parser.add_argument("--object-samples", type=int, default=20,
                         help="samples to step through Link objects (0 skips the object path)")
     parser.add_argument("--skip-torch", action="store_true", help="leave PyTorch out")
+    parser.add_argument("--yardstick", type=Path, default=None, metavar="FOLDER",
+                        help="also time FANN and the -O2 C loop with FOLDER/run.sh")
     common.add_data_flag(parser)
     args = parser.parse_args()
 
@@ -63,9 +68,10 @@ def main():
     for sizes in common.parse_sizes(args.sizes):
         n = samples_for(sizes, args)
         x, t = images[:n], targets[:n]
-        times, gaps = time_contenders(sizes, x, t, torch, args.repeat)
+        times, gaps = time_contenders(sizes, x, t, torch, args.repeat, args.yardstick)
         scale = common.EPOCH / n
-        epoch = {name: common.median(runs) * scale for name, runs in times.items()}
+        epoch = {name: common.median(runs) * (1 if name in C_PROGRAMS else scale)
+                 for name, runs in times.items()}
         train_epochs[common.name(sizes)] = epoch["lernmi"], n
         rows += table_rows(sizes, n, epoch, gaps, torch_absent)
 
@@ -73,10 +79,12 @@ def main():
                                  "x lernmi's time", "GFLOP/s", "weights vs lernmi's"], rows))
     print()
     print("- s/epoch marked * was timed on fewer samples and scaled to 60,000.")
-    print(f"- GFLOP/s counts {FLOPS_PER_WEIGHT} flops per weight (biases included) per "
-          "sample: a multiply-add forward, one sending the sensitivity back, one updating the "
-          "weight. That is what lernmi does; numpy and PyTorch skip the input layer's "
-          "sensitivities, which nothing uses, so they do a little less.")
+    print("- GFLOP/s counts the flops each sample needs: per weight (biases included) a "
+          "multiply-add forward and one updating the weight, and one sending the sensitivity "
+          "back, except into the input layer, where nothing uses it.")
+    if args.yardstick:
+        print("- FANN and the C loop always run a whole 60,000-sample epoch (run.sh), "
+              "whatever --samples says.")
     print(f"- Weights vs lernmi's: the largest difference between that contender's weights "
           f"and lernmi's after the first {CHECKED:,} samples, both having started from the "
           "same weights: they do the same sums, up to rounding. (Over a whole epoch the "
@@ -95,7 +103,7 @@ def samples_for(sizes, args):
     return common.EPOCH if common.weight_count(sizes) <= BIG_NETWORK else args.big_samples
 
 
-def time_contenders(sizes, x, t, torch, repeat):
+def time_contenders(sizes, x, t, torch, repeat, yardstick=None):
     """{name: [seconds per run]}, and how far each one's weights are from lernmi's after
     the first CHECKED samples, all having started from the same weights.
 
@@ -109,10 +117,16 @@ def time_contenders(sizes, x, t, torch, repeat):
     if torch is not None:
         contenders["torch"] = lambda w, x, t: torch_run(torch, w, x, t)
     times = {name: [] for name in contenders}
+    hidden = sizes[1] if len(sizes) == 3 and (sizes[0], sizes[2]) == (784, 10) else None
+    if yardstick is not None and hidden is not None:
+        times.update({name: [] for name in C_PROGRAMS})
     for _ in range(repeat):
         for name, prepare in contenders.items():  # taking turns, so noise slows them alike
             run, _ = prepare(start, x, t)
             times[name].append(common.seconds(run))
+        if yardstick is not None and hidden is not None:
+            for name, seconds in c_programs(yardstick, hidden).items():
+                times[name].append(seconds)
     final = {}
     for name, prepare in contenders.items():
         run, weights = prepare(start, x[:CHECKED], t[:CHECKED])
@@ -127,16 +141,42 @@ def table_rows(sizes, n, epoch, gaps, torch_absent):
     """The table's rows for one network; torch_absent says why PyTorch has no times, if so."""
     network, weights = common.name(sizes), common.weight_count(sizes)
     timed = f"{n:,}" + ("" if n == common.EPOCH else "*")
-    gflops = FLOPS_PER_WEIGHT * weights * common.EPOCH / epoch["lernmi"] / 1e9
+    gflops = flops_per_sample(sizes) * common.EPOCH / epoch["lernmi"] / 1e9
     rows = [[network, "lernmi", timed, f"{epoch['lernmi']:.2f}", "1.00", f"{gflops:.2f}", ""]]
-    for name in ("numpy", "torch"):
+    for name in ("numpy", "torch", *C_PROGRAMS):
         if name in epoch:
             ratio = epoch[name] / epoch["lernmi"]
-            rows.append([network, name, timed, f"{epoch[name]:.2f}", f"{ratio:.2f}", "",
-                         f"{gaps[name]:.0e}"])
+            gap = f"{gaps[name]:.0e}" if name in gaps else ""
+            rows.append([network, name, f"{common.EPOCH:,}" if name in C_PROGRAMS else timed,
+                         f"{epoch[name]:.2f}", f"{ratio:.2f}", "", gap])
     if torch_absent:
         rows.append([network, "torch", torch_absent, "", "", "", ""])
     return rows
+
+
+def flops_per_sample(sizes):
+    """2 flops (a multiply-add) per weight forward, 2 in its update, 2 sending back, except
+    for the first link layer, whose sensitivities nothing reads."""
+    weights = [(sizes[l] + 1) * sizes[l + 1] for l in range(len(sizes) - 1)]
+    return 4 * weights[0] + 6 * sum(weights[1:])
+
+
+# The C yardstick: run.sh prints one line per program, with its epoch time.
+
+C_PROGRAMS = {"FANN 2.2 (C)": "fann", "C loop, gcc -O2": "dense_c"}
+
+
+def c_programs(folder, hidden):
+    """{name: seconds per epoch} for FANN and the C loop, from one run of run.sh."""
+    result = subprocess.run(["bash", str(folder / "run.sh"), str(hidden)], capture_output=True,
+                            text=True, check=True)
+    found = {}
+    for name, prefix in C_PROGRAMS.items():
+        line = re.search(rf"^{prefix}\b.*epoch60k_s=([\d.]+)", result.stdout, re.M)
+        if line is None:
+            raise RuntimeError(f"run.sh printed no {prefix} time:\n{result.stdout}")
+        found[name] = float(line[1])
+    return found
 
 
 # The contenders. Each takes the starting weights (rows = output neurons, column 0 the
@@ -236,9 +276,9 @@ def peak_note():
             f"vector ({flag}) x 2 FMA units x 2 flops per FMA = {peak:.0f} GFLOP/s. Only an "
             "estimate: the clock is the nominal one (a virtual machine's, maybe), some CPUs "
             "run their widest vectors at half rate (AMD Zen 4 splits 512-bit ones in two), "
-            "and lernmi is built without CPU-specific flags, so its loops use neither AVX "
-            "nor FMA. A matrix-vector product per sample also waits on memory more than on "
-            "arithmetic, so a fraction of peak is what to expect.")
+            "and lernmi's loops use AVX-512 (picked at run time) but never FMA, which would "
+            "make results depend on the CPU. A matrix-vector product per sample also waits "
+            "on memory more than on arithmetic, so a fraction of peak is what to expect.")
 
 
 def cpu_ghz():
