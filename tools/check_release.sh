@@ -30,10 +30,10 @@ unset PYTHONPATH  # nothing but the wheel may provide lernmi
 MYPY_VERSION=2.4.1
 
 section() { printf '\n======== %s ========\n' "$*"; }
-one_file() {  # the single file matching a glob, or an error
-    local matches=( $1 )
+one_file() {  # the single file in folder $1 whose name ends in $2, or an error
+    local matches=( "$1"/*"$2" )
     if [[ ${#matches[@]} -ne 1 || ! -f ${matches[0]} ]]; then
-        echo "ERROR: expected one file matching $1, found: ${matches[*]}" >&2
+        echo "ERROR: expected one file $1/*$2, found: ${matches[*]}" >&2
         return 1
     fi
     echo "${matches[0]}"
@@ -75,8 +75,8 @@ if ! grep -q '^Successfully built' "$work/build.log"; then
     echo "ERROR: python -m build failed" >&2
     exit 1
 fi
-sdist="$(one_file "$work/dist/*.tar.gz")"
-wheel="$(one_file "$work/dist/*.whl")"
+sdist="$(one_file "$work/dist" .tar.gz)"
+wheel="$(one_file "$work/dist" .whl)"
 echo "Compiler command for maths.py:"
 grep -E '(gcc|cc|clang).* -c .*maths\.c' "$work/build.log" | head -n 1 | sed 's/^/    /'
 if grep -qE -- '-m(arch|tune|cpu)=native' "$work/build.log"; then
@@ -86,7 +86,7 @@ fi
 
 section "auditwheel repair"
 PATH="$tools:$PATH" "$tools/auditwheel" repair --wheel-dir "$work/wheelhouse" "$wheel"
-repaired="$(one_file "$work/wheelhouse/*.whl")"
+repaired="$(one_file "$work/wheelhouse" .whl)"
 echo "Repaired wheel: $(basename "$repaired")"
 if [[ ! $(basename "$repaired") =~ [-.]manylinux_[0-9]+_[0-9]+_$(uname -m)\.whl$ ]]; then
     echo "ERROR: the repaired wheel has no manylinux tag" >&2
@@ -103,11 +103,12 @@ section "Install the repaired wheel into a fresh virtual environment (wheels onl
 "$PYTHON" -m venv "$work/venv"
 venv="$work/venv/bin"
 "$venv/python" -m pip install -qq --disable-pip-version-check --only-binary :all: \
-    "$repaired[test]" "mypy==$MYPY_VERSION"
+    "${repaired}[test]" "mypy==$MYPY_VERSION"
 outside="$work/outside"  # an empty folder, so the current directory offers no lernmi
 mkdir "$outside"
 cd "$outside"
-"$venv/python" -c 'import lernmi; print("lernmi", lernmi.__version__, "compiled:", lernmi.COMPILED, "from", lernmi.__file__)'
+"$venv/python" -c 'import lernmi
+print("lernmi", lernmi.__version__, "compiled:", lernmi.COMPILED, "from", lernmi.__file__)'
 
 section "Test suite against the installed wheel, run from $outside"
 LERNMI_EXPECT_INSTALLED=1 "$venv/pytest" -p no:cacheprovider --rootdir "$ROOT" \
@@ -136,15 +137,18 @@ for target in linux:x86_64,aarch64 macos:x86_64,arm64 windows:AMD64; do
             esac
         done
     done
-    found="$("$tools/cibuildwheel" --print-build-identifiers --platform "$platform" \
+    listed="$("$tools/cibuildwheel" --print-build-identifiers --platform "$platform" \
         --archs "$archs" "$ROOT")"
+    mapfile -t found <<<"$listed"
     echo "$platform ($archs):"
-    echo "$found" | sed 's/^/    /'
-    if ! grep -q '^cp314t-' <<<"$found"; then
+    printf '    %s\n' "${found[@]}"
+    if [[ " ${found[*]} " != *" cp314t-"* ]]; then
         echo "ERROR: no free-threaded cp314t build for $platform" >&2
         status=1
     fi
-    if ! diff <(printf '%s\n' "${expected[@]}" | sort) <(sort <<<"$found") >"$work/ids.diff"; then
+    printf '%s\n' "${expected[@]}" | sort >"$work/expected.txt"
+    printf '%s\n' "${found[@]}" | sort >"$work/found.txt"
+    if ! diff "$work/expected.txt" "$work/found.txt" >"$work/ids.diff"; then
         echo "ERROR: $platform builds differ from CPython 3.10-3.14 + cp314t on $archs" \
              "(< expected, > found):" >&2
         cat "$work/ids.diff" >&2
