@@ -1,0 +1,33 @@
+# Types of lernmi.network as compiled (see maths.pyi for why these stubs exist).
+
+from collections.abc import Iterable
+
+import numpy as np
+import numpy.typing as npt
+
+from .layers import LinkLayer, NeuronLayer
+
+class Network:
+    def __init__(
+        self, layer_sizes: Iterable[int], *, training_rate: float = 0.1, seed: int | None = None
+    ) -> None: ...
+    @property
+    def neuron_layers(self) -> tuple[NeuronLayer, ...]: ...
+    @property
+    def link_layers(self) -> tuple[LinkLayer, ...]: ...
+    @property
+    def layer_sizes(self) -> tuple[int, ...]: ...
+    @property
+    def training_rate(self) -> float: ...
+    @training_rate.setter
+    def training_rate(self, value: float) -> None: ...
+    def run(self, inputs: npt.ArrayLike) -> npt.NDArray[np.float64]: ...
+    def learn(self, inputs: npt.ArrayLike, expected_outputs: npt.ArrayLike) -> None: ...
+    def train(
+        self,
+        inputs: npt.ArrayLike,
+        expected_outputs: npt.ArrayLike,
+        *,
+        epochs: int = 1,
+        shuffle: bool = True,
+    ) -> None: ...
