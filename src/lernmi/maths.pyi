@@ -10,14 +10,22 @@ import numpy.typing as npt
 
 ACTIVATIONS: dict[str, int]
 ACTIVATION_NAMES: dict[int, str]
+COSTS: dict[str, int]
 
 def activation_code(name: str) -> int: ...
+def cost_code(name: str) -> int: ...
 def as_number(value: float) -> float: ...
 @final
 class NetworkArrays:
     def __init__(
-        self, kinds: Sequence[npt.ArrayLike], weights: Sequence[npt.ArrayLike], eta: float
+        self,
+        kinds: Sequence[npt.ArrayLike],
+        weights: Sequence[npt.ArrayLike],
+        eta: float,
+        cost: int,
     ) -> None: ...
+    @property
+    def cost(self) -> int: ...
     @property
     def layers(self) -> int: ...
     def layer_sizes(self) -> tuple[int, ...]: ...

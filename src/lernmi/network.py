@@ -238,7 +238,7 @@ class Network:
                             bar.update(min(step, order.shape[0] - start))
                     _record(history, "", score, x.shape[0])
                     if validation_data is not None:
-                        _record(history, "val_", score_of(self._arrays, *val), val[0].shape[0])
+                        _record(history, "val_", _score_of(self._arrays, *val), val[0].shape[0])
                     if bar is not None:
                         bar.set_postfix({k: f"{v[-1]:.4f}" for k, v in history.items()})
         finally:
@@ -264,7 +264,7 @@ class Network:
         """
         x, t = self._samples(inputs, expected_outputs, "inputs", "expected_outputs")
         with self._lock:
-            return float(score_of(self._arrays, x, t)[1] / x.shape[0])
+            return float(_score_of(self._arrays, x, t)[1] / x.shape[0])
 
     def _samples(self, inputs, expected, x_name, t_name):
         """inputs and expected outputs, checked against each other and the network."""
@@ -304,7 +304,7 @@ def predict_rows(arrays, x, outputs):
         predict_samples(arrays, x, outputs)
 
 
-def score_of(arrays, x, t):
+def _score_of(arrays, x, t):
     """maths.score_samples with the GIL released: the summed cost and the rows right."""
     score = np.zeros(2)
     run_scoring(arrays, x, t, score)

@@ -1,15 +1,26 @@
 # Types of lernmi.network as compiled (see maths.pyi for why these stubs exist).
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 import numpy.typing as npt
 
 from .layers import LinkLayer, NeuronLayer
+from .maths import COSTS as COSTS
+
+HIDDEN_ACTIVATIONS: tuple[str, ...]
+PROGRESS_STEP: int
 
 class Network:
     def __init__(
-        self, layer_sizes: Iterable[int], *, training_rate: float = 0.1, seed: int | None = None
+        self,
+        layer_sizes: Iterable[int],
+        *,
+        activation: str = "sigmoid",
+        output_activation: str | None = None,
+        cost: str = "quadratic",
+        training_rate: float = 0.1,
+        seed: int | None = None,
     ) -> None: ...
     @property
     def neuron_layers(self) -> tuple[NeuronLayer, ...]: ...
@@ -17,6 +28,8 @@ class Network:
     def link_layers(self) -> tuple[LinkLayer, ...]: ...
     @property
     def layer_sizes(self) -> tuple[int, ...]: ...
+    @property
+    def cost(self) -> str: ...
     @property
     def training_rate(self) -> float: ...
     @training_rate.setter
@@ -30,4 +43,9 @@ class Network:
         *,
         epochs: int = 1,
         shuffle: bool = True,
-    ) -> None: ...
+        validation_data: tuple[npt.ArrayLike, npt.ArrayLike] | None = None,
+        schedule: Callable[[int], float] | None = None,
+        progress: bool | None = None,
+    ) -> dict[str, list[float]]: ...
+    def predict(self, inputs: npt.ArrayLike) -> npt.NDArray[np.float64]: ...
+    def evaluate(self, inputs: npt.ArrayLike, expected_outputs: npt.ArrayLike) -> float: ...
