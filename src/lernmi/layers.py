@@ -246,7 +246,7 @@ class LinkLayer:
         rows, cols = self.store.rows, self.store.cols
         with cython.nogil:
             compute_outputs(src.kind, src.z, src.a, 0, cols)
-            propagate_links(w, 0, rows, cols, src.a, 0, dst.z, 0)
+            propagate_links(w, 0, rows, cols, src.a, 0, dst.z, 0, 1, 0)
 
     def backpropagate(self):
         """Every link backpropagates, in one C loop: each input neuron i gets

@@ -31,6 +31,8 @@ cdef enum Cost:
     CROSS_ENTROPY = 1            # - sum t ln a (+ (1 - t) ln (1 - a) for sigmoid outputs)
 
 cdef double TINY
+cdef enum:
+    BLOCK = 4                    # samples predict and evaluate take through the weights at once
 
 # --- runs of numbers -------------------------------------------------------------------------
 cdef double dot(const double[::1] x, Py_ssize_t xi, const double[::1] y, Py_ssize_t yi,
@@ -93,10 +95,11 @@ cdef void load_inputs(double[::1] z, Py_ssize_t first, const double[::1] x) noex
 cdef void submit_errors(const double[::1] a, double[::1] delta, Py_ssize_t first,
                         const double[::1] t) noexcept nogil
 
-@cython.locals(j=Py_ssize_t)
+@cython.locals(j=Py_ssize_t, b=Py_ssize_t)
 cdef void propagate_links(const double[::1] w, Py_ssize_t w0, Py_ssize_t rows, Py_ssize_t cols,
                           const double[::1] a_in, Py_ssize_t in_first,
-                          double[::1] z_out, Py_ssize_t out_first) noexcept nogil
+                          double[::1] z_out, Py_ssize_t out_first,
+                          Py_ssize_t samples, Py_ssize_t stride) noexcept nogil
 
 @cython.locals(j=Py_ssize_t, p=double)
 cdef void compute_sensitivities(const int[::1] kind, const double[::1] a, const double[::1] delta,
@@ -121,14 +124,19 @@ cdef class NetworkArrays:
     cdef double[::1] w                  # every link layer's weights, one matrix after another
     cdef Py_ssize_t[::1] w0             # where each link layer's matrix starts in w, then the end
     cdef double[::1] eta                # each link layer's training rate
+    cdef int[::1] block_kind            # kind, once for each of BLOCK samples
+    cdef double[::1] block_z            # scratch input sums for BLOCK samples at once
+    cdef double[::1] block_delta        # scratch sensitivity sums (only ever reset)
+    cdef double[::1] block_a            # scratch outputs
     cdef readonly int cost              # the cost (maths.Cost) the output errors come from
     cdef readonly Py_ssize_t layers     # how many neuron layers
 
-@cython.locals(kind="const int[::1]", z="double[::1]", delta="double[::1]", a="double[::1]",
-               first="const Py_ssize_t[::1]", w="const double[::1]",
-               w0="const Py_ssize_t[::1]", l=Py_ssize_t, last=Py_ssize_t,
-               rows=Py_ssize_t, cols=Py_ssize_t)
-cdef void forward(NetworkArrays net, const double[::1] x) noexcept nogil
+@cython.locals(first="const Py_ssize_t[::1]", w="const double[::1]",
+               w0="const Py_ssize_t[::1]", l=Py_ssize_t, last=Py_ssize_t, b=Py_ssize_t,
+               stride=Py_ssize_t, rows=Py_ssize_t, cols=Py_ssize_t)
+cdef void forward(NetworkArrays net, const int[::1] kind, double[::1] z, double[::1] delta,
+                  double[::1] a, const double[:, ::1] x, Py_ssize_t start,
+                  Py_ssize_t samples) noexcept nogil
 
 @cython.locals(kind="const int[::1]", delta="double[::1]", a="double[::1]",
                s="double[::1]", first="const Py_ssize_t[::1]", w="double[::1]",
@@ -138,12 +146,14 @@ cdef void forward(NetworkArrays net, const double[::1] x) noexcept nogil
 cdef void learn_samples(NetworkArrays net, const double[:, ::1] x, const double[:, ::1] t,
                         const Py_ssize_t[::1] order, double[::1] score) noexcept nogil
 
-@cython.locals(a="const double[::1]", first="const Py_ssize_t[::1]", out_first=Py_ssize_t,
-               k=Py_ssize_t, j=Py_ssize_t)
+@cython.locals(a="double[::1]", first="const Py_ssize_t[::1]", last=Py_ssize_t,
+               stride=Py_ssize_t, block=Py_ssize_t, start=Py_ssize_t, samples=Py_ssize_t,
+               b=Py_ssize_t, j=Py_ssize_t)
 cdef void predict_samples(NetworkArrays net, const double[:, ::1] x,
                           double[:, ::1] outputs) noexcept nogil
 
-@cython.locals(a="const double[::1]", first="const Py_ssize_t[::1]", k=Py_ssize_t,
-               last=Py_ssize_t)
+@cython.locals(kind="const int[::1]", a="double[::1]", first="const Py_ssize_t[::1]",
+               last=Py_ssize_t, stride=Py_ssize_t, block=Py_ssize_t, start=Py_ssize_t,
+               samples=Py_ssize_t, b=Py_ssize_t, out=Py_ssize_t)
 cdef void score_samples(NetworkArrays net, const double[:, ::1] x, const double[:, ::1] t,
                         double[::1] score) noexcept nogil

@@ -28,6 +28,7 @@ if not cython.compiled:
     IDENTITY, SIGMOID, BIAS, TANH, RELU, SOFTMAX = 0, 1, 2, 3, 4, 5
     QUADRATIC, CROSS_ENTROPY = 0, 1
     LANES = 16  # vector.h's LERNMI_LANES
+    BLOCK = 4   # maths.pxd's: samples predict and evaluate take through the weights at once
 
 #: Activation names a learner may ask for, and the code each neuron stores.
 ACTIVATIONS = {"sigmoid": SIGMOID, "tanh": TANH, "relu": RELU, "identity": IDENTITY,
@@ -306,10 +307,16 @@ def submit_errors(a, delta, first, t):
         delta[first + 1 + j] += a[first + 1 + j] - t[j]
 
 
-def propagate_links(w, w0, rows, cols, a_in, in_first, z_out, out_first):
-    """Every link sends w * a_in forward: z_out[j] += sum over i of w[j, i] * a_in[i]."""
+def propagate_links(w, w0, rows, cols, a_in, in_first, z_out, out_first, samples, stride):
+    """Every link sends w * a_in forward: z_out[j] += sum over i of w[j, i] * a_in[i].
+
+    That for each of `samples` samples, whose neurons lie `stride` apart in a_in and z_out,
+    taking each row of weights for every sample while it is in the CPU's cache.
+    """
     for j in range(rows):
-        z_out[out_first + 1 + j] += dot(w, w0 + j * cols, a_in, in_first, cols)
+        for b in range(samples):
+            z_out[b * stride + out_first + 1 + j] += dot(w, w0 + j * cols, a_in,
+                                                         b * stride + in_first, cols)
 
 
 def compute_sensitivities(kind, a, delta, s, first, count, error_is_sensitivity):
@@ -385,6 +392,9 @@ class NetworkArrays:
         # Everything is made and checked above; nothing below can fail halfway.
         self.kind, self.first, self.w0, self.w = kind, first, w0, w
         self.z, self.delta, self.a, self.s = (np.zeros(neurons) for _ in range(4))
+        self.block_kind = np.tile(kind, BLOCK)
+        self.block_z, self.block_delta, self.block_a = (np.zeros(BLOCK * neurons)
+                                                        for _ in range(3))
         self.eta = np.full(len(weights), eta)
         self.cost = cost
         self.layers = len(sizes)
@@ -416,23 +426,30 @@ class NetworkArrays:
                 f"{self.w.shape[0]:,} weights)")
 
 
-def forward(net, x):
-    """Reset every layer, load the input x, and propagate it to the output layer's outputs.
+def forward(net, kind, z, delta, a, x, start, samples):
+    """For inputs x[start], ..., x[start + samples - 1]: reset every layer, load the input,
+    and propagate it to the output layer's outputs.
 
-    The same steps as Network.run. Like every loop below, it runs without the GIL and trusts
-    its caller (a Network method) to have checked every shape and index.
+    The same steps as Network.run. Sample b's neurons are at b * (neurons of the network)
+    in kind, z, delta and a: the network's own arrays for one sample, its scratch arrays
+    (BLOCK samples) for more. Like every loop below, it runs without the GIL and trusts its
+    caller (a Network method) to have checked every shape and index.
     """
-    kind, z, delta, a, first, w, w0 = net.kind, net.z, net.delta, net.a, net.first, net.w, net.w0
+    first, w, w0 = net.first, net.w, net.w0
     last = first.shape[0] - 2  # the output layer
-    for l in range(last + 1):
-        reset_learning(z, delta, first[l], first[l + 1] - first[l] - 1)
-    load_inputs(z, first[0], x)
+    stride = first[last + 1]
+    for b in range(samples):
+        for l in range(last + 1):
+            reset_learning(z, delta, b * stride + first[l], first[l + 1] - first[l] - 1)
+        load_inputs(z, b * stride + first[0], x[start + b])
     for l in range(last):
         rows = first[l + 2] - first[l + 1] - 1
         cols = first[l + 1] - first[l]
-        compute_outputs(kind, z, a, first[l], cols)
-        propagate_links(w, w0[l], rows, cols, a, first[l], z, first[l + 1])
-    compute_outputs(kind, z, a, first[last], first[last + 1] - first[last])
+        for b in range(samples):
+            compute_outputs(kind, z, a, b * stride + first[l], cols)
+        propagate_links(w, w0[l], rows, cols, a, first[l], z, first[l + 1], samples, stride)
+    for b in range(samples):
+        compute_outputs(kind, z, a, b * stride + first[last], first[last + 1] - first[last])
 
 
 def learn_samples(net, x, t, order, score):
@@ -448,7 +465,7 @@ def learn_samples(net, x, t, order, score):
     last = first.shape[0] - 2
     for n in range(order.shape[0]):
         k = order[n]
-        forward(net, x[k])
+        forward(net, kind, net.z, delta, a, x, k, 1)
         score[0] += sample_cost(net.cost, kind, a, first[last], t[k])
         score[1] += is_correct(a, first[last], t[k])
         submit_errors(a, delta, first[last], t[k])
@@ -462,21 +479,33 @@ def learn_samples(net, x, t, order, score):
 
 
 def predict_samples(net, x, outputs):
-    """outputs[k] = the output layer's outputs for input x[k], for every row k."""
-    a, first = net.a, net.first
-    out_first = first[first.shape[0] - 2] + 1
-    for k in range(x.shape[0]):
-        forward(net, x[k])
-        for j in range(outputs.shape[1]):
-            outputs[k, j] = a[out_first + j]
+    """outputs[k] = the output layer's outputs for input x[k], for every row k.
+
+    BLOCK samples at a time, in the network's scratch arrays: the same sums as one by one.
+    """
+    first, a = net.first, net.block_a
+    last = first.shape[0] - 2
+    stride = first[last + 1]
+    for block in range((x.shape[0] + BLOCK - 1) // BLOCK):
+        start = block * BLOCK
+        samples = min(BLOCK, x.shape[0] - start)
+        forward(net, net.block_kind, net.block_z, net.block_delta, a, x, start, samples)
+        for b in range(samples):
+            for j in range(outputs.shape[1]):
+                outputs[start + b, j] = a[b * stride + first[last] + 1 + j]
 
 
 def score_samples(net, x, t, score):
     """Add each row's cost and whether it was right (see learn_samples) to score[0], score[1],
-    without learning."""
-    a, first = net.a, net.first
+    without learning. BLOCK samples at a time, as predict_samples."""
+    first, kind, a = net.first, net.block_kind, net.block_a
     last = first.shape[0] - 2
-    for k in range(x.shape[0]):
-        forward(net, x[k])
-        score[0] += sample_cost(net.cost, net.kind, a, first[last], t[k])
-        score[1] += is_correct(a, first[last], t[k])
+    stride = first[last + 1]
+    for block in range((x.shape[0] + BLOCK - 1) // BLOCK):
+        start = block * BLOCK
+        samples = min(BLOCK, x.shape[0] - start)
+        forward(net, kind, net.block_z, net.block_delta, a, x, start, samples)
+        for b in range(samples):
+            out = b * stride + first[last]
+            score[0] += sample_cost(net.cost, kind, a, out, t[start + b])
+            score[1] += is_correct(a, out, t[start + b])
