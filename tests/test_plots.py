@@ -7,6 +7,7 @@ checked against central finite differences of `Network.run`.
 
 import doctest
 import os
+import pathlib
 import subprocess
 import sys
 
@@ -20,6 +21,9 @@ from matplotlib.colors import to_rgba  # noqa: E402
 from matplotlib.image import imread  # noqa: E402
 
 from lernmi import Network, plots  # noqa: E402
+from test_datasets import write_fake_mnist  # noqa: E402
+
+ROOT = pathlib.Path(__file__).parent.parent
 
 
 def assert_png_of(fig, path):
@@ -355,7 +359,7 @@ def test_input_sensitivity_of_a_few_inputs_draws_bars():
     assert gradient.get_title() == f"d output {answer} / d input"
 
 
-# Nothing global
+# Nothing global, and the MNIST example's pictures
 
 
 def test_drawing_uses_no_pyplot_and_no_window(tmp_path):
@@ -380,3 +384,18 @@ print("matplotlib.pyplot" in sys.modules)
     assert result.stdout.strip() == "False"
     assert (tmp_path / "a.png").exists()
 
+
+def test_the_mnist_example_saves_its_pictures(tmp_path):
+    write_fake_mnist(tmp_path / "data")
+    out = tmp_path / "pictures" / "new"
+    result = subprocess.run([sys.executable, str(ROOT / "examples" / "mnist.py"),
+                             "--data-dir", str(tmp_path / "data"), "--epochs", "1",
+                             "--hidden", "30", "--plots", str(out)],
+                            capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    names = ["learning_curves.png", "confusion_matrix.png", "hidden_weights.png",
+             "input_sensitivity.png"]
+    for name in names:
+        assert f"saved {out / name}" in result.stdout
+        image = imread(out / name)
+        assert image.var() > 0

@@ -1,8 +1,11 @@
 """matplotlib is optional: lernmi never imports it until a picture is drawn, and says how
 to install it when it is missing."""
 
+import pathlib
 import subprocess
 import sys
+
+ROOT = pathlib.Path(__file__).parent.parent
 
 # Run first in a fresh Python: None in sys.modules makes `import matplotlib` fail.
 WITHOUT_MATPLOTLIB = "import sys; sys.modules['matplotlib'] = None\n"
@@ -40,3 +43,14 @@ print(plots.confusion([0, 1], [1, 1]).tolist(), plots.input_gradient(net, [0, 1,
     assert all('pip install "lernmi[plot]"' in line for line in lines[:5])
     assert lines[5] == "[[0, 1], [0, 1]] (4,)"
 
+
+def test_the_mnist_example_asks_for_matplotlib_before_training(tmp_path):
+    code = WITHOUT_MATPLOTLIB + f"""
+import runpy
+sys.argv = ["mnist.py", "--data-dir", "no such folder", "--plots", {str(tmp_path)!r}]
+runpy.run_path({str(ROOT / "examples" / "mnist.py")!r}, run_name="__main__")
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 2
+    assert 'pip install "lernmi[plot]"' in result.stderr
