@@ -9,6 +9,7 @@ scored on the 10,000 test pictures it has never seen.
 
     python examples/mnist.py                  # about 40 s: 98% of the test digits right
     python examples/mnist.py --show 5000      # also draw every 5,000th training digit
+    python examples/mnist.py --plots pictures # and save pictures of it (needs matplotlib)
     python -m lernmi mnist --epochs 2         # the same program, from an installed lernmi
 
 The data comes from lernmi.datasets.mnist: from --data-dir or the folder the environment
@@ -16,11 +17,13 @@ variable LERNMI_DATA_DIR names, or else downloaded once into your cache folder.
 """
 
 import argparse
+import pathlib
 import time
 
 import numpy as np
 
 import lernmi
+from lernmi import plots
 from lernmi.datasets import mnist
 
 
@@ -35,7 +38,15 @@ def options(argv=None):
     parser.add_argument("--seed", type=int, default=1, help="seed for the weights and shuffles")
     parser.add_argument("--show", type=int, default=0, metavar="N",
                         help="draw every Nth training digit with the network's guess")
-    return parser.parse_args(argv)
+    parser.add_argument("--plots", metavar="DIR", help="save pictures of what it learned "
+                        "into DIR (needs matplotlib)")
+    args = parser.parse_args(argv)
+    if args.plots:
+        try:
+            import matplotlib  # noqa: F401  (checked now rather than after training)
+        except ImportError:
+            parser.error('--plots needs matplotlib: pip install "lernmi[plot]"')
+    return args
 
 
 def main(argv=None):
@@ -73,6 +84,19 @@ def main(argv=None):
     accuracy = net.evaluate(data.test_images, data.test_labels)
     print(f"done in {time.perf_counter() - started:.1f} s")
     print(f"test accuracy: {accuracy:.4f}")
+
+    # 5. Pictures of it: how it learned, which digits it mixes up, what 25 hidden neurons
+    #    look for, and which pixels moved its answer for the first test digit.
+    if args.plots:
+        folder = pathlib.Path(args.plots)
+        folder.mkdir(parents=True, exist_ok=True)
+        plots.learning_curves(history, path=folder / "learning_curves.png")
+        plots.confusion_matrix(data.test_labels, net.predict(data.test_images), classes=10,
+                               path=folder / "confusion_matrix.png")
+        plots.hidden_weights(net, count=25, path=folder / "hidden_weights.png")
+        plots.input_sensitivity(net, data.test_images[0], path=folder / "input_sensitivity.png")
+        for name in ("learning_curves", "confusion_matrix", "hidden_weights", "input_sensitivity"):
+            print(f"saved {folder / name}.png")
 
 
 def drawing(image, label, outputs):
