@@ -321,6 +321,13 @@ class Network:
         """
         return saving.read(path, cls)
 
+    def __reduce__(self):
+        # Pickle, copy and deepcopy make a new network from the saved state: its own arrays,
+        # layers that are views into them, its own lock, the same random generator state.
+        with self._lock:
+            header, weights = saving.state_of(self)
+        return (saving.restore, (type(self), header, weights))
+
 
 _COST_NAMES = {code: name for name, code in COSTS.items()}
 
