@@ -179,7 +179,11 @@ class Link:
         self.store.w[self.index] = updated_weight(w, self.store.eta[0], s, source.output())
 
     def __repr__(self):
-        return f"Link(weight={self.weight:.6g}, training_rate={self.training_rate:g})"
+        # A link of a LinkLayer says where its weight is in the layer's weights matrix.
+        cols = self.store.cols
+        where = f"weights[{self.index // cols}, {self.index % cols}]" if self._in_layer \
+            else "weight"
+        return f"Link({where}={self.weight:.6g}, training_rate={self.training_rate:g})"
 
     def __reduce__(self):
         # A link made by hand is made again by hand, its neurons coming along. A link of a
