@@ -203,6 +203,8 @@ def test_reprs(lernmi):
     assert repr(a) == "NeuronLayer(2 sigmoid + bias)"
     assert repr(b) == "NeuronLayer(3 identity + bias)"
     assert repr(lernmi.LinkLayer(a, b)) == "LinkLayer(3 -> 3, 9 links, training_rate=0.1)"
+    assert repr(a.store) == "NeuronStore(3 neurons)"
+    assert repr(lernmi.LinkLayer(b, a, 0.5).store) == "LinkStore(2 x 4 weights, training_rate=0.5)"
 
 
 @pytest.mark.parametrize("activation", ACTIVATIONS)

@@ -83,3 +83,7 @@ def test_bad_arguments(lernmi):
 
 def test_repr(lernmi):
     assert repr(lernmi.Link(0.25, 0.5)) == "Link(weight=0.25, training_rate=0.5)"
+    # A link of a LinkLayer says where its weight is in the layer's weights matrix.
+    layer = lernmi.LinkLayer(lernmi.NeuronLayer(2), lernmi.NeuronLayer(3), training_rate=0.5)
+    layer.weights[1, 2] = 0.125
+    assert repr(layer.links[7]) == "Link(weights[1, 2]=0.125, training_rate=0.5)"

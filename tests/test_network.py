@@ -24,6 +24,8 @@ def test_layers_and_their_activations(lernmi):
     assert [links.weights.shape for links in net.link_layers] == [(4, 4), (2, 5)]
     assert net.link_layers[1].input_layer is net.neuron_layers[1]
     assert repr(net) == "Network(3 -> 4 sigmoid -> 2 sigmoid, 26 links)"
+    assert repr(lernmi.Network([784, 30, 10])) == \
+        "Network(784 -> 30 sigmoid -> 10 sigmoid, 23,860 links)"
 
 
 def test_neurons_and_weights_outlive_their_network(lernmi):

@@ -17,7 +17,7 @@ from ._checks import (as_vector, check_targets, positive_int, refuse_second_init
                       valid_training_rate)
 from .link import LinkStore
 from .maths import activation_code, cost_code
-from .neuron import new_store
+from .neuron import NeuronStore, new_store
 
 if not cython.compiled:
     # Compiled, these are C functions and constants (see layers.pxd).
@@ -139,6 +139,29 @@ class NeuronLayer:
     def __repr__(self):
         return f"NeuronLayer({self.count} {self.activation} + bias)"
 
+    def __reduce__(self):
+        # Pickling and deepcopy copy the store; Neuron handles are made again when asked for.
+        return (restore_neuron_layer, (self.store, self.activation))
+
+
+def restore_neuron_layer(store, activation):
+    """neuron_layer_over, checked: what pickle and copy call to make a NeuronLayer again."""
+    if not isinstance(store, NeuronStore):
+        raise TypeError(f"store must be a NeuronStore, not {type(store).__name__}")
+    if store.size < 2:
+        raise ValueError("a NeuronLayer's store holds a bias neuron and at least one more")
+    activation_code(activation)  # ValueError for an unknown name
+    return neuron_layer_over(store, str(activation))
+
+
+def _check_layers(input_layer, output_layer):
+    """TypeError or ValueError unless a LinkLayer can join these two layers."""
+    for name, value in (("input_layer", input_layer), ("output_layer", output_layer)):
+        if not isinstance(value, NeuronLayer):
+            raise TypeError(f"{name} must be a NeuronLayer, not {type(value).__name__}")
+    if input_layer is output_layer:
+        raise ValueError("a LinkLayer joins two different NeuronLayers")
+
 
 def link_layer_over(store, input_layer, output_layer):
     """A LinkLayer over an existing store of weights (Network uses it)."""
@@ -197,11 +220,7 @@ class LinkLayer:
 
     def __init__(self, input_layer, output_layer, training_rate=0.1, seed=None):
         refuse_second_init(self, "store")
-        for name, value in (("input_layer", input_layer), ("output_layer", output_layer)):
-            if not isinstance(value, NeuronLayer):
-                raise TypeError(f"{name} must be a NeuronLayer, not {type(value).__name__}")
-        if input_layer is output_layer:
-            raise ValueError("a LinkLayer joins two different NeuronLayers")
+        _check_layers(input_layer, output_layer)
         eta = valid_training_rate(training_rate)
         rows, cols = output_layer.store.size - 1, input_layer.store.size
         w = initial_weights(np.random.default_rng(seed), rows, cols,
@@ -264,3 +283,23 @@ class LinkLayer:
         return (f"LinkLayer({self.store.cols} -> {self.store.rows}, "
                 f"{self.store.rows * self.store.cols} links, "
                 f"training_rate={self.training_rate:g})")
+
+    def __reduce__(self):
+        # Pickling and deepcopy copy the store and both NeuronLayers (deepcopy's memo keeps
+        # a layer shared by two LinkLayers copied once); Links are made again when asked for.
+        return (restore_link_layer, (self.store, self.input_layer, self.output_layer))
+
+
+def restore_link_layer(store, input_layer, output_layer):
+    """link_layer_over, checked: what pickle and copy call to make a LinkLayer again.
+
+    The loops trust the weights' shape to fit both layers, so that is checked here.
+    """
+    _check_layers(input_layer, output_layer)
+    if not isinstance(store, LinkStore):
+        raise TypeError(f"store must be a LinkStore, not {type(store).__name__}")
+    if (store.rows, store.cols) != (output_layer.store.size - 1, input_layer.store.size):
+        raise ValueError(f"{store.rows} x {store.cols} weights cannot join a layer of "
+                         f"{input_layer.store.size} neurons to {output_layer.store.size - 1} "
+                         f"learning neurons")
+    return link_layer_over(store, input_layer, output_layer)

@@ -42,6 +42,10 @@ class LinkStore:
     def __repr__(self):
         return f"LinkStore({self.rows} x {self.cols} weights, training_rate={self.eta[0]:g})"
 
+    def __reduce__(self):
+        # Pickling and deepcopy copy the arrays, so the new store owns its numbers.
+        return (LinkStore, (np.asarray(self.w), np.asarray(self.eta), self.rows, self.cols))
+
 
 def link_in(store, index, input_neuron, output_neuron):
     """The handle for the link whose weight is store.w[index] (LinkLayer calls this)."""
@@ -52,6 +56,19 @@ def link_in(store, index, input_neuron, output_neuron):
     link._output = output_neuron
     link._in_layer = True
     return link
+
+
+def restore_link(store, index, input_neuron, output_neuron):
+    """link_in, checked: what pickle and copy call to make a link of a LinkLayer again."""
+    if not isinstance(store, LinkStore):
+        raise TypeError(f"store must be a LinkStore, not {type(store).__name__}")
+    if not 0 <= index < store.rows * store.cols:
+        raise ValueError(f"index {index} is not one of the store's {store.rows * store.cols} "
+                         f"weights")
+    for neuron, role in ((input_neuron, "input_neuron"), (output_neuron, "output_neuron")):
+        if not isinstance(neuron, Neuron):
+            raise TypeError(f"{role} must be a Neuron, not {type(neuron).__name__}")
+    return link_in(store, index, input_neuron, output_neuron)
 
 
 def _neuron_or_none(value, role):
@@ -162,4 +179,15 @@ class Link:
         self.store.w[self.index] = updated_weight(w, self.store.eta[0], s, source.output())
 
     def __repr__(self):
-        return f"Link(weight={self.weight:.6g}, training_rate={self.training_rate:g})"
+        # A link of a LinkLayer says where its weight is in the layer's weights matrix.
+        cols = self.store.cols
+        where = f"weights[{self.index // cols}, {self.index % cols}]" if self._in_layer \
+            else "weight"
+        return f"Link({where}={self.weight:.6g}, training_rate={self.training_rate:g})"
+
+    def __reduce__(self):
+        # A link made by hand is made again by hand, its neurons coming along. A link of a
+        # LinkLayer is a handle into the layer's store, which comes along whole.
+        if self._in_layer:
+            return (restore_link, (self.store, self.index, self._input, self._output))
+        return (Link, (self.weight, self.training_rate, self._input, self._output))

@@ -13,6 +13,7 @@ import numpy as np
 
 import cython
 
+from . import saving
 from ._checks import (as_matrix, as_vector, check_cost, check_targets, positive_int,
                       refuse_second_init, valid_training_rate)
 from .layers import initial_weights, layer_kinds
@@ -283,6 +284,49 @@ class Network:
         cost = "" if self.cost == "quadratic" else f", {self.cost}"
         links = sum(links.store.rows * links.store.cols for links in self.link_layers)
         return f"Network({' -> '.join(layers)}{cost}, {links:,} links)"
+
+    def save(self, path):
+        """Save the network to the file `path` (a str or os.PathLike), replacing any there.
+
+        The file keeps the layer sizes, activations, cost, each link layer's training rate,
+        every weight and the state of the shuffling, so that `Network.load` gives a network
+        that answers and trains exactly as this one would. It is a numpy ``.npz`` archive
+        (see `lernmi.saving` for the format), written under exactly the name given: no
+        ".npz" is added, though it is the usual ending. The file is written to a temporary
+        file first and then moved into place, so a failure leaves no half-written file.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> net = Network([2, 3, 1], seed=0)
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     net.save(os.path.join(folder, "xor.npz"))
+        ...     again = Network.load(os.path.join(folder, "xor.npz"))
+        >>> again
+        Network(2 -> 3 sigmoid -> 1 sigmoid, 13 links)
+        >>> bool((again.run([1.0, 0.0]) == net.run([1.0, 0.0])).all())
+        True
+        """
+        with self._lock:
+            state = saving.state_of(self)
+        saving.write(path, *state)
+
+    @classmethod
+    def load(cls, path):
+        """The network saved at `path` by `save`.
+
+        Loading runs no code from the file (it reads arrays and JSON, never pickles).
+        FileNotFoundError if there is no such file; ValueError, saying what is wrong, if it
+        is damaged, altered, or in a format version this lernmi does not read.
+        """
+        return saving.read(path, cls)
+
+    def __reduce__(self):
+        # Pickle, copy and deepcopy make a new network from the saved state: its own arrays,
+        # layers that are views into them, its own lock, the same random generator state.
+        with self._lock:
+            header, weights = saving.state_of(self)
+        return (saving.restore, (type(self), header, weights))
 
 
 _COST_NAMES = {code: name for name, code in COSTS.items()}

@@ -49,6 +49,12 @@ class NeuronStore:
     def __repr__(self):
         return f"NeuronStore({self.size} neurons)"
 
+    def __reduce__(self):
+        # Pickling and deepcopy copy the arrays, so the new store owns its numbers (a store
+        # of a Network's layer takes only that layer's part of the network's arrays).
+        return (NeuronStore, (np.asarray(self.kind), np.asarray(self.z), np.asarray(self.delta),
+                              np.asarray(self.a), np.asarray(self.s), self.error_is_sensitivity))
+
 
 def new_store(kinds):
     """A NeuronStore for neurons with the given activation codes, all sums zero."""
@@ -63,6 +69,15 @@ def neuron_in(store, index):
     neuron.store = store
     neuron.index = index
     return neuron
+
+
+def restore_neuron(store, index):
+    """neuron_in, checked: what pickle and copy call to make a Neuron again."""
+    if not isinstance(store, NeuronStore):
+        raise TypeError(f"store must be a NeuronStore, not {type(store).__name__}")
+    if not 0 <= index < store.size:
+        raise ValueError(f"index {index} is not one of the store's {store.size} neurons")
+    return neuron_in(store, index)
 
 
 class Neuron:
@@ -151,3 +166,8 @@ class Neuron:
     def __repr__(self):
         return (f"Neuron({self.activation}, z={self.input_sum:.6g}, a={self.output():.6g}, "
                 f"delta={self.previous_layer_sensitivity_sum:.6g})")
+
+    def __reduce__(self):
+        # A handle pickles as its store and index. For a neuron of a layer that is the whole
+        # layer's store: the copy is a view into a copy of the layer's numbers.
+        return (restore_neuron, (self.store, self.index))

@@ -1,0 +1,246 @@
+"""Saving a Network to a file and loading it back, and the state pickle and copy use.
+
+The file format, "lernmi.Network" version 1, is a numpy ``.npz`` archive (an uncompressed
+zip file of ``.npy`` arrays) holding exactly these arrays:
+
+- ``header``: one JSON text (a 0-d unicode array) with the fields
+  ``format`` ("lernmi.Network"), ``format_version`` (1), ``lernmi_version`` (the lernmi
+  that wrote it), ``layer_sizes`` (learning neurons per layer, input first),
+  ``activations`` (each layer's after the input layer's, which is always "identity"),
+  ``cost``, ``training_rates`` (one per link layer) and ``rng_state`` (the state of the
+  numpy random generator that shuffles the samples in `Network.train`, as
+  ``rng.bit_generator.state`` gives it);
+- ``weights_0``, ``weights_1``, ...: link layer l's weights, float64 of shape
+  (layer_sizes[l + 1], layer_sizes[l] + 1), column 0 holding the biases.
+
+Loading reads arrays and JSON only, never pickled objects, so a file cannot run code, and
+it checks everything against the header before it makes the network: a damaged or altered
+file raises ValueError saying what is wrong. The input sums, outputs and sensitivities of
+the neurons are not kept: they belong to one sample and every step starts by zeroing them.
+"""
+
+import json
+import os
+import secrets
+import zipfile
+import zlib
+
+import numpy as np
+
+from . import __version__
+
+FORMAT = "lernmi.Network"
+FORMAT_VERSION = 1
+FIELDS = ("format", "format_version", "lernmi_version", "layer_sizes", "activations", "cost",
+          "training_rates", "rng_state")
+
+#: The header is a few hundred characters; a larger one is refused unread.
+HEADER_LIMIT = 1 << 20
+
+#: Room for an .npy member's own header, beyond its numbers.
+NPY_HEADER_LIMIT = 1 << 16
+
+#: What reading a damaged archive can raise, besides ValueError.
+DAMAGE = (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, MemoryError)
+
+
+def state_of(net):
+    """The header (a dict) and a copy of each link layer's weights: all a network is.
+
+    ValueError if a neuron of the network was made a bias neuron by hand (`Neuron.bias`):
+    the format keeps one activation per layer. The caller holds the network's lock.
+    """
+    for l, layer in enumerate(net.neuron_layers):
+        kinds = [neuron.activation for neuron in layer.all_neurons]
+        if kinds != ["bias"] + [layer.activation] * layer.count:
+            raise ValueError(f"a neuron of neuron_layers[{l}] was made a bias neuron by hand; "
+                             f"a network is saved and copied with one activation per layer")
+    header = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "lernmi_version": __version__,
+        "layer_sizes": list(net.layer_sizes),
+        "activations": [layer.activation for layer in net.neuron_layers[1:]],
+        "cost": net.cost,
+        "training_rates": [links.training_rate for links in net.link_layers],
+        "rng_state": net._rng.bit_generator.state,
+    }
+    return header, [links.weights.copy() for links in net.link_layers]
+
+
+def restore(cls, header, weights):
+    """A new `cls` (Network) from a header and weights as `state_of` gives them, checked.
+
+    Pickle and copy call this; ValueError names anything wrong.
+    """
+    header = _checked_header(header)
+    sizes, rates = header["layer_sizes"], header["training_rates"]
+    _check_weights(weights, sizes)
+    *hidden, output = header["activations"]
+    if len(set(hidden)) > 1:
+        raise ValueError(f"the hidden layers' activations {hidden} differ; a Network's "
+                         f"hidden layers share one")
+    try:
+        net = cls(sizes, activation=hidden[0] if hidden else "sigmoid",
+                  output_activation=output, cost=header["cost"], training_rate=rates[0],
+                  seed=0)
+        for links, w, eta in zip(net.link_layers, weights, rates):
+            links.weights[...] = w
+            links.training_rate = eta
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"the header does not describe a network: {error}") from error
+    try:
+        net._rng.bit_generator.state = header["rng_state"]
+    except (TypeError, ValueError, KeyError, OverflowError) as error:
+        kind = type(net._rng.bit_generator).__name__
+        raise ValueError(f"rng_state is not a state of numpy's {kind} generator "
+                         f"({error!r})") from error
+    return net
+
+
+def _check_weights(weights, sizes):
+    """ValueError unless `weights` are finite float64 matrices that join layers of `sizes`."""
+    if len(weights) != len(sizes) - 1:
+        raise ValueError(f"{len(sizes)} layers need {len(sizes) - 1} weight arrays, "
+                         f"not {len(weights)}")
+    for l, w in enumerate(weights):
+        shape = (sizes[l + 1], sizes[l] + 1)
+        if not isinstance(w, np.ndarray) or w.dtype != np.float64:
+            raise ValueError(f"weights_{l} must be an array of float64 numbers")
+        if w.shape != shape:
+            raise ValueError(f"weights_{l} has shape {w.shape}, but layers of {sizes[l]} and "
+                             f"{sizes[l + 1]} learning neurons need {shape}")
+        if not np.isfinite(w).all():
+            raise ValueError(f"weights_{l} contains NaN or infinity")
+
+
+def _checked_header(header):
+    """The header, if it has every field and no other, each of the right type."""
+    if not isinstance(header, dict):
+        raise ValueError("the header is not a JSON object")
+    if header.get("format") != FORMAT:
+        raise ValueError(f"the header's format is {header.get('format')!r}, not {FORMAT!r}")
+    version = header.get("format_version")
+    if version != FORMAT_VERSION or isinstance(version, bool):
+        raise ValueError(f"the file is in format version {version!r}; lernmi {__version__} "
+                         f"reads version {FORMAT_VERSION}")
+    missing = [field for field in FIELDS if field not in header]
+    if missing:
+        raise ValueError(f"the header lacks the fields {missing}")
+    extra = sorted(set(header) - set(FIELDS))
+    if extra:
+        raise ValueError(f"the header has unknown fields {extra}")
+    sizes = header["layer_sizes"]
+    if not (isinstance(sizes, list) and len(sizes) >= 2
+            and all(type(n) is int and n >= 1 for n in sizes)):
+        raise ValueError(f"layer_sizes must be a list of at least two positive integers, "
+                         f"not {sizes!r}")
+    for field, kinds in (("activations", (str,)), ("training_rates", (int, float))):
+        values = header[field]
+        if not (isinstance(values, list) and len(values) == len(sizes) - 1
+                and all(type(v) in kinds for v in values)):
+            raise ValueError(f"{field} must be a list of {len(sizes) - 1} "
+                             f"{'names' if kinds == (str,) else 'numbers'}, not {values!r}")
+    for field, kind in (("lernmi_version", str), ("cost", str), ("rng_state", dict)):
+        if not isinstance(header[field], kind):
+            raise ValueError(f"{field} must be a {kind.__name__}, not {header[field]!r}")
+    return header
+
+
+def write(path, header, weights):
+    """Write the file, atomically: a failure leaves any file already at `path` as it was.
+
+    The archive goes to a temporary file in the same folder, which then replaces `path`.
+    """
+    path = _path(path)
+    folder, name = os.path.split(os.path.abspath(path))
+    temporary = os.path.join(folder, f".{name}.{secrets.token_hex(4)}.tmp")
+    text = json.dumps(header, allow_nan=False)
+    arrays = {f"weights_{l}": w for l, w in enumerate(weights)}
+    # Opened like open(path, "xb") would be: new, and with the permissions the umask gives.
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
+                 0o666)
+    try:
+        with os.fdopen(fd, "wb") as file:
+            # Through a file object, numpy writes to exactly this name, adding no ".npz".
+            np.savez(file, header=np.array(text), **arrays)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+
+
+def read(path, cls):
+    """The network saved at `path`, made as a `cls`; ValueError if the file is not one."""
+    path = _path(path)
+    with open(path, "rb") as file:  # a missing file stays FileNotFoundError
+        try:
+            header, weights = _read_archive(file)
+            return restore(cls, header, weights)
+        except ValueError as error:
+            raise ValueError(f"cannot load a network from {path}: {error}") from error
+
+
+def _read_archive(file):
+    start = file.read(6)
+    file.seek(0)
+    if start == b"\x93NUMPY":
+        raise ValueError("it holds a single array, not a .npz archive")
+    if not start.startswith(b"PK\x03\x04"):
+        raise ValueError("it is not a .npz (zip) archive")
+    try:
+        archive = np.load(file, allow_pickle=False)
+    except (ValueError, *DAMAGE) as error:
+        raise ValueError(f"it is not a whole .npz archive ({error})") from error
+    with archive:
+        text = _member(archive, "header", HEADER_LIMIT)
+        if text.ndim != 0 or text.dtype.kind != "U":
+            raise ValueError("its header is not a text")
+        try:
+            header = json.loads(str(text[()]), parse_constant=_refuse_constant)
+        except ValueError as error:
+            raise ValueError(f"its header is not JSON ({error})") from error
+        sizes = _checked_header(header)["layer_sizes"]
+        names = ["header"] + [f"weights_{l}" for l in range(len(sizes) - 1)]
+        found = archive.zip.namelist()
+        if sorted(found) != sorted(name + ".npy" for name in names):
+            raise ValueError(f"it holds the arrays {found}, but a network of {sizes} is saved "
+                             f"as {[name + '.npy' for name in names]}")
+        # No array may be larger than the header says it is, so nothing large is read
+        # from a small file.
+        return header, [_member(archive, f"weights_{l}", 8 * sizes[l + 1] * (sizes[l] + 1))
+                        for l in range(len(sizes) - 1)]
+
+
+def _member(archive, name, size):
+    """The array `name` of the archive, refused unread if it is over `size` bytes."""
+    try:
+        info = archive.zip.getinfo(name + ".npy")
+    except KeyError:
+        raise ValueError(f"it has no array {name}") from None
+    if info.file_size > size + NPY_HEADER_LIMIT:
+        raise ValueError(f"its array {name} is larger than the header allows")
+    try:
+        array = archive[name]
+    except (ValueError, *DAMAGE) as error:
+        raise ValueError(f"its array {name} cannot be read ({error})") from error
+    if not isinstance(array, np.ndarray):
+        raise ValueError(f"its {name} is not a numpy array")
+    return array
+
+
+def _refuse_constant(name):
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _path(path):
+    try:
+        path = os.fspath(path)
+    except TypeError:
+        raise TypeError(f"path must be a str or os.PathLike, not {type(path).__name__}") \
+            from None
+    if not isinstance(path, str):
+        raise TypeError(f"path must be a str or os.PathLike, not {type(path).__name__}")
+    return path
