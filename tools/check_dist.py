@@ -10,7 +10,8 @@ source file is left out.
 
 The wheel must hold, for each compiled module (each src/lernmi/X.pxd), the compiled module
 and its .pxd, .py and .pyi; every other file of src/lernmi/ (py.typed, C headers, plain
-modules); the license; and nothing else.
+modules); the examples' scripts, as the package lernmi.examples (so that `python -m lernmi
+mnist` runs from a wheel); the license; and nothing else.
 
 Both lists are printed. The exit status is 1 if either is wrong.
 """
@@ -64,6 +65,8 @@ def wheel_problems(wheel, sources):
         names = {name for name in archive.namelist() if not name.endswith("/")}
     show("wheel", wheel, names)
     package = {name.removeprefix("src/") for name in sources if name.startswith(PACKAGE + "/")}
+    package |= {"lernmi/" + name for name in sources
+                if name.startswith("examples/") and name.endswith(".py")}
     compiled = sorted(name[:-len(".pxd")] for name in package if name.endswith(".pxd"))
     problems = [f"src/{name}.pyi is missing: each compiled module needs a stub"
                 for name in compiled if name + ".pyi" not in package]

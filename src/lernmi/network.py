@@ -96,7 +96,7 @@ class Network:
                                 for l in range(len(sizes) - 1)], eta, code)
         self._arrays = arrays
         self._rng = rng
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # re-entrant: a schedule may call run, save, ...
 
         # The layers are views into the network's arrays.
         self._neuron_layers = tuple(
