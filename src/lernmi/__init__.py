@@ -30,11 +30,13 @@ from .layers import LinkLayer, NeuronLayer  # noqa: E402
 from .link import Link  # noqa: E402
 from .network import Network  # noqa: E402
 from .neuron import Neuron  # noqa: E402
+from .gradcheck import check_gradients  # noqa: E402
 
 from . import maths as _maths  # noqa: E402
-from . import datasets, idx  # noqa: E402,F401  (lernmi.datasets.mnist, lernmi.idx.load)
+from . import datasets, idx, tracing  # noqa: E402,F401  (lernmi.datasets.mnist, ...)
 
 #: True when the core runs as compiled C, False when it runs from its Python source.
 COMPILED = _maths.__file__ is not None and not _maths.__file__.endswith(".py")
 
-__all__ = ["COMPILED", "Link", "LinkLayer", "Network", "Neuron", "NeuronLayer", "__version__"]
+__all__ = ["COMPILED", "Link", "LinkLayer", "Network", "Neuron", "NeuronLayer", "__version__",
+           "check_gradients"]
