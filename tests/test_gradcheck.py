@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 import reference
-from test_tracing import COMBINATIONS, sample, sums, weights
+from test_tracing import (COMBINATIONS, raises_and_changes_nothing, sample, sums, unchanged,
+                          weights)
 
 
 def network(lernmi, hidden, output, cost):
@@ -23,7 +24,7 @@ def test_every_activation_and_cost_passes_and_nothing_changes(lernmi, hidden, ou
     check = lernmi.check_gradients(net, x, t)
     assert check.passed, str(check)
     assert check.largest_error < 1e-6
-    assert all(np.array_equal(p, q) for p, q in zip(before, weights(net)))
+    assert unchanged(net, before)
     # The neurons are left as running x leaves them.
     ran = network(lernmi, hidden, output, cost)
     ran.run(x)
@@ -58,7 +59,7 @@ def test_a_wrong_derivative_fails_loudly(source, monkeypatch):
     text = str(check)
     assert "FAILED" in text and "passed" not in text
     assert repr(check).startswith("GradientCheck(FAILED, largest relative error")
-    assert all(np.array_equal(p, q) for p, q in zip(before, weights(net)))
+    assert unchanged(net, before)
 
 
 def test_the_report_lists_the_worst_links(lernmi):
@@ -103,10 +104,7 @@ def test_relative_errors_of_tiny_gradients_are_measured_against_a_floor(lernmi):
 ])
 def test_bad_input_raises_before_anything_changes(lernmi, call, error):
     net = lernmi.Network([2, 3, 1], seed=0)
-    before = weights(net)
-    with pytest.raises(error):
-        call(lernmi, net)
-    assert all(np.array_equal(p, q) for p, q in zip(before, weights(net)))
+    raises_and_changes_nothing(net, lambda: call(lernmi, net), error)
 
 
 def test_the_docstring_example_runs(lernmi):

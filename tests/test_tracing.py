@@ -17,6 +17,18 @@ def weights(net):
     return [links.weights.copy() for links in net.link_layers]
 
 
+def unchanged(net, before):
+    """Whether every weight of `net` is bit for bit what `before` holds."""
+    return all(np.array_equal(p, q) for p, q in zip(before, weights(net)))
+
+
+def raises_and_changes_nothing(net, call, error):
+    before = weights(net)
+    with pytest.raises(error):
+        call()
+    assert unchanged(net, before)
+
+
 def sums(net):
     """Every neuron's input sum, sensitivity sum and output."""
     return [(n.input_sum, n.previous_layer_sensitivity_sum, n.output())
@@ -95,7 +107,7 @@ def test_a_trace_without_learning_changes_nothing(lernmi, hidden, output, cost):
     before, sums_before = weights(net), sums(net)
     net.trace(-x, t)
     net.trace(-x)
-    assert all(np.array_equal(p, q) for p, q in zip(before, weights(net)))
+    assert unchanged(net, before)
     assert sums(net) == sums_before
 
 
@@ -202,10 +214,7 @@ def test_a_wide_layer_is_summarised(lernmi):
 ])
 def test_bad_input_raises_before_anything_changes(lernmi, call, error):
     net = lernmi.Network([2, 3, 1], seed=0)
-    before = weights(net)
-    with pytest.raises(error):
-        call(net)
-    assert all(np.array_equal(p, q) for p, q in zip(before, weights(net)))
+    raises_and_changes_nothing(net, lambda: call(net), error)
 
 
 def test_cross_entropy_targets_are_checked(lernmi):

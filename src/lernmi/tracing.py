@@ -77,7 +77,8 @@ class LayerStep:
 
     def __repr__(self):
         rows, cols = self.weights.shape
-        return f"LayerStep({cols} -> {rows} {self.activation}, training_rate={self.training_rate:g})"
+        return (f"LayerStep({cols} -> {rows} {self.activation}, "
+                f"training_rate={self.training_rate:g})")
 
 
 class Trace:
@@ -206,15 +207,49 @@ class _Writer:
     def forward(self, number, step, last):
         n = self.number
         for j in self.layer(number, step, last, FUNCTIONS[step.activation]):
-            z, a = n(step.z[j]), n(step.a[j])
-            self.line(f"  neuron {j}: z = {self.products(step.weights[j], step.inputs)} = {z}")
-            if step.activation == "softmax":
-                f = f"e^{z} / {n(np.sum(np.exp(step.z)))}"
-            else:
-                f = {"identity": "z", "relu": f"max(0, {z})"}.get(step.activation,
-                                                                  f"{step.activation}({z})")
-            self.line(f"            a = {f} = {a}")
+            z = self.products(step.weights[j], step.inputs)
+            self.line(f"  neuron {j}: z = {z} = {n(step.z[j])}")
+            self.line(f"            a = {self.output(step, j)} = {n(step.a[j])}")
         self.neurons_left(step)
+
+    def output(self, step, j):
+        """Neuron j's FUNCTIONS formula with its numbers."""
+        z = self.number(step.z[j])
+        if step.activation == "softmax":  # the layer's total, shown (the loop's is not kept)
+            with np.errstate(over="ignore"):
+                return f"e^{z} / {self.number(np.sum(np.exp(step.z)))}"
+        if step.activation == "identity":
+            return "z"
+        if step.activation == "relu":
+            return f"max(0, {z})"
+        return f"{step.activation}({z})"
+
+    def slope(self, step, j, p):
+        """The numbers of neuron j's SLOPES formula."""
+        n = self.number
+        d, a = n(step.delta[j]), n(step.a[j])
+        if step.activation == "sigmoid":
+            return f"{d} * {a} * (1 - {a})"
+        if step.activation == "tanh":
+            return f"{d} * (1 - {a if step.a[j] >= 0 else f'({a})'}^2)"
+        if step.activation == "relu":
+            return f"{d} * {int(step.z[j] > 0)}"
+        if step.activation == "softmax":
+            return f"{a} * ({d} - {n(p)})"
+        return f"{d} * 1"
+
+    def links_into(self, step, j):
+        """The gradient and the step of the links into neuron j (the first `shown`)."""
+        n = self.number
+        for i in range(min(len(step.inputs), self.shown)):
+            link = f"    weights[{j}, {i}]:"
+            self.line(f"{link} gradient = s * a_in = {n(step.s[j])} * {n(step.inputs[i])} "
+                      f"= {n(step.gradient[j, i])}")
+            self.line(f"{' ' * len(link)} w -> w - eta * gradient = {n(step.weights[j, i])}"
+                      f" - {n(step.training_rate)} * {n(step.gradient[j, i])} "
+                      f"= {n(step.new_weights[j, i])}")
+        if len(step.inputs) > self.shown:
+            self.line(f"    {self.more(len(step.inputs), 'link')} into neuron {j}")
 
     def neurons_left(self, step):
         if len(step.z) > self.shown:
@@ -226,34 +261,26 @@ class _Writer:
         n = self.number
         # With the cross-entropy cost an output neuron's error a - t already is s.
         error_is_s = following is None and trace.cost == "cross_entropy"
-        p = float(np.dot(step.a, step.delta))
+        p = float(np.dot(step.a, step.delta))  # softmax's pull, shown (the loop keeps no p)
         rows = self.layer(number, step, following is None, f"links in: weights of "
                           f"link_layers[{number - 1}], eta = {n(step.training_rate)}")
         if step.activation == "softmax" and not error_is_s:
             self.line(f"  p = sum of a * delta = {self.products(step.a, step.delta)} = {n(p)}")
         for j in rows:
-            d, a, s = n(step.delta[j]), n(step.a[j]), n(step.s[j])
+            d, s = n(step.delta[j]), n(step.s[j])
             if following is None:
-                sums = f"a - t = {a} - {n(trace.expected_outputs[j])}"
+                sums = f"a - t = {n(step.a[j])} - {n(trace.expected_outputs[j])}"
             else:
                 sums = "sum of w * s over the links out = " + self.products(
                     following.weights[:, j + 1], following.s)
             self.line(f"  neuron {j}: delta = {sums} = {d}")
-            slope = {"sigmoid": f"{d} * {a} * (1 - {a})", "tanh": f"{d} * (1 - {a if step.a[j] >= 0 else f'({a})'}^2)",
-                     "relu": f"{d} * {int(step.z[j] > 0)}", "identity": f"{d} * 1",
-                     "softmax": f"{a} * ({d} - {n(p)})"}[step.activation]
-            self.line("            s = " + ("delta (cross-entropy: the cost's slope and f' "
-                                            "cancel)" if error_is_s else
-                                            f"{SLOPES[step.activation]} = {slope}") + f" = {s}")
-            for i in range(min(len(step.inputs), self.shown)):
-                link = f"    weights[{j}, {i}]:"
-                self.line(f"{link} gradient = s * a_in = {s} * {n(step.inputs[i])} "
-                          f"= {n(step.gradient[j, i])}")
-                self.line(f"{' ' * len(link)} w -> w - eta * gradient = {n(step.weights[j, i])}"
-                          f" - {n(step.training_rate)} * {n(step.gradient[j, i])} "
-                          f"= {n(step.new_weights[j, i])}")
-            if len(step.inputs) > self.shown:
-                self.line(f"    {self.more(len(step.inputs), 'link')} into neuron {j}")
+            if error_is_s:
+                self.line(f"            s = delta (cross-entropy: the cost's slope and f' "
+                          f"cancel) = {s}")
+            else:
+                self.line(f"            s = {SLOPES[step.activation]} = "
+                          f"{self.slope(step, j, p)} = {s}")
+            self.links_into(step, j)
         self.neurons_left(step)
 
 
