@@ -30,13 +30,15 @@ from .layers import LinkLayer, NeuronLayer  # noqa: E402
 from .link import Link  # noqa: E402
 from .network import Network  # noqa: E402
 from .neuron import Neuron  # noqa: E402
+from .gradcheck import check_gradients  # noqa: E402
 
 from . import maths as _maths  # noqa: E402
-# lernmi.datasets.mnist, lernmi.idx.load, and lernmi.plots (which imports matplotlib only
-# when it draws, so that lernmi works without it).
-from . import datasets, idx, plots  # noqa: E402,F401
+# lernmi.datasets.mnist, lernmi.idx.load, lernmi.tracing, and lernmi.plots (which imports
+# matplotlib only when it draws, so that lernmi works without it).
+from . import datasets, idx, plots, tracing  # noqa: E402,F401
 
 #: True when the core runs as compiled C, False when it runs from its Python source.
 COMPILED = _maths.__file__ is not None and not _maths.__file__.endswith(".py")
 
-__all__ = ["COMPILED", "Link", "LinkLayer", "Network", "Neuron", "NeuronLayer", "__version__"]
+__all__ = ["COMPILED", "Link", "LinkLayer", "Network", "Neuron", "NeuronLayer", "__version__",
+           "check_gradients"]

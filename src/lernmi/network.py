@@ -20,6 +20,7 @@ from .layers import initial_weights, layer_kinds
 from .link import LinkStore
 from .maths import COSTS, NetworkArrays, cost_code
 from .neuron import NeuronStore
+from .tracing import trace_step
 
 if not cython.compiled:
     # Compiled, these are C functions (see network.pxd).
@@ -163,6 +164,44 @@ class Network:
             output.expected_output(t, self.cost)
             for links in reversed(self.link_layers):
                 links.backpropagate()
+
+    def trace(self, inputs, expected_outputs=None, *, learn=False):
+        """One sample's step, every number of it kept: a `tracing.Trace`.
+
+        The step is the one `learn` takes, through the same layer methods and loops, and
+        the Trace holds what they computed: each neuron's z, a, delta and s and each link's
+        weight, gradient and update. Print it to see the formulas filled in.
+
+        Parameters
+        ----------
+        inputs : sequence of float
+        expected_outputs : sequence of float or None
+            Without them only the forward pass is traced.
+        learn : bool
+            False (default): afterwards every weight, and every neuron's sums, are as they
+            were before. True: the weights take the step, exactly as `learn` would.
+
+        Examples
+        --------
+        >>> net = Network([2, 2, 1], seed=0)
+        >>> trace = net.trace([1.0, 0.0], [1.0])
+        >>> trace.layers[1].gradient.shape        # the links into the output neuron
+        (1, 3)
+        >>> print(trace)                          # doctest: +ELLIPSIS
+        Trace of one sample through Network(2 -> 2 sigmoid -> 1 sigmoid, 9 links)
+        x = [1, 0]
+        ...
+        """
+        x = as_vector(inputs, self.layer_sizes[0], "inputs")
+        _flag(learn, "learn")
+        t = None
+        if expected_outputs is not None:
+            t = as_vector(expected_outputs, self.layer_sizes[-1], "expected_outputs")
+            check_targets(t, self.cost, self.neuron_layers[-1].activation, "expected_outputs")
+        elif learn:
+            raise ValueError("learn=True needs expected_outputs to learn from")
+        with self._lock:
+            return trace_step(self, x, t, bool(learn))
 
     def _propagate(self, x):
         for layer in self.neuron_layers:

@@ -1,0 +1,177 @@
+"""Gradient check: backpropagation's gradients against finite differences of the cost.
+
+Backpropagation is a recipe for the slope of the cost with respect to every weight. A
+finite difference measures the same slope without any recipe: nudge one weight up by h and
+down by h, run the network each time, and divide the change in the cost by 2h. Where the
+two disagree, a derivative somewhere in the recipe is wrong.
+"""
+
+from collections import namedtuple
+
+import numpy as np
+
+from ._checks import as_vector, check_targets, finite_number, positive_int
+from .tracing import sample_cost, trace_step
+
+#: A check passes when every link's relative error is at most this.
+TOLERANCE = 1e-5
+
+#: Relative errors are measured against max(|backprop|, |numeric|, FLOOR), so a gradient
+#: near zero is compared with an absolute tolerance of TOLERANCE * FLOOR = 1e-8 instead.
+FLOOR = 1e-3
+
+#: One link's two gradients. `layer` is the index into `Network.link_layers` and the link
+#: is ``weights[j, i]`` of that link layer (i = 0 is the bias neuron).
+LinkGradient = namedtuple("LinkGradient", "layer j i backprop numeric error")
+
+
+class GradientCheck:
+    """What `check_gradients` found: every link's two gradients and how far apart they are.
+
+    Attributes
+    ----------
+    backprop, numeric, errors : list of arrays
+        Per link layer, arrays shaped like its weights: the gradient backpropagation gave,
+        the finite-difference one, and their relative error.
+    worst : list of LinkGradient
+        The links with the largest relative errors, largest first.
+    tolerance : float
+        The largest relative error that passes.
+    h : float
+        The step of the finite differences.
+    """
+
+    def __init__(self, network, backprop, numeric, worst, tolerance, h):
+        self.network, self.backprop, self.numeric = network, backprop, numeric
+        self.tolerance, self.h = tolerance, h
+        self.errors = [relative_error(b, n) for b, n in zip(backprop, numeric)]
+        everything = sorted(((float(e[j, i]), l, j, i) for l, e in enumerate(self.errors)
+                             for j, i in np.ndindex(e.shape)), reverse=True)
+        self.worst = [LinkGradient(l, j, i, float(backprop[l][j, i]),
+                                   float(numeric[l][j, i]), e)
+                      for e, l, j, i in everything[:worst]]
+
+    @property
+    def largest_error(self):
+        """The largest relative error of any link."""
+        return max(float(e.max()) for e in self.errors)
+
+    @property
+    def passed(self):
+        """Whether every link's relative error is at most `tolerance`."""
+        return self.largest_error <= self.tolerance
+
+    @property
+    def links(self):
+        """How many links were checked."""
+        return sum(e.size for e in self.errors)
+
+    def __repr__(self):
+        return (f"GradientCheck({'passed' if self.passed else 'FAILED'}, largest relative "
+                f"error {self.largest_error:.2g} over {self.links:,} links)")
+
+    def __str__(self):
+        lines = [f"Gradient check of {self.network}: {'passed' if self.passed else 'FAILED'}",
+                 f"{self.links:,} links, largest relative error {self.largest_error:.3g} "
+                 f"(tolerance {self.tolerance:g}, finite differences with h = {self.h:g})",
+                 "worst links:",
+                 f"  {'link':<32} {'backprop':>15} {'numeric':>15} {'rel. error':>10}"]
+        for link in self.worst:
+            name = f"link_layers[{link.layer}].weights[{link.j}, {link.i}]"
+            lines.append(f"  {name:<32} {link.backprop:>15.8g} {link.numeric:>15.8g} "
+                         f"{link.error:>10.3g}")
+        if not self.passed:
+            lines.append("Backpropagation and the finite differences disagree: a derivative "
+                         "is wrong somewhere.")
+        return "\n".join(lines)
+
+
+def relative_error(backprop, numeric):
+    """|backprop - numeric| / max(|backprop|, |numeric|, FLOOR), elementwise."""
+    scale = np.maximum(np.maximum(np.abs(backprop), np.abs(numeric)), FLOOR)
+    return np.abs(backprop - numeric) / scale
+
+
+def check_gradients(net, inputs, expected_outputs, *, h=1e-6, worst=5, tolerance=TOLERANCE):
+    """Check every link's backpropagated gradient against a finite difference of the cost.
+
+    The backpropagated gradients are the ones the network's own loops compute (see
+    `Network.trace`). The numeric one of each weight w is (C(w + h) - C(w - h)) / 2h, C
+    being the network's cost of the sample, worked out from its outputs. Each weight is put
+    back exactly as it was, and afterwards the neurons hold the sums of running `inputs`,
+    as after ``net.run(inputs)``. It takes two runs per link: use a small network.
+
+    A ReLU neuron whose input sum lies within about h of 0 has a kink there that no finite
+    difference can see across; a failure on such a link alone is not a wrong derivative.
+
+    Parameters
+    ----------
+    net : Network
+    inputs, expected_outputs : sequences of float
+        One sample.
+    h : float
+        The finite differences' step (default 1e-6).
+    worst : int
+        How many of the links that disagree most to list (default 5).
+    tolerance : float
+        The largest relative error that passes (default `TOLERANCE`, 1e-5).
+
+    Returns
+    -------
+    GradientCheck
+        Its `passed` says whether every link agrees; printed, it lists the worst links.
+
+    Examples
+    --------
+    >>> from lernmi import Network, check_gradients
+    >>> net = Network([2, 3, 1], seed=0)
+    >>> check = check_gradients(net, [1.0, 0.0], [1.0])
+    >>> check.passed
+    True
+    >>> print(check)                  # doctest: +ELLIPSIS
+    Gradient check of Network(2 -> 3 sigmoid -> 1 sigmoid, 13 links): passed
+    13 links, largest relative error ...
+    """
+    from .network import Network
+    if not isinstance(net, Network):
+        raise TypeError(f"check_gradients checks a Network, not {type(net).__name__}")
+    sizes = net.layer_sizes
+    x = as_vector(inputs, sizes[0], "inputs")
+    t = as_vector(expected_outputs, sizes[-1], "expected_outputs")
+    check_targets(t, net.cost, net.neuron_layers[-1].activation, "expected_outputs")
+    h = finite_number(h, "h")
+    tolerance = finite_number(tolerance, "tolerance")
+    if h <= 0.0 or tolerance <= 0.0:
+        raise ValueError(f"h and tolerance must be positive, not {h!r} and {tolerance!r}")
+    worst = positive_int(worst, "worst")
+    activation = net.neuron_layers[-1].activation
+    output = net.neuron_layers[-1]
+
+    def cost():
+        net._propagate(x)
+        return sample_cost(output.outputs(), t, net.cost, activation)
+
+    # The lock is held throughout, so that no other thread sees, or learns with, a weight
+    # that is nudged; net._propagate is what net.run does inside it.
+    with net._lock:
+        backprop = trace_step(net, x, t, learn=False).gradients
+        numeric = []
+        for links in net.link_layers:
+            w = links.weights
+            slopes = np.empty_like(w)
+            for index in np.ndindex(w.shape):
+                kept = w[index]
+                try:
+                    w[index] = up = kept + h
+                    above = cost()
+                    w[index] = down = kept - h
+                    below = cost()
+                finally:
+                    w[index] = kept
+                slopes[index] = (above - below) / (up - down)
+            numeric.append(slopes)
+        net._propagate(x)
+    if not all(np.isfinite(n).all() for n in numeric):
+        raise ValueError("the cost is not finite near these weights: an output of 0 or 1 "
+                         "under the cross-entropy cost? Try a smaller h")
+    return GradientCheck(repr(net), backprop, numeric, worst, tolerance, h)

@@ -1,0 +1,342 @@
+"""Trace: every number of one learning step, and the formulas that made it.
+
+`Network.trace` runs one sample through a network with the layers' own methods, the very
+compiled loops `Network.learn` uses, and keeps what each step left in the layers' arrays:
+each neuron's input sum z, output a, sensitivity sum delta and sensitivity s, and each
+link's weight, gradient s * a_in and update -eta * s * a_in. Nothing here computes those
+numbers again; it only reads them, and multiplies s by a_in to show the gradient the loop
+folds into its update. Printed, a Trace is the step written out by hand with every formula
+filled in with its numbers.
+
+Indices are those of `LinkLayer.weights`: row j is learning neuron j of the layer fed,
+column i is neuron i of the layer before it, the bias neuron (a_in[0] = 1) first.
+"""
+
+import numpy as np
+
+#: Significant digits of the numbers in a printed Trace.
+DIGITS = 6
+
+#: A printed Trace shows this many neurons per layer, links per neuron and terms per sum.
+SHOWN = 5
+
+#: How each activation makes a neuron's output a from its input sum z.
+FUNCTIONS = {"sigmoid": "a = sigmoid(z) = 1 / (1 + e^-z)", "tanh": "a = tanh(z)",
+             "relu": "a = max(0, z)", "identity": "a = z",
+             "softmax": "a = e^z / (sum of e^z over the layer)"}
+
+#: A neuron's sensitivity s = delta * f'(z), with f'(z) written in terms of a = f(z).
+SLOPES = {"sigmoid": "delta * a * (1 - a)", "tanh": "delta * (1 - a^2)",
+          "relu": "delta * (1 if z > 0 else 0)", "identity": "delta * 1",
+          "softmax": "a * (delta - p)"}  # p = sum of a * delta over the layer
+
+#: Each cost, by the cost and the output layer's activation.
+COSTS = {("quadratic", name): "0.5 * sum((a - t)^2)" for name in FUNCTIONS}
+COSTS["cross_entropy", "softmax"] = "-sum(t * ln(a))"
+COSTS["cross_entropy", "sigmoid"] = "-sum(t * ln(a) + (1 - t) * ln(1 - a))"
+
+
+class LayerStep:
+    """What one LinkLayer, and the NeuronLayer it feeds, did in a traced step.
+
+    Attributes
+    ----------
+    activation : str
+        The activation of the neurons fed.
+    training_rate : float
+        eta, the LinkLayer's training rate.
+    inputs : array of shape (cols,)
+        a_in: the outputs of the layer before, the bias neuron's 1.0 first.
+    weights : array of shape (rows, cols)
+        The weights before the step.
+    z, a : arrays of shape (rows,)
+        Each learning neuron's input sum and output.
+    delta, s : arrays of shape (rows,), or None when only the forward pass was traced
+        Each learning neuron's sensitivity sum and sensitivity.
+    gradient : array of shape (rows, cols), or None
+        The cost's slope for each weight: gradient[j, i] = s[j] * inputs[i].
+    update : array of shape (rows, cols), or None
+        The step each weight takes, -eta * gradient, rounded as the loop rounds it.
+    new_weights : array of shape (rows, cols), or None
+        weights + update: what the weights became (``learn=True``) or would become.
+    """
+
+    def __init__(self, activation, training_rate, inputs, weights, z, a, delta=None, s=None,
+                 new_weights=None):
+        self.activation, self.training_rate = activation, training_rate
+        self.inputs, self.weights, self.z, self.a = inputs, weights, z, a
+        self.delta, self.s = delta, s
+        self.gradient = self.update = None
+        if s is not None:
+            self.gradient = np.outer(s, inputs)
+            # The loop's own rounding: it scales a_in by -eta * s_j, then adds.
+            self.update = np.outer(-training_rate * s, inputs)
+            self.new_weights = weights + self.update if new_weights is None else new_weights
+        else:
+            self.new_weights = None
+
+    def __repr__(self):
+        rows, cols = self.weights.shape
+        return (f"LayerStep({cols} -> {rows} {self.activation}, "
+                f"training_rate={self.training_rate:g})")
+
+
+class Trace:
+    """Every number of one sample's step through a Network: see `Network.trace`.
+
+    Attributes
+    ----------
+    network : str
+        The network's repr, as it was when traced.
+    inputs : array
+        x, the sample's inputs.
+    expected_outputs : array or None
+        t; None when only the forward pass was traced.
+    cost : str
+        The network's cost, "quadratic" or "cross_entropy".
+    loss : float or None
+        The sample's cost, from the outputs and t.
+    learned : bool
+        Whether the step really changed the weights (``learn=True``).
+    layers : tuple of LayerStep
+        layers[l] is what link layer l and the neuron layer l + 1 it feeds did.
+
+    Printed, a Trace shows the formulas with their numbers; `format` chooses how many digits
+    and how many neurons, links and terms of a wide layer are shown.
+    """
+
+    def __init__(self, network, inputs, expected_outputs, cost, layers, learned):
+        self.network, self.inputs, self.expected_outputs = network, inputs, expected_outputs
+        self.cost, self.layers, self.learned = cost, tuple(layers), learned
+        self.loss = None
+        if expected_outputs is not None:
+            self.loss = sample_cost(self.outputs, expected_outputs, cost,
+                                    self.layers[-1].activation)
+
+    @property
+    def outputs(self):
+        """The output layer's outputs."""
+        return self.layers[-1].a
+
+    @property
+    def gradients(self):
+        """Each link layer's gradient matrix, or None when only the forward pass was traced."""
+        if self.expected_outputs is None:
+            return None
+        return [step.gradient for step in self.layers]
+
+    def __repr__(self):
+        what = "forward pass" if self.expected_outputs is None else (
+            "weights changed" if self.learned else "weights unchanged")
+        return f"Trace({self.network}, {what})"
+
+    def __str__(self):
+        return self.format()
+
+    def format(self, digits=DIGITS, shown=SHOWN):
+        """The trace as text: `digits` significant digits, and at most `shown` neurons per
+        layer, links per neuron and terms per sum."""
+        text = _Writer(digits, shown)
+        backward = self.expected_outputs is not None
+        text.line(f"Trace of one sample through {self.network}")
+        text.line(f"x = {text.vector(self.inputs)}")
+        text.line("")
+        text.line("forward: each neuron sums w * a_in over its links in (a_in[0] = 1, the bias)")
+        for l, step in enumerate(self.layers):
+            text.forward(l + 1, step, l + 1 == len(self.layers))
+        if not backward:
+            return text.done()
+        text.line("")
+        text.line(f"t = {text.vector(self.expected_outputs)}")
+        text.line(f"cost = {COSTS[self.cost, self.layers[-1].activation]} "
+                  f"= {text.number(self.loss)}")
+        text.line("")
+        text.line("backward, output layer first: each link's gradient = s * a_in, and "
+                  "w -> w - eta * gradient")
+        text.line("(learn=True: the weights took this step)" if self.learned else
+                  "(learn=False: the weights did not take this step)")
+        for l in range(len(self.layers) - 1, -1, -1):
+            following = self.layers[l + 1] if l + 1 < len(self.layers) else None
+            text.backward(l + 1, self.layers[l], following, self)
+        return text.done()
+
+
+class _Writer:
+    """Builds a Trace's text, a line at a time."""
+
+    def __init__(self, digits, shown):
+        self.digits, self.shown, self.lines = digits, shown, []
+
+    def line(self, text):
+        self.lines.append(text)
+
+    def done(self):
+        return "\n".join(self.lines)
+
+    def number(self, value):
+        return f"{value + 0.0:.{self.digits}g}"  # + 0.0 shows -0.0 as 0
+
+    def more(self, count, what=""):
+        """'... (N more whats)' when `count` things are more than are shown, else ''."""
+        left = count - self.shown
+        if left <= 0:
+            return ""
+        return f"... ({left} more{what and ' ' + what + 's' * (left != 1)})"
+
+    def listed(self, texts, count, joint, what=""):
+        """The first `shown` of `texts`, joined, and how many more there are of `count`."""
+        more = self.more(count, what)
+        return joint.join(list(texts)[:self.shown] + [more] * bool(more))
+
+    def vector(self, values):
+        return "[" + self.listed(map(self.number, values[:self.shown]), len(values), ", ") + "]"
+
+    def products(self, x, y):
+        """'x0 * y0 + x1 * y1 + ...', the first `shown` terms of the sum of x * y."""
+        n = self.number
+        terms = (f"{n(x[k])} * {n(y[k])}" for k in range(min(len(x), self.shown)))
+        return self.listed(terms, len(x), " + ")
+
+    def layer(self, number, step, last, detail):
+        """The layer's title; the numbers of the neurons to show."""
+        rows = len(step.z)
+        self.line(f"layer {number}{' (output)' * last}: {rows} {step.activation} "
+                  f"neuron{'s' * (rows != 1)}, {detail}")
+        return range(min(rows, self.shown))
+
+    def forward(self, number, step, last):
+        n = self.number
+        for j in self.layer(number, step, last, FUNCTIONS[step.activation]):
+            z = self.products(step.weights[j], step.inputs)
+            self.line(f"  neuron {j}: z = {z} = {n(step.z[j])}")
+            self.line(f"            a = {self.output(step, j)} = {n(step.a[j])}")
+        self.neurons_left(step)
+
+    def output(self, step, j):
+        """Neuron j's FUNCTIONS formula with its numbers."""
+        z = self.number(step.z[j])
+        if step.activation == "softmax":  # the layer's total, shown (the loop's is not kept)
+            with np.errstate(over="ignore"):
+                return f"e^{z} / {self.number(np.sum(np.exp(step.z)))}"
+        if step.activation == "identity":
+            return "z"
+        if step.activation == "relu":
+            return f"max(0, {z})"
+        return f"{step.activation}({z})"
+
+    def slope(self, step, j, p):
+        """The numbers of neuron j's SLOPES formula."""
+        n = self.number
+        d, a = n(step.delta[j]), n(step.a[j])
+        if step.activation == "sigmoid":
+            return f"{d} * {a} * (1 - {a})"
+        if step.activation == "tanh":
+            return f"{d} * (1 - {a if step.a[j] >= 0 else f'({a})'}^2)"
+        if step.activation == "relu":
+            return f"{d} * {int(step.z[j] > 0)}"
+        if step.activation == "softmax":
+            return f"{a} * ({d} - {n(p)})"
+        return f"{d} * 1"
+
+    def links_into(self, step, j):
+        """The gradient and the step of the links into neuron j (the first `shown`)."""
+        n = self.number
+        for i in range(min(len(step.inputs), self.shown)):
+            link = f"    weights[{j}, {i}]:"
+            self.line(f"{link} gradient = s * a_in = {n(step.s[j])} * {n(step.inputs[i])} "
+                      f"= {n(step.gradient[j, i])}")
+            self.line(f"{' ' * len(link)} w -> w - eta * gradient = {n(step.weights[j, i])}"
+                      f" - {n(step.training_rate)} * {n(step.gradient[j, i])} "
+                      f"= {n(step.new_weights[j, i])}")
+        if len(step.inputs) > self.shown:
+            self.line(f"    {self.more(len(step.inputs), 'link')} into neuron {j}")
+
+    def neurons_left(self, step):
+        if len(step.z) > self.shown:
+            self.line(f"  {self.more(len(step.z), 'neuron')}")
+
+    def backward(self, number, step, following, trace):
+        """Layer `number`'s sensitivities and the gradients of the links into it; `following`
+        is the next layer's step, None for the output layer."""
+        n = self.number
+        # With the cross-entropy cost an output neuron's error a - t already is s.
+        error_is_s = following is None and trace.cost == "cross_entropy"
+        p = float(np.dot(step.a, step.delta))  # softmax's pull, shown (the loop keeps no p)
+        rows = self.layer(number, step, following is None, f"links in: weights of "
+                          f"link_layers[{number - 1}], eta = {n(step.training_rate)}")
+        if step.activation == "softmax" and not error_is_s:
+            self.line(f"  p = sum of a * delta = {self.products(step.a, step.delta)} = {n(p)}")
+        for j in rows:
+            d, s = n(step.delta[j]), n(step.s[j])
+            if following is None:
+                sums = f"a - t = {n(step.a[j])} - {n(trace.expected_outputs[j])}"
+            else:
+                sums = "sum of w * s over the links out = " + self.products(
+                    following.weights[:, j + 1], following.s)
+            self.line(f"  neuron {j}: delta = {sums} = {d}")
+            if error_is_s:
+                self.line(f"            s = delta (cross-entropy: the cost's slope and f' "
+                          f"cancel) = {s}")
+            else:
+                self.line(f"            s = {SLOPES[step.activation]} = "
+                          f"{self.slope(step, j, p)} = {s}")
+            self.links_into(step, j)
+        self.neurons_left(step)
+
+
+def sample_cost(a, t, cost, activation):
+    """The cost of one sample with outputs `a` and expected outputs `t`.
+
+    quadratic: 0.5 * sum((a - t)^2). cross_entropy: -sum(t ln a) for softmax outputs,
+    -sum(t ln a + (1 - t) ln(1 - a)) for sigmoid ones; terms whose factor t or 1 - t is 0
+    are left out, as the network's own loop leaves them out.
+    """
+    a, t = np.asarray(a, dtype=float), np.asarray(t, dtype=float)
+    if cost == "quadratic":
+        return float(0.5 * np.sum((a - t) ** 2))
+    with np.errstate(divide="ignore"):
+        c = -np.sum(np.where(t > 0, t * np.log(a), 0.0))
+        if activation != "softmax":
+            c -= np.sum(np.where(t < 1, (1 - t) * np.log(1 - a), 0.0))
+    return float(c)
+
+
+def trace_step(net, x, t, learn):
+    """Take one step of `net` on x (and t, unless None) and return its Trace.
+
+    The caller holds the network's lock and has checked x and t. The step is the one
+    `Network.learn` takes, through the same layer methods; with `learn` false every weight
+    and every neuron's sums are put back as they were afterwards.
+    """
+    neurons, links = net.neuron_layers, net.link_layers
+    # z, delta, a, s of each neuron layer: views into the network's arrays.
+    arrays = [net._arrays.neuron_views(l)[1:] for l in range(len(neurons))]
+    saved_sums = [[np.copy(v) for v in layer] for layer in arrays]
+    weights = [layer.weights.copy() for layer in links]
+    try:
+        for layer in neurons:
+            layer.reset()
+        neurons[0].input(x)
+        for layer in links:
+            layer.propagate()
+        neurons[-1].outputs()  # works out the output layer's a
+        if t is not None:
+            neurons[-1].expected_output(t, net.cost)
+            for layer in reversed(links):
+                layer.backpropagate()
+        steps = []
+        for l, layer in enumerate(links):
+            z, delta, a, s = (np.copy(v[1:]) for v in arrays[l + 1])
+            backward = (delta, s, layer.weights.copy() if learn else None) \
+                if t is not None else ()
+            steps.append(LayerStep(neurons[l + 1].activation, layer.training_rate,
+                                   np.copy(arrays[l][2]), weights[l], z, a, *backward))
+    finally:
+        if not learn:
+            for layer, before in zip(links, weights):
+                np.copyto(layer.weights, before)
+            for layer, before in zip(arrays, saved_sums):
+                for view, values in zip(layer, before):
+                    np.copyto(view, values)
+    return Trace(repr(net), x.copy(), None if t is None else t.copy(), net.cost, steps,
+                 learn and t is not None)
