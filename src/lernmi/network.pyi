@@ -8,6 +8,7 @@ import numpy.typing as npt
 
 from .layers import LinkLayer, NeuronLayer
 from .maths import COSTS as COSTS
+from .tracing import Trace
 
 HIDDEN_ACTIVATIONS: tuple[str, ...]
 PROGRESS_STEP: int
@@ -37,6 +38,13 @@ class Network:
     def training_rate(self, value: float) -> None: ...
     def run(self, inputs: npt.ArrayLike) -> npt.NDArray[np.float64]: ...
     def learn(self, inputs: npt.ArrayLike, expected_outputs: npt.ArrayLike) -> None: ...
+    def trace(
+        self,
+        inputs: npt.ArrayLike,
+        expected_outputs: npt.ArrayLike | None = None,
+        *,
+        learn: bool = False,
+    ) -> Trace: ...
     def train(
         self,
         inputs: npt.ArrayLike,
