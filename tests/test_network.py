@@ -64,32 +64,6 @@ def test_learn_is_one_step_of_gradient_descent(lernmi):
         np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-15)
 
 
-def test_learn_follows_the_finite_difference_gradient(lernmi):
-    eta, h = 0.5, 1e-6
-    net = lernmi.Network([3, 4, 2], training_rate=eta, seed=4)
-    x, t = np.array([0.2, -0.7, 1.1]), np.array([0.9, 0.1])
-
-    def cost():
-        return 0.5 * np.sum((net.run(x) - t) ** 2)
-
-    numeric = []
-    for links in net.link_layers:
-        w = links.weights
-        grad = np.zeros_like(w)
-        for index in np.ndindex(w.shape):
-            w[index] += h
-            up = cost()
-            w[index] -= 2 * h
-            down = cost()
-            w[index] += h
-            grad[index] = (up - down) / (2 * h)
-        numeric.append(grad)
-    before = weights(net)
-    net.learn(x, t)
-    for old, new, grad in zip(before, weights(net), numeric):
-        np.testing.assert_allclose((old - new) / eta, grad, rtol=1e-6, atol=1e-10)
-
-
 def test_train_does_what_learn_does_on_each_row(lernmi):
     rng = np.random.default_rng(5)
     x, t = rng.normal(size=(7, 3)), rng.uniform(size=(7, 2))
