@@ -1,5 +1,6 @@
 """Activations, costs and the training options, each checked against the numpy network."""
 
+import sys
 import threading
 
 import numpy as np
@@ -146,6 +147,26 @@ def test_predict_is_run_on_every_row(lernmi):
     net = network(lernmi, KINDS[4])
     x = np.random.default_rng(8).normal(size=(6, 4))
     np.testing.assert_array_equal(net.predict(x), [net.run(row) for row in x])
+
+
+def test_many_rows_in_parallel_parts_give_the_same_numbers(lernmi, monkeypatch):
+    # predict and evaluate share rows among threads, 4 rows at a time through each row of
+    # weights: neither may change a single bit of the answer.
+    module = sys.modules[lernmi.Network.__module__]
+    net = network(lernmi, ("tanh", "softmax", "cross_entropy"), sizes=(40, 23, 3))
+    rng = np.random.default_rng(11)
+    rows = 2 * module.PART_ROWS + 3  # two parts, and a last block of 3 rows
+    x, labels = rng.normal(size=(rows, 40)), rng.integers(0, 3, rows)
+    one_by_one = np.array([net.run(row) for row in x])
+    results = []
+    for threads in (1, 3):
+        monkeypatch.setattr(module, "THREADS", threads)
+        history = net.train(x[:1], labels[:1], validation_data=(x, labels), schedule=lambda e: 0.0)
+        results.append((net.predict(x), net.evaluate(x, labels), history["val_loss"]))
+    np.testing.assert_array_equal(results[0][0], one_by_one)
+    np.testing.assert_array_equal(results[1][0], one_by_one)
+    assert results[0][1:] == results[1][1:]
+    assert results[0][1] == np.mean(one_by_one.argmax(axis=1) == labels)
 
 
 def test_softmax_outputs_add_up_to_one_and_take_large_sums(lernmi):

@@ -14,6 +14,8 @@ cimport cython
 cdef extern from "vector.h":
     const int LANES "LERNMI_LANES"
     double lernmi_dot(const double *x, const double *y, Py_ssize_t n) noexcept nogil
+    void lernmi_dot4_add(const double *w, const double *x, double *out, Py_ssize_t stride,
+                         Py_ssize_t n) noexcept nogil
     void lernmi_axpy(double alpha, const double *x, double *y, Py_ssize_t n) noexcept nogil
     void lernmi_axpy_pair(double alpha, double *w, double *y, double beta, const double *x,
                           Py_ssize_t n) noexcept nogil
@@ -33,10 +35,14 @@ cdef enum Cost:
 cdef double TINY
 cdef enum:
     BLOCK = 4                    # samples predict and evaluate take through the weights at once
+                                 # (as many as vector.h's lernmi_dot4_add)
 
 # --- runs of numbers -------------------------------------------------------------------------
 cdef double dot(const double[::1] x, Py_ssize_t xi, const double[::1] y, Py_ssize_t yi,
                 Py_ssize_t n) noexcept nogil
+@cython.locals(b=Py_ssize_t)
+cdef void dot4_add(const double[::1] w, Py_ssize_t wi, const double[::1] x, Py_ssize_t xi,
+                   double[::1] out, Py_ssize_t oi, Py_ssize_t stride, Py_ssize_t n) noexcept nogil
 cdef void axpy(double alpha, const double[::1] x, Py_ssize_t xi, double[::1] y, Py_ssize_t yi,
                Py_ssize_t n) noexcept nogil
 cdef void axpy_pair(double alpha, double[::1] w, Py_ssize_t wi, double[::1] y, Py_ssize_t yi,
@@ -125,9 +131,6 @@ cdef class NetworkArrays:
     cdef Py_ssize_t[::1] w0             # where each link layer's matrix starts in w, then the end
     cdef double[::1] eta                # each link layer's training rate
     cdef int[::1] block_kind            # kind, once for each of BLOCK samples
-    cdef double[::1] block_z            # scratch input sums for BLOCK samples at once
-    cdef double[::1] block_delta        # scratch sensitivity sums (only ever reset)
-    cdef double[::1] block_a            # scratch outputs
     cdef readonly int cost              # the cost (maths.Cost) the output errors come from
     cdef readonly Py_ssize_t layers     # how many neuron layers
 
@@ -146,14 +149,15 @@ cdef void forward(NetworkArrays net, const int[::1] kind, double[::1] z, double[
 cdef void learn_samples(NetworkArrays net, const double[:, ::1] x, const double[:, ::1] t,
                         const Py_ssize_t[::1] order, double[::1] score) noexcept nogil
 
-@cython.locals(a="double[::1]", first="const Py_ssize_t[::1]", last=Py_ssize_t,
+@cython.locals(first="const Py_ssize_t[::1]", last=Py_ssize_t,
                stride=Py_ssize_t, block=Py_ssize_t, start=Py_ssize_t, samples=Py_ssize_t,
                b=Py_ssize_t, j=Py_ssize_t)
-cdef void predict_samples(NetworkArrays net, const double[:, ::1] x,
-                          double[:, ::1] outputs) noexcept nogil
+cdef void predict_samples(NetworkArrays net, const double[:, ::1] x, double[:, ::1] outputs,
+                          double[::1] z, double[::1] delta, double[::1] a) noexcept nogil
 
-@cython.locals(kind="const int[::1]", a="double[::1]", first="const Py_ssize_t[::1]",
+@cython.locals(kind="const int[::1]", first="const Py_ssize_t[::1]",
                last=Py_ssize_t, stride=Py_ssize_t, block=Py_ssize_t, start=Py_ssize_t,
                samples=Py_ssize_t, b=Py_ssize_t, out=Py_ssize_t)
 cdef void score_samples(NetworkArrays net, const double[:, ::1] x, const double[:, ::1] t,
-                        double[::1] score) noexcept nogil
+                        double[::1] costs, double[::1] right, double[::1] z,
+                        double[::1] delta, double[::1] a) noexcept nogil

@@ -94,6 +94,16 @@ def dot(x, xi, y, yi, n):
         return lanes[0]
 
 
+def dot4_add(w, wi, x, xi, out, oi, stride, n):
+    """out[oi + b * stride] += dot(w, wi, x, xi + b * stride, n) for the four b < 4."""
+    if cython.compiled:
+        lernmi_dot4_add(cython.address(w[wi]), cython.address(x[xi]), cython.address(out[oi]),
+                        stride, n)
+    else:
+        for b in range(4):
+            out[oi + b * stride] += dot(w, wi, x, xi + b * stride, n)
+
+
 def axpy(alpha, x, xi, y, yi, n):
     """y[yi + k] += alpha * x[xi + k] for k < n."""
     if cython.compiled:
@@ -314,9 +324,12 @@ def propagate_links(w, w0, rows, cols, a_in, in_first, z_out, out_first, samples
     taking each row of weights for every sample while it is in the CPU's cache.
     """
     for j in range(rows):
-        for b in range(samples):
-            z_out[b * stride + out_first + 1 + j] += dot(w, w0 + j * cols, a_in,
-                                                         b * stride + in_first, cols)
+        if samples == 4:
+            dot4_add(w, w0 + j * cols, a_in, in_first, z_out, out_first + 1 + j, stride, cols)
+        else:
+            for b in range(samples):
+                z_out[b * stride + out_first + 1 + j] += dot(w, w0 + j * cols, a_in,
+                                                             b * stride + in_first, cols)
 
 
 def compute_sensitivities(kind, a, delta, s, first, count, error_is_sensitivity):
@@ -393,8 +406,6 @@ class NetworkArrays:
         self.kind, self.first, self.w0, self.w = kind, first, w0, w
         self.z, self.delta, self.a, self.s = (np.zeros(neurons) for _ in range(4))
         self.block_kind = np.tile(kind, BLOCK)
-        self.block_z, self.block_delta, self.block_a = (np.zeros(BLOCK * neurons)
-                                                        for _ in range(3))
         self.eta = np.full(len(weights), eta)
         self.cost = cost
         self.layers = len(sizes)
@@ -415,6 +426,11 @@ class NetworkArrays:
         """Views of link layer l's weights (flat, row after row) and of its training rate."""
         self._check_layer(l, self.layers - 1)
         return np.asarray(self.w)[self.w0[l]:self.w0[l + 1]], np.asarray(self.eta)[l:l + 1]
+
+    def scratch(self):
+        """New arrays z, delta and a for BLOCK samples at a time, for predict_samples and
+        score_samples (one set for each thread that runs them)."""
+        return tuple(np.zeros(BLOCK * self.z.shape[0]) for _ in range(3))
 
     def _check_layer(self, l, count):
         # This module indexes without bounds checks, so check the layer number here.
@@ -478,34 +494,35 @@ def learn_samples(net, x, t, order, score):
                                 first[l + 1], l > 0)
 
 
-def predict_samples(net, x, outputs):
+def predict_samples(net, x, outputs, z, delta, a):
     """outputs[k] = the output layer's outputs for input x[k], for every row k.
 
-    BLOCK samples at a time, in the network's scratch arrays: the same sums as one by one.
+    BLOCK samples at a time, in the scratch arrays z, delta and a (`NetworkArrays.scratch`),
+    so that the network's own arrays are left alone; the same sums as one by one.
     """
-    first, a = net.first, net.block_a
+    first = net.first
     last = first.shape[0] - 2
     stride = first[last + 1]
     for block in range((x.shape[0] + BLOCK - 1) // BLOCK):
         start = block * BLOCK
         samples = min(BLOCK, x.shape[0] - start)
-        forward(net, net.block_kind, net.block_z, net.block_delta, a, x, start, samples)
+        forward(net, net.block_kind, z, delta, a, x, start, samples)
         for b in range(samples):
             for j in range(outputs.shape[1]):
                 outputs[start + b, j] = a[b * stride + first[last] + 1 + j]
 
 
-def score_samples(net, x, t, score):
-    """Add each row's cost and whether it was right (see learn_samples) to score[0], score[1],
-    without learning. BLOCK samples at a time, as predict_samples."""
-    first, kind, a = net.first, net.block_kind, net.block_a
+def score_samples(net, x, t, costs, right, z, delta, a):
+    """costs[k] = row k's cost, right[k] = whether the network got it right (see
+    learn_samples), without learning. BLOCK samples at a time, as predict_samples."""
+    first, kind = net.first, net.block_kind
     last = first.shape[0] - 2
     stride = first[last + 1]
     for block in range((x.shape[0] + BLOCK - 1) // BLOCK):
         start = block * BLOCK
         samples = min(BLOCK, x.shape[0] - start)
-        forward(net, kind, net.block_z, net.block_delta, a, x, start, samples)
+        forward(net, kind, z, delta, a, x, start, samples)
         for b in range(samples):
             out = b * stride + first[last]
-            score[0] += sample_cost(net.cost, kind, a, out, t[start + b])
-            score[1] += is_correct(a, out, t[start + b])
+            costs[start + b] = sample_cost(net.cost, kind, a, out, t[start + b])
+            right[start + b] = is_correct(a, out, t[start + b])

@@ -6,6 +6,8 @@ the GIL released, while `learn` takes the same step through the layers' own meth
 way a learner would write it, and every Neuron and Link stays there to be looked at.
 """
 
+import math
+import os
 import sys
 import threading
 
@@ -290,8 +292,14 @@ class Network:
         """The outputs for every row of `inputs` (shape (samples, inputs)), one row each."""
         x = as_matrix(inputs, self.layer_sizes[0], "inputs")
         outputs = np.empty((x.shape[0], self.layer_sizes[-1]))
+        arrays = self._arrays
+
+        def predict_part(start, stop):
+            z, delta, a = arrays.scratch()
+            predict_rows(arrays, x[start:stop], outputs[start:stop], z, delta, a)
+
         with self._lock:
-            predict_rows(self._arrays, x, outputs)
+            _in_parts(x.shape[0], predict_part)
         return outputs
 
     def evaluate(self, inputs, expected_outputs):
@@ -381,22 +389,51 @@ def learn_epoch(arrays, x, t, order, score):
         learn_samples(arrays, x, t, order, score)
 
 
-def predict_rows(arrays, x, outputs):
+def predict_rows(arrays, x, outputs, z, delta, a):
     """maths.predict_samples with the GIL released."""
     with cython.nogil:
-        predict_samples(arrays, x, outputs)
+        predict_samples(arrays, x, outputs, z, delta, a)
 
 
 def _score_of(arrays, x, t):
-    """maths.score_samples with the GIL released: the summed cost and the rows right."""
-    score = np.zeros(2)
-    run_scoring(arrays, x, t, score)
-    return score
+    """(the summed cost, the rows right), by maths.score_samples with the GIL released.
+
+    The sum is math.fsum's, exact whatever the order, so it does not depend on how many
+    threads shared the rows.
+    """
+    costs, right = np.empty(x.shape[0]), np.empty(x.shape[0])
+
+    def score_part(start, stop):
+        z, delta, a = arrays.scratch()
+        run_scoring(arrays, x[start:stop], t[start:stop], costs[start:stop], right[start:stop],
+                    z, delta, a)
+
+    _in_parts(x.shape[0], score_part)
+    return math.fsum(costs), int(right.sum())
 
 
-def run_scoring(arrays, x, t, score):
+def run_scoring(arrays, x, t, costs, right, z, delta, a):
     with cython.nogil:
-        score_samples(arrays, x, t, score)
+        score_samples(arrays, x, t, costs, right, z, delta, a)
+
+
+#: predict and evaluate share their rows among up to this many threads, one per CPU core,
+#: giving each at least PART_ROWS rows. Each thread runs its C loop without the GIL.
+THREADS = max(1, min(8, os.cpu_count() or 1))
+PART_ROWS = 1000
+
+
+def _in_parts(rows, work):
+    """work(start, stop) for consecutive parts of range(rows), the parts in parallel threads."""
+    parts = max(1, min(THREADS, rows // PART_ROWS))
+    bounds = [rows * p // parts for p in range(parts + 1)]
+    helpers = [threading.Thread(target=work, args=(bounds[p], bounds[p + 1]))
+               for p in range(1, parts)]
+    for helper in helpers:
+        helper.start()
+    work(bounds[0], bounds[1])
+    for helper in helpers:
+        helper.join()
 
 
 def _record(history, prefix, score, samples):

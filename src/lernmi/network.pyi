@@ -12,6 +12,8 @@ from .tracing import Trace
 
 HIDDEN_ACTIVATIONS: tuple[str, ...]
 PROGRESS_STEP: int
+THREADS: int
+PART_ROWS: int
 
 class Network:
     def __init__(
