@@ -11,18 +11,16 @@ ONE_THREAD = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 for _name in ONE_THREAD:
     os.environ[_name] = "1"
 
-import gzip  # noqa: E402
 import statistics  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 
+from lernmi.datasets import mnist  # noqa: E402
+
 EPOCH = 60_000                                   # samples in one MNIST training epoch
-IMAGE_HEADER, LABEL_HEADER = 16, 8               # bytes before the data in the IDX files
-DEFAULT_DATA_DIR = Path("/work/shared/data/mnist")
-FILES = ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
-         "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")
+ROOT = Path(__file__).resolve().parent.parent    # the checkout
 
 
 def add_data_flag(parser):
@@ -33,54 +31,23 @@ def add_data_flag(parser):
 def load_mnist(random_data=False):
     """MNIST as (train_images, train_labels, test_images, test_labels, where_from).
 
-    Images are float64 in [0, 1] of shape (n, 784), labels int64. Taken from
-    lernmi.datasets.mnist when lernmi has it, else read from the IDX files in
-    $LERNMI_DATA_DIR (or /work/shared/data/mnist), else made up at random: the timings are
-    about the arithmetic, which is the same for any numbers of the right shape.
+    Images are float64 in [0, 1] of shape (n, 784), labels int64, from
+    lernmi.datasets.mnist: the folder $LERNMI_DATA_DIR names, else the shared folder beside
+    this checkout (../shared/data/mnist) if there is one, else lernmi's download cache. If
+    none of those works, random numbers of the same shape: the timings are about the
+    arithmetic, which is the same for any numbers.
     """
     if not random_data:
-        directory = _data_dir()
-        data = _from_lernmi(directory)
-        if data is not None:
-            return data
-        if directory is not None:
-            return (*_read_idx(directory), f"MNIST read from {directory}")
-        print("Note: no MNIST files found (set LERNMI_DATA_DIR); timing random data of "
-              "MNIST's shape instead.\n")
+        shared = ROOT.parent / "shared" / "data" / "mnist"
+        folder = os.environ.get("LERNMI_DATA_DIR") or (shared if shared.is_dir() else None)
+        try:
+            return (*mnist(data_dir=folder), "MNIST from lernmi.datasets.mnist")
+        except Exception as error:  # no files and no download: the benchmark still runs
+            print(f"Note: no MNIST ({error}); timing random data of MNIST's shape instead.\n")
     rng = np.random.default_rng(0)
     return (rng.random((EPOCH, 784)), rng.integers(0, 10, EPOCH),
             rng.random((10_000, 784)), rng.integers(0, 10, 10_000),
             "random numbers of MNIST's shape")
-
-
-def _from_lernmi(directory):
-    try:
-        from lernmi.datasets import mnist
-    except ImportError:
-        return None  # an older lernmi: read the files here instead
-    try:
-        return (*mnist(data_dir=directory), "MNIST from lernmi.datasets.mnist")
-    except Exception as error:  # a failed download, say: the benchmark can still run
-        print(f"Note: lernmi.datasets.mnist failed ({error}); reading the files here.\n")
-        return None
-
-
-def _data_dir():
-    candidates = [os.environ.get("LERNMI_DATA_DIR"), DEFAULT_DATA_DIR]
-    for directory in filter(None, candidates):
-        if all((Path(directory) / name).is_file() for name in FILES):
-            return Path(directory)
-    return None
-
-
-def _read_idx(directory):
-    def read(name, header):
-        with gzip.open(directory / name, "rb") as f:
-            return np.frombuffer(f.read(), dtype=np.uint8, offset=header)
-
-    images = [read(name, IMAGE_HEADER).reshape(-1, 784) / 255.0 for name in FILES[0::2]]
-    labels = [read(name, LABEL_HEADER).astype(np.int64) for name in FILES[1::2]]
-    return images[0], labels[0], images[1], labels[1]
 
 
 def one_hot(labels, classes=10):
