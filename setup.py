@@ -7,9 +7,10 @@ Cython's default checks and add `nonecheck`, so misuse such as a Neuron made wit
 Neuron.__new__ and never __init__ raises an exception instead of crashing.
 
 For debugging, build with LERNMI_DEBUG_BUILD=1 (for example ``LERNMI_DEBUG_BUILD=1 pip
-install .``) to turn the checks back on in maths.py too, so an out-of-range index raises
-IndexError instead of reading the wrong memory. No build uses CPU-specific compiler flags,
-so a wheel runs on any machine of its platform.
+install .``) to turn the checks back on in maths.py too, so an out-of-range index is
+reported as an IndexError instead of reading the wrong memory (the runs of numbers handed
+to vector.h's kernels are checked only where they start). No build uses CPU-specific
+compiler flags, so a wheel runs on any machine of its platform.
 
 To see the C each line became, build with LERNMI_ANNOTATE=1: Cython writes
 src/lernmi/X.html beside each compiled module (white lines are pure C; the yellower a

@@ -56,6 +56,14 @@ CASES = [
     ("np.asarray(lernmi.Network([2, 1])._arrays.w0)[1] = 10**10", "AttributeError"),
     ("lernmi.Network([2, 1])._arrays.neuron_views(5)", "IndexError"),
     ("lernmi.Network([2, 1])._arrays.link_views(1)", "IndexError"),
+    # A store takes its size from its arrays, not from what len() says.
+    ("class Liar(np.ndarray):\n    def __len__(self): return 3 * 1001\n"
+     "store = lernmi.link.LinkStore(np.zeros(1).view(Liar), np.array([0.1]), 3, 1001)",
+     "ValueError"),
+    ("class Liar(np.ndarray):\n    def __len__(self): return 3\n"
+     "lernmi.neuron.NeuronStore(np.zeros(3, np.intc), *[np.zeros(3)] * 3, np.zeros(1).view(Liar))",
+     "ValueError"),
+    ("lernmi.link.LinkStore(np.zeros(3), np.array([0.1]), -1, -3)", "ValueError"),
 ]
 
 PROGRAM = """
@@ -79,3 +87,4 @@ def test_misuse_raises_instead_of_crashing():
     assert result.returncode == 0, f"crashed ({result.returncode}): {result.stderr}"
     outcomes = result.stdout.splitlines()
     assert list(zip(snippets, outcomes)) == CASES
+

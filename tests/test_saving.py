@@ -296,3 +296,11 @@ def test_load_accepts_a_path_object_and_the_file_is_closed(lernmi, tmp_path):
     lernmi.Network.load(path)
     path.unlink()  # (Windows refuses to delete an open file)
     assert not path.exists()
+
+
+def test_a_diverged_network_is_refused_before_anything_is_written(lernmi, tmp_path):
+    net = lernmi.Network([2, 3, 1], seed=0)
+    net.link_layers[0].weights[1, 1] = np.nan  # as a too-large training rate would leave it
+    with pytest.raises(ValueError, match="NaN or infinite"):
+        net.save(tmp_path / "net.npz")
+    assert list(tmp_path.iterdir()) == []

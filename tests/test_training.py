@@ -1,7 +1,10 @@
 """Activations, costs and the training options, each checked against the numpy network."""
 
+import importlib.util
+import io
 import sys
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -248,3 +251,75 @@ def test_one_network_trained_from_two_threads_trains_one_epoch_after_the_other(c
     alone.train(x, t, epochs=2, shuffle=False)
     for got, want in zip(weights(shared), weights(alone)):
         np.testing.assert_array_equal(got, want)
+
+
+def test_true_and_false_are_the_class_numbers_1_and_0(lernmi):
+    x = np.random.default_rng(12).normal(size=(4, 4))
+    labels = np.array([True, False, False, True])
+    a, b = network(lernmi, KINDS[-1], sizes=(4, 5, 2)), network(lernmi, KINDS[-1], sizes=(4, 5, 2))
+    assert a.train(x, labels, shuffle=False) == b.train(x, labels.astype(int), shuffle=False)
+    assert a.evaluate(x, labels) == b.evaluate(x, [1, 0, 0, 1])
+
+
+def test_predict_follows_neurons_made_bias_by_hand(lernmi):
+    net = network(lernmi, KINDS[0])
+    x = np.random.default_rng(13).normal(size=(5, 4))
+    net.predict(x)
+    net.neuron_layers[1].learning_neurons[0].bias()
+    np.testing.assert_array_equal(net.predict(x), [net.run(row) for row in x])
+
+
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+@pytest.mark.parametrize("tqdm_installed", [True, False])
+def test_a_terminal_gets_a_progress_bar_if_tqdm_is_installed(compiled, monkeypatch,
+                                                             tqdm_installed):
+    pytest.importorskip("tqdm")
+    find_spec = importlib.util.find_spec
+    if not tqdm_installed:
+        monkeypatch.setattr(importlib.util, "find_spec",
+                            lambda name, *args: None if name == "tqdm" else find_spec(name, *args))
+    monkeypatch.setattr(sys, "stderr", Terminal())
+    compiled.Network([4, 3], seed=0).train(np.zeros((10, 4)), np.zeros((10, 3)))
+    assert ("epoch 1/1" in sys.stderr.getvalue()) == tqdm_installed
+
+
+def test_a_schedule_is_asked_for_every_rate_before_any_learning(lernmi):
+    net = network(lernmi, KINDS[-1])
+    before = weights(net)
+    with pytest.raises(ValueError, match="training_rate"):
+        net.train(X3, [0, 1, 2], epochs=3,
+                  schedule=lambda epoch: 0.1 if epoch < 2 else float("nan"))
+    assert all(np.array_equal(p, q) for p, q in zip(before, weights(net)))
+
+
+def test_an_error_in_any_part_of_the_rows_is_raised_after_every_part_ends(lernmi):
+    module = sys.modules[lernmi.Network.__module__]
+    done = []
+
+    def work(start, stop):
+        if start > 0:
+            raise MemoryError(f"part from {start}")
+        time.sleep(0.05)
+        done.append((start, stop))
+
+    with pytest.raises(MemoryError, match="part from"):
+        module._in_parts(module.THREADS * module.PART_ROWS, work)
+    assert done == [(0, module.PART_ROWS)] or module.THREADS == 1
+
+
+def test_softmax_needs_two_outputs(lernmi):
+    with pytest.raises(ValueError, match="at least two"):
+        lernmi.Network([3, 1], output_activation="softmax")
+
+
+def test_reset_forgets_the_cost_of_the_last_errors(lernmi):
+    layer = lernmi.NeuronLayer(1)
+    layer.expected_output([1.0], "cross_entropy")
+    layer.reset()
+    neuron = layer.learning_neurons[0]
+    neuron.submit_sensitivity(1.0)
+    assert neuron.sensitivity() == 0.25  # delta * a * (1 - a) at z = 0

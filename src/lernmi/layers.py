@@ -132,9 +132,11 @@ class NeuronLayer:
         """Zero the sums of the learning neurons, ready for the next sample.
 
         The bias neuron is left alone: it outputs 1.0 whatever its sums, and the sensitivity
-        links send back to it is never used, so its sum just keeps adding up.
+        links send back to it is never used, so its sum just keeps adding up. The layer
+        also forgets which cost its last errors came from (see `expected_output`).
         """
         reset_learning(self.store.z, self.store.delta, 0, self.store.size - 1)
+        self.store.error_is_sensitivity = False
 
     def __repr__(self):
         return f"NeuronLayer({self.count} {self.activation} + bias)"

@@ -32,7 +32,10 @@ class LinkStore:
 
     def __init__(self, w, eta, rows, cols):
         refuse_second_init(self, "rows")
-        if len(w) != rows * cols or len(eta) != 1:
+        # Plain arrays over the same memory: the loops trust these shapes, so they are read
+        # from the arrays themselves, never from what an object says its len() is.
+        w, eta = np.asarray(w), np.asarray(eta)
+        if rows < 0 or cols < 0 or w.shape != (rows * cols,) or eta.shape != (1,):
             raise ValueError("a LinkStore holds rows * cols weights and one training rate")
         self.w = w
         self.eta = eta

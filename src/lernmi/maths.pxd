@@ -79,8 +79,8 @@ cdef double neuron_sensitivity(const int[::1] kind, const double[::1] z,
 
 # --- costs ------------------------------------------------------------------------------------
 @cython.locals(j=Py_ssize_t, c=double, aj=double, tj=double)
-cdef double sample_cost(int cost, const int[::1] kind, const double[::1] a, Py_ssize_t first,
-                        const double[::1] t) noexcept nogil
+cpdef double sample_cost(int cost, const int[::1] kind, const double[::1] a, Py_ssize_t first,
+                         const double[::1] t) noexcept nogil
 
 @cython.locals(j=Py_ssize_t, count=Py_ssize_t, guess=Py_ssize_t, answer=Py_ssize_t)
 cdef bint is_correct(const double[::1] a, Py_ssize_t first, const double[::1] t) noexcept nogil
@@ -130,7 +130,6 @@ cdef class NetworkArrays:
     cdef double[::1] w                  # every link layer's weights, one matrix after another
     cdef Py_ssize_t[::1] w0             # where each link layer's matrix starts in w, then the end
     cdef double[::1] eta                # each link layer's training rate
-    cdef int[::1] block_kind            # kind, once for each of BLOCK samples
     cdef readonly int cost              # the cost (maths.Cost) the output errors come from
     cdef readonly Py_ssize_t layers     # how many neuron layers
 
@@ -153,11 +152,12 @@ cdef void learn_samples(NetworkArrays net, const double[:, ::1] x, const double[
                stride=Py_ssize_t, block=Py_ssize_t, start=Py_ssize_t, samples=Py_ssize_t,
                b=Py_ssize_t, j=Py_ssize_t)
 cdef void predict_samples(NetworkArrays net, const double[:, ::1] x, double[:, ::1] outputs,
-                          double[::1] z, double[::1] delta, double[::1] a) noexcept nogil
+                          const int[::1] kind, double[::1] z, double[::1] delta,
+                          double[::1] a) noexcept nogil
 
-@cython.locals(kind="const int[::1]", first="const Py_ssize_t[::1]",
+@cython.locals(first="const Py_ssize_t[::1]",
                last=Py_ssize_t, stride=Py_ssize_t, block=Py_ssize_t, start=Py_ssize_t,
                samples=Py_ssize_t, b=Py_ssize_t, out=Py_ssize_t)
 cdef void score_samples(NetworkArrays net, const double[:, ::1] x, const double[:, ::1] t,
-                        double[::1] costs, double[::1] right, double[::1] z,
-                        double[::1] delta, double[::1] a) noexcept nogil
+                        double[::1] costs, double[::1] right, const int[::1] kind,
+                        double[::1] z, double[::1] delta, double[::1] a) noexcept nogil

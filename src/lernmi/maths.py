@@ -405,7 +405,6 @@ class NetworkArrays:
         # Everything is made and checked above; nothing below can fail halfway.
         self.kind, self.first, self.w0, self.w = kind, first, w0, w
         self.z, self.delta, self.a, self.s = (np.zeros(neurons) for _ in range(4))
-        self.block_kind = np.tile(kind, BLOCK)
         self.eta = np.full(len(weights), eta)
         self.cost = cost
         self.layers = len(sizes)
@@ -428,9 +427,12 @@ class NetworkArrays:
         return np.asarray(self.w)[self.w0[l]:self.w0[l + 1]], np.asarray(self.eta)[l:l + 1]
 
     def scratch(self):
-        """New arrays z, delta and a for BLOCK samples at a time, for predict_samples and
-        score_samples (one set for each thread that runs them)."""
-        return tuple(np.zeros(BLOCK * self.z.shape[0]) for _ in range(3))
+        """Arrays kind, z, delta and a for BLOCK samples at a time, for predict_samples and
+        score_samples: new ones for each thread that runs them, kind a copy of the network's
+        activation codes as they are now (a neuron may have been made a bias neuron)."""
+        neurons = self.z.shape[0]
+        return (np.tile(np.asarray(self.kind), BLOCK), np.zeros(BLOCK * neurons),
+                np.zeros(BLOCK * neurons), np.zeros(BLOCK * neurons))
 
     def _check_layer(self, l, count):
         # This module indexes without bounds checks, so check the layer number here.
@@ -494,11 +496,12 @@ def learn_samples(net, x, t, order, score):
                                 first[l + 1], l > 0)
 
 
-def predict_samples(net, x, outputs, z, delta, a):
+def predict_samples(net, x, outputs, kind, z, delta, a):
     """outputs[k] = the output layer's outputs for input x[k], for every row k.
 
-    BLOCK samples at a time, in the scratch arrays z, delta and a (`NetworkArrays.scratch`),
-    so that the network's own arrays are left alone; the same sums as one by one.
+    BLOCK samples at a time, in the scratch arrays kind, z, delta and a
+    (`NetworkArrays.scratch`), so that the network's own arrays are left alone; the same sums
+    as one by one.
     """
     first = net.first
     last = first.shape[0] - 2
@@ -506,16 +509,16 @@ def predict_samples(net, x, outputs, z, delta, a):
     for block in range((x.shape[0] + BLOCK - 1) // BLOCK):
         start = block * BLOCK
         samples = min(BLOCK, x.shape[0] - start)
-        forward(net, net.block_kind, z, delta, a, x, start, samples)
+        forward(net, kind, z, delta, a, x, start, samples)
         for b in range(samples):
             for j in range(outputs.shape[1]):
                 outputs[start + b, j] = a[b * stride + first[last] + 1 + j]
 
 
-def score_samples(net, x, t, costs, right, z, delta, a):
+def score_samples(net, x, t, costs, right, kind, z, delta, a):
     """costs[k] = row k's cost, right[k] = whether the network got it right (see
     learn_samples), without learning. BLOCK samples at a time, as predict_samples."""
-    first, kind = net.first, net.block_kind
+    first = net.first
     last = first.shape[0] - 2
     stride = first[last + 1]
     for block in range((x.shape[0] + BLOCK - 1) // BLOCK):

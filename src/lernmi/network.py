@@ -6,6 +6,7 @@ the GIL released, while `learn` takes the same step through the layers' own meth
 way a learner would write it, and every Neuron and Link stays there to be looked at.
 """
 
+import importlib.util
 import math
 import os
 import sys
@@ -88,6 +89,9 @@ class Network:
         hidden = _activation(activation, HIDDEN_ACTIVATIONS, "activation")
         out = hidden if output_activation is None else _activation(
             output_activation, HIDDEN_ACTIVATIONS + ("softmax",), "output_activation")
+        if out == "softmax" and sizes[-1] < 2:
+            raise ValueError("a softmax output layer needs at least two neurons: one neuron's "
+                             "softmax is always 1; use a sigmoid for a yes-or-no answer")
         code = cost_code(cost)
         check_cost(cost, out)
         eta = valid_training_rate(training_rate)
@@ -231,11 +235,14 @@ class Network:
             Scored after every epoch, without learning from it.
         schedule : callable or None
             ``schedule(epoch)`` gives the training rate for each epoch (counted from 0);
-            it is set as `training_rate` before the epoch starts, so it stays set after.
+            it is asked for every epoch's rate, and each is checked, before training
+            starts, and sets it as `training_rate` when the epoch starts, so the last one
+            stays set after.
             For example ``lambda epoch: 0.02 * 0.8 ** epoch`` shrinks it by a fifth each
             epoch. None keeps the rate as it is.
         progress : bool or None
-            Show a progress bar (tqdm); None (default) shows one when stderr is a terminal.
+            Show a progress bar (tqdm); None (default) shows one when stderr is a terminal
+            and tqdm is installed.
 
         Returns
         -------
@@ -258,6 +265,9 @@ class Network:
                                 "validation expected_outputs")
         if schedule is not None and not callable(schedule):
             raise TypeError(f"schedule must be a function of the epoch, not {schedule!r}")
+        # Every epoch's rate is asked for and checked before the first epoch starts.
+        rates = [None if schedule is None else valid_training_rate(schedule(epoch))
+                 for epoch in range(epochs)]
         bar = _progress_bar(progress, epochs * x.shape[0])
         history = {"loss": [], "accuracy": [], "training_rate": []}
         if validation_data is not None:
@@ -265,8 +275,8 @@ class Network:
         try:
             with self._lock:
                 for epoch in range(epochs):
-                    if schedule is not None:
-                        self.training_rate = schedule(epoch)
+                    if rates[epoch] is not None:
+                        self.training_rate = rates[epoch]
                     history["training_rate"].append(self.training_rate)
                     order = (self._rng.permutation(x.shape[0]) if shuffle
                              else np.arange(x.shape[0])).astype(np.intp)
@@ -295,8 +305,8 @@ class Network:
         arrays = self._arrays
 
         def predict_part(start, stop):
-            z, delta, a = arrays.scratch()
-            predict_rows(arrays, x[start:stop], outputs[start:stop], z, delta, a)
+            kind, z, delta, a = arrays.scratch()
+            predict_rows(arrays, x[start:stop], outputs[start:stop], kind, z, delta, a)
 
         with self._lock:
             _in_parts(x.shape[0], predict_part)
@@ -389,10 +399,10 @@ def learn_epoch(arrays, x, t, order, score):
         learn_samples(arrays, x, t, order, score)
 
 
-def predict_rows(arrays, x, outputs, z, delta, a):
+def predict_rows(arrays, x, outputs, kind, z, delta, a):
     """maths.predict_samples with the GIL released."""
     with cython.nogil:
-        predict_samples(arrays, x, outputs, z, delta, a)
+        predict_samples(arrays, x, outputs, kind, z, delta, a)
 
 
 def _score_of(arrays, x, t):
@@ -404,17 +414,17 @@ def _score_of(arrays, x, t):
     costs, right = np.empty(x.shape[0]), np.empty(x.shape[0])
 
     def score_part(start, stop):
-        z, delta, a = arrays.scratch()
+        kind, z, delta, a = arrays.scratch()
         run_scoring(arrays, x[start:stop], t[start:stop], costs[start:stop], right[start:stop],
-                    z, delta, a)
+                    kind, z, delta, a)
 
     _in_parts(x.shape[0], score_part)
     return math.fsum(costs), int(right.sum())
 
 
-def run_scoring(arrays, x, t, costs, right, z, delta, a):
+def run_scoring(arrays, x, t, costs, right, kind, z, delta, a):
     with cython.nogil:
-        score_samples(arrays, x, t, costs, right, z, delta, a)
+        score_samples(arrays, x, t, costs, right, kind, z, delta, a)
 
 
 #: predict and evaluate share their rows among up to this many threads, one per CPU core,
@@ -424,16 +434,31 @@ PART_ROWS = 1000
 
 
 def _in_parts(rows, work):
-    """work(start, stop) for consecutive parts of range(rows), the parts in parallel threads."""
+    """work(start, stop) for consecutive parts of range(rows), the parts in parallel threads.
+
+    Returns when every part is done; if any part raised, raises the first such error.
+    """
     parts = max(1, min(THREADS, rows // PART_ROWS))
     bounds = [rows * p // parts for p in range(parts + 1)]
-    helpers = [threading.Thread(target=work, args=(bounds[p], bounds[p + 1]))
-               for p in range(1, parts)]
-    for helper in helpers:
-        helper.start()
-    work(bounds[0], bounds[1])
-    for helper in helpers:
-        helper.join()
+    errors = []
+
+    def part(p):
+        try:
+            work(bounds[p], bounds[p + 1])
+        except BaseException as error:  # re-raised below, in the calling thread
+            errors.append(error)
+
+    helpers = [threading.Thread(target=part, args=(p,)) for p in range(1, parts)]
+    try:
+        for helper in helpers:
+            helper.start()
+        part(0)
+    finally:
+        for helper in helpers:
+            if helper.ident is not None:  # started
+                helper.join()
+    if errors:
+        raise errors[0]
 
 
 def _record(history, prefix, score, samples):
@@ -442,9 +467,13 @@ def _record(history, prefix, score, samples):
 
 
 def _progress_bar(progress, total):
-    """A tqdm bar counting samples, or None when there should be none."""
+    """A tqdm bar counting samples, or None when there should be none.
+
+    None means a bar when stderr is a terminal and tqdm is installed; True insists on one.
+    """
     if progress is None:
-        progress = sys.stderr is not None and sys.stderr.isatty()
+        progress = (sys.stderr is not None and sys.stderr.isatty()
+                    and importlib.util.find_spec("tqdm") is not None)
     elif not isinstance(progress, (bool, np.bool_)):
         raise TypeError(f"progress must be True, False or None, not {progress!r}")
     if not progress:
@@ -473,7 +502,7 @@ def _expected_rows(expected, outputs, what):
     if outputs == 1:
         return array.astype(np.float64).reshape(-1, 1)
     rows = np.zeros((array.shape[0], outputs))
-    rows[np.arange(array.shape[0]), array] = 1.0
+    rows[np.arange(array.shape[0]), array.astype(np.intp)] = 1.0  # (a bool array would mask)
     return rows
 
 

@@ -34,7 +34,10 @@ class NeuronStore:
 
     def __init__(self, kind, z, delta, a, s, error_is_sensitivity=False):
         refuse_second_init(self, "size")
-        if not len(kind) == len(z) == len(delta) == len(a) == len(s):
+        # Plain arrays over the same memory: the loops trust these shapes, so they are read
+        # from the arrays themselves, never from what an object says its len() is.
+        kind, z, delta, a, s = (np.asarray(array) for array in (kind, z, delta, a, s))
+        if not kind.ndim == 1 or not kind.shape == z.shape == delta.shape == a.shape == s.shape:
             raise ValueError("a NeuronStore's arrays must all have one entry per neuron")
         if not np.isin(kind, list(ACTIVATION_NAMES)).all():
             raise ValueError(f"activation codes must be among {sorted(ACTIVATION_NAMES)}")

@@ -287,11 +287,11 @@ def input_gradient(net, x, output=None):
     x = as_vector(x, net.layer_sizes[0], "x")
     last = net.neuron_layers[-1]
     with net._lock:
+        was_cross_entropy = last.store.error_is_sensitivity  # before reset forgets it
         net._propagate(x)
         outputs = last.outputs()
         k = _output_index(output, outputs)
         rates = [links.training_rate for links in net.link_layers]
-        was_cross_entropy = last.store.error_is_sensitivity
         try:
             for links in net.link_layers:
                 links.training_rate = 0.0

@@ -48,8 +48,14 @@ def state_of(net):
     """The header (a dict) and a copy of each link layer's weights: all a network is.
 
     ValueError if a neuron of the network was made a bias neuron by hand (`Neuron.bias`):
-    the format keeps one activation per layer. The caller holds the network's lock.
+    the format keeps one activation per layer; or if a weight is NaN or infinite (training
+    diverged), which `restore` would refuse. The caller holds the network's lock.
     """
+    for l, links in enumerate(net.link_layers):
+        if not np.isfinite(links.weights).all():
+            raise ValueError(f"link_layers[{l}] has weights that are NaN or infinite (did "
+                             f"training diverge? try a smaller training_rate); such a network "
+                             f"cannot be saved or copied")
     for l, layer in enumerate(net.neuron_layers):
         kinds = [neuron.activation for neuron in layer.all_neurons]
         if kinds != ["bias"] + [layer.activation] * layer.count:

@@ -14,6 +14,10 @@ column i is neuron i of the layer before it, the bias neuron (a_in[0] = 1) first
 
 import numpy as np
 
+from . import maths
+from .layers import layer_kinds
+from .maths import cost_code
+
 #: Significant digits of the numbers in a printed Trace.
 DIGITS = 6
 
@@ -285,20 +289,15 @@ class _Writer:
 
 
 def sample_cost(a, t, cost, activation):
-    """The cost of one sample with outputs `a` and expected outputs `t`.
+    """The cost of one sample with outputs `a` and expected outputs `t`, from an output layer
+    of `activation` neurons: maths.sample_cost, the very function the training loop uses.
 
     quadratic: 0.5 * sum((a - t)^2). cross_entropy: -sum(t ln a) for softmax outputs,
-    -sum(t ln a + (1 - t) ln(1 - a)) for sigmoid ones; terms whose factor t or 1 - t is 0
-    are left out, as the network's own loop leaves them out.
+    -sum(t ln a + (1 - t) ln(1 - a)) for sigmoid ones.
     """
-    a, t = np.asarray(a, dtype=float), np.asarray(t, dtype=float)
-    if cost == "quadratic":
-        return float(0.5 * np.sum((a - t) ** 2))
-    with np.errstate(divide="ignore"):
-        c = -np.sum(np.where(t > 0, t * np.log(a), 0.0))
-        if activation != "softmax":
-            c -= np.sum(np.where(t < 1, (1 - t) * np.log(1 - a), 0.0))
-    return float(c)
+    a = np.concatenate([[1.0], np.asarray(a, dtype=float)])  # laid out as a layer: bias first
+    t = np.ascontiguousarray(t, dtype=float)
+    return float(maths.sample_cost(cost_code(cost), layer_kinds(t.shape[0], activation), a, 0, t))
 
 
 def trace_step(net, x, t, learn):
