@@ -14,6 +14,13 @@ COSTS: dict[str, int]
 
 def activation_code(name: str) -> int: ...
 def cost_code(name: str) -> int: ...
+def sample_cost(
+    cost: int,
+    kind: npt.NDArray[np.intc],
+    a: npt.NDArray[np.float64],
+    first: int,
+    t: npt.NDArray[np.float64],
+) -> float: ...
 def as_number(value: float) -> float: ...
 @final
 class NetworkArrays:
