@@ -148,16 +148,10 @@ cdef void forward(NetworkArrays net, const int[::1] kind, double[::1] z, double[
 cdef void learn_samples(NetworkArrays net, const double[:, ::1] x, const double[:, ::1] t,
                         const Py_ssize_t[::1] order, double[::1] score) noexcept nogil
 
-@cython.locals(first="const Py_ssize_t[::1]", last=Py_ssize_t,
-               stride=Py_ssize_t, block=Py_ssize_t, start=Py_ssize_t, samples=Py_ssize_t,
-               b=Py_ssize_t, j=Py_ssize_t)
-cdef void predict_samples(NetworkArrays net, const double[:, ::1] x, double[:, ::1] outputs,
-                          const int[::1] kind, double[::1] z, double[::1] delta,
-                          double[::1] a) noexcept nogil
-
-@cython.locals(first="const Py_ssize_t[::1]",
-               last=Py_ssize_t, stride=Py_ssize_t, block=Py_ssize_t, start=Py_ssize_t,
-               samples=Py_ssize_t, b=Py_ssize_t, out=Py_ssize_t)
-cdef void score_samples(NetworkArrays net, const double[:, ::1] x, const double[:, ::1] t,
-                        double[::1] costs, double[::1] right, const int[::1] kind,
-                        double[::1] z, double[::1] delta, double[::1] a) noexcept nogil
+@cython.locals(first="const Py_ssize_t[::1]", last=Py_ssize_t, stride=Py_ssize_t,
+               block=Py_ssize_t, start=Py_ssize_t, samples=Py_ssize_t, b=Py_ssize_t,
+               out=Py_ssize_t, j=Py_ssize_t)
+cdef void infer_samples(NetworkArrays net, const double[:, ::1] x, const double[:, ::1] t,
+                        double[:, ::1] outputs, double[::1] costs, double[::1] right,
+                        const int[::1] kind, double[::1] z, double[::1] delta,
+                        double[::1] a) noexcept nogil

@@ -427,8 +427,8 @@ class NetworkArrays:
         return np.asarray(self.w)[self.w0[l]:self.w0[l + 1]], np.asarray(self.eta)[l:l + 1]
 
     def scratch(self):
-        """Arrays kind, z, delta and a for BLOCK samples at a time, for predict_samples and
-        score_samples: new ones for each thread that runs them, kind a copy of the network's
+        """Arrays kind, z, delta and a for BLOCK samples at a time, for infer_samples: new
+        ones for each thread that runs it, kind a copy of the network's
         activation codes as they are now (a neuron may have been made a bias neuron)."""
         neurons = self.z.shape[0]
         return (np.tile(np.asarray(self.kind), BLOCK), np.zeros(BLOCK * neurons),
@@ -496,8 +496,10 @@ def learn_samples(net, x, t, order, score):
                                 first[l + 1], l > 0)
 
 
-def predict_samples(net, x, outputs, kind, z, delta, a):
-    """outputs[k] = the output layer's outputs for input x[k], for every row k.
+def infer_samples(net, x, t, outputs, costs, right, kind, z, delta, a):
+    """Every row k of x through the network, without learning: outputs[k] = the output
+    layer's outputs if `outputs` has rows; costs[k] = the row's cost against t[k] and
+    right[k] = whether the network got it right (see learn_samples) if `t` has rows.
 
     BLOCK samples at a time, in the scratch arrays kind, z, delta and a
     (`NetworkArrays.scratch`), so that the network's own arrays are left alone; the same sums
@@ -511,21 +513,10 @@ def predict_samples(net, x, outputs, kind, z, delta, a):
         samples = min(BLOCK, x.shape[0] - start)
         forward(net, kind, z, delta, a, x, start, samples)
         for b in range(samples):
-            for j in range(outputs.shape[1]):
-                outputs[start + b, j] = a[b * stride + first[last] + 1 + j]
-
-
-def score_samples(net, x, t, costs, right, kind, z, delta, a):
-    """costs[k] = row k's cost, right[k] = whether the network got it right (see
-    learn_samples), without learning. BLOCK samples at a time, as predict_samples."""
-    first = net.first
-    last = first.shape[0] - 2
-    stride = first[last + 1]
-    for block in range((x.shape[0] + BLOCK - 1) // BLOCK):
-        start = block * BLOCK
-        samples = min(BLOCK, x.shape[0] - start)
-        forward(net, kind, z, delta, a, x, start, samples)
-        for b in range(samples):
             out = b * stride + first[last]
-            costs[start + b] = sample_cost(net.cost, kind, a, out, t[start + b])
-            right[start + b] = is_correct(a, out, t[start + b])
+            if outputs.shape[0] > 0:
+                for j in range(outputs.shape[1]):
+                    outputs[start + b, j] = a[out + 1 + j]
+            if t.shape[0] > 0:
+                costs[start + b] = sample_cost(net.cost, kind, a, out, t[start + b])
+                right[start + b] = is_correct(a, out, t[start + b])

@@ -28,7 +28,7 @@ from .tracing import trace_step
 if not cython.compiled:
     # Compiled, these are C functions (see network.pxd).
     from .layers import link_layer_over, neuron_layer_over
-    from .maths import CROSS_ENTROPY, learn_samples, predict_samples, score_samples
+    from .maths import CROSS_ENTROPY, infer_samples, learn_samples
 
 #: Hidden layers may use these; the output layer may also be "softmax".
 HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu", "identity")
@@ -302,14 +302,9 @@ class Network:
         """The outputs for every row of `inputs` (shape (samples, inputs)), one row each."""
         x = as_matrix(inputs, self.layer_sizes[0], "inputs")
         outputs = np.empty((x.shape[0], self.layer_sizes[-1]))
-        arrays = self._arrays
-
-        def predict_part(start, stop):
-            kind, z, delta, a = arrays.scratch()
-            predict_rows(arrays, x[start:stop], outputs[start:stop], kind, z, delta, a)
-
         with self._lock:
-            _in_parts(x.shape[0], predict_part)
+            _infer(self._arrays, x, np.empty((0, outputs.shape[1])), outputs, np.empty(0),
+                   np.empty(0))
         return outputs
 
     def evaluate(self, inputs, expected_outputs):
@@ -399,32 +394,32 @@ def learn_epoch(arrays, x, t, order, score):
         learn_samples(arrays, x, t, order, score)
 
 
-def predict_rows(arrays, x, outputs, kind, z, delta, a):
-    """maths.predict_samples with the GIL released."""
-    with cython.nogil:
-        predict_samples(arrays, x, outputs, kind, z, delta, a)
-
-
 def _score_of(arrays, x, t):
-    """(the summed cost, the rows right), by maths.score_samples with the GIL released.
+    """(the summed cost, the rows right) of the rows of x against t, learning nothing.
 
     The sum is math.fsum's, exact whatever the order, so it does not depend on how many
     threads shared the rows.
     """
     costs, right = np.empty(x.shape[0]), np.empty(x.shape[0])
-
-    def score_part(start, stop):
-        kind, z, delta, a = arrays.scratch()
-        run_scoring(arrays, x[start:stop], t[start:stop], costs[start:stop], right[start:stop],
-                    kind, z, delta, a)
-
-    _in_parts(x.shape[0], score_part)
+    _infer(arrays, x, t, np.empty((0, t.shape[1])), costs, right)
     return math.fsum(costs), int(right.sum())
 
 
-def run_scoring(arrays, x, t, costs, right, kind, z, delta, a):
+def _infer(arrays, x, t, outputs, costs, right):
+    """maths.infer_samples on the rows of x, which _in_parts shares among threads. Arrays
+    with no rows (t, or outputs, costs and right) are left out, as infer_samples says."""
+    def part(start, stop):
+        kind, z, delta, a = arrays.scratch()
+        infer_rows(arrays, x[start:stop], t[start:stop], outputs[start:stop],
+                   costs[start:stop], right[start:stop], kind, z, delta, a)
+
+    _in_parts(x.shape[0], part)
+
+
+def infer_rows(arrays, x, t, outputs, costs, right, kind, z, delta, a):
+    """maths.infer_samples with the GIL released."""
     with cython.nogil:
-        score_samples(arrays, x, t, costs, right, kind, z, delta, a)
+        infer_samples(arrays, x, t, outputs, costs, right, kind, z, delta, a)
 
 
 #: predict and evaluate share their rows among up to this many threads, one per CPU core,
