@@ -107,3 +107,53 @@ def check_targets(t, cost, activation, what):
     if activation == "softmax" and not np.allclose(t.sum(axis=-1), 1.0, rtol=0.0, atol=1e-9):
         raise ValueError(f"{what} must add up to 1 (in each row) for softmax outputs with the "
                          f"cross_entropy cost")
+
+
+def expected_rows(expected, outputs, what):
+    """Expected outputs as rows: class numbers (shape (samples,)) become one-hot rows."""
+    array = np.asarray(expected)
+    if array.ndim != 1:
+        return as_matrix(array, outputs, what)
+    if array.dtype.kind not in "iub":
+        raise TypeError(f"{what} given as one value per sample must be class numbers "
+                        f"(integers), not {array.dtype} values")
+    if array.shape[0] == 0:
+        raise ValueError(f"{what} has no rows")
+    classes = max(outputs, 2)  # one output neuron answers yes (1) or no (0)
+    if array.min() < 0 or array.max() >= classes:
+        raise ValueError(f"{what} must be class numbers from 0 to {classes - 1}")
+    if outputs == 1:
+        return array.astype(np.float64).reshape(-1, 1)
+    rows = np.zeros((array.shape[0], outputs))
+    rows[np.arange(array.shape[0]), array.astype(np.intp)] = 1.0  # (a bool array would mask)
+    return rows
+
+
+def true_or_false(value, what):
+    """TypeError unless `value` is True or False (numpy's included)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{what} must be True or False, not {value!r}")
+
+
+def activation_name(name, allowed, what):
+    """`name` if it is one of the activations `allowed` here; TypeError or ValueError if not."""
+    if not isinstance(name, str):
+        raise TypeError(f"{what} must be a name such as 'sigmoid', not {name!r}")
+    if name not in allowed:
+        if name == "softmax":
+            raise ValueError("softmax is for the output layer: use output_activation='softmax'")
+        raise ValueError(f"unknown {what} {name!r}; choose one of "
+                         f"{', '.join(map(repr, allowed))}")
+    return name
+
+
+def layer_sizes_of(layer_sizes):
+    """A Network's layer sizes as a list of ints >= 1, at least two of them."""
+    try:
+        sizes = list(layer_sizes)
+    except TypeError:
+        raise TypeError(f"layer_sizes must be a list of integers, not {layer_sizes!r}") from None
+    if len(sizes) < 2:
+        raise ValueError(f"a Network needs at least two layers (input and output), "
+                         f"not {len(sizes)}")
+    return [positive_int(n, "each layer size") for n in sizes]

@@ -17,8 +17,9 @@ import numpy as np
 import cython
 
 from . import saving
-from ._checks import (as_matrix, as_vector, check_cost, check_targets, positive_int,
-                      refuse_second_init, valid_training_rate)
+from ._checks import (activation_name, as_matrix, as_vector, check_cost, check_targets,
+                      expected_rows, layer_sizes_of, positive_int, refuse_second_init,
+                      true_or_false, valid_training_rate)
 from .layers import initial_weights, layer_kinds
 from .link import LinkStore
 from .maths import COSTS, NetworkArrays, cost_code
@@ -85,9 +86,9 @@ class Network:
     def __init__(self, layer_sizes, *, activation="sigmoid", output_activation=None,
                  cost="quadratic", training_rate=0.1, seed=None):
         refuse_second_init(self, "_arrays")
-        sizes = _layer_sizes(layer_sizes)
-        hidden = _activation(activation, HIDDEN_ACTIVATIONS, "activation")
-        out = hidden if output_activation is None else _activation(
+        sizes = layer_sizes_of(layer_sizes)
+        hidden = activation_name(activation, HIDDEN_ACTIVATIONS, "activation")
+        out = hidden if output_activation is None else activation_name(
             output_activation, HIDDEN_ACTIVATIONS + ("softmax",), "output_activation")
         if out == "softmax" and sizes[-1] < 2:
             raise ValueError("a softmax output layer needs at least two neurons: one neuron's "
@@ -199,7 +200,7 @@ class Network:
         ...
         """
         x = as_vector(inputs, self.layer_sizes[0], "inputs")
-        _flag(learn, "learn")
+        true_or_false(learn, "learn")
         t = None
         if expected_outputs is not None:
             t = as_vector(expected_outputs, self.layer_sizes[-1], "expected_outputs")
@@ -254,7 +255,7 @@ class Network:
         """
         x, t = self._samples(inputs, expected_outputs, "inputs", "expected_outputs")
         epochs = positive_int(epochs, "epochs")
-        _flag(shuffle, "shuffle")
+        true_or_false(shuffle, "shuffle")
         if validation_data is not None:
             try:
                 val_inputs, val_expected = validation_data
@@ -323,7 +324,7 @@ class Network:
         """inputs and expected outputs, checked against each other and the network."""
         sizes = self._arrays.layer_sizes()  # what the C loops will trust
         x = as_matrix(inputs, sizes[0], x_name)
-        t = _expected_rows(expected, sizes[-1], t_name)
+        t = expected_rows(expected, sizes[-1], t_name)
         if x.shape[0] != t.shape[0]:
             raise ValueError(f"{x_name} has {x.shape[0]} rows but {t_name} has "
                              f"{t.shape[0]}; they must match")
@@ -479,50 +480,3 @@ def _progress_bar(progress, total):
         raise ImportError('the progress bar needs tqdm: pip install tqdm (or "lernmi[mnist]"), '
                           'or train with progress=False') from None
     return tqdm(total=total, unit="sample", unit_scale=True, leave=False)
-
-
-def _expected_rows(expected, outputs, what):
-    """Expected outputs as rows: class numbers (shape (samples,)) become one-hot rows."""
-    array = np.asarray(expected)
-    if array.ndim != 1:
-        return as_matrix(array, outputs, what)
-    if array.dtype.kind not in "iub":
-        raise TypeError(f"{what} given as one value per sample must be class numbers "
-                        f"(integers), not {array.dtype} values")
-    if array.shape[0] == 0:
-        raise ValueError(f"{what} has no rows")
-    classes = max(outputs, 2)  # one output neuron answers yes (1) or no (0)
-    if array.min() < 0 or array.max() >= classes:
-        raise ValueError(f"{what} must be class numbers from 0 to {classes - 1}")
-    if outputs == 1:
-        return array.astype(np.float64).reshape(-1, 1)
-    rows = np.zeros((array.shape[0], outputs))
-    rows[np.arange(array.shape[0]), array.astype(np.intp)] = 1.0  # (a bool array would mask)
-    return rows
-
-
-def _flag(value, what):
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{what} must be True or False, not {value!r}")
-
-
-def _activation(name, allowed, what):
-    if not isinstance(name, str):
-        raise TypeError(f"{what} must be a name such as 'sigmoid', not {name!r}")
-    if name not in allowed:
-        if name == "softmax":
-            raise ValueError("softmax is for the output layer: use output_activation='softmax'")
-        raise ValueError(f"unknown {what} {name!r}; choose one of "
-                         f"{', '.join(map(repr, allowed))}")
-    return name
-
-
-def _layer_sizes(layer_sizes):
-    try:
-        sizes = list(layer_sizes)
-    except TypeError:
-        raise TypeError(f"layer_sizes must be a list of integers, not {layer_sizes!r}") from None
-    if len(sizes) < 2:
-        raise ValueError(f"a Network needs at least two layers (input and output), "
-                         f"not {len(sizes)}")
-    return [positive_int(n, "each layer size") for n in sizes]
