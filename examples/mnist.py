@@ -18,6 +18,7 @@ variable LERNMI_DATA_DIR names, or else downloaded once into your cache folder.
 
 import argparse
 import pathlib
+import sys
 import time
 
 import numpy as np
@@ -54,7 +55,10 @@ def main(argv=None):
     started = time.perf_counter()
 
     # 1. The data: images as rows of 784 numbers in [0, 1], labels as the digits 0 to 9.
-    data = mnist(args.data_dir)
+    try:
+        data = mnist(args.data_dir)
+    except (OSError, ValueError) as error:  # no files and no download, or damaged files
+        sys.exit(f"{error}\n(With this program: --data-dir FOLDER.)")
     print(f"{len(data.train_images):,} training and {len(data.test_images):,} test digits")
 
     # 2. The network: 784 inputs, one hidden layer, 10 outputs. Softmax outputs add up to 1,

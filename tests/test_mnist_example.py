@@ -58,3 +58,9 @@ def test_the_example_reaches_98_percent_on_the_mnist_test_set(tmp_path):
 
 def untimed(output):
     return re.sub(r"done in [\d.]+ s", "done in ? s", output)
+
+
+def test_without_data_the_example_says_where_to_point_it(tmp_path):
+    result = run(["-m", "lernmi", "mnist", "--data-dir", str(tmp_path / "nowhere")], cwd=tmp_path)
+    assert result.returncode == 1
+    assert "--data-dir FOLDER" in result.stderr and "Traceback" not in result.stderr
