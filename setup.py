@@ -1,13 +1,14 @@
 """Builds lernmi's compiled core: every src/lernmi/X.py that has an X.pxd beside it.
 
-The compiler directives are set here and nowhere else. The loops in maths.py run with
-Cython's safety checks off: they trust their callers, which check every shape and index
-first. The modules of the objects a learner holds (neuron, link, layers, network) keep
+The compiler directives are set here and nowhere else. The loops (LOOP_MODULES: the
+activations, the costs, propagation along a layer of links, and a whole network's loops)
+run with Cython's safety checks off: they trust their callers, which check every shape and
+index first. The modules of the objects a learner holds (stores, neuron, link, layers) keep
 Cython's default checks and add `nonecheck`, so misuse such as a Neuron made with
 Neuron.__new__ and never __init__ raises an exception instead of crashing.
 
 For debugging, build with LERNMI_DEBUG_BUILD=1 (for example ``LERNMI_DEBUG_BUILD=1 pip
-install .``) to turn the checks back on in maths.py too, so an out-of-range index is
+install .``) to turn the checks back on in the loops too, so an out-of-range index is
 reported as an IndexError instead of reading the wrong memory (the runs of numbers handed
 to vector.h's kernels are checked only where they start). No build uses CPU-specific
 compiler flags, so a wheel runs on any machine of its platform.
@@ -37,7 +38,7 @@ EVERY_MODULE = {
     "freethreading_compatible": True,  # importing lernmi leaves the GIL off on 3.13t and later
 }
 OBJECT_MODULES = {"nonecheck": True}
-LOOP_MODULES = {"maths"}
+LOOP_MODULES = {"activations", "costs", "propagation", "network_loops"}
 LOOPS = {"boundscheck": DEBUG, "wraparound": DEBUG, "initializedcheck": DEBUG, "cdivision": True}
 
 
@@ -60,8 +61,11 @@ def extension(pxd):
     directives = {**EVERY_MODULE, **(LOOPS if name in LOOP_MODULES else OBJECT_MODULES)}
     source = Extension(f"lernmi.{name}", [str(pxd.with_suffix(".py"))],
                        include_dirs=[str(pxd.parent)], depends=[str(pxd.parent / "vector.h")])
+    # Each kind of build writes its C to a folder of its own, so that a debug build never
+    # reuses the C of a release build (Cython regenerates C only when the source is newer).
+    kind = "debug" if DEBUG else "release"
     return cythonize([source], compiler_directives=directives, include_path=["src"],
-                     annotate=ANNOTATE)[0]
+                     annotate=ANNOTATE, build_dir=f"build/cython-{kind}")[0]
 
 
 setup(ext_modules=[extension(pxd) for pxd in sorted(Path("src/lernmi").glob("*.pxd"))],

@@ -163,9 +163,9 @@ def test_a_copied_neuron_layer_keeps_its_numbers(lernmi, how):
     assert (repr(twin), twin.count, twin.activation) == ("NeuronLayer(2 sigmoid + bias)", 2,
                                                          "sigmoid")
     np.testing.assert_array_equal(twin.outputs(), layer.outputs())
-    assert twin.store.error_is_sensitivity
+    # The cost gave the sensitivities (cross-entropy: a - t), and the copy keeps them.
     assert [n.sensitivity() for n in twin.learning_neurons] == \
-        [n.sensitivity() for n in layer.learning_neurons]
+        [n.sensitivity() for n in layer.learning_neurons] == list(layer.outputs() - [1.0, 0.0])
     twin.reset()
     assert layer.learning_neurons[0].input_sum == 0.3
 
@@ -204,13 +204,13 @@ def test_stores_copy_their_arrays(lernmi, how):
     layer.input([1.0, -1.0])
     store = COPIES[how](layer.store)
     assert repr(store) == "NeuronStore(3 neurons)"
-    twin = lernmi.layers.restore_neuron_layer(store, "relu")
+    twin = lernmi.layers.neuron_layer_over(store, "relu")
     assert [n.input_sum for n in twin.all_neurons] == [0.0, 1.0, -1.0]
     assert twin.bias_neuron.activation == "bias"
     links = lernmi.LinkLayer(layer, lernmi.NeuronLayer(1), training_rate=0.3, seed=0)
     weights = COPIES[how](links.store)
     assert repr(weights) == "LinkStore(1 x 3 weights, training_rate=0.3)"
-    links2 = lernmi.layers.restore_link_layer(weights, twin, lernmi.NeuronLayer(1))
+    links2 = lernmi.layers.link_layer_over(weights, twin, lernmi.NeuronLayer(1))
     np.testing.assert_array_equal(links2.weights, links.weights)
     links2.weights[0, 0] = 4.0
     assert links.weights[0, 0] != 4.0
@@ -225,6 +225,6 @@ def test_restoring_checks_what_it_is_given(lernmi):
         lernmi.link.restore_link(links.store, 9, *layer.all_neurons[:2])
     with pytest.raises(ValueError, match="3 x 3 weights cannot join a layer of 3 neurons to "
                                          "1 learning neurons"):
-        lernmi.layers.restore_link_layer(links.store, layer, lernmi.NeuronLayer(1))
+        lernmi.layers.link_layer_over(links.store, layer, lernmi.NeuronLayer(1))
     with pytest.raises(ValueError, match="unknown activation"):
-        lernmi.layers.restore_neuron_layer(layer.store, "swish")
+        lernmi.layers.neuron_layer_over(layer.store, "swish")

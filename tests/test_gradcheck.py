@@ -45,12 +45,12 @@ def test_both_gradients_are_the_true_ones(lernmi, hidden, output, cost):
 
 
 def test_a_wrong_derivative_fails_loudly(source, monkeypatch):
-    # In the uncompiled source the loops find output_slope among maths' module globals.
-    maths = sys.modules[source.maths.__name__]
-    right = maths.output_slope
-    monkeypatch.setattr(maths, "output_slope",
-                        lambda kind, a: 1.1 * right(kind, a) if kind == maths.SIGMOID
-                        else right(kind, a))
+    # In the uncompiled source the loops find `slope` among the activations' module globals.
+    activations = sys.modules[source.activations.__name__]
+    right, sigmoid = activations.slope, activations.ACTIVATIONS["sigmoid"].code
+    monkeypatch.setattr(activations, "slope",
+                        lambda kind, z, a: 1.1 * right(kind, z, a) if kind == sigmoid
+                        else right(kind, z, a))
     net = source.Network([3, 4, 2], seed=3)
     before = weights(net)
     check = source.check_gradients(net, [0.5, -1.0, 2.0], [0.2, 0.9])

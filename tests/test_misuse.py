@@ -4,6 +4,7 @@ Each case is a snippet and what it must end with: an exception's name, or "ok" w
 misuse is harmless. All run in one child process, so a crash fails the test.
 """
 
+import pathlib
 import subprocess
 import sys
 import textwrap
@@ -24,11 +25,11 @@ CASES = [
     ("lernmi.LinkLayer.__new__(lernmi.LinkLayer).links", "AttributeError"),
     ("lernmi.LinkLayer.__new__(lernmi.LinkLayer).weights", "AttributeError"),
     ("lernmi.Network.__new__(lernmi.Network).train([[1.0]], [[1.0]])", "AttributeError"),
-    ("lernmi.link.LinkStore.__new__(lernmi.link.LinkStore).eta", "AttributeError"),
+    ("lernmi.stores.LinkStore.__new__(lernmi.stores.LinkStore).eta", "AttributeError"),
     # Stores whose arrays disagree.
-    ("lernmi.link.LinkStore(np.zeros(3), np.zeros(1), 2, 2)", "ValueError"),
-    ("lernmi.neuron.NeuronStore(np.zeros(2, np.intc), *[np.zeros(3)] * 4)", "ValueError"),
-    ("lernmi.neuron.NeuronStore(np.full(2, 99, np.intc), *[np.zeros(2)] * 4)", "ValueError"),
+    ("lernmi.stores.LinkStore(np.zeros(3), np.zeros(1), 2, 2)", "ValueError"),
+    ("lernmi.stores.NeuronStore(np.zeros(2, np.intc), *[np.zeros(3)] * 4)", "ValueError"),
+    ("lernmi.stores.NeuronStore(np.full(2, 99, np.intc), *[np.zeros(2)] * 4)", "ValueError"),
     # Every object is made once: a second __init__ would detach it from the storage it
     # shares, or put a layer's weights and neurons out of step.
     ("lernmi.Neuron().__init__()", "RuntimeError"),
@@ -37,7 +38,7 @@ CASES = [
     ("a, b = lernmi.NeuronLayer(1), lernmi.NeuronLayer(1); lernmi.LinkLayer(a, b).__init__("
      "lernmi.NeuronLayer(9), lernmi.NeuronLayer(9))", "RuntimeError"),
     ("lernmi.Network([2, 1]).__init__([9, 9])", "RuntimeError"),
-    ("lernmi.Network([2, 1])._arrays.__init__([np.zeros(2, np.intc)] * 2,"
+    ("lernmi.Network([2, 1]).arrays.__init__([np.zeros(2, np.intc)] * 2,"
      " [np.array([['x', 'y']])], 0.1, 0)", "RuntimeError"),
     ("links = lernmi.LinkLayer(lernmi.NeuronLayer(300), lernmi.NeuronLayer(300));"
      " links.store.__init__(np.zeros(1), np.zeros(1), 1, 1)", "RuntimeError"),
@@ -51,24 +52,45 @@ CASES = [
      "Wide([2, 1]).train(np.ones((3, 2)), np.ones((3, 100000)))", "ValueError"),
     ("class Wide(lernmi.Network): layer_sizes = (100000, 1)\n"
      "Wide([2, 1]).train(np.ones((3, 100000)), np.ones((3, 1)))", "ValueError"),
-    ("class Arrays(lernmi.maths.NetworkArrays): pass", "TypeError"),
+    ("class Arrays(lernmi.network_loops.NetworkArrays): pass", "TypeError"),
     # The index tables are not handed out, and layer numbers are checked.
-    ("np.asarray(lernmi.Network([2, 1])._arrays.w0)[1] = 10**10", "AttributeError"),
-    ("lernmi.Network([2, 1])._arrays.neuron_views(5)", "IndexError"),
-    ("lernmi.Network([2, 1])._arrays.link_views(1)", "IndexError"),
+    ("np.asarray(lernmi.Network([2, 1]).arrays.w0)[1] = 10**10", "AttributeError"),
+    ("lernmi.Network([2, 1]).arrays.neurons", "AttributeError"),
+    ("lernmi.Network([2, 1]).arrays.layer_store(5)", "IndexError"),
+    ("lernmi.Network([2, 1]).arrays.layer_store(-1)", "IndexError"),
+    ("lernmi.Network([2, 1]).arrays.link_store(1)", "IndexError"),
+    ("lernmi.Network([2, 1]).arrays.link_store(10**30)", "IndexError"),
+    # The loops are C functions Python cannot call; what it can call checks every index.
+    ("lernmi.costs.sample_cost(0, lernmi.NeuronLayer(1).store, 10**9, np.zeros(1))",
+     "AttributeError"),
+    ("lernmi.network_loops.learn_samples", "AttributeError"),
+    ("lernmi.network_loops.learn_rows(lernmi.Network([2, 1]).arrays, np.zeros((3, 2)),"
+     " np.zeros((3, 1)), np.array([0, 3]), np.zeros(2))", "ValueError"),
+    ("lernmi.network_loops.learn_rows(lernmi.Network([2, 1]).arrays, np.zeros((3, 2)),"
+     " np.zeros((3, 1)), np.array([-1]), np.zeros(2))", "ValueError"),
+    ("lernmi.network_loops.learn_rows(lernmi.Network([2, 1]).arrays, np.zeros((3, 2)),"
+     " np.zeros((2, 1)), np.array([2]), np.zeros(2))", "ValueError"),
+    ("lernmi.network_loops.learn_rows(lernmi.Network([2, 1]).arrays, np.zeros((3, 2)),"
+     " np.zeros((3, 1)), np.array([0]), np.zeros(1))", "TypeError"),
+    ("lernmi.network_loops.infer_rows(lernmi.Network([2, 1]).arrays, np.zeros((9, 2)),"
+     " np.zeros((9, 1)), np.zeros((0, 1)), np.zeros((0, 2)))", "ValueError"),
+    ("lernmi.network_loops.infer_rows(lernmi.Network([2, 1]).arrays, np.zeros((9, 2)),"
+     " np.zeros((0, 1)), np.zeros((8, 1)), np.zeros((0, 2)))", "ValueError"),
+    ("lernmi.network_loops.infer_rows(lernmi.Network([2, 1]).arrays, np.zeros((9, 3)),"
+     " np.zeros((0, 1)), np.zeros((9, 1)), np.zeros((0, 2)))", "ValueError"),
     # A store takes its size from its arrays, not from what len() says.
     ("class Liar(np.ndarray):\n    def __len__(self): return 3 * 1001\n"
-     "store = lernmi.link.LinkStore(np.zeros(1).view(Liar), np.array([0.1]), 3, 1001)",
+     "store = lernmi.stores.LinkStore(np.zeros(1).view(Liar), np.array([0.1]), 3, 1001)",
      "ValueError"),
     ("class Liar(np.ndarray):\n    def __len__(self): return 3\n"
-     "lernmi.neuron.NeuronStore(np.zeros(3, np.intc), *[np.zeros(3)] * 3, np.zeros(1).view(Liar))",
+     "lernmi.stores.NeuronStore(np.zeros(3, np.intc), *[np.zeros(3)] * 3, np.zeros(1).view(Liar))",
      "ValueError"),
-    ("lernmi.link.LinkStore(np.zeros(3), np.array([0.1]), -1, -3)", "ValueError"),
+    ("lernmi.stores.LinkStore(np.zeros(3), np.array([0.1]), -1, -3)", "ValueError"),
 ]
 
 PROGRAM = """
 import numpy as np
-import lernmi, lernmi.link, lernmi.maths, lernmi.neuron
+import lernmi, lernmi.costs, lernmi.network_loops, lernmi.stores
 for snippet in {snippets!r}:
     try:
         exec(snippet)
@@ -88,3 +110,84 @@ def test_misuse_raises_instead_of_crashing():
     outcomes = result.stdout.splitlines()
     assert list(zip(snippets, outcomes)) == CASES
 
+
+
+# Every function, class and method Python can reach in the compiled modules, called with
+# numbers far out of range, wrong types and wrong shapes: each must raise or work, never
+# crash. The address space is capped, so that a huge size asked for raises MemoryError.
+PROBE = """
+import inspect, random, resource, sys
+import numpy as np
+import lernmi
+
+resource.setrlimit(resource.RLIMIT_AS, (6 << 30, 6 << 30))
+BAD = [10**9, -10**9, -1, 0, 1, 3, 2**63, -2**63, 1e300, -1e300, float("nan"),
+       float("inf"), None, "sigmoid", "x", b"x", [1.0, 2.0], np.zeros(0), np.zeros(3),
+       np.ones((2, 3)), np.zeros(3, np.intc), np.zeros(4, np.float32), np.arange(6.0)[::2],
+       np.full(3, 10**9, np.intp), np.full(2, -1, np.intp)]
+rng = random.Random(4)
+calls = 0
+
+def probe(function, tries=60):
+    global calls
+    try:
+        parameters = inspect.signature(function).parameters.values()
+        counts = [len([p for p in parameters if p.kind <= p.POSITIONAL_OR_KEYWORD])]
+    except (TypeError, ValueError):
+        counts = range(5)
+    for count in counts:
+        for _ in range(tries):
+            calls += 1
+            try:
+                function(*(rng.choice(BAD) for _ in range(count)))
+            except Exception:
+                pass
+
+def samples():
+    net = lernmi.Network([3, 4, 2], activation="tanh", output_activation="softmax",
+                         cost="cross_entropy", seed=0)
+    layer = net.neuron_layers[1]
+    links = lernmi.LinkLayer(lernmi.NeuronLayer(2), lernmi.NeuronLayer(3, "softmax"))
+    return [net.arrays, layer, layer.store, layer.learning_neurons[0], net.link_layers[0],
+            net.link_layers[0].store, net.link_layers[0].links[0], links,
+            lernmi.Link(0.5, input_neuron=lernmi.Neuron(), output_neuron=lernmi.Neuron()),
+            lernmi.Neuron("relu")]
+
+for name in sys.argv[1:]:
+    module = getattr(lernmi, name)
+    for attribute, value in sorted(vars(module).items()):
+        if attribute.startswith("_") or not callable(value):
+            continue
+        if getattr(value, "__module__", None) != module.__name__:
+            continue  # imported from elsewhere: probed there
+        probe(value)
+for obj in samples():
+    for attribute in dir(type(obj)):
+        if attribute.startswith("_"):
+            continue
+        member = getattr(type(obj), attribute)
+        if isinstance(member, property) or inspect.isgetsetdescriptor(member):
+            for value in BAD:
+                calls += 1
+                try:
+                    setattr(obj, attribute, value)
+                except Exception:
+                    pass
+        elif callable(member):
+            probe(getattr(obj, attribute), tries=30)
+print(calls, "calls")
+"""
+
+
+def compiled_modules(lernmi):
+    folder = pathlib.Path(lernmi.__file__).parent
+    return sorted(path.stem for path in folder.glob("*.pxd"))
+
+
+def test_out_of_range_numbers_raise_instead_of_crashing(compiled):
+    names = compiled_modules(compiled)
+    assert {"activations", "costs", "network_loops", "propagation", "stores"} <= set(names)
+    result = subprocess.run([sys.executable, "-c", PROBE, *names], capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0, f"crashed ({result.returncode}): {result.stderr[-2000:]}"
+    assert int(result.stdout.split()[0]) > 5000

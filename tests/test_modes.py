@@ -45,9 +45,10 @@ def test_both_ways_give_the_same_numbers_to_the_last_bit(compiled, source, hidde
     np.testing.assert_array_equal(nets[0].predict(x), nets[1].predict(x))
 
 
-def test_both_ways_use_the_same_activation_codes(compiled, source):
-    # maths.py repeats the C enum of maths.pxd for the uncompiled run; they must agree.
-    assert compiled.maths.ACTIVATION_NAMES == source.maths.ACTIVATION_NAMES
+def test_both_ways_use_the_same_codes(compiled, source):
+    # Compiled, a code is a C int set where its table entry is; run as Python, a Python int.
+    assert compiled.activations.ACTIVATION_NAMES == source.activations.ACTIVATION_NAMES
+    assert compiled.costs.COST_NAMES == source.costs.COST_NAMES
 
 
 def run_python(code, **env):
@@ -57,7 +58,8 @@ def run_python(code, **env):
 
 
 def test_the_environment_switch_picks_the_source():
-    code = "import lernmi; print(lernmi.COMPILED, lernmi.Neuron.__module__, lernmi.maths.__file__)"
+    code = ("import lernmi; "
+            "print(lernmi.COMPILED, lernmi.Neuron.__module__, lernmi.activations.__file__)")
     compiled, _, path = run_python(code, LERNMI_PURE_PYTHON="1").split()
     assert (compiled, path[-3:]) == ("False", ".py")
     for off in ("0", "false", ""):

@@ -282,12 +282,10 @@ def test_input_gradient_changes_nothing_the_network_learns_with(lernmi, sizes, o
     for network in (net, twin):
         network.learn(x[0], np.eye(max(sizes[-1], 2))[t[0]][:sizes[-1]])
     weights = [links.weights.copy() for links in net.link_layers]
-    flag = net.neuron_layers[-1].store.error_is_sensitivity
     lernmi.plots.input_gradient(net, x[1])
     for links, before in zip(net.link_layers, weights):
         assert links.training_rate == 0.05
         assert (links.weights == before).all()
-    assert net.neuron_layers[-1].store.error_is_sensitivity == flag
     # Learning goes on exactly as if nothing had happened, one step and whole epochs.
     for network in (net, twin):
         network.learn(x[2], np.eye(max(sizes[-1], 2))[t[2]][:sizes[-1]])

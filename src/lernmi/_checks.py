@@ -86,44 +86,27 @@ def refuse_second_init(obj, field):
         raise RuntimeError(f"this {type(obj).__name__} is already made; make a new one instead")
 
 
-def check_cost(cost, activation):
-    """ValueError unless the cost can be used with an output layer of `activation`."""
-    if cost == "cross_entropy" and activation not in ("sigmoid", "softmax"):
-        raise ValueError(f"the cross_entropy cost needs sigmoid or softmax outputs, whose "
-                         f"values lie between 0 and 1, not {activation!r} ones")
-
-
-def check_targets(t, cost, activation, what):
-    """ValueError unless the expected outputs t (a vector or one row per sample) suit the cost.
-
-    Cross-entropy compares probabilities: every value in [0, 1], and for softmax outputs,
-    which add up to 1, each row adding up to 1 too.
-    """
-    if cost != "cross_entropy":
-        return
-    check_cost(cost, activation)
-    if t.min() < 0.0 or t.max() > 1.0:
-        raise ValueError(f"{what} must lie between 0 and 1 for the cross_entropy cost")
-    if activation == "softmax" and not np.allclose(t.sum(axis=-1), 1.0, rtol=0.0, atol=1e-9):
-        raise ValueError(f"{what} must add up to 1 (in each row) for softmax outputs with the "
-                         f"cross_entropy cost")
-
-
 def expected_rows(expected, outputs, what):
-    """Expected outputs as rows: class numbers (shape (samples,)) become one-hot rows."""
+    """Expected outputs as rows, one per sample.
+
+    One value per sample (shape (samples,)) is, for a single output neuron, that neuron's
+    expected output (1 and 0, or True and False, for yes and no); for several, a class
+    number, which stands for a one-hot row.
+    """
     array = np.asarray(expected)
     if array.ndim != 1:
         return as_matrix(array, outputs, what)
+    if outputs == 1:
+        return as_matrix(array.reshape(-1, 1), 1, what)
     if array.dtype.kind not in "iub":
+        hint = " (labels.astype(int) makes them so)" if array.dtype.kind == "f" else ""
         raise TypeError(f"{what} given as one value per sample must be class numbers "
-                        f"(integers), not {array.dtype} values")
+                        f"(integers){hint}, not {array.dtype} values; or give one row of "
+                        f"{outputs} expected outputs per sample")
     if array.shape[0] == 0:
         raise ValueError(f"{what} has no rows")
-    classes = max(outputs, 2)  # one output neuron answers yes (1) or no (0)
-    if array.min() < 0 or array.max() >= classes:
-        raise ValueError(f"{what} must be class numbers from 0 to {classes - 1}")
-    if outputs == 1:
-        return array.astype(np.float64).reshape(-1, 1)
+    if array.min() < 0 or array.max() >= outputs:
+        raise ValueError(f"{what} must be class numbers from 0 to {outputs - 1}")
     rows = np.zeros((array.shape[0], outputs))
     rows[np.arange(array.shape[0]), array.astype(np.intp)] = 1.0  # (a bool array would mask)
     return rows
@@ -133,18 +116,6 @@ def true_or_false(value, what):
     """TypeError unless `value` is True or False (numpy's included)."""
     if not isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{what} must be True or False, not {value!r}")
-
-
-def activation_name(name, allowed, what):
-    """`name` if it is one of the activations `allowed` here; TypeError or ValueError if not."""
-    if not isinstance(name, str):
-        raise TypeError(f"{what} must be a name such as 'sigmoid', not {name!r}")
-    if name not in allowed:
-        if name == "softmax":
-            raise ValueError("softmax is for the output layer: use output_activation='softmax'")
-        raise ValueError(f"unknown {what} {name!r}; choose one of "
-                         f"{', '.join(map(repr, allowed))}")
-    return name
 
 
 def layer_sizes_of(layer_sizes):

@@ -10,8 +10,10 @@ from collections import namedtuple
 
 import numpy as np
 
-from ._checks import as_vector, check_targets, finite_number, positive_int
-from .tracing import sample_cost, trace_step
+from ._checks import as_vector, finite_number, positive_int
+from .costs import check_targets, cost_of
+from .network import Network
+from .tracing import trace_step
 
 #: A check passes when every link's relative error is at most this.
 TOLERANCE = 1e-5
@@ -132,7 +134,6 @@ def check_gradients(net, inputs, expected_outputs, *, h=1e-6, worst=5, tolerance
     Gradient check of Network(2 -> 3 sigmoid -> 1 sigmoid, 13 links): passed
     13 links, largest relative error ...
     """
-    from .network import Network
     if not isinstance(net, Network):
         raise TypeError(f"check_gradients checks a Network, not {type(net).__name__}")
     sizes = net.layer_sizes
@@ -145,15 +146,13 @@ def check_gradients(net, inputs, expected_outputs, *, h=1e-6, worst=5, tolerance
         raise ValueError(f"h and tolerance must be positive, not {h!r} and {tolerance!r}")
     worst = positive_int(worst, "worst")
     activation = net.neuron_layers[-1].activation
-    output = net.neuron_layers[-1]
 
     def cost():
-        net._propagate(x)
-        return sample_cost(output.outputs(), t, net.cost, activation)
+        return cost_of(net.cost, activation, net.run(x), t)
 
     # The lock is held throughout, so that no other thread sees, or learns with, a weight
-    # that is nudged; net._propagate is what net.run does inside it.
-    with net._lock:
+    # that is nudged.
+    with net.lock:
         backprop = trace_step(net, x, t, learn=False).gradients
         numeric = []
         for links in net.link_layers:
@@ -170,7 +169,7 @@ def check_gradients(net, inputs, expected_outputs, *, h=1e-6, worst=5, tolerance
                     w[index] = kept
                 slopes[index] = (above - below) / (up - down)
             numeric.append(slopes)
-        net._propagate(x)
+        net.run(x)
     if not all(np.isfinite(n).all() for n in numeric):
         raise ValueError("the cost is not finite near these weights: an output of 0 or 1 "
                          "under the cross-entropy cost? Try a smaller h")

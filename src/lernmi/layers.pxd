@@ -2,11 +2,13 @@
 
 cimport cython
 
-from lernmi.link cimport Link, LinkStore, link_in
-from lernmi.maths cimport (BIAS, CROSS_ENTROPY, backpropagate_links, compute_outputs,
-                           compute_sensitivities, load_inputs, propagate_links, reset_learning,
-                           submit_errors)
-from lernmi.neuron cimport Neuron, NeuronStore, neuron_in
+from lernmi.activations cimport (BIAS, compute_outputs, compute_sensitivities, load_inputs,
+                                 reset_sums)
+from lernmi.costs cimport submit_expected
+from lernmi.link cimport Link, link_in
+from lernmi.neuron cimport Neuron, neuron_in
+from lernmi.propagation cimport Links, backpropagate_links, propagate_links
+from lernmi.stores cimport LinkStore, NeuronStore
 
 cdef class NeuronLayer:
     cdef readonly NeuronStore store         # the numbers of its neurons, bias neuron first
@@ -19,17 +21,16 @@ cdef class LinkLayer:
     cdef readonly NeuronLayer output_layer  # every learning neuron of it receives
     cdef list _links                        # Link handles in the seed's order, made when asked
 
-    @cython.locals(src=NeuronStore, dst=NeuronStore, w="double[::1]", rows=Py_ssize_t,
-                   cols=Py_ssize_t)
+    @cython.locals(src=NeuronStore, dst=NeuronStore, w="double[::1]", links=Links)
     cpdef void propagate(self) except *
 
-    @cython.locals(src=NeuronStore, dst=NeuronStore, w="double[::1]", rows=Py_ssize_t,
-                   cols=Py_ssize_t, eta=double)
+    @cython.locals(src=NeuronStore, dst=NeuronStore, w="double[::1]", links=Links)
     cpdef void backpropagate(self) except *
 
+cdef Links links_of(LinkStore store)
+
 @cython.locals(layer=NeuronLayer)
-cdef NeuronLayer neuron_layer_over(NeuronStore store, str activation)
+cpdef NeuronLayer neuron_layer_over(store, activation)
 
 @cython.locals(layer=LinkLayer)
-cdef LinkLayer link_layer_over(LinkStore store, NeuronLayer input_layer,
-                               NeuronLayer output_layer)
+cpdef LinkLayer link_layer_over(store, input_layer, output_layer)

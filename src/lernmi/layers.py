@@ -13,19 +13,19 @@ import numpy as np
 
 import cython
 
-from ._checks import (as_vector, check_targets, positive_int, refuse_second_init,
-                      valid_training_rate)
-from .link import LinkStore
-from .maths import activation_code, cost_code
-from .neuron import NeuronStore, new_store
+from ._checks import as_vector, positive_int, refuse_second_init, valid_training_rate
+from .activations import ACTIVATIONS, activation_code
+from .costs import check_targets, cost_code
+from .stores import LinkStore, NeuronStore, new_store
 
 if not cython.compiled:
     # Compiled, these are C functions and constants (see layers.pxd).
+    from .activations import (BIAS, compute_outputs, compute_sensitivities, load_inputs,
+                              reset_sums)
+    from .costs import submit_expected
     from .link import link_in
     from .neuron import neuron_in
-    from .maths import (BIAS, CROSS_ENTROPY, backpropagate_links, compute_outputs,
-                        compute_sensitivities, load_inputs, propagate_links, reset_learning,
-                        submit_errors)
+    from .propagation import Links, backpropagate_links, propagate_links
 
 
 # Neuron and Link handles are made when first asked for. Two threads asking at once (no GIL
@@ -42,10 +42,16 @@ def layer_kinds(count, activation):
 
 
 def neuron_layer_over(store, activation):
-    """A NeuronLayer over an existing store whose first neuron is the bias (Network uses it)."""
+    """A NeuronLayer over an existing store whose first neuron is the bias neuron: what a
+    Network's layers are (views into its arrays), and what pickle and copy make again."""
+    if not isinstance(store, NeuronStore):
+        raise TypeError(f"store must be a NeuronStore, not {type(store).__name__}")
+    if store.size < 2:
+        raise ValueError("a NeuronLayer's store holds a bias neuron and at least one more")
+    activation_code(activation)  # TypeError or ValueError for anything but a name
     layer = NeuronLayer.__new__(NeuronLayer)
     layer.store = store
-    layer.activation = activation
+    layer.activation = str(activation)
     layer._neurons = None
     return layer
 
@@ -58,9 +64,9 @@ class NeuronLayer:
     count : int
         How many learning neurons; the layer has one more, the bias neuron.
     activation : str
-        The learning neurons' activation: ``"sigmoid"`` (default), ``"tanh"``, ``"relu"``,
-        ``"identity"``, or ``"softmax"`` (outputs that are positive and add up to 1, for an
-        output layer).
+        The learning neurons' activation: ``"sigmoid"`` (default) or any other of
+        `activations.ACTIVATIONS`, ``"softmax"`` included (outputs that are positive and add
+        up to 1, for an output layer).
 
     Examples
     --------
@@ -103,57 +109,43 @@ class NeuronLayer:
 
     def input(self, values):
         """Add values[i] to the input sum of learning neuron i."""
-        load_inputs(self.store.z, 0, as_vector(values, self.store.size - 1, "values"))
+        load_inputs(self.store, 0, as_vector(values, self.store.size - 1, "values"))
 
     def expected_output(self, values, cost="quadratic"):
-        """Submit the error output - expected to each learning neuron.
+        """Start learning at this layer, the output layer: `values` were expected.
 
-        With the quadratic cost 0.5 * sum((output - expected)**2) (the default) the error is
-        the cost's slope, and each neuron's sensitivity is error * f'(z). With
-        ``cost="cross_entropy"`` (for sigmoid or softmax layers, expected values in [0, 1],
-        adding up to 1 for softmax) the error already is the sensitivity: the cost's slope
-        and the activation's cancel.
+        Each learning neuron gets the error output - expected as its sensitivity sum, and
+        the cost gives its sensitivity s (`costs.output_sensitivity`). With the quadratic
+        cost 0.5 * sum((output - expected)**2) (the default) the error is the cost's slope
+        and s = error * f'(z). With ``cost="cross_entropy"`` (for sigmoid or softmax layers,
+        expected values in [0, 1], adding up to 1 for softmax) the cost's slope and the
+        activation's cancel, and s is the error itself.
         """
         t = as_vector(values, self.store.size - 1, "expected values")
         code = cost_code(cost)
         check_targets(t, cost, self.activation, "expected values")
-        store = self.store
-        store.error_is_sensitivity = code == CROSS_ENTROPY
-        compute_outputs(store.kind, store.z, store.a, 0, store.size)
-        submit_errors(store.a, store.delta, 0, t)
+        compute_outputs(self.store, 0, self.store.size)
+        submit_expected(code, self.store, 0, t)
 
     def outputs(self):
         """The learning neurons' outputs, f(z), as a new numpy array."""
-        store = self.store
-        compute_outputs(store.kind, store.z, store.a, 0, store.size)
-        return np.array(store.a[1:])
+        compute_outputs(self.store, 0, self.store.size)
+        return np.array(self.store.a[1:])
 
     def reset(self):
-        """Zero the sums of the learning neurons, ready for the next sample.
+        """Zero the sums and sensitivities of the learning neurons, for the next sample.
 
         The bias neuron is left alone: it outputs 1.0 whatever its sums, and the sensitivity
-        links send back to it is never used, so its sum just keeps adding up. The layer
-        also forgets which cost its last errors came from (see `expected_output`).
+        links send back to it is never used, so its sum just keeps adding up.
         """
-        reset_learning(self.store.z, self.store.delta, 0, self.store.size - 1)
-        self.store.error_is_sensitivity = False
+        reset_sums(self.store, 0, self.store.size)
 
     def __repr__(self):
         return f"NeuronLayer({self.count} {self.activation} + bias)"
 
     def __reduce__(self):
         # Pickling and deepcopy copy the store; Neuron handles are made again when asked for.
-        return (restore_neuron_layer, (self.store, self.activation))
-
-
-def restore_neuron_layer(store, activation):
-    """neuron_layer_over, checked: what pickle and copy call to make a NeuronLayer again."""
-    if not isinstance(store, NeuronStore):
-        raise TypeError(f"store must be a NeuronStore, not {type(store).__name__}")
-    if store.size < 2:
-        raise ValueError("a NeuronLayer's store holds a bias neuron and at least one more")
-    activation_code(activation)  # ValueError for an unknown name
-    return neuron_layer_over(store, str(activation))
+        return (neuron_layer_over, (self.store, self.activation))
 
 
 def _check_layers(input_layer, output_layer):
@@ -166,7 +158,18 @@ def _check_layers(input_layer, output_layer):
 
 
 def link_layer_over(store, input_layer, output_layer):
-    """A LinkLayer over an existing store of weights (Network uses it)."""
+    """A LinkLayer over an existing store of weights: what a Network's link layers are
+    (views into its arrays), and what pickle and copy make again.
+
+    The loops trust the weights' shape to fit both layers, so that is checked here.
+    """
+    _check_layers(input_layer, output_layer)
+    if not isinstance(store, LinkStore):
+        raise TypeError(f"store must be a LinkStore, not {type(store).__name__}")
+    if (store.rows, store.cols) != (output_layer.store.size - 1, input_layer.store.size):
+        raise ValueError(f"{store.rows} x {store.cols} weights cannot join a layer of "
+                         f"{input_layer.store.size} neurons to {output_layer.store.size - 1} "
+                         f"learning neurons")
     layer = LinkLayer.__new__(LinkLayer)
     layer.store = store
     layer.input_layer = input_layer
@@ -175,20 +178,15 @@ def link_layer_over(store, input_layer, output_layer):
     return layer
 
 
-#: Initial weights are uniform in +-gain/sqrt(fan-in); the gain depends on the activation.
-WEIGHT_GAINS = {"sigmoid": 1.0, "softmax": 1.0, "identity": 1.0,
-                "tanh": np.sqrt(3.0),  # variance 1/fan-in keeps tanh's outputs at scale 1
-                "relu": np.sqrt(6.0)}  # variance 2/fan-in: ReLU zeroes half its inputs
-
-
 def initial_weights(rng, rows, cols, activation="sigmoid"):
     """Weights for links into `rows` neurons with `activation`, each with fan-in `cols` (bias
-    included), drawn uniformly from +-gain/sqrt(cols).
+    included), drawn uniformly from +-gain/sqrt(cols), the activation's gain from
+    `activations.ACTIVATIONS`.
 
     Scaling by the fan-in keeps a neuron's input sum at the same size however many links
     feed it: for sigmoids (gain 1) near 0, where the sigmoid is steepest.
     """
-    bound = WEIGHT_GAINS[activation] / np.sqrt(cols)
+    bound = ACTIVATIONS[activation].gain / np.sqrt(cols)
     return rng.uniform(-bound, bound, size=(rows, cols))
 
 
@@ -264,22 +262,26 @@ class LinkLayer:
         # The unchecked loops trust the weights' shape to fit both layers. It does: each was
         # checked when this layer was made, and none of the three can be made again.
         src, dst, w = self.input_layer.store, self.output_layer.store, self.store.w
-        rows, cols = self.store.rows, self.store.cols
+        links = links_of(self.store)
         with cython.nogil:
-            compute_outputs(src.kind, src.z, src.a, 0, cols)
-            propagate_links(w, 0, rows, cols, src.a, 0, dst.z, 0, 1, 0)
+            compute_outputs(src, 0, src.size)
+            propagate_links(w, links, src, dst, 1, 0)
 
     def backpropagate(self):
         """Every link backpropagates, in one C loop: each input neuron i gets
-        sum over j of w[j, i] * s_j, then each weight steps by -eta * s_j * a_i."""
+        sum over j of w[j, i] * s_j, then each weight steps by -eta * s_j * a_i; then the
+        input layer works out its neurons' sensitivities from what they were sent.
+
+        The output layer's sensitivities s_j must be worked out already: by its
+        `expected_output`, by the LinkLayer after it backpropagating, or by its neurons'
+        `submit_sensitivity`.
+        """
         src, dst, w = self.input_layer.store, self.output_layer.store, self.store.w
-        rows, cols, eta = self.store.rows, self.store.cols, self.store.eta[0]
+        links = links_of(self.store)
         with cython.nogil:
-            compute_outputs(src.kind, src.z, src.a, 0, cols)
-            compute_outputs(dst.kind, dst.z, dst.a, 0, rows + 1)
-            compute_sensitivities(dst.kind, dst.a, dst.delta, dst.s, 0, rows,
-                                  dst.error_is_sensitivity)
-            backpropagate_links(w, 0, rows, cols, eta, src.a, src.delta, 0, dst.s, 0, True)
+            compute_outputs(src, 0, src.size)
+            backpropagate_links(w, links, src, dst, True)
+            compute_sensitivities(src, 0, src.size)
 
     def __repr__(self):
         return (f"LinkLayer({self.store.cols} -> {self.store.rows}, "
@@ -289,19 +291,11 @@ class LinkLayer:
     def __reduce__(self):
         # Pickling and deepcopy copy the store and both NeuronLayers (deepcopy's memo keeps
         # a layer shared by two LinkLayers copied once); Links are made again when asked for.
-        return (restore_link_layer, (self.store, self.input_layer, self.output_layer))
+        return (link_layer_over, (self.store, self.input_layer, self.output_layer))
 
 
-def restore_link_layer(store, input_layer, output_layer):
-    """link_layer_over, checked: what pickle and copy call to make a LinkLayer again.
-
-    The loops trust the weights' shape to fit both layers, so that is checked here.
-    """
-    _check_layers(input_layer, output_layer)
-    if not isinstance(store, LinkStore):
-        raise TypeError(f"store must be a LinkStore, not {type(store).__name__}")
-    if (store.rows, store.cols) != (output_layer.store.size - 1, input_layer.store.size):
-        raise ValueError(f"{store.rows} x {store.cols} weights cannot join a layer of "
-                         f"{input_layer.store.size} neurons to {output_layer.store.size - 1} "
-                         f"learning neurons")
-    return link_layer_over(store, input_layer, output_layer)
+def links_of(store):
+    """Where the links of a LinkLayer's own store lie: all of it, between two stores whose
+    bias neurons come first."""
+    return Links(start=0, rows=store.rows, cols=store.cols, source=0, target=0,
+                 eta=store.eta[0])

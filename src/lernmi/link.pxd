@@ -2,14 +2,9 @@
 
 cimport cython
 
-from lernmi.maths cimport as_number, updated_weight
 from lernmi.neuron cimport Neuron
-
-cdef class LinkStore:
-    cdef double[::1] w                  # weights: a rows x cols matrix, stored row after row
-    cdef double[::1] eta                # the one training rate these links share (length 1)
-    cdef readonly Py_ssize_t rows       # output neurons: row j feeds learning neuron j
-    cdef readonly Py_ssize_t cols       # input neurons: column i comes from neuron i, bias first
+from lernmi.propagation cimport updated_weight
+from lernmi.stores cimport LinkStore
 
 cdef class Link:
     cdef readonly LinkStore store       # where this link's weight and training rate live

@@ -7,8 +7,8 @@ with respect to that neuron's input sum, sends w * s to the neuron behind, and s
 weight against its own gradient, s * a_in.
 
 Like a Neuron, a Link is a handle into shared storage: the links of a LinkLayer keep their
-weights in one matrix (LinkStore) and share one training rate. A Link made by hand has a
-store of its own.
+weights in one matrix (a LinkStore, stores.py) and share one training rate. A Link made by
+hand has a store of its own.
 """
 
 import numpy as np
@@ -17,37 +17,11 @@ import cython
 
 from ._checks import finite_number, refuse_second_init, valid_training_rate
 from .neuron import Neuron
+from .stores import LinkStore
 
 if not cython.compiled:
-    # Compiled, these come from maths.pxd as C (see link.pxd).
-    from .maths import as_number, updated_weight
-
-
-class LinkStore:
-    """The weights of rows x cols links in one row-major array, and their training rate.
-
-    The arrays are kept as given, not copied: a Network passes views into its own arrays.
-    They are checked once, here, and can never be swapped afterwards.
-    """
-
-    def __init__(self, w, eta, rows, cols):
-        refuse_second_init(self, "rows")
-        # Plain arrays over the same memory: the loops trust these shapes, so they are read
-        # from the arrays themselves, never from what an object says its len() is.
-        w, eta = np.asarray(w), np.asarray(eta)
-        if rows < 0 or cols < 0 or w.shape != (rows * cols,) or eta.shape != (1,):
-            raise ValueError("a LinkStore holds rows * cols weights and one training rate")
-        self.w = w
-        self.eta = eta
-        self.rows = rows
-        self.cols = cols
-
-    def __repr__(self):
-        return f"LinkStore({self.rows} x {self.cols} weights, training_rate={self.eta[0]:g})"
-
-    def __reduce__(self):
-        # Pickling and deepcopy copy the arrays, so the new store owns its numbers.
-        return (LinkStore, (np.asarray(self.w), np.asarray(self.eta), self.rows, self.cols))
+    # Compiled, this comes from propagation.pxd as C (see link.pxd).
+    from .propagation import updated_weight
 
 
 def link_in(store, index, input_neuron, output_neuron):
@@ -172,7 +146,8 @@ class Link:
         """Send w * s to the input neuron, then update w by -eta * s * a_in.
 
         s is the output neuron's sensitivity (Neuron.sensitivity): usually its sensitivity
-        sum delta times the slope of its activation, for a sigmoid a * (1 - a).
+        sum delta times the slope of its activation, for a sigmoid a * (1 - a), worked out
+        by that neuron when the sensitivities were sent back to it.
         """
         self._check_wired()
         source = self._input

@@ -1,41 +1,25 @@
 """Network: NeuronLayers joined by LinkLayers, trained one sample at a time.
 
-A Network keeps the numbers of all its layers in a few contiguous arrays (maths.NetworkArrays)
-and its layers are views into them. That lets `train` run whole epochs as one C loop with
-the GIL released, while `learn` takes the same step through the layers' own methods, the
-way a learner would write it, and every Neuron and Link stays there to be looked at.
+A Network keeps the numbers of all its layers in a few contiguous arrays
+(network_loops.NetworkArrays), and its layers are views into them. That lets `train`,
+`predict` and `evaluate` run whole sets of samples as one C loop with the GIL released
+(training.py, inference.py), while `learn` takes the same step through the layers' own
+methods, the way a learner would write it, and every Neuron and Link stays there to be
+looked at.
 """
 
-import importlib.util
-import math
-import os
-import sys
 import threading
 
 import numpy as np
 
-import cython
-
-from . import saving
-from ._checks import (activation_name, as_matrix, as_vector, check_cost, check_targets,
-                      expected_rows, layer_sizes_of, positive_int, refuse_second_init,
-                      true_or_false, valid_training_rate)
-from .layers import initial_weights, layer_kinds
-from .link import LinkStore
-from .maths import COSTS, NetworkArrays, cost_code
-from .neuron import NeuronStore
+from . import inference, saving, training
+from ._checks import (as_matrix, as_vector, expected_rows, layer_sizes_of, positive_int,
+                      refuse_second_init, true_or_false, valid_training_rate)
+from .activations import activation_code
+from .costs import COST_NAMES, check_cost, check_targets, cost_code
+from .layers import initial_weights, layer_kinds, link_layer_over, neuron_layer_over
+from .network_loops import NetworkArrays
 from .tracing import trace_step
-
-if not cython.compiled:
-    # Compiled, these are C functions (see network.pxd).
-    from .layers import link_layer_over, neuron_layer_over
-    from .maths import CROSS_ENTROPY, infer_samples, learn_samples
-
-#: Hidden layers may use these; the output layer may also be "softmax".
-HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu", "identity")
-
-#: A progress bar redraws after at most this many samples.
-PROGRESS_STEP = 2000
 
 
 class Network:
@@ -47,8 +31,9 @@ class Network:
         Learning neurons per layer, input layer first: ``[2, 3, 1]`` is two inputs, one
         hidden layer of three and one output. Every layer also gets a bias neuron.
     activation : str
-        The hidden layers' activation: ``"sigmoid"`` (default), ``"tanh"``, ``"relu"`` or
-        ``"identity"``.
+        The hidden layers' activation: ``"sigmoid"`` (default), ``"tanh"``, ``"relu"``,
+        ``"leaky_relu"``, ``"elu"``, ``"softplus"``, ``"gelu"`` or ``"identity"``
+        (`activations.ACTIVATIONS` says what each is).
     output_activation : str or None
         The output layer's: any of those or ``"softmax"``; None (default) means the same
         as `activation`.
@@ -87,9 +72,11 @@ class Network:
                  cost="quadratic", training_rate=0.1, seed=None):
         refuse_second_init(self, "_arrays")
         sizes = layer_sizes_of(layer_sizes)
-        hidden = activation_name(activation, HIDDEN_ACTIVATIONS, "activation")
-        out = hidden if output_activation is None else activation_name(
-            output_activation, HIDDEN_ACTIVATIONS + ("softmax",), "output_activation")
+        activation_code(activation, "hidden", "activation")
+        hidden = str(activation)
+        if output_activation is not None:
+            activation_code(output_activation, "output", "output_activation")
+        out = hidden if output_activation is None else str(output_activation)
         if out == "softmax" and sizes[-1] < 2:
             raise ValueError("a softmax output layer needs at least two neurons: one neuron's "
                              "softmax is always 1; use a sigmoid for a yes-or-no answer")
@@ -107,14 +94,11 @@ class Network:
         self._lock = threading.RLock()  # re-entrant: a schedule may call run, save, ...
 
         # The layers are views into the network's arrays.
-        self._neuron_layers = tuple(
-            neuron_layer_over(NeuronStore(*arrays.neuron_views(l),
-                                          error_is_sensitivity=l == len(sizes) - 1
-                                          and code == CROSS_ENTROPY), activations[l])
-            for l in range(len(sizes)))
+        self._neuron_layers = tuple(neuron_layer_over(arrays.layer_store(l), activations[l])
+                                    for l in range(len(sizes)))
         self._link_layers = tuple(
-            link_layer_over(LinkStore(*arrays.link_views(l), sizes[l + 1], sizes[l] + 1),
-                            self._neuron_layers[l], self._neuron_layers[l + 1])
+            link_layer_over(arrays.link_store(l), self._neuron_layers[l],
+                            self._neuron_layers[l + 1])
             for l in range(len(sizes) - 1))
 
     @property
@@ -135,7 +119,7 @@ class Network:
     @property
     def cost(self):
         """The cost learning minimises: "quadratic" or "cross_entropy"."""
-        return _COST_NAMES[self._arrays.cost]
+        return COST_NAMES[self._arrays.cost]
 
     @property
     def training_rate(self):
@@ -210,6 +194,29 @@ class Network:
         with self._lock:
             return trace_step(self, x, t, bool(learn))
 
+    # --- The inside, by name, for lernmi's own modules (tracing, saving, gradcheck, plots,
+    # --- training, inference) and for anyone who needs it; nothing outside this file reads
+    # --- a Network's underscore attributes.
+
+    @property
+    def lock(self):
+        """The network's re-entrant lock. Every method that reads or changes the network
+        holds it while it works; hold it yourself (``with net.lock:``) to do several things
+        with the network that no other thread may come between."""
+        return self._lock
+
+    @property
+    def arrays(self):
+        """The numbers of every layer, as the compiled loops of `train`, `predict` and
+        `evaluate` take them: a `network_loops.NetworkArrays`, whose views the layers are."""
+        return self._arrays
+
+    @property
+    def rng(self):
+        """The numpy random Generator, made from the seed, that shuffles the samples in
+        `train`; `save` keeps its state, so a loaded network shuffles as this one would."""
+        return self._rng
+
     def _propagate(self, x):
         for layer in self.neuron_layers:
             layer.reset()
@@ -256,57 +263,29 @@ class Network:
         x, t = self._samples(inputs, expected_outputs, "inputs", "expected_outputs")
         epochs = positive_int(epochs, "epochs")
         true_or_false(shuffle, "shuffle")
+        validation = None
         if validation_data is not None:
             try:
                 val_inputs, val_expected = validation_data
             except (TypeError, ValueError):
                 raise TypeError("validation_data must be a pair (inputs, expected_outputs)") \
                     from None
-            val = self._samples(val_inputs, val_expected, "validation inputs",
-                                "validation expected_outputs")
+            validation = self._samples(val_inputs, val_expected, "validation inputs",
+                                       "validation expected_outputs")
         if schedule is not None and not callable(schedule):
             raise TypeError(f"schedule must be a function of the epoch, not {schedule!r}")
         # Every epoch's rate is asked for and checked before the first epoch starts.
         rates = [None if schedule is None else valid_training_rate(schedule(epoch))
                  for epoch in range(epochs)]
-        bar = _progress_bar(progress, epochs * x.shape[0])
-        history = {"loss": [], "accuracy": [], "training_rate": []}
-        if validation_data is not None:
-            history.update(val_loss=[], val_accuracy=[])
-        try:
-            with self._lock:
-                for epoch in range(epochs):
-                    if rates[epoch] is not None:
-                        self.training_rate = rates[epoch]
-                    history["training_rate"].append(self.training_rate)
-                    order = (self._rng.permutation(x.shape[0]) if shuffle
-                             else np.arange(x.shape[0])).astype(np.intp)
-                    if bar is not None:
-                        bar.set_description(f"epoch {epoch + 1}/{epochs}")
-                    score = np.zeros(2)
-                    step = PROGRESS_STEP if bar is not None else order.shape[0]
-                    for start in range(0, order.shape[0], step):
-                        learn_epoch(self._arrays, x, t, order[start:start + step], score)
-                        if bar is not None:
-                            bar.update(min(step, order.shape[0] - start))
-                    _record(history, "", score, x.shape[0])
-                    if validation_data is not None:
-                        _record(history, "val_", _score_of(self._arrays, *val), val[0].shape[0])
-                    if bar is not None:
-                        bar.set_postfix({k: f"{v[-1]:.4f}" for k, v in history.items()})
-        finally:
-            if bar is not None:
-                bar.close()
-        return history
+        training.warn_about_scale(x, stacklevel=3)
+        return training.train_epochs(self, x, t, epochs=epochs, shuffle=shuffle,
+                                     validation=validation, rates=rates, progress=progress)
 
     def predict(self, inputs):
         """The outputs for every row of `inputs` (shape (samples, inputs)), one row each."""
         x = as_matrix(inputs, self.layer_sizes[0], "inputs")
-        outputs = np.empty((x.shape[0], self.layer_sizes[-1]))
         with self._lock:
-            _infer(self._arrays, x, np.empty((0, outputs.shape[1])), outputs, np.empty(0),
-                   np.empty(0))
-        return outputs
+            return inference.predict(self._arrays, x)
 
     def evaluate(self, inputs, expected_outputs):
         """The share of rows the network gets right, from 0.0 to 1.0.
@@ -318,7 +297,7 @@ class Network:
         """
         x, t = self._samples(inputs, expected_outputs, "inputs", "expected_outputs")
         with self._lock:
-            return float(_score_of(self._arrays, x, t)[1] / x.shape[0])
+            return float(inference.score(self._arrays, x, t)[1] / x.shape[0])
 
     def _samples(self, inputs, expected, x_name, t_name):
         """inputs and expected outputs, checked against each other and the network."""
@@ -380,103 +359,3 @@ class Network:
         with self._lock:
             header, weights = saving.state_of(self)
         return (saving.restore, (type(self), header, weights))
-
-
-_COST_NAMES = {code: name for name, code in COSTS.items()}
-
-
-def learn_epoch(arrays, x, t, order, score):
-    """maths.learn_samples with the GIL released: other Python threads run meanwhile.
-
-    The loops check nothing; the Network's methods have checked x and t against these very
-    arrays, whose class (final, made once) nothing can override.
-    """
-    with cython.nogil:
-        learn_samples(arrays, x, t, order, score)
-
-
-def _score_of(arrays, x, t):
-    """(the summed cost, the rows right) of the rows of x against t, learning nothing.
-
-    The sum is math.fsum's, exact whatever the order, so it does not depend on how many
-    threads shared the rows.
-    """
-    costs, right = np.empty(x.shape[0]), np.empty(x.shape[0])
-    _infer(arrays, x, t, np.empty((0, t.shape[1])), costs, right)
-    return math.fsum(costs), int(right.sum())
-
-
-def _infer(arrays, x, t, outputs, costs, right):
-    """maths.infer_samples on the rows of x, which _in_parts shares among threads. Arrays
-    with no rows (t, or outputs, costs and right) are left out, as infer_samples says."""
-    def part(start, stop):
-        kind, z, delta, a = arrays.scratch()
-        infer_rows(arrays, x[start:stop], t[start:stop], outputs[start:stop],
-                   costs[start:stop], right[start:stop], kind, z, delta, a)
-
-    _in_parts(x.shape[0], part)
-
-
-def infer_rows(arrays, x, t, outputs, costs, right, kind, z, delta, a):
-    """maths.infer_samples with the GIL released."""
-    with cython.nogil:
-        infer_samples(arrays, x, t, outputs, costs, right, kind, z, delta, a)
-
-
-#: predict and evaluate share their rows among up to this many threads, one per CPU core,
-#: giving each at least PART_ROWS rows. Each thread runs its C loop without the GIL.
-THREADS = max(1, min(8, os.cpu_count() or 1))
-PART_ROWS = 1000
-
-
-def _in_parts(rows, work):
-    """work(start, stop) for consecutive parts of range(rows), the parts in parallel threads.
-
-    Returns when every part is done; if any part raised, raises the first such error.
-    """
-    parts = max(1, min(THREADS, rows // PART_ROWS))
-    bounds = [rows * p // parts for p in range(parts + 1)]
-    errors = []
-
-    def part(p):
-        try:
-            work(bounds[p], bounds[p + 1])
-        except BaseException as error:  # re-raised below, in the calling thread
-            errors.append(error)
-
-    helpers = [threading.Thread(target=part, args=(p,)) for p in range(1, parts)]
-    try:
-        for helper in helpers:
-            helper.start()
-        part(0)
-    finally:
-        for helper in helpers:
-            if helper.ident is not None:  # started
-                helper.join()
-    if errors:
-        raise errors[0]
-
-
-def _record(history, prefix, score, samples):
-    history[prefix + "loss"].append(float(score[0] / samples))
-    history[prefix + "accuracy"].append(float(score[1] / samples))
-
-
-def _progress_bar(progress, total):
-    """A tqdm bar counting samples, or None when there should be none.
-
-    None means a bar when stderr is a terminal and tqdm is installed; True insists on one.
-    """
-    if progress is None:
-        progress = (sys.stderr is not None and sys.stderr.isatty()
-                    and importlib.util.find_spec("tqdm") is not None)
-    elif not isinstance(progress, (bool, np.bool_)):
-        raise TypeError(f"progress must be True, False or None, not {progress!r}")
-    if not progress:
-        return None
-    try:
-        from tqdm.auto import tqdm
-    except ImportError:
-        raise ImportError('the progress bar needs tqdm: pip install tqdm (or "lernmi[mnist]"), '
-                          'or train with progress=False') from None
-    return tqdm(total=total, unit="sample", unit_scale=True, leave=False)

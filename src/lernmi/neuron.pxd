@@ -2,17 +2,11 @@
 
 cimport cython
 
-from lernmi.maths cimport (BIAS, SOFTMAX, as_number, neuron_output, neuron_sensitivity,
-                           softmax_output)
+from lernmi.activations cimport (BIAS, SOFTMAX, neuron_output, update_layer,
+                                 update_sensitivity)
+from lernmi.stores cimport NeuronStore
 
-cdef class NeuronStore:
-    cdef int[::1] kind                  # activation code of each neuron (maths.Activation)
-    cdef double[::1] z                  # input sums
-    cdef double[::1] delta              # sensitivity sums
-    cdef double[::1] a                  # outputs, as the last layer loop computed them
-    cdef double[::1] s                  # sensitivities, as the last layer loop computed them
-    cdef readonly Py_ssize_t size       # how many neurons
-    cdef readonly bint error_is_sensitivity  # errors came from cross-entropy: s = delta
+cdef double as_number(double value) noexcept
 
 cdef class Neuron:
     cdef readonly NeuronStore store     # where this neuron's numbers live
@@ -22,6 +16,7 @@ cdef class Neuron:
     cpdef double sensitivity(self)
     cpdef void submit_sensitivity(self, double value)
     cpdef void reset(self)
+    @cython.locals(softmax=bint)
     cpdef void bias(self)
 
 @cython.locals(neuron=Neuron)

@@ -1,69 +1,35 @@
 """Neuron: sums what links send it and applies its activation function.
 
-A neuron's numbers (its input sum, its sensitivity sum, its activation) live in a
-NeuronStore, a few contiguous arrays shared by every neuron of a layer. A Neuron object is a
-small handle (a store and an index) that keeps its store alive: take a neuron from a layer,
-delete the layer, and the neuron still works. A Neuron made on its own gets a store of one.
+A neuron's numbers (its input sum, its sensitivity sum, its activation code, its output and
+its sensitivity) live in a NeuronStore (stores.py), a few contiguous arrays shared by every
+neuron of a layer. A Neuron object is a small handle (a store and an index) that keeps its
+store alive: take a neuron from a layer, delete the layer, and the neuron still works. A
+Neuron made on its own gets a store of one.
 """
 
 import numpy as np
 
 import cython
 
-from ._checks import refuse_second_init
-from .maths import ACTIVATION_NAMES, activation_code
+from ._checks import real_number, refuse_second_init
+from .activations import ACTIVATION_NAMES, activation_code
+from .stores import NeuronStore, new_store
 
 if not cython.compiled:
-    # Compiled, these come from maths.pxd as C (see neuron.pxd).
-    from .maths import BIAS, SOFTMAX, as_number, neuron_output, neuron_sensitivity, softmax_output
+    # Compiled, these come from activations.pxd as C (see neuron.pxd).
+    from .activations import (BIAS, SOFTMAX, neuron_output, update_layer,
+                              update_sensitivity)
 
 
-class NeuronStore:
-    """The numbers of some neurons, each kind in one contiguous array.
+def as_number(value):
+    """`value` as a float, or TypeError if it is not a real number.
 
-    The arrays (activation codes, input sums, sensitivity sums, outputs, sensitivities) all
-    have one entry per neuron and are kept as given, not copied: a Network passes views into
-    its own arrays. `new_store` makes one with fresh arrays. The loops trust a store's arrays
-    to agree, so they are checked once, here, and can never be swapped afterwards.
-
-    `error_is_sensitivity` says how the sensitivity sums of an output layer were made: by the
-    quadratic cost (False: each neuron's sensitivity is delta * f'(z)) or by the
-    cross-entropy cost (True: the error a - t already is the sensitivity). A layer's
-    `expected_output` sets it.
+    Compiled, the C signature (``double value``) does the check; run as Python it is done here,
+    so both ways reject the same things.
     """
-
-    def __init__(self, kind, z, delta, a, s, error_is_sensitivity=False):
-        refuse_second_init(self, "size")
-        # Plain arrays over the same memory: the loops trust these shapes, so they are read
-        # from the arrays themselves, never from what an object says its len() is.
-        kind, z, delta, a, s = (np.asarray(array) for array in (kind, z, delta, a, s))
-        if not kind.ndim == 1 or not kind.shape == z.shape == delta.shape == a.shape == s.shape:
-            raise ValueError("a NeuronStore's arrays must all have one entry per neuron")
-        if not np.isin(kind, list(ACTIVATION_NAMES)).all():
-            raise ValueError(f"activation codes must be among {sorted(ACTIVATION_NAMES)}")
-        self.kind = kind
-        self.z = z
-        self.delta = delta
-        self.a = a
-        self.s = s
-        self.size = z.shape[0]
-        self.error_is_sensitivity = bool(error_is_sensitivity)
-
-    def __repr__(self):
-        return f"NeuronStore({self.size} neurons)"
-
-    def __reduce__(self):
-        # Pickling and deepcopy copy the arrays, so the new store owns its numbers (a store
-        # of a Network's layer takes only that layer's part of the network's arrays).
-        return (NeuronStore, (np.asarray(self.kind), np.asarray(self.z), np.asarray(self.delta),
-                              np.asarray(self.a), np.asarray(self.s), self.error_is_sensitivity))
-
-
-def new_store(kinds):
-    """A NeuronStore for neurons with the given activation codes, all sums zero."""
-    size = len(kinds)
-    kind = np.array(kinds, dtype=np.intc)
-    return NeuronStore(kind, np.zeros(size), np.zeros(size), np.zeros(size), np.zeros(size))
+    if not cython.compiled:
+        value = real_number(value, "value")
+    return value
 
 
 def neuron_in(store, index):
@@ -78,8 +44,9 @@ def restore_neuron(store, index):
     """neuron_in, checked: what pickle and copy call to make a Neuron again."""
     if not isinstance(store, NeuronStore):
         raise TypeError(f"store must be a NeuronStore, not {type(store).__name__}")
-    if not 0 <= index < store.size:
-        raise ValueError(f"index {index} is not one of the store's {store.size} neurons")
+    if (isinstance(index, bool) or not isinstance(index, (int, np.integer))
+            or not 0 <= index < store.size):
+        raise ValueError(f"index {index!r} is not one of the store's {store.size} neurons")
     return neuron_in(store, index)
 
 
@@ -89,8 +56,8 @@ class Neuron:
     Parameters
     ----------
     activation : str
-        ``"sigmoid"`` (the default), ``"tanh"``, ``"relu"`` or ``"identity"``. (Softmax
-        shares its output among a whole layer: ask a NeuronLayer for it.)
+        ``"sigmoid"`` (the default), or any other of `activations.ACTIVATIONS` but softmax,
+        which shares its output among a whole layer (ask a NeuronLayer for it).
 
     Examples
     --------
@@ -98,17 +65,16 @@ class Neuron:
     >>> n.input(0.5); n.input(-0.5)
     >>> n.output()          # sigmoid(0.0)
     0.5
+    >>> n.submit_sensitivity(2.0)
+    >>> n.sensitivity()     # delta * a * (1 - a) = 2 * 0.5 * 0.5
+    0.5
     >>> n.bias(); n.output()
     1.0
     """
 
     def __init__(self, activation="sigmoid"):
         refuse_second_init(self, "store")
-        code = activation_code(activation)
-        if code == SOFTMAX:
-            raise ValueError("softmax shares its output among a layer of neurons: make a "
-                             "NeuronLayer(count, 'softmax') instead of a single Neuron")
-        self.store = new_store([code])
+        self.store = new_store([activation_code(activation, "neuron")])
         self.index = 0
 
     def input(self, value):
@@ -120,30 +86,29 @@ class Neuron:
 
         A softmax neuron's output depends on the input sums of its whole layer.
         """
-        i, store = self.index, self.store
-        if store.kind[i] == SOFTMAX:
-            return float(softmax_output(store.kind, store.z, store.size, i))
-        return float(neuron_output(store.kind[i], store.z[i]))
+        if self.store is None:  # the C function below would not check
+            raise AttributeError("this Neuron was made with Neuron.__new__, never __init__")
+        return float(neuron_output(self.store, self.index))
 
     def sensitivity(self):
-        """s, the cost's slope with respect to this neuron's input sum z.
+        """s, how much the cost changes per unit of this neuron's input sum z.
 
-        Usually delta * f'(z): the sensitivity sum times the activation's slope (for a
-        sigmoid, a * (1 - a)). An output neuron whose error came from the cross-entropy
-        cost has s = delta = a - t, and a softmax neuron's s depends on its whole layer.
-        Every link into this neuron uses it to backpropagate.
+        Every link into this neuron uses it to backpropagate. It is worked out whenever the
+        sensitivity sum delta changes: s = delta * f'(z) (for a sigmoid, delta * a * (1 - a);
+        a softmax neuron's depends on its whole layer), except that in an output layer that
+        was told its expected outputs, the cost gives s (see NeuronLayer.expected_output).
         """
-        store = self.store
-        return float(neuron_sensitivity(store.kind, store.z, store.delta, store.size,
-                                        self.index, store.error_is_sensitivity))
+        return float(self.store.s[self.index])
 
     def submit_sensitivity(self, value):
-        """Add `value` to the sensitivity sum that links of the next layer send back."""
+        """Add `value` to the sensitivity sum delta that links of the next layer send back,
+        and work out s = delta * f'(z) again."""
         self.store.delta[self.index] += as_number(value)
+        update_sensitivity(self.store, self.index)
 
     @property
     def previous_layer_sensitivity_sum(self):
-        """The sum of the sensitivities submitted since the last reset (read-only)."""
+        """The sum of the sensitivities submitted since the last reset, delta (read-only)."""
         return float(self.store.delta[self.index])
 
     @property
@@ -153,18 +118,25 @@ class Neuron:
 
     @property
     def activation(self):
-        """The activation's name ("sigmoid", "tanh", "relu", "identity", "softmax"), or
-        "bias" for a bias neuron."""
+        """The activation's name ("sigmoid", "relu", ...), or "bias" for a bias neuron."""
         return ACTIVATION_NAMES[self.store.kind[self.index]]
 
     def reset(self):
-        """Zero the input sum and the sensitivity sum, ready for the next sample."""
-        self.store.z[self.index] = 0.0
-        self.store.delta[self.index] = 0.0
+        """Zero the input sum, the sensitivity sum and the sensitivity, for the next sample."""
+        store, i = self.store, self.index
+        store.z[i] = store.delta[i] = store.s[i] = 0.0
+        if store.kind[i] == SOFTMAX:
+            update_layer(store)  # the other softmax neurons' s read this one's output
 
     def bias(self):
         """Make this a bias neuron: from now on it outputs 1.0 whatever it is sent."""
-        self.store.kind[self.index] = BIAS
+        store, i = self.store, self.index
+        softmax = store.kind[i] == SOFTMAX
+        store.kind[i] = BIAS
+        if softmax:
+            update_layer(store)  # the layer's softmax is now shared among one neuron fewer
+        else:
+            update_sensitivity(store, i)
 
     def __repr__(self):
         return (f"Neuron({self.activation}, z={self.input_sum:.6g}, a={self.output():.6g}, "

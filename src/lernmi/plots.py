@@ -12,17 +12,14 @@ a picture is drawn, never by ``import lernmi``. The numbers behind two of the pi
 Colours: red is positive and blue negative, in every picture.
 """
 
-import importlib
 import math
-import os
 
 import numpy as np
 
+from . import _figures
 from ._checks import as_vector, positive_int
-from .network import Network
-
-#: Pixels per inch of the saved PNGs: a figure 6 inches wide is 600 pixels wide.
-DPI = 100
+from ._figures import DPI  # noqa: F401  (lernmi.plots.DPI, the saved PNGs' pixels per inch)
+from .network import Network  # noqa: F401  (for the examples in the docstrings)
 
 #: network_drawing draws at most this many neurons in a layer.
 MAX_DRAWN_NEURONS = 50
@@ -33,6 +30,7 @@ MAX_LINE_WIDTH = 4.0
 POSITIVE_COLOUR = "#b2182b"  # the red end of the "RdBu_r" colour map
 NEGATIVE_COLOUR = "#2166ac"  # its blue end
 DIVERGING = "RdBu_r"         # blue - white - red, white at 0 when the limits are symmetric
+COUNTS = "Reds"              # white - red, for numbers that are never negative
 
 
 def learning_curves(history, path=None):
@@ -54,7 +52,7 @@ def learning_curves(history, path=None):
     if not hasattr(history, "keys"):
         raise TypeError(f"history must be the dict Network.train returns, not "
                         f"{type(history).__name__}")
-    curves = {key: _curve(history, key) for key in ("loss", "accuracy", "val_loss",
+    curves = {key: _figures.curve(history, key) for key in ("loss", "accuracy", "val_loss",
                                                     "val_accuracy") if key in history}
     for key in ("loss", "accuracy"):
         if key not in curves:
@@ -63,7 +61,7 @@ def learning_curves(history, path=None):
     if any(len(values) != len(epochs) for values in curves.values()):
         raise ValueError("every list in history must have one value per epoch")
 
-    fig = _figure((9, 3.5))
+    fig = _figures.figure((9, 3.5))
     for panel, name in enumerate(("loss", "accuracy")):
         ax = fig.add_subplot(1, 2, panel + 1)
         for prefix, label in (("", "training"), ("val_", "validation")):
@@ -73,7 +71,7 @@ def learning_curves(history, path=None):
         ax.xaxis.get_major_locator().set_params(integer=True, min_n_ticks=1)  # no epoch 1.5
         ax.grid(alpha=0.3)
         ax.legend()
-    return _save(fig, path)
+    return _figures.save(fig, path)
 
 
 def confusion(labels, predicted, classes=None):
@@ -103,12 +101,12 @@ def confusion(labels, predicted, classes=None):
            [0, 1, 1],
            [0, 0, 1]])
     """
-    expected = _class_numbers(labels, "labels")
+    expected = _figures.class_numbers(labels, "labels")
     answers = np.asarray(predicted)
     if answers.ndim == 2 and answers.dtype.kind in "fiu":
         answers = (answers[:, 0] >= 0.5 if answers.shape[1] == 1
                    else answers.argmax(axis=1)).astype(np.int64)
-    answers = _class_numbers(answers, "predicted")
+    answers = _figures.class_numbers(answers, "predicted")
     if expected.shape != answers.shape:
         raise ValueError(f"labels has {expected.shape[0]} samples but predicted has "
                          f"{answers.shape[0]}; they must match")
@@ -126,7 +124,7 @@ def confusion_matrix(labels, predicted, classes=None, path=None):
     """The `confusion` matrix as a picture, each cell showing its count.
 
     Takes the same arguments as `confusion`. Rows are the right classes, columns the
-    network's answers; the darker a cell, the more samples in it.
+    network's answers; the redder a cell, the more samples in it (counts are positive).
 
     Examples
     --------
@@ -137,9 +135,9 @@ def confusion_matrix(labels, predicted, classes=None, path=None):
     matrix = confusion(labels, predicted, classes)
     n = matrix.shape[0]
     side = max(4.0, 0.45 * n + 1.8)
-    fig = _figure((side + 1.0, side))
+    fig = _figures.figure((side + 1.0, side))
     ax = fig.add_subplot()
-    image = ax.imshow(matrix, cmap="Blues", vmin=0)
+    image = ax.imshow(matrix, cmap=COUNTS, vmin=0)
     if n <= 30:  # beyond that the numbers would not fit in their cells
         for (i, j), count in np.ndenumerate(matrix):
             dark = count > 0.6 * matrix.max()
@@ -149,7 +147,7 @@ def confusion_matrix(labels, predicted, classes=None, path=None):
     ax.set(xticks=ticks, yticks=ticks, xlabel="the network's answer", ylabel="right answer",
            title=f"{np.trace(matrix):,} of {matrix.sum():,} right")
     fig.colorbar(image, ax=ax, label="samples")
-    return _save(fig, path)
+    return _figures.save(fig, path)
 
 
 def hidden_weights(net, layer=0, image_shape=None, count=None, path=None):
@@ -179,14 +177,14 @@ def hidden_weights(net, layer=0, image_shape=None, count=None, path=None):
     >>> sum(1 for ax in fig.axes if ax.images), fig.axes[0].images[0].get_array().shape
     (4, (4, 4))
     """
-    weights = _link_layer(net, layer).weights[:, 1:]
-    shape = _image_shape(image_shape, weights.shape[1], required=True)
+    weights = _figures.link_layer(net, layer).weights[:, 1:]
+    shape = _figures.image_shape(image_shape, weights.shape[1], required=True)
     shown = weights.shape[0] if count is None else min(positive_int(count, "count"),
                                                        weights.shape[0])
     columns = math.ceil(math.sqrt(shown))
     rows = math.ceil(shown / columns)
-    fig = _figure((1.3 * columns + 1.0, 1.3 * rows + 0.6))
-    limit = _symmetric_limit(weights[:shown])
+    fig = _figures.figure((1.3 * columns + 1.0, 1.3 * rows + 0.6))
+    limit = _figures.symmetric_limit(weights[:shown])
     for j in range(shown):
         ax = fig.add_subplot(rows, columns, j + 1)
         image = ax.imshow(weights[j].reshape(shape), cmap=DIVERGING, vmin=-limit, vmax=limit)
@@ -194,7 +192,7 @@ def hidden_weights(net, layer=0, image_shape=None, count=None, path=None):
         ax.set_axis_off()
     fig.colorbar(image, ax=fig.axes, label="weight", shrink=0.8)
     fig.suptitle(f"incoming weights of layer {layer + 1}'s neurons")
-    return _save(fig, path)
+    return _figures.save(fig, path)
 
 
 def network_drawing(net, path=None):
@@ -212,7 +210,7 @@ def network_drawing(net, path=None):
     >>> [len(lines.get_segments()) for lines in fig.axes[0].collections[:2]]  # per link
     [9, 4]
     """
-    _check_network(net)
+    _figures.check_network(net)
     sizes = net.layer_sizes
     for l, n in enumerate(sizes):
         if n > MAX_DRAWN_NEURONS:
@@ -225,10 +223,10 @@ def network_drawing(net, path=None):
         """Where neuron i (0 = bias) of neuron layer l is drawn."""
         return (l, top) if i == 0 else (l, (sizes[l] - 1) / 2 - (i - 1))
 
-    fig = _figure((1.8 * len(sizes) + 1.0, max(3.0, 0.45 * (max(sizes) + 2) + 1.0)))
+    fig = _figures.figure((1.8 * len(sizes) + 1.0, max(3.0, 0.45 * (max(sizes) + 2) + 1.0)))
     ax = fig.add_subplot()
     biggest = max(float(np.abs(links.weights).max()) for links in net.link_layers)
-    collections = _matplotlib("collections")
+    collections = _figures.matplotlib_module("collections")
     for l, links in enumerate(net.link_layers):
         w = links.weights.T.ravel()  # the order of links.links: for each input i, each j
         ax.add_collection(collections.LineCollection(
@@ -245,14 +243,14 @@ def network_drawing(net, path=None):
     names = ["inputs"] + [f"{layer.count} {layer.activation}" for layer in net.neuron_layers[1:]]
     for l, name in enumerate(names):
         ax.text(l, -(max(sizes) + 1) / 2, name, ha="center", va="top")
-    lines = _matplotlib("lines")
+    lines = _figures.matplotlib_module("lines")
     ax.legend(handles=[lines.Line2D([], [], color=POSITIVE_COLOUR, label="positive weight"),
                        lines.Line2D([], [], color=NEGATIVE_COLOUR, label="negative weight")],
               loc="upper right", fontsize=8, frameon=False)
     ax.set(xlim=(-0.5, len(sizes) - 0.5), ylim=(-(max(sizes) + 2) / 2, top + 0.6),
            title=repr(net))
     ax.set_axis_off()
-    return _save(fig, path)
+    return _figures.save(fig, path)
 
 
 def input_gradient(net, x, output=None):
@@ -260,8 +258,8 @@ def input_gradient(net, x, output=None):
 
     Computed by backpropagation through the network's own layers, the way `learn` does it
     but without learning: every training rate is set to 0 meanwhile (and put back
-    afterwards, even after an error), the output layer's error is a 1 at the chosen
-    output neuron and 0 elsewhere, and each input neuron's sensitivity sum
+    afterwards, even after an error), the chosen output neuron is sent a sensitivity of 1
+    and the others nothing, and each input neuron's sensitivity sum
     (`previous_layer_sensitivity_sum`) is then its share in that output. No weight changes.
 
     Parameters
@@ -283,32 +281,25 @@ def input_gradient(net, x, output=None):
     >>> bool(np.allclose(input_gradient(net, [0.3, 0.7]), net.link_layers[0].weights[0, 1:]))
     True
     """
-    _check_network(net)
+    _figures.check_network(net)
     x = as_vector(x, net.layer_sizes[0], "x")
-    last = net.neuron_layers[-1]
-    with net._lock:
-        was_cross_entropy = last.store.error_is_sensitivity  # before reset forgets it
-        net._propagate(x)
-        outputs = last.outputs()
-        k = _output_index(output, outputs)
+    with net.lock:
+        outputs = net.run(x)  # which also zeroes every sensitivity sum
+        k = _figures.output_index(output, outputs)
         rates = [links.training_rate for links in net.link_layers]
         try:
             for links in net.link_layers:
                 links.training_rate = 0.0
-            # Expecting what it already outputs makes every error a - t exactly 0, and with
-            # the quadratic cost each output neuron's sensitivity is s = delta * f'(z).
-            last.expected_output(outputs, "quadratic")
-            last.learning_neurons[k].submit_sensitivity(1.0)
+            # A sensitivity sum of 1 at output neuron k alone makes each output neuron's s
+            # its share in output k: f'(z_k) for k itself (for softmax, every neuron's).
+            net.neuron_layers[-1].learning_neurons[k].submit_sensitivity(1.0)
             for links in reversed(net.link_layers):
                 links.backpropagate()
             # Input neurons pass x through unchanged, so their delta is d output / d x_i.
-            gradient = np.array([neuron.previous_layer_sensitivity_sum
-                                 for neuron in net.neuron_layers[0].learning_neurons])
+            gradient = np.array(net.neuron_layers[0].store.views().delta[1:])
         finally:
             for links, eta in zip(net.link_layers, rates):
                 links.training_rate = eta
-            if was_cross_entropy:  # put back how the output layer reads its errors
-                last.expected_output(outputs, "cross_entropy")
     return gradient
 
 
@@ -329,10 +320,10 @@ def input_sensitivity(net, x, output=None, image_shape=None, path=None):
     gradient = input_gradient(net, x, output)
     x = as_vector(x, net.layer_sizes[0], "x")
     outputs = net.run(x)
-    k = _output_index(output, outputs)
-    shape = _image_shape(image_shape, x.shape[0], required=False)
-    fig = _figure((9, 4))
-    limit = _symmetric_limit(gradient)
+    k = _figures.output_index(output, outputs)
+    shape = _figures.image_shape(image_shape, x.shape[0], required=False)
+    fig = _figures.figure((9, 4))
+    limit = _figures.symmetric_limit(gradient)
     for panel, (values, title) in enumerate(((x, "input"),
                                              (gradient, f"d output {k} / d input"))):
         ax = fig.add_subplot(1, 2, panel + 1)
@@ -350,96 +341,4 @@ def input_sensitivity(net, x, output=None, image_shape=None, path=None):
             ax.set_axis_off()
         ax.set_title(title)
     fig.suptitle(f"output {k} is {outputs[k]:.3f}")
-    return _save(fig, path)
-
-
-def _matplotlib(module):
-    """matplotlib.<module>, imported now; ImportError saying how to install it if missing."""
-    try:
-        return importlib.import_module(f"matplotlib.{module}")
-    except ImportError:
-        raise ImportError('lernmi\'s pictures need matplotlib: pip install "lernmi[plot]" '
-                          '(or pip install matplotlib)') from None
-
-
-def _figure(size):
-    """A new matplotlib Figure of `size` inches, not registered with pyplot."""
-    return _matplotlib("figure").Figure(figsize=size, dpi=DPI, layout="constrained")
-
-
-def _save(fig, path):
-    """Save `fig` as a PNG at `path` (unless None) and return it."""
-    if path is not None:
-        if not isinstance(path, (str, os.PathLike)):
-            raise TypeError(f"path must be a file name, not {type(path).__name__}")
-        fig.savefig(path, format="png", dpi=DPI)
-    return fig
-
-
-def _check_network(net):
-    if not isinstance(net, Network):
-        raise TypeError(f"net must be a lernmi Network, not {type(net).__name__}")
-
-
-def _link_layer(net, layer):
-    _check_network(net)
-    return net.link_layers[_index(layer, len(net.link_layers), "layer")]
-
-
-def _index(value, count, what):
-    """`value` as an int from 0 to count - 1: TypeError or ValueError if it is not one."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{what} must be an integer, not {value!r}")
-    if not 0 <= value < count:
-        raise ValueError(f"{what} must be from 0 to {count - 1}, not {value}")
-    return int(value)
-
-
-def _image_shape(image_shape, size, required):
-    """(rows, columns) holding `size` inputs; None if there is none and it is not required."""
-    if image_shape is None:
-        side = math.isqrt(size)
-        if side * side == size and size > 1:
-            return (side, side)
-        if not required:
-            return None
-        raise ValueError(f"{size} inputs are not a square image: give image_shape=(rows, "
-                         f"columns) with rows * columns == {size}")
-    if not isinstance(image_shape, (tuple, list)) or len(image_shape) != 2:
-        raise TypeError(f"image_shape must be a pair (rows, columns), not {image_shape!r}")
-    rows, columns = (positive_int(n, "each of image_shape's sizes") for n in image_shape)
-    if rows * columns != size:
-        raise ValueError(f"image_shape {rows} x {columns} holds {rows * columns} values, "
-                         f"not the {size} inputs")
-    return (rows, columns)
-
-
-def _output_index(output, outputs):
-    """Which output neuron: `output`, checked, or if None the one with the largest output."""
-    if output is None:
-        return int(np.argmax(outputs))
-    return _index(output, outputs.shape[0], "output")
-
-
-def _class_numbers(values, what):
-    """`values` as a 1-D int64 array of class numbers (>= 0)."""
-    array = np.asarray(values)
-    if array.ndim != 1 or array.shape[0] == 0:
-        raise ValueError(f"{what} must be a non-empty list of class numbers, one per sample")
-    if array.dtype.kind not in "iu":
-        raise TypeError(f"{what} must be class numbers (integers), not {array.dtype} values")
-    if array.min() < 0:
-        raise ValueError(f"{what} must be class numbers from 0 up, not {array.min()}")
-    return array.astype(np.int64)
-
-
-def _curve(history, key):
-    try:
-        return [float(value) for value in history[key]]
-    except (TypeError, ValueError):
-        raise TypeError(f"history[{key!r}] must be a list of numbers, one per epoch") from None
-
-
-def _symmetric_limit(values):
-    """The largest magnitude in `values` (1.0 if all are 0): colour limits -limit..limit."""
-    return float(np.abs(values).max()) or 1.0
+    return _figures.save(fig, path)

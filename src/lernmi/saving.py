@@ -27,7 +27,8 @@ import zlib
 
 import numpy as np
 
-from . import __version__
+from ._version import __version__
+from .layers import layer_kinds
 
 FORMAT = "lernmi.Network"
 FORMAT_VERSION = 1
@@ -57,8 +58,9 @@ def state_of(net):
                              f"training diverge? try a smaller training_rate); such a network "
                              f"cannot be saved or copied")
     for l, layer in enumerate(net.neuron_layers):
-        kinds = [neuron.activation for neuron in layer.all_neurons]
-        if kinds != ["bias"] + [layer.activation] * layer.count:
+        # Read from the codes themselves: no Neuron handle is made for this.
+        if not np.array_equal(layer.store.views().kind,
+                              layer_kinds(layer.count, layer.activation)):
             raise ValueError(f"a neuron of neuron_layers[{l}] was made a bias neuron by hand; "
                              f"a network is saved and copied with one activation per layer")
     header = {
@@ -69,7 +71,7 @@ def state_of(net):
         "activations": [layer.activation for layer in net.neuron_layers[1:]],
         "cost": net.cost,
         "training_rates": [links.training_rate for links in net.link_layers],
-        "rng_state": net._rng.bit_generator.state,
+        "rng_state": net.rng.bit_generator.state,
     }
     return header, [links.weights.copy() for links in net.link_layers]
 
@@ -96,9 +98,9 @@ def restore(cls, header, weights):
     except (TypeError, ValueError) as error:
         raise ValueError(f"the header does not describe a network: {error}") from error
     try:
-        net._rng.bit_generator.state = header["rng_state"]
+        net.rng.bit_generator.state = header["rng_state"]
     except (TypeError, ValueError, KeyError, OverflowError) as error:
-        kind = type(net._rng.bit_generator).__name__
+        kind = type(net.rng.bit_generator).__name__
         raise ValueError(f"rng_state is not a state of numpy's {kind} generator "
                          f"({error!r})") from error
     return net

@@ -14,30 +14,14 @@ column i is neuron i of the layer before it, the bias neuron (a_in[0] = 1) first
 
 import numpy as np
 
-from . import maths
-from .layers import layer_kinds
-from .maths import cost_code
+from .activations import ACTIVATIONS, slope_of
+from .costs import COSTS, cost_of, formula
 
 #: Significant digits of the numbers in a printed Trace.
 DIGITS = 6
 
 #: A printed Trace shows this many neurons per layer, links per neuron and terms per sum.
 SHOWN = 5
-
-#: How each activation makes a neuron's output a from its input sum z.
-FUNCTIONS = {"sigmoid": "a = sigmoid(z) = 1 / (1 + e^-z)", "tanh": "a = tanh(z)",
-             "relu": "a = max(0, z)", "identity": "a = z",
-             "softmax": "a = e^z / (sum of e^z over the layer)"}
-
-#: A neuron's sensitivity s = delta * f'(z), with f'(z) written in terms of a = f(z).
-SLOPES = {"sigmoid": "delta * a * (1 - a)", "tanh": "delta * (1 - a^2)",
-          "relu": "delta * (1 if z > 0 else 0)", "identity": "delta * 1",
-          "softmax": "a * (delta - p)"}  # p = sum of a * delta over the layer
-
-#: Each cost, by the cost and the output layer's activation.
-COSTS = {("quadratic", name): "0.5 * sum((a - t)^2)" for name in FUNCTIONS}
-COSTS["cross_entropy", "softmax"] = "-sum(t * ln(a))"
-COSTS["cross_entropy", "sigmoid"] = "-sum(t * ln(a) + (1 - t) * ln(1 - a))"
 
 
 class LayerStep:
@@ -114,8 +98,8 @@ class Trace:
         self.cost, self.layers, self.learned = cost, tuple(layers), learned
         self.loss = None
         if expected_outputs is not None:
-            self.loss = sample_cost(self.outputs, expected_outputs, cost,
-                                    self.layers[-1].activation)
+            self.loss = cost_of(cost, self.layers[-1].activation, self.outputs,
+                                expected_outputs)
 
     @property
     def outputs(self):
@@ -152,7 +136,7 @@ class Trace:
             return text.done()
         text.line("")
         text.line(f"t = {text.vector(self.expected_outputs)}")
-        text.line(f"cost = {COSTS[self.cost, self.layers[-1].activation]} "
+        text.line(f"cost = {formula(self.cost, self.layers[-1].activation)} "
                   f"= {text.number(self.loss)}")
         text.line("")
         text.line("backward, output layer first: each link's gradient = s * a_in, and "
@@ -210,37 +194,27 @@ class _Writer:
 
     def forward(self, number, step, last):
         n = self.number
-        for j in self.layer(number, step, last, FUNCTIONS[step.activation]):
+        entry = ACTIVATIONS[step.activation]
+        for j in self.layer(number, step, last, entry.formula):
             z = self.products(step.weights[j], step.inputs)
             self.line(f"  neuron {j}: z = {z} = {n(step.z[j])}")
-            self.line(f"            a = {self.output(step, j)} = {n(step.a[j])}")
+            self.line(f"            a = {self.filled(entry.shown, step, j)} = {n(step.a[j])}")
         self.neurons_left(step)
 
-    def output(self, step, j):
-        """Neuron j's FUNCTIONS formula with its numbers."""
-        z = self.number(step.z[j])
-        if step.activation == "softmax":  # the layer's total, shown (the loop's is not kept)
-            with np.errstate(over="ignore"):
-                return f"e^{z} / {self.number(np.sum(np.exp(step.z)))}"
-        if step.activation == "identity":
-            return "z"
-        if step.activation == "relu":
-            return f"max(0, {z})"
-        return f"{step.activation}({z})"
-
-    def slope(self, step, j, p):
-        """The numbers of neuron j's SLOPES formula."""
+    def filled(self, text, step, j, p=0.0):
+        """`text`, one of an activation's formulas (activations.Activation), with neuron
+        j's numbers in it."""
         n = self.number
-        d, a = n(step.delta[j]), n(step.a[j])
-        if step.activation == "sigmoid":
-            return f"{d} * {a} * (1 - {a})"
-        if step.activation == "tanh":
-            return f"{d} * (1 - {a if step.a[j] >= 0 else f'({a})'}^2)"
-        if step.activation == "relu":
-            return f"{d} * {int(step.z[j] > 0)}"
-        if step.activation == "softmax":
-            return f"{a} * ({d} - {n(p)})"
-        return f"{d} * 1"
+        numbers = {"z": n(step.z[j]), "a": n(step.a[j]), "p": n(p),
+                   "pa": n(step.a[j]) if step.a[j] >= 0 else f"({n(step.a[j])})"}
+        if step.delta is not None:
+            numbers["delta"] = n(step.delta[j])
+        if "{slope}" in text:  # by the very C formula the loops use
+            numbers["slope"] = n(slope_of(step.activation, step.z[j], step.a[j]))
+        if "{total}" in text:  # softmax's, shown (the loop does not keep it)
+            with np.errstate(over="ignore"):
+                numbers["total"] = n(np.sum(np.exp(step.z)))
+        return text.format(**numbers)
 
     def links_into(self, step, j):
         """The gradient and the step of the links into neuron j (the first `shown`)."""
@@ -263,12 +237,13 @@ class _Writer:
         """Layer `number`'s sensitivities and the gradients of the links into it; `following`
         is the next layer's step, None for the output layer."""
         n = self.number
-        # With the cross-entropy cost an output neuron's error a - t already is s.
-        error_is_s = following is None and trace.cost == "cross_entropy"
+        entry = ACTIVATIONS[step.activation]
+        # An output layer's s comes from the cost, which may say how (costs.Cost).
+        by_cost = COSTS[trace.cost].sensitivity if following is None else None
         p = float(np.dot(step.a, step.delta))  # softmax's pull, shown (the loop keeps no p)
         rows = self.layer(number, step, following is None, f"links in: weights of "
                           f"link_layers[{number - 1}], eta = {n(step.training_rate)}")
-        if step.activation == "softmax" and not error_is_s:
+        if "{p}" in entry.slope_shown and by_cost is None:
             self.line(f"  p = sum of a * delta = {self.products(step.a, step.delta)} = {n(p)}")
         for j in rows:
             d, s = n(step.delta[j]), n(step.s[j])
@@ -278,26 +253,13 @@ class _Writer:
                 sums = "sum of w * s over the links out = " + self.products(
                     following.weights[:, j + 1], following.s)
             self.line(f"  neuron {j}: delta = {sums} = {d}")
-            if error_is_s:
-                self.line(f"            s = delta (cross-entropy: the cost's slope and f' "
-                          f"cancel) = {s}")
+            if by_cost is not None:
+                self.line(f"            s = {by_cost} = {s}")
             else:
-                self.line(f"            s = {SLOPES[step.activation]} = "
-                          f"{self.slope(step, j, p)} = {s}")
+                self.line(f"            s = {entry.slope} = "
+                          f"{self.filled(entry.slope_shown, step, j, p)} = {s}")
             self.links_into(step, j)
         self.neurons_left(step)
-
-
-def sample_cost(a, t, cost, activation):
-    """The cost of one sample with outputs `a` and expected outputs `t`, from an output layer
-    of `activation` neurons: maths.sample_cost, the very function the training loop uses.
-
-    quadratic: 0.5 * sum((a - t)^2). cross_entropy: -sum(t ln a) for softmax outputs,
-    -sum(t ln a + (1 - t) ln(1 - a)) for sigmoid ones.
-    """
-    a = np.concatenate([[1.0], np.asarray(a, dtype=float)])  # laid out as a layer: bias first
-    t = np.ascontiguousarray(t, dtype=float)
-    return float(maths.sample_cost(cost_code(cost), layer_kinds(t.shape[0], activation), a, 0, t))
 
 
 def trace_step(net, x, t, learn):
@@ -309,7 +271,7 @@ def trace_step(net, x, t, learn):
     """
     neurons, links = net.neuron_layers, net.link_layers
     # z, delta, a, s of each neuron layer: views into the network's arrays.
-    arrays = [net._arrays.neuron_views(l)[1:] for l in range(len(neurons))]
+    arrays = [layer.store.views()[1:] for layer in neurons]
     saved_sums = [[np.copy(v) for v in layer] for layer in arrays]
     weights = [layer.weights.copy() for layer in links]
     try:

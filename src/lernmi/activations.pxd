@@ -1,0 +1,45 @@
+# C declarations for activations.py: what a neuron computes, and a layer of neurons at once.
+#
+# A layer of neurons inside a NeuronStore is named by `first`, the index of its bias neuron,
+# and `size`, its neurons counting the bias neuron: its learning neurons are first + 1 to
+# first + size - 1.
+
+cimport cython
+
+from lernmi.stores cimport NeuronStore
+
+# The two codes other modules test for. Every code is set in activations.py, beside its
+# entry in ACTIVATIONS.
+cdef int BIAS                           # a = 1.0, whatever the neuron was sent
+cdef int SOFTMAX                        # a = e^z / (sum of e^z over the layer)
+
+# --- one neuron ------------------------------------------------------------------------------
+@cython.locals(e=double)
+cdef double activate(int kind, double z) noexcept nogil
+cdef double slope(int kind, double z, double a) noexcept nogil
+cdef double sensitivity(int kind, double z, double a, double delta, double p) noexcept nogil
+
+# --- softmax, the activation of a whole layer -------------------------------------------------
+@cython.locals(i=Py_ssize_t, peak=double, found=bint)
+cdef double softmax_peak(NeuronStore n, Py_ssize_t first, Py_ssize_t size) noexcept nogil
+@cython.locals(i=Py_ssize_t, total=double)
+cdef double softmax_total(NeuronStore n, Py_ssize_t first, Py_ssize_t size,
+                          double peak) noexcept nogil
+@cython.locals(i=Py_ssize_t, p=double)
+cdef double softmax_pull(NeuronStore n, Py_ssize_t first, Py_ssize_t size) noexcept nogil
+
+# --- a layer of neurons ------------------------------------------------------------------------
+@cython.locals(i=Py_ssize_t)
+cdef void reset_sums(NeuronStore n, Py_ssize_t first, Py_ssize_t size) noexcept nogil
+@cython.locals(i=Py_ssize_t)
+cdef void load_inputs(NeuronStore n, Py_ssize_t first, const double[::1] x) noexcept nogil
+@cython.locals(i=Py_ssize_t, softmax=bint, peak=double, total=double)
+cdef void compute_outputs(NeuronStore n, Py_ssize_t first, Py_ssize_t size) noexcept nogil
+@cython.locals(i=Py_ssize_t, p=double)
+cdef void compute_sensitivities(NeuronStore n, Py_ssize_t first, Py_ssize_t size) noexcept nogil
+
+# --- one neuron of a store, for Neuron's methods -------------------------------------------------
+@cython.locals(peak=double)
+cdef double neuron_output(NeuronStore n, Py_ssize_t i) noexcept nogil
+cdef void update_sensitivity(NeuronStore n, Py_ssize_t i) noexcept nogil
+cdef void update_layer(NeuronStore n) noexcept nogil

@@ -1,0 +1,21 @@
+# C declarations for costs.py: what learning minimises, and how the output layer learns it.
+
+cimport cython
+
+from lernmi.activations cimport BIAS, SOFTMAX, sensitivity
+from lernmi.stores cimport NeuronStore
+
+# --- one output neuron: the C formulas -------------------------------------------------------
+cdef double cost_term(int cost, int kind, double a, double t) noexcept nogil
+cdef double output_sensitivity(int cost, int kind, double z, double a, double t,
+                               double p) noexcept nogil
+
+# --- the output layer of one sample --------------------------------------------------------------
+@cython.locals(j=Py_ssize_t, c=double)
+cdef double sample_cost(int cost, NeuronStore n, Py_ssize_t first,
+                        const double[::1] t) noexcept nogil
+@cython.locals(j=Py_ssize_t, i=Py_ssize_t, p=double)
+cdef void submit_expected(int cost, NeuronStore n, Py_ssize_t first,
+                          const double[::1] t) noexcept nogil
+@cython.locals(j=Py_ssize_t, count=Py_ssize_t, guess=Py_ssize_t, answer=Py_ssize_t)
+cdef bint is_correct(NeuronStore n, Py_ssize_t first, const double[::1] t) noexcept nogil

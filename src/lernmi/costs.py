@@ -1,0 +1,184 @@
+"""Costs: what learning minimises, and the sensitivities each gives the output layer.
+
+A cost C scores one sample's outputs a against its expected outputs t. Learning starts at the
+output layer, where the cost says how much it changes per unit of each output neuron's
+input sum: that neuron's sensitivity s (as the cost class of Nielsen's network2.py gives the
+output layer's delta). Every layer before it takes its sensitivities from the links, by
+its activation's slope (activations.py).
+
+Each cost is one entry of COSTS (its name, its code, the output activations it suits, what
+its expected outputs must be, and the formulas a trace prints) and one case in each of the
+two C formulas under it, `cost_term` and `output_sensitivity`. To add a cost, add those and
+its line in the tests' numpy oracle (tests/reference.py).
+"""
+
+from collections import namedtuple
+
+import numpy as np
+
+import cython
+from cython.cimports.libc.math import log
+
+from ._checks import as_vector
+from .activations import activation_code
+from .stores import NeuronStore
+
+if not cython.compiled:
+    # Compiled, these come from activations.pxd as C (see costs.pxd).
+    from .activations import BIAS, SOFTMAX, sensitivity
+
+#: One cost. `outputs`: the output activations it suits (None: any). `probabilities`: its
+#: expected outputs must lie in [0, 1] and, for softmax outputs, add up to 1. `formulas`:
+#: the cost as a trace prints it, by output activation (None: any other). `sensitivity`:
+#: how a trace explains an output neuron's s, or None when it is the activation's own
+#: delta * f'(z), delta being the error a - t.
+Cost = namedtuple("Cost", "name code outputs probabilities formulas sensitivity")
+
+QUADRATIC = cython.declare(cython.int, 0)
+CROSS_ENTROPY = cython.declare(cython.int, 1)
+
+#: The smallest output a cross-entropy takes the logarithm of, so that a = 0 costs 690, not inf.
+TINY = cython.declare(cython.double, 1e-300)
+
+TABLE = (
+    Cost("quadratic", QUADRATIC, None, False, {None: "0.5 * sum((a - t)^2)"}, None),
+    Cost("cross_entropy", CROSS_ENTROPY, ("sigmoid", "softmax"), True,
+         {"softmax": "-sum(t * ln(a))", "sigmoid": "-sum(t * ln(a) + (1 - t) * ln(1 - a))"},
+         "delta (cross-entropy: the cost's slope and f' cancel)"),
+)
+
+#: Every cost, by name.
+COSTS = {entry.name: entry for entry in TABLE}
+COST_NAMES = {entry.code: entry.name for entry in TABLE}
+
+
+@cython.boundscheck(True)  # reached from Python: every index checked
+def cost_code(name):
+    """The code of the cost called `name`; TypeError or ValueError (listing them) if none."""
+    if not isinstance(name, str):
+        raise TypeError(f"cost must be a name such as 'quadratic', not {name!r}")
+    if name not in COSTS:
+        raise ValueError(f"unknown cost {name!r}; choose one of {', '.join(map(repr, COSTS))}")
+    return COSTS[name].code
+
+
+@cython.boundscheck(True)  # reached from Python: every index checked
+def check_cost(cost, activation):
+    """ValueError unless the cost called `cost` suits an output layer of `activation`."""
+    suits = COSTS[cost].outputs
+    if suits is not None and activation not in suits:
+        raise ValueError(f"the {cost} cost needs {' or '.join(suits)} outputs, not "
+                         f"{activation!r} ones")
+
+
+@cython.boundscheck(True)  # reached from Python: every index checked
+def check_targets(t, cost, activation, what):
+    """ValueError unless the expected outputs t (a vector, or one row per sample) suit the
+    cost: for one that compares probabilities, every value in [0, 1], and for softmax
+    outputs, which add up to 1, each row adding up to 1 too."""
+    if not COSTS[cost].probabilities:
+        return
+    check_cost(cost, activation)
+    if t.min() < 0.0 or t.max() > 1.0:
+        raise ValueError(f"{what} must lie between 0 and 1 for the {cost} cost")
+    if activation == "softmax" and not np.allclose(t.sum(axis=-1), 1.0, rtol=0.0, atol=1e-9):
+        raise ValueError(f"{what} must add up to 1 (in each row) for softmax outputs with the "
+                         f"{cost} cost")
+
+
+@cython.boundscheck(True)  # reached from Python: every index checked
+def formula(cost, activation):
+    """The cost as a trace prints it, for an output layer of `activation`."""
+    formulas = COSTS[cost].formulas
+    return formulas.get(activation, formulas.get(None))
+
+
+# --- one output neuron: the C formulas -----------------------------------------------------------
+
+def cost_term(cost, kind, a, t):
+    """One output neuron's share of the sample's cost, its output being a and t expected.
+
+    quadratic: 0.5 * (a - t)^2. cross_entropy: -t ln a for a softmax neuron, and
+    -(t ln a + (1 - t) ln(1 - a)) for others (sigmoid outputs, each a yes/no).
+    """
+    if cost == CROSS_ENTROPY:
+        c = 0.0
+        if t > 0.0:
+            c -= t * log(max(a, TINY))
+        if t < 1.0 and kind != SOFTMAX:
+            c -= (1.0 - t) * log(max(1.0 - a, TINY))
+        return c
+    return 0.5 * (a - t) * (a - t)
+
+
+def output_sensitivity(cost, kind, z, a, t, p):
+    """s = dC/dz of one output neuron with input sum z, output a, expected output t.
+
+    quadratic: the cost's slope dC/da is the error a - t, and s is that times the
+    activation's slope (`activations.sensitivity`; p is then the layer's softmax_pull of the
+    errors). cross_entropy, with sigmoid or softmax outputs: the cost's slope and the
+    activation's cancel, leaving exactly a - t.
+    """
+    if cost == CROSS_ENTROPY:
+        return a - t
+    return sensitivity(kind, z, a, a - t, p)
+
+
+# --- the output layer of one sample ----------------------------------------------------------
+
+def sample_cost(cost, n, first, t):
+    """The cost of one sample, from the outputs of the layer at `first` and the expected t."""
+    c = 0.0
+    for j in range(t.shape[0]):
+        c += cost_term(cost, n.kind[first + 1 + j], n.a[first + 1 + j], t[j])
+    return c
+
+
+def submit_expected(cost, n, first, t):
+    """The output layer at `first` learns that t was expected: each learning neuron's
+    delta gets the error a - t, and its s is the cost's `output_sensitivity`.
+
+    Needs the layer's outputs a, as compute_outputs leaves them.
+    """
+    p = 0.0  # the errors' softmax pull, the sum of a * (a - t) over softmax neurons
+    for j in range(t.shape[0]):
+        i = first + 1 + j
+        if n.kind[i] == SOFTMAX:
+            p += n.a[i] * (n.a[i] - t[j])
+    for j in range(t.shape[0]):
+        i = first + 1 + j
+        n.delta[i] += n.a[i] - t[j]
+        n.s[i] = output_sensitivity(cost, n.kind[i], n.z[i], n.a[i], t[j], p)
+
+
+def is_correct(n, first, t):
+    """Whether the outputs of the layer at `first` give the expected answer t.
+
+    With one output neuron the answer is yes when it is at least 0.5; with several, it is
+    the neuron with the largest output (the first, if several tie).
+    """
+    count = t.shape[0]
+    if count == 1:
+        return (n.a[first + 1] >= 0.5) == (t[0] >= 0.5)
+    guess, answer = 0, 0
+    for j in range(1, count):
+        if n.a[first + 1 + j] > n.a[first + 1 + guess]:
+            guess = j
+        if t[j] > t[answer]:
+            answer = j
+    return guess == answer
+
+
+@cython.boundscheck(True)  # reached from Python: every index checked
+def cost_of(cost, activation, a, t):
+    """The cost of one sample whose output layer of `activation` neurons gave `a` where `t`
+    was expected: sample_cost, the very function the training loops use, checked."""
+    code, kind = cost_code(cost), activation_code(activation)
+    a = as_vector(a, None, "a")
+    t = as_vector(t, a.shape[0], "t")
+    size = a.shape[0] + 1
+    kinds = np.full(size, kind, dtype=np.intc)
+    kinds[0] = BIAS
+    n = NeuronStore(kinds, np.zeros(size), np.zeros(size), np.concatenate([[1.0], a]),
+                    np.zeros(size))
+    return sample_cost(code, n, 0, t)

@@ -1,0 +1,45 @@
+# C declarations for network_loops.py: a whole network's numbers, and the loops over samples.
+
+cimport cython
+
+from lernmi.activations cimport compute_outputs, compute_sensitivities, load_inputs, reset_sums
+from lernmi.costs cimport is_correct, sample_cost, submit_expected
+from lernmi.propagation cimport Links, backpropagate_links, propagate_links
+from lernmi.stores cimport NeuronStore
+
+cdef enum:
+    BLOCK = 4                           # samples inference takes through the weights at once
+                                        # (as many as vector.h's lernmi_dot4_add)
+
+@cython.final                           # a subclass could override what the loops trust
+cdef class NetworkArrays:
+    cdef NeuronStore neurons            # every neuron, layer after layer
+    cdef double[::1] w                  # every link layer's weights, one matrix after another
+    cdef Py_ssize_t[::1] first          # each layer's bias neuron, then one past the last neuron
+    cdef Py_ssize_t[::1] w0             # where each link layer's matrix starts in w, then the end
+    cdef double[::1] eta                # each link layer's training rate
+    cdef readonly int cost              # the cost (costs.py's code) learning minimises
+    cdef readonly Py_ssize_t layers     # how many neuron layers
+
+cdef Links link_layer(NetworkArrays net, Py_ssize_t l) noexcept nogil
+
+@cython.locals(last=Py_ssize_t, stride=Py_ssize_t, b=Py_ssize_t, l=Py_ssize_t)
+cdef void forward(NetworkArrays net, NeuronStore n, const double[:, ::1] x, Py_ssize_t start,
+                  Py_ssize_t samples) noexcept nogil
+
+@cython.locals(last=Py_ssize_t, out=Py_ssize_t, k=Py_ssize_t, r=Py_ssize_t, l=Py_ssize_t)
+cdef void learn_samples(NetworkArrays net, NeuronStore n, const double[:, ::1] x,
+                        const double[:, ::1] t, const Py_ssize_t[::1] order,
+                        double[::1] score) noexcept nogil
+
+@cython.locals(last=Py_ssize_t, stride=Py_ssize_t, block=Py_ssize_t, start=Py_ssize_t,
+               samples=Py_ssize_t, b=Py_ssize_t, out=Py_ssize_t, j=Py_ssize_t)
+cdef void infer_samples(NetworkArrays net, NeuronStore n, const double[:, ::1] x,
+                        const double[:, ::1] t, double[:, ::1] outputs,
+                        double[:, ::1] scores) noexcept nogil
+
+@cython.locals(n=NeuronStore)
+cdef void learn_epoch(NetworkArrays net, const double[:, ::1] x, const double[:, ::1] t,
+                      const Py_ssize_t[::1] order, double[::1] score)
+cdef void infer_epoch(NetworkArrays net, NeuronStore n, const double[:, ::1] x,
+                      const double[:, ::1] t, double[:, ::1] outputs, double[:, ::1] scores)

@@ -1,0 +1,258 @@
+"""A whole network's numbers in a few arrays, and the loops that run it sample after sample.
+
+A Network keeps every neuron's numbers in one NeuronStore and every weight in one array
+(NetworkArrays); its NeuronLayers and LinkLayers are views into them. That lets `train`,
+`predict` and `evaluate` run through whole sets of samples as one C loop with the GIL
+released, doing for each sample exactly what the layers' own methods do one call at a time.
+
+The loops trust the arrays and the samples they are given. The two functions Python can
+call, `learn_rows` and `infer_rows`, check every shape and index against the arrays first.
+"""
+
+import numpy as np
+
+import cython
+
+from ._checks import refuse_second_init
+from .costs import COSTS
+from .stores import LinkStore, NeuronStore, new_store
+
+if not cython.compiled:
+    # Compiled, these are C functions and constants (see network_loops.pxd).
+    from .activations import compute_outputs, compute_sensitivities, load_inputs, reset_sums
+    from .costs import is_correct, sample_cost, submit_expected
+    from .propagation import Links, backpropagate_links, propagate_links
+    BLOCK = 4  # network_loops.pxd's: samples inference takes through the weights at once
+
+
+@cython.boundscheck(True)  # reached from Python: every index checked
+class NetworkArrays:
+    """The numbers of a whole network, each kind in one contiguous array.
+
+    Layer l's neurons are first[l] (its bias neuron) to first[l + 1] - 1 of one NeuronStore;
+    link layer l joins layer l to layer l + 1 and its weights are w[w0[l]:w0[l + 1]]. A
+    Network's layers are views into these arrays (`layer_store`, `link_store`), so a change
+    made through either is seen by both. The index tables `first` and `w0`, which the loops
+    trust, are worked out here and never handed out.
+
+    Parameters
+    ----------
+    kinds : list of int arrays
+        Each layer's activation codes, its bias neuron's first.
+    weights : list of float arrays
+        Each link layer's weights, shape (learning neurons of layer l + 1, neurons of layer
+        l); they are copied.
+    eta : float
+        The training rate of every link layer.
+    cost : int
+        The code of the cost (`costs.COSTS`) that the output layer learns from.
+    """
+
+    def __init__(self, kinds, weights, eta, cost):
+        refuse_second_init(self, "layers")
+        sizes = [len(k) for k in kinds]
+        shapes = [(sizes[l + 1] - 1, sizes[l]) for l in range(len(sizes) - 1)]
+        if len(weights) != len(shapes) or [np.shape(w) for w in weights] != shapes:
+            raise ValueError(f"weights must have shapes {shapes} to join layers of {sizes}")
+        codes = sorted(entry.code for entry in COSTS.values())
+        if cost not in codes:
+            raise ValueError(f"cost codes are {codes}, not {cost!r}")
+        first = np.concatenate([[0], np.cumsum(sizes)]).astype(np.intp)
+        w0 = np.concatenate([[0], np.cumsum([r * c for r, c in shapes])]).astype(np.intp)
+        # One copy of the weights, not two: concatenate copies, astype need not.
+        w = np.concatenate([np.ravel(m) for m in weights]).astype(np.float64, copy=False)
+        neurons = new_store(np.concatenate(kinds))
+        # Everything is made and checked above; nothing below can fail halfway.
+        self.neurons, self.first, self.w0, self.w = neurons, first, w0, w
+        self.eta = np.full(len(weights), float(eta))
+        self.cost = cost
+        self.layers = len(sizes)
+
+    def layer_sizes(self):
+        """Learning neurons per layer, input layer first."""
+        return tuple(int(self.first[l + 1] - self.first[l] - 1) for l in range(self.layers))
+
+    def layer_store(self, l):
+        """A NeuronStore over layer l's part of the arrays (views, not copies)."""
+        self._check_layer(l, self.layers)
+        start, stop = self.first[l], self.first[l + 1]
+        return NeuronStore(*(view[start:stop] for view in self.neurons.views()))
+
+    def link_store(self, l):
+        """A LinkStore over link layer l's weights and training rate (views, not copies)."""
+        self._check_layer(l, self.layers - 1)
+        rows = self.first[l + 2] - self.first[l + 1] - 1
+        cols = self.first[l + 1] - self.first[l]
+        return LinkStore(np.asarray(self.w)[self.w0[l]:self.w0[l + 1]],
+                         np.asarray(self.eta)[l:l + 1], int(rows), int(cols))
+
+    def scratch(self):
+        """A NeuronStore for BLOCK samples at a time, for infer_samples: its activation codes
+        are the network's as they are now (a neuron may have been made a bias neuron)."""
+        return new_store(np.tile(self.neurons.views().kind, BLOCK))
+
+    def _check_layer(self, l, count):
+        # The loops index without bounds checks, so check the layer number here.
+        if isinstance(l, bool) or not isinstance(l, (int, np.integer)):
+            raise TypeError(f"a layer number must be an integer, not {l!r}")
+        if not 0 <= l < count:
+            raise IndexError(f"layer {l} of {count}")
+
+    def __repr__(self):
+        return (f"NetworkArrays(layers of {list(self.layer_sizes())} learning neurons, "
+                f"{self.w.shape[0]:,} weights)")
+
+
+def link_layer(net, l):
+    """Where link layer l's numbers lie: its weights in net.w, its neurons in net.neurons."""
+    return Links(start=net.w0[l], rows=net.first[l + 2] - net.first[l + 1] - 1,
+                 cols=net.first[l + 1] - net.first[l], source=net.first[l],
+                 target=net.first[l + 1], eta=net.eta[l])
+
+
+def forward(net, n, x, start, samples):
+    """For inputs x[start], ..., x[start + samples - 1]: reset every layer, load the input,
+    and propagate it to the output layer's outputs.
+
+    The same steps as Network.run. Sample b's neurons are at b * (neurons of the network)
+    in the store n: the network's own for one sample, a scratch store (BLOCK samples) for
+    more. Like every loop below, it runs without the GIL and trusts its caller.
+    """
+    last = net.layers - 1  # the output layer
+    stride = net.first[last + 1]
+    for b in range(samples):
+        for l in range(last + 1):
+            reset_sums(n, b * stride + net.first[l], net.first[l + 1] - net.first[l])
+        load_inputs(n, b * stride + net.first[0], x[start + b])
+    for l in range(last + 1):
+        for b in range(samples):
+            compute_outputs(n, b * stride + net.first[l], net.first[l + 1] - net.first[l])
+        if l < last:
+            propagate_links(net.w, link_layer(net, l), n, n, samples, stride)
+
+
+def learn_samples(net, n, x, t, order, score):
+    """For each k in `order`, one learning step on input x[k] with expected output t[k].
+
+    The same steps as Network.learn: forward; the output layer learns t[k] (its
+    sensitivities from the cost); then each link layer, the last first, sends the
+    sensitivities back and steps its weights, and the layer before it works out its own
+    sensitivities from what it was sent. The input layer's are never worked out: nothing
+    reads them. Each sample's cost, and whether the output was right before the step, is
+    added to score[0] and score[1]. n is the network's own store, net.neurons.
+    """
+    last = net.layers - 1
+    out = net.first[last]
+    for r in range(order.shape[0]):
+        k = order[r]
+        forward(net, n, x, k, 1)
+        score[0] += sample_cost(net.cost, n, out, t[k])
+        score[1] += is_correct(n, out, t[k])
+        submit_expected(net.cost, n, out, t[k])
+        for l in range(last - 1, -1, -1):
+            backpropagate_links(net.w, link_layer(net, l), n, n, l > 0)
+            if l > 0:
+                compute_sensitivities(n, net.first[l], net.first[l + 1] - net.first[l])
+
+
+def infer_samples(net, n, x, t, outputs, scores):
+    """Every row k of x through the network, without learning: outputs[k] = the output
+    layer's outputs if `outputs` has rows; if `t` has rows, scores[k] = (the row's cost
+    against t[k], 1.0 if the network got it right else 0.0).
+
+    BLOCK samples at a time, in the scratch store n (`NetworkArrays.scratch`), so that the
+    network's own arrays are left alone; the same sums as one by one.
+    """
+    last = net.layers - 1
+    stride = net.first[last + 1]
+    for block in range((x.shape[0] + BLOCK - 1) // BLOCK):
+        start = block * BLOCK
+        samples = min(BLOCK, x.shape[0] - start)
+        forward(net, n, x, start, samples)
+        for b in range(samples):
+            out = b * stride + net.first[last]
+            if outputs.shape[0] > 0:
+                for j in range(outputs.shape[1]):
+                    outputs[start + b, j] = n.a[out + 1 + j]
+            if t.shape[0] > 0:
+                scores[start + b, 0] = sample_cost(net.cost, n, out, t[start + b])
+                scores[start + b, 1] = is_correct(n, out, t[start + b])
+
+
+# --- what Python may call: checked, then run without the GIL ---------------------------------------
+
+@cython.boundscheck(True)  # reached from Python: every index checked
+def learn_rows(net, x, t, order, score):
+    """learn_samples on the rows `order` of x and t, with the GIL released, adding each
+    row's cost and whether it was right, measured just before learning from it, to
+    score[0] and score[1].
+
+    x and t must be C-contiguous float64 matrices, one row per sample, that fit `net`;
+    `order` an array of numpy.intp whose every number is one of their rows; score an array
+    of two float64 numbers.
+    """
+    rows = _check_inputs(net, x)
+    _check_matrix(t, rows, net.layer_sizes()[-1], "t")
+    if not (isinstance(order, np.ndarray) and order.dtype == np.intp and order.ndim == 1
+            and order.flags.c_contiguous):
+        raise TypeError("order must be a one-dimensional contiguous array of numpy.intp")
+    if order.shape[0] and not (0 <= order.min() and order.max() < rows):
+        raise ValueError(f"order must hold row numbers from 0 to {rows - 1}")
+    if not (isinstance(score, np.ndarray) and score.dtype == np.float64
+            and score.shape == (2,) and score.flags.c_contiguous and score.flags.writeable):
+        raise TypeError("score must be a writable array of two float64 numbers")
+    learn_epoch(net, x, t, order, score)
+
+
+@cython.boundscheck(True)  # reached from Python: every index checked
+def infer_rows(net, x, t, outputs, scores):
+    """infer_samples on every row of x, with the GIL released, in a scratch store of its own
+    (so that many threads may run it on one network at once).
+
+    x must be a C-contiguous float64 matrix, one row per sample, that fits `net`; t,
+    outputs and scores the same with no rows, or one row per row of x (scores with two
+    columns, and rows whenever t has them).
+    """
+    rows = _check_inputs(net, x)
+    outputs_wide = net.layer_sizes()[-1]
+    scored = _check_matrix(t, rows, outputs_wide, "t", optional=True)
+    _check_matrix(outputs, rows, outputs_wide, "outputs", optional=True)
+    _check_matrix(scores, rows, 2, "scores", optional=not scored)
+    infer_epoch(net, net.scratch(), x, t, outputs, scores)
+
+
+@cython.boundscheck(True)  # reached from Python: every index checked
+def _check_inputs(net, x):
+    """The rows of x, once net and x are checked to be a NetworkArrays and its inputs."""
+    if not isinstance(net, NetworkArrays):
+        raise TypeError(f"net must be a NetworkArrays, not {type(net).__name__}")
+    _check_matrix(x, None, net.layer_sizes()[0], "x")
+    return x.shape[0]
+
+
+@cython.boundscheck(True)  # reached from Python: every index checked
+def _check_matrix(array, rows, cols, what, optional=False):
+    """Whether `array` has rows, once it is checked to be a C-contiguous float64 matrix of
+    shape (rows, cols) (rows None: any), or with `optional`, of no rows at all."""
+    if not (isinstance(array, np.ndarray) and array.dtype == np.float64 and array.ndim == 2
+            and array.flags.c_contiguous):
+        raise TypeError(f"{what} must be a C-contiguous float64 matrix")
+    if optional and array.shape[0] == 0:
+        return False
+    if array.shape[1] != cols or rows is not None and array.shape[0] != rows:
+        raise ValueError(f"{what} has shape {array.shape}; it must have "
+                         f"{'any number of' if rows is None else rows} rows of {cols}")
+    return True
+
+
+def learn_epoch(net, x, t, order, score):
+    """learn_samples with the GIL released: other Python threads run meanwhile."""
+    n = net.neurons
+    with cython.nogil:
+        learn_samples(net, n, x, t, order, score)
+
+
+def infer_epoch(net, n, x, t, outputs, scores):
+    """infer_samples with the GIL released."""
+    with cython.nogil:
+        infer_samples(net, n, x, t, outputs, scores)

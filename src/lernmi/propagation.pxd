@@ -1,0 +1,44 @@
+# C declarations for propagation.py: what a layer of links does, forward and back.
+
+cimport cython
+
+from lernmi.stores cimport NeuronStore
+
+cdef extern from "vector.h":
+    const int LANES "LERNMI_LANES"
+    double lernmi_dot(const double *x, const double *y, Py_ssize_t n) noexcept nogil
+    void lernmi_dot4_add(const double *w, const double *x, double *out, Py_ssize_t stride,
+                         Py_ssize_t n) noexcept nogil
+    void lernmi_axpy(double alpha, const double *x, double *y, Py_ssize_t n) noexcept nogil
+    void lernmi_axpy_pair(double alpha, double *w, double *y, double beta, const double *x,
+                          Py_ssize_t n) noexcept nogil
+
+cdef struct Links:                      # a layer of links: where its numbers lie
+    Py_ssize_t start                    # w[start] is weights[0, 0]; the matrix is row-major
+    Py_ssize_t rows                     # learning neurons of the layer fed: row j feeds j
+    Py_ssize_t cols                     # neurons of the layer feeding it, its bias first
+    Py_ssize_t source                   # the feeding layer's bias neuron, in its store
+    Py_ssize_t target                   # the fed layer's bias neuron, in its store
+    double eta                          # the training rate every one of the links uses
+
+# --- one row of links, the runs of numbers that vector.h computes ----------------------------
+@cython.locals(row=Py_ssize_t)
+cdef double row_dot(const double[::1] w, Links links, Py_ssize_t j, const double[::1] x,
+                    Py_ssize_t xi) noexcept nogil
+cdef void row_dot4_add(const double[::1] w, Links links, Py_ssize_t j, NeuronStore src,
+                       NeuronStore dst, Py_ssize_t stride) noexcept nogil
+@cython.locals(row=Py_ssize_t, alpha=double, k=Py_ssize_t)
+cdef void row_step(double[::1] w, Links links, Py_ssize_t j, NeuronStore src,
+                   double sj) noexcept nogil
+@cython.locals(row=Py_ssize_t, beta=double, k=Py_ssize_t)
+cdef void row_send_back_and_step(double[::1] w, Links links, Py_ssize_t j, NeuronStore src,
+                                 double sj) noexcept nogil
+
+# --- one link, and a whole layer of links --------------------------------------------------------
+cdef double updated_weight(double w, double eta, double s, double a_in) noexcept nogil
+@cython.locals(j=Py_ssize_t, b=Py_ssize_t)
+cdef void propagate_links(const double[::1] w, Links links, NeuronStore src, NeuronStore dst,
+                          Py_ssize_t samples, Py_ssize_t stride) noexcept nogil
+@cython.locals(j=Py_ssize_t, sj=double)
+cdef void backpropagate_links(double[::1] w, Links links, NeuronStore src, NeuronStore dst,
+                              bint send_back) noexcept nogil

@@ -1,0 +1,19 @@
+# C declarations for stores.py: the arrays that neurons and links keep their numbers in.
+#
+# Symbols follow the maths:  z  a neuron's input sum          a    its output, f(z)
+#                            delta  its sensitivity sum       s    its sensitivity, dC/dz
+#                            w  a link's weight               eta  a link's training rate
+
+cdef class NeuronStore:
+    cdef int[::1] kind                  # activation code of each neuron (activations.py)
+    cdef double[::1] z                  # input sums
+    cdef double[::1] delta              # sensitivity sums
+    cdef double[::1] a                  # outputs, as a loop last worked them out
+    cdef double[::1] s                  # sensitivities, as a loop last worked them out
+    cdef readonly Py_ssize_t size       # how many neurons
+
+cdef class LinkStore:
+    cdef double[::1] w                  # weights: a rows x cols matrix, stored row after row
+    cdef double[::1] eta                # the one training rate these links share (length 1)
+    cdef readonly Py_ssize_t rows       # output neurons: row j feeds learning neuron j
+    cdef readonly Py_ssize_t cols       # input neurons: column i comes from neuron i, bias first
