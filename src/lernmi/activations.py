@@ -132,6 +132,8 @@ def activate(kind, z):
 
     A softmax neuron's output depends on its whole layer: see compute_outputs.
     """
+    if kind == IDENTITY:  # first: a network's input layer is most often its widest
+        return z
     if kind == SIGMOID:
         # Two forms of 1 / (1 + e^-z), so that exp never sees a large positive argument.
         if z >= 0.0:
@@ -153,11 +155,13 @@ def activate(kind, z):
         return z + log1p(exp(-z)) if z > 0.0 else log1p(exp(z))
     if kind == GELU:
         return 0.5 * z * (1.0 + erf(z * SQRT_HALF))
-    return z  # identity
+    return z  # softmax's input sum, which compute_outputs turns into its output
 
 
 def slope(kind, z, a):
     """f'(z), from the input sum z and the output a = f(z), whichever gives it more simply."""
+    if kind == IDENTITY:
+        return 1.0
     if kind == SIGMOID:
         return a * (1.0 - a)
     if kind == RELU:
@@ -174,7 +178,7 @@ def slope(kind, z, a):
         return activate(SIGMOID, z)
     if kind == GELU:
         return 0.5 * (1.0 + erf(z * SQRT_HALF)) + z * exp(-0.5 * z * z) * INV_SQRT_2PI
-    return 1.0  # identity
+    return 1.0  # softmax's own slope (its sensitivity needs its layer: see sensitivity)
 
 
 def sensitivity(kind, z, a, delta, p):

@@ -23,6 +23,9 @@ PROGRESS_STEP = 2000
 #: 1 / SCALE, are far from the scale the initial weights assume (about 1).
 SCALE = 10.0
 
+#: How many rows, evenly spread, the scale is judged on.
+SAMPLE_ROWS = 1000
+
 
 def train_epochs(net, x, t, *, epochs, shuffle, validation, rates, progress):
     """Train `net` on the rows of x (checked) against t for `epochs` epochs; the history.
@@ -76,10 +79,11 @@ def warn_about_scale(x, stacklevel):
     softmax at once, and the network can learn nothing; tiny ones leave the first weights
     barely moving.
     """
-    rms = float(np.sqrt(np.mean(np.square(x))))
-    largest = float(np.abs(x).max())
+    sample = x[::max(1, x.shape[0] // SAMPLE_ROWS)]  # a look at every row would cost more
+    rms = float(np.sqrt(np.mean(np.square(sample))))
+    largest = float(np.abs(sample).max())
     if rms > SCALE:
-        advice = f"divide them by {largest:.4g}" if x.min() >= 0.0 else \
+        advice = f"divide them by {largest:.4g}" if sample.min() >= 0.0 else \
             "standardise each input (subtract its mean, divide by its standard deviation)"
         warnings.warn(f"the inputs' root mean square is {rms:.4g} (the largest is "
                       f"{largest:.4g}), but the initial weights assume inputs of about 1: "
