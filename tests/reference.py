@@ -2,11 +2,16 @@
 
 Weights are the same matrices LinkLayer.weights shows: W[j, i] joins input neuron i (bias
 first, so column 0 holds the biases) to learning neuron j of the next layer. Backpropagation
-here is the textbook one, with each layer's full Jacobian, so it shares none of lernmi's
-shortcuts (such as the cross-entropy error a - t standing for the sensitivity).
+here is the textbook one, with each layer's full Jacobian and the cost's own slope dC/da,
+so it shares none of lernmi's shortcuts (such as the cross-entropy error a - t standing for
+the sensitivity). Each formula is written here afresh, not taken from lernmi.
 """
 
+import math
+
 import numpy as np
+
+erf = np.vectorize(math.erf)
 
 
 def sigmoid(z):
@@ -18,17 +23,40 @@ def softmax(z):
     return e / e.sum()
 
 
-ACTIVATIONS = {"sigmoid": sigmoid, "tanh": np.tanh, "relu": lambda z: np.maximum(z, 0.0),
-               "identity": lambda z: z, "softmax": softmax}
+#: Every activation lernmi offers, one line each: (f(z), f'(z)). Softmax's slope is a whole
+#: matrix: see jacobian.
+ACTIVATIONS = {
+    "sigmoid": (sigmoid, lambda z: sigmoid(z) * (1 - sigmoid(z))),
+    "tanh": (np.tanh, lambda z: 1 / np.cosh(z) ** 2),
+    "relu": (lambda z: np.maximum(z, 0.0), lambda z: (z > 0).astype(float)),
+    "leaky_relu": (lambda z: np.where(z > 0, z, 0.01 * z), lambda z: np.where(z > 0, 1.0, 0.01)),
+    "elu": (lambda z: np.where(z > 0, z, np.expm1(z)), lambda z: np.where(z > 0, 1.0, np.exp(z))),
+    "softplus": (lambda z: np.logaddexp(0.0, z), sigmoid),
+    "gelu": (lambda z: z * (1 + erf(z / np.sqrt(2))) / 2,
+             lambda z: (1 + erf(z / np.sqrt(2))) / 2 + z * np.exp(-z * z / 2) / np.sqrt(2 * np.pi)),
+    "identity": (lambda z: z, np.ones_like),
+    "softmax": (softmax, None),
+}
+
+#: Every cost, one line each: (C(a, t), dC/da), for an output layer of `output` neurons.
+COSTS = {
+    "quadratic": (lambda a, t, output: 0.5 * np.sum((a - t) ** 2), lambda a, t, output: a - t),
+    "cross_entropy": (
+        lambda a, t, output: -np.sum(t * np.log(a)) if output == "softmax"
+        else -np.sum(t * np.log(a) + (1 - t) * np.log(1 - a)),
+        lambda a, t, output: -t / a if output == "softmax" else (a - t) / (a * (1 - a))),
+}
+
+
+def activate(name, z):
+    return ACTIVATIONS[name][0](z)
 
 
 def jacobian(name, z, a):
     """da/dz of one layer, a matrix (only softmax has off-diagonal entries)."""
     if name == "softmax":
         return np.diag(a) - np.outer(a, a)
-    slope = {"sigmoid": a * (1 - a), "tanh": 1 - a * a, "relu": (z > 0).astype(float),
-             "identity": np.ones_like(a)}[name]
-    return np.diag(slope)
+    return np.diag(ACTIVATIONS[name][1](z))
 
 
 def forward(weights, x, hidden="sigmoid", output=None):
@@ -37,31 +65,23 @@ def forward(weights, x, hidden="sigmoid", output=None):
     sums, outputs = [None], [np.asarray(x, dtype=float)]
     for w, name in zip(weights, names):
         sums.append(w @ np.concatenate([[1.0], outputs[-1]]))
-        outputs.append(ACTIVATIONS[name](sums[-1]))
+        outputs.append(activate(name, sums[-1]))
     return sums, outputs, names
 
 
 def cost(weights, x, t, hidden="sigmoid", output=None, cost="quadratic"):
-    """The cost of one sample: quadratic, or cross-entropy (softmax: -sum t ln a)."""
+    """The cost of one sample."""
     a = forward(weights, x, hidden, output)[1][-1]
     return cost_of(a, t, output or hidden, cost)
 
 
 def cost_of(a, t, output, cost):
-    if cost == "quadratic":
-        return 0.5 * np.sum((a - t) ** 2)
-    if output == "softmax":
-        return -np.sum(t * np.log(a))
-    return -np.sum(t * np.log(a) + (1 - t) * np.log(1 - a))
+    return COSTS[cost][0](a, t, output)
 
 
 def cost_slope(a, t, output, cost):
     """dC/da."""
-    if cost == "quadratic":
-        return a - t
-    if output == "softmax":
-        return -t / a
-    return (a - t) / (a * (1 - a))
+    return COSTS[cost][1](a, t, output)
 
 
 def sgd_step(weights, x, t, eta, hidden="sigmoid", output=None, cost="quadratic"):

@@ -8,6 +8,9 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
+import reference
+from tables import NEURON_ACTIVATIONS
+
 
 def sigmoid(z):
     return 1.0 / (1.0 + math.exp(-z))
@@ -100,17 +103,33 @@ def test_repr_shows_the_numbers(lernmi):
     assert repr(n) == "Neuron(sigmoid, z=0, a=0.5, delta=0)"
 
 
-@pytest.mark.parametrize("activation, f", [
-    ("tanh", np.tanh), ("relu", lambda z: max(z, 0.0)), ("identity", lambda z: z)])
-def test_each_activation_and_its_slope(lernmi, activation, f):
+@pytest.mark.parametrize("activation", NEURON_ACTIVATIONS)
+def test_each_activation_and_its_slope(lernmi, activation):
     h = 1e-6
+    f, slope = reference.ACTIVATIONS[activation]
     for z in [-1.7, -0.2, 0.4, 2.5]:
         n = lernmi.Neuron(activation)
         n.input(z)
-        assert n.output() == pytest.approx(f(z), rel=1e-15, abs=1e-300)
-        n.submit_sensitivity(2.0)  # s = delta * f'(z), checked by a central difference
+        assert n.output() == pytest.approx(f(np.float64(z)), rel=1e-14, abs=1e-300)
+        n.submit_sensitivity(2.0)  # s = delta * f'(z), checked by the oracle's f' and by a
+        assert n.sensitivity() == pytest.approx(2.0 * slope(np.float64(z)), rel=1e-13)
         assert n.sensitivity() == pytest.approx(2.0 * (f(z + h) - f(z - h)) / (2 * h), rel=1e-8)
         assert n.activation == activation
+
+
+@pytest.mark.parametrize("activation", NEURON_ACTIVATIONS)
+def test_a_neuron_works_out_its_sensitivity_when_it_is_sent_one(lernmi, activation):
+    n = lernmi.Neuron(activation)
+    n.input(0.7)
+    assert n.sensitivity() == 0.0  # nothing sent back yet
+    n.submit_sensitivity(0.5)
+    n.submit_sensitivity(0.25)
+    f, slope = reference.ACTIVATIONS[activation]
+    assert n.sensitivity() == pytest.approx(0.75 * slope(np.float64(0.7)), rel=1e-13)
+    n.bias()
+    assert n.sensitivity() == 0.0  # a bias neuron's slope is 0
+    n.reset()
+    assert (n.input_sum, n.previous_layer_sensitivity_sum, n.sensitivity()) == (0.0, 0.0, 0.0)
 
 
 def test_softmax_is_for_layers(lernmi):

@@ -4,13 +4,10 @@ import numpy as np
 import pytest
 
 import reference
-
-HIDDEN = ("sigmoid", "tanh", "relu", "identity")
+from tables import ACTIVATIONS, NETWORK_KINDS
 
 #: Every (hidden activation, output activation, cost) lernmi allows.
-COMBINATIONS = [(hidden, output, cost) for hidden in HIDDEN
-                for output in HIDDEN + ("softmax",) for cost in ("quadratic", "cross_entropy")
-                if cost == "quadratic" or output in ("sigmoid", "softmax")]
+COMBINATIONS = NETWORK_KINDS
 
 
 def weights(net):
@@ -181,6 +178,24 @@ def test_each_activation_and_cost_prints_its_own_formula(lernmi, hidden, output,
     text = str(net.trace(x[:2], t))
     for formula in formulas:
         assert formula in text
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_every_activation_prints_its_formulas_from_the_table(lernmi, activation):
+    entry = lernmi.activations.ACTIVATIONS[activation]
+    hidden = activation if "hidden" in entry.uses else "tanh"
+    net = network(lernmi, hidden, activation, "quadratic", sizes=(2, 3, 2))
+    x, t = sample(activation, 2, 4)
+    trace = net.trace(x[:2], t)
+    text = str(trace)
+    assert f"{activation} neurons, {entry.formula}" in text
+    assert f"s = {entry.slope} = " in text
+    # The slope's numbers, filled in, come from the very C formula the loops use.
+    if "{slope}" in entry.slope_shown:
+        step = trace.layers[-1]
+        slope = lernmi.activations.slope_of(activation, step.z[0], step.a[0])
+        assert f"s = {entry.slope} = {n(step.delta[0])} * {n(slope)} = {n(step.s[0])}" in text
+        assert step.s[0] == step.delta[0] * slope
 
 
 def test_a_softmax_line_shows_the_layers_total(lernmi):

@@ -10,12 +10,19 @@ import numpy as np
 import pytest
 
 import reference
+from tables import NETWORK_KINDS
 
-# (hidden activation, output activation, cost): every pairing lernmi offers.
-KINDS = [("sigmoid", "sigmoid", "quadratic"), ("tanh", "tanh", "quadratic"),
-         ("relu", "identity", "quadratic"), ("identity", "sigmoid", "quadratic"),
-         ("tanh", "softmax", "quadratic"), ("relu", "sigmoid", "cross_entropy"),
-         ("sigmoid", "softmax", "cross_entropy"), ("relu", "softmax", "cross_entropy")]
+# (hidden activation, output activation, cost): every one Network accepts.
+KINDS = NETWORK_KINDS
+SOFTMAX_CE = ("relu", "softmax", "cross_entropy")
+
+
+def test_the_oracle_knows_every_activation_and_cost(lernmi):
+    assert set(reference.ACTIVATIONS) == set(lernmi.activations.ACTIVATIONS)
+    assert set(reference.COSTS) == set(lernmi.costs.COSTS)
+    # Every hidden activation with every output one, and cross-entropy with two of them.
+    hidden, outputs = lernmi.activations.usable("hidden"), lernmi.activations.usable("output")
+    assert len(KINDS) == len(hidden) * (len(outputs) + 2) and len(hidden) >= 8
 
 
 def weights(net):
@@ -119,8 +126,8 @@ def test_validation_is_scored_after_each_epoch_without_learning(lernmi):
 def test_class_numbers_stand_for_one_hot_rows(lernmi):
     rng = np.random.default_rng(7)
     x, labels = rng.normal(size=(10, 4)), rng.integers(0, 3, size=10)
-    a = network(lernmi, KINDS[-1])
-    b = network(lernmi, KINDS[-1])
+    a = network(lernmi, SOFTMAX_CE)
+    b = network(lernmi, SOFTMAX_CE)
     assert a.train(x, labels, shuffle=False) == b.train(x, np.eye(3)[labels], shuffle=False)
     np.testing.assert_array_equal(weights(a)[0], weights(b)[0])
 
@@ -128,7 +135,7 @@ def test_class_numbers_stand_for_one_hot_rows(lernmi):
 def test_a_schedule_sets_each_epochs_training_rate(lernmi):
     rng = np.random.default_rng(10)
     x, labels = rng.normal(size=(12, 4)), rng.integers(0, 3, size=12)
-    scheduled, by_hand = network(lernmi, KINDS[-1]), network(lernmi, KINDS[-1])
+    scheduled, by_hand = network(lernmi, SOFTMAX_CE), network(lernmi, SOFTMAX_CE)
     history = scheduled.train(x, labels, epochs=3, schedule=lambda epoch: 0.2 / (epoch + 1))
     for rate in [0.2, 0.1, 0.2 / 3]:
         by_hand.training_rate = rate
@@ -147,7 +154,7 @@ def test_one_output_neuron_answers_yes_or_no(lernmi):
 
 
 def test_predict_is_run_on_every_row(lernmi):
-    net = network(lernmi, KINDS[4])
+    net = network(lernmi, ("tanh", "softmax", "quadratic"))
     x = np.random.default_rng(8).normal(size=(6, 4))
     np.testing.assert_array_equal(net.predict(x), [net.run(row) for row in x])
 
@@ -200,7 +207,6 @@ def test_bad_settings(lernmi, kwargs, error):
         lernmi.Network([2, 2], **kwargs)
 
 
-SOFTMAX_CE = ("relu", "softmax", "cross_entropy")
 X3 = np.ones((3, 4))
 
 
@@ -256,13 +262,13 @@ def test_one_network_trained_from_two_threads_trains_one_epoch_after_the_other(c
 def test_true_and_false_are_the_class_numbers_1_and_0(lernmi):
     x = np.random.default_rng(12).normal(size=(4, 4))
     labels = np.array([True, False, False, True])
-    a, b = network(lernmi, KINDS[-1], sizes=(4, 5, 2)), network(lernmi, KINDS[-1], sizes=(4, 5, 2))
+    a, b = network(lernmi, SOFTMAX_CE, sizes=(4, 5, 2)), network(lernmi, SOFTMAX_CE, sizes=(4, 5, 2))
     assert a.train(x, labels, shuffle=False) == b.train(x, labels.astype(int), shuffle=False)
     assert a.evaluate(x, labels) == b.evaluate(x, [1, 0, 0, 1])
 
 
 def test_predict_follows_neurons_made_bias_by_hand(lernmi):
-    net = network(lernmi, KINDS[0])
+    net = network(lernmi, ("sigmoid", "sigmoid", "quadratic"))
     x = np.random.default_rng(13).normal(size=(5, 4))
     net.predict(x)
     net.neuron_layers[1].learning_neurons[0].bias()
@@ -288,7 +294,7 @@ def test_a_terminal_gets_a_progress_bar_if_tqdm_is_installed(compiled, monkeypat
 
 
 def test_a_schedule_is_asked_for_every_rate_before_any_learning(lernmi):
-    net = network(lernmi, KINDS[-1])
+    net = network(lernmi, SOFTMAX_CE)
     before = weights(net)
     with pytest.raises(ValueError, match="training_rate"):
         net.train(X3, [0, 1, 2], epochs=3,
