@@ -397,3 +397,12 @@ def test_the_mnist_example_saves_its_pictures(tmp_path):
         assert f"saved {out / name}" in result.stdout
         image = imread(out / name)
         assert image.var() > 0
+
+
+def test_counts_are_drawn_in_red_as_every_positive_number_is(lernmi):
+    # The README's promise: red is positive and blue negative, in every picture.
+    fig = lernmi.plots.confusion_matrix([0, 1, 1, 2], [0, 1, 2, 2])
+    image = fig.axes[0].images[0]
+    red, green, blue, _ = image.cmap(image.norm(2))  # the largest count's colour
+    assert red > 2 * max(green, blue)
+    assert image.cmap(image.norm(0))[:3] == pytest.approx((1.0, 1.0, 1.0), abs=0.1)  # white, near enough

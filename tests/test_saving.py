@@ -1,5 +1,7 @@
 """Network.save and Network.load: the same network back, to the last bit, or a clear error."""
 
+import copy
+import gc
 import json
 import os
 import pathlib
@@ -304,3 +306,18 @@ def test_a_diverged_network_is_refused_before_anything_is_written(lernmi, tmp_pa
     with pytest.raises(ValueError, match="NaN or infinite"):
         net.save(tmp_path / "net.npz")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_saving_and_copying_make_no_neuron_handles(lernmi, tmp_path):
+    # A network's neurons are numbers in its arrays; a Neuron object is made only when a
+    # learner asks for one. Saving reads the activation codes straight from the arrays.
+    def neurons():
+        return sum(isinstance(o, lernmi.Neuron) for o in gc.get_objects())
+
+    net = lernmi.Network([50, 30, 10], seed=0)
+    gc.collect()
+    before = neurons()
+    net.save(tmp_path / "net.npz")
+    twins = [pickle.loads(pickle.dumps(net)), copy.deepcopy(net)]
+    assert neurons() == before
+    assert all(np.array_equal(t.link_layers[0].weights, net.link_layers[0].weights) for t in twins)

@@ -5,6 +5,7 @@ import io
 import sys
 import threading
 import time
+import warnings
 
 import numpy as np
 import pytest
@@ -331,3 +332,35 @@ def test_reset_forgets_the_cost_of_the_last_errors(lernmi):
     neuron = layer.learning_neurons[0]
     neuron.submit_sensitivity(1.0)
     assert neuron.sensitivity() == 0.25  # delta * a * (1 - a) at z = 0
+
+
+def test_pixels_left_at_0_to_255_get_a_warning_that_says_how_to_rescale(lernmi):
+    rng = np.random.default_rng(14)
+    pixels = rng.integers(0, 256, size=(50, 16)).astype(float)
+    labels = rng.integers(0, 3, 50)
+    net = network(lernmi, SOFTMAX_CE, sizes=(16, 5, 3))
+    with pytest.warns(UserWarning, match=r"largest is 255\b.*divide them by 255"):
+        net.train(pixels, labels)
+    with pytest.warns(UserWarning, match="standardise each input"):
+        net.train(pixels - 200.0, labels)
+    with pytest.warns(UserWarning, match=r"largest input is 0.001.*multiply them by 1000"):
+        net.train(pixels / 255_000, labels)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # inputs of about 1 train without a word
+        net.train(pixels / 255, labels)
+        net.train(rng.normal(size=(50, 16)), labels)
+
+
+def test_one_output_neuron_takes_one_expected_value_per_sample(lernmi):
+    x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+    as_rows, as_values = (lernmi.Network([2, 3, 1], seed=0) for _ in range(2))
+    # What np.loadtxt gives for a column of 0s and 1s: floats, one per sample.
+    history = as_values.train(x, np.array([0.0, 1.0, 1.0, 0.0]), epochs=5)
+    assert history == as_rows.train(x, [[0.0], [1.0], [1.0], [0.0]], epochs=5)
+    np.testing.assert_array_equal(as_values.link_layers[0].weights,
+                                  as_rows.link_layers[0].weights)
+    assert as_values.evaluate(x, np.array([0.0, 1.0, 1.0, 0.0])) == as_rows.evaluate(
+        x, [[0.0], [1.0], [1.0], [0.0]])
+    # With several outputs, one float per sample is not a class number: say how to fix it.
+    with pytest.raises(TypeError, match=r"labels.astype\(int\)"):
+        lernmi.Network([2, 3]).train(x, np.array([0.0, 1.0, 2.0, 0.0]))

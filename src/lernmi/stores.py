@@ -23,8 +23,8 @@ def _checked(array, dtype, what):
     if not isinstance(array, np.ndarray):
         raise TypeError(f"{what} must be a numpy array, not {type(array).__name__}")
     if array.dtype != dtype:
-        raise TypeError(f"{what} must hold {np.dtype(dtype).name} numbers, not "
-                        f"{array.dtype.name}")
+        wanted = "numpy.intc (C int)" if dtype is np.intc else np.dtype(dtype).name
+        raise TypeError(f"{what} must hold {wanted} numbers, not {array.dtype.name}")
     if array.ndim != 1 or not array.flags.c_contiguous:
         raise ValueError(f"{what} must be a one-dimensional contiguous array")
     if not array.flags.writeable:
