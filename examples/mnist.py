@@ -30,18 +30,30 @@ from lernmi.datasets import mnist
 
 def options(argv=None):
     parser = argparse.ArgumentParser(description="Train a lernmi Network on MNIST.")
-    parser.add_argument("--data-dir", help="folder with the four MNIST files "
-                        "(default: $LERNMI_DATA_DIR, or download them)")
-    parser.add_argument("--epochs", type=int, default=6, help="passes over the training set")
-    parser.add_argument("--hidden", type=int, default=300, help="neurons in the hidden layer")
+    parser.add_argument("--data-dir", help="folder with the four MNIST files (default: "
+                        "$LERNMI_DATA_DIR, or else download them once)")
+    parser.add_argument("--epochs", type=int, default=6,
+                        help="passes over the training set (default: %(default)s)")
+    parser.add_argument("--hidden", type=int, default=300,
+                        help="neurons in the hidden layer (default: %(default)s)")
     parser.add_argument("--rate", type=float, default=0.02, help="the first epoch's training "
-                        "rate; each later epoch's is 0.75 times the one before")
-    parser.add_argument("--seed", type=int, default=1, help="seed for the weights and shuffles")
+                        "rate; each later epoch's is 0.75 times the one before (default: "
+                        "%(default)s)")
+    parser.add_argument("--seed", type=int, default=1,
+                        help="seed for the weights and shuffles (default: %(default)s)")
     parser.add_argument("--show", type=int, default=0, metavar="N",
-                        help="draw every Nth training digit with the network's guess")
+                        help="draw every Nth training digit with the network's guess "
+                        "(default: 0, none)")
     parser.add_argument("--plots", metavar="DIR", help="save pictures of what it learned "
                         "into DIR (needs matplotlib)")
     args = parser.parse_args(argv)
+    for name in ("epochs", "hidden"):
+        if getattr(args, name) < 1:
+            parser.error(f"--{name} must be at least 1, not {getattr(args, name)}")
+    if not 0.0 < args.rate < float("inf"):
+        parser.error(f"--rate must be a positive number, not {args.rate}")
+    if args.show < 0:
+        parser.error(f"--show must be 0 or more, not {args.show}")
     if args.plots:
         try:
             import matplotlib  # noqa: F401  (checked now rather than after training)
@@ -57,7 +69,7 @@ def main(argv=None):
     # 1. The data: images as rows of 784 numbers in [0, 1], labels as the digits 0 to 9.
     try:
         data = mnist(args.data_dir)
-    except (OSError, ValueError) as error:  # no files and no download, or damaged files
+    except (OSError, ValueError, ImportError) as error:  # no files, damaged files, no pooch
         sys.exit(f"{error}\n(With this program: --data-dir FOLDER.)")
     print(f"{len(data.train_images):,} training and {len(data.test_images):,} test digits")
 

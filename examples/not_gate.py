@@ -5,7 +5,12 @@ the input cannot do that alone: with input 0 it sends nothing. The bias neuron a
 outputs 1.0, so the link from it gives the output neuron a constant it can learn to shift by.
 """
 
+import argparse
+
 from lernmi import Link, Neuron
+
+# No options: --help says what this is, and anything else is an error.
+argparse.ArgumentParser(description=__doc__.split("\n\n")[0]).parse_args()
 
 x = Neuron("identity")  # the input neuron passes its value through unchanged
 bias = Neuron()

@@ -4,7 +4,12 @@ The same training loop as the NOT gate, with one more input. OR can be learned b
 output neuron because a single straight line separates the inputs that give 1 from (0, 0).
 """
 
+import argparse
+
 from lernmi import Link, Neuron
+
+# No options: --help says what this is, and anything else is an error.
+argparse.ArgumentParser(description=__doc__.split("\n\n")[0]).parse_args()
 
 inputs = [Neuron("identity"), Neuron("identity")]
 bias = Neuron()

@@ -5,7 +5,12 @@ layer to every learning neuron of the next. The loop is the one of xor_links.py,
 a time, and each layer method runs its whole loop in C.
 """
 
+import argparse
+
 from lernmi import LinkLayer, NeuronLayer
+
+# No options: --help says what this is, and anything else is an error.
+argparse.ArgumentParser(description=__doc__.split("\n\n")[0]).parse_args()
 
 inputs, hidden, output = NeuronLayer(2, activation="identity"), NeuronLayer(2), NeuronLayer(1)
 # The seeds pick the random starting weights. With only two hidden neurons some starts get

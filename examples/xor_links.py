@@ -6,9 +6,13 @@ now backpropagates twice: the output links send sensitivities back to the hidden
 then the hidden links use them.
 """
 
+import argparse
 import random
 
 from lernmi import Link, Neuron
+
+# No options: --help says what this is, and anything else is an error.
+argparse.ArgumentParser(description=__doc__.split("\n\n")[0]).parse_args()
 
 random.seed(2)
 

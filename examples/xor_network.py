@@ -4,9 +4,14 @@
 input, propagate, compare with the expected output, backpropagate.
 """
 
+import argparse
+
 import numpy as np
 
 from lernmi import Network
+
+# No options: --help says what this is, and anything else is an error.
+argparse.ArgumentParser(description=__doc__.split("\n\n")[0]).parse_args()
 
 x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
 t = np.array([[0], [1], [1], [0]])

@@ -22,3 +22,14 @@ def test_example_learns_its_gate(script, rows):
     assert len(pairs) == rows, result.stdout
     for output, expected in pairs:
         assert abs(output - expected) < 0.1, result.stdout
+
+
+@pytest.mark.parametrize("script", ["not_gate.py", "or_gate.py", "xor_links.py",
+                                    "xor_layers.py", "xor_network.py"])
+def test_a_gate_example_refuses_arguments_it_does_not_take(script):
+    result = subprocess.run([sys.executable, str(EXAMPLES / script), "--epochs", "3"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and "unrecognized arguments: --epochs 3" in result.stderr
+    shown = subprocess.run([sys.executable, str(EXAMPLES / script), "--help"],
+                           capture_output=True, text=True, timeout=120, check=True)
+    assert shown.stdout.startswith("usage:")

@@ -64,3 +64,33 @@ def test_without_data_the_example_says_where_to_point_it(tmp_path):
     result = run(["-m", "lernmi", "mnist", "--data-dir", str(tmp_path / "nowhere")], cwd=tmp_path)
     assert result.returncode == 1
     assert "--data-dir FOLDER" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_help_names_the_command_and_shows_the_defaults(tmp_path):
+    shown = run(["-m", "lernmi", "mnist", "--help"], cwd=tmp_path)
+    assert shown.returncode == 0 and shown.stdout.startswith("usage: python -m lernmi mnist")
+    assert "(default: 6)" in shown.stdout and "(default: 0.02)" in shown.stdout
+    script = pathlib.Path(sys.executable).parent / "lernmi"
+    if script.exists():
+        shown = subprocess.run([str(script), "mnist", "--help"], capture_output=True, text=True,
+                               cwd=tmp_path)
+        assert shown.stdout.startswith("usage: lernmi mnist")
+
+
+@pytest.mark.parametrize("option, message", [
+    (["--epochs", "0"], "--epochs must be at least 1"), (["--hidden", "-3"], "--hidden"),
+    (["--rate", "nan"], "--rate must be a positive number"), (["--show", "-1"], "--show")])
+def test_bad_options_are_refused_without_a_traceback(tmp_path, option, message):
+    result = run(["-m", "lernmi", "mnist", *option], cwd=tmp_path)
+    assert result.returncode == 2 and message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_without_pooch_the_example_says_how_to_get_the_data(tmp_path):
+    # No data folder, and pooch missing: the download cannot start.
+    code = ("import runpy, sys; sys.modules['pooch'] = None; sys.argv = ['mnist.py'];"
+            f"runpy.run_path({str(ROOT / 'examples' / 'mnist.py')!r}, run_name='__main__')")
+    env = {k: v for k, v in os.environ.items() if k != "LERNMI_DATA_DIR"}
+    result = run(["-c", code], cwd=tmp_path, env={**env, "XDG_CACHE_HOME": str(tmp_path)})
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert 'pip install "lernmi[mnist]"' in result.stderr and "--data-dir" in result.stderr

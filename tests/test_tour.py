@@ -5,10 +5,12 @@ marker line runs always; the whole tour runs when LERNMI_DATA_DIR names a folder
 MNIST's files (as for the MNIST example's test).
 """
 
+import code
 import doctest
 import os
 import pathlib
 import re
+import sys
 
 import pytest
 
@@ -42,3 +44,28 @@ def test_the_tour_up_to_mnist(tmp_path):
                     reason="set LERNMI_DATA_DIR to a folder with MNIST's files")
 def test_the_whole_tour():
     run_tour(TOUR)
+
+
+class Paste(code.InteractiveConsole):
+    """A Python prompt that checks what is typed (pasted) into it without running it."""
+
+    def __init__(self):
+        super().__init__()
+        self.errors = []
+
+    def runcode(self, compiled):
+        pass
+
+    def showsyntaxerror(self, filename=None, **kwargs):
+        self.errors.append(sys.exc_info()[1])
+
+
+def test_the_tour_can_be_pasted_into_a_python_prompt():
+    # At a prompt, a block (a def, a for) ends at a blank `...` line: without one, the next
+    # `>>>` line is read as part of the block and is a syntax error.
+    prompt = Paste()
+    for line in TOUR.read_text(encoding="utf-8").splitlines():
+        if line.startswith((">>> ", "... ")) or line in (">>>", "..."):
+            prompt.push(line[4:])
+    prompt.push("")
+    assert prompt.errors == []

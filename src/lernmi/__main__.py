@@ -25,8 +25,10 @@ def main(argv=None):
     if name not in names:
         print(f"lernmi: there is no example {argv[0]!r}\n{usage}", file=sys.stderr)
         return 2
-    sys.argv = [f"lernmi {name}", *argv[1:]]
-    runpy.run_module(f"lernmi.examples.{name}", run_name="__main__", alter_sys=True)
+    # The example's argparse names itself after sys.argv[0]: the command that ran it.
+    command = "python -m lernmi" if sys.argv[0].endswith("__main__.py") else "lernmi"
+    sys.argv = [f"{command} {name}", *argv[1:]]
+    runpy.run_module(f"lernmi.examples.{name}", run_name="__main__")
     return 0
 
 
