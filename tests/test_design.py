@@ -1,0 +1,100 @@
+"""The seams stay where they are: small modules, short loop signatures, no reaching inside.
+
+These read lernmi's source, which a checkout has and the installed wheel carries too.
+"""
+
+import ast
+import pathlib
+import re
+
+import pytest
+
+import lernmi
+
+SOURCE = pathlib.Path(lernmi.__file__).parent
+MODULES = sorted(SOURCE.glob("*.py"))
+
+
+def tree(path):
+    return ast.parse(path.read_text(encoding="utf-8"), str(path))
+
+
+def test_no_module_is_over_400_lines():
+    lines = {path.name: len(path.read_text(encoding="utf-8").splitlines()) for path in MODULES}
+    assert max(lines.values()) <= 400, sorted(lines.items(), key=lambda item: -item[1])[:3]
+
+
+def c_functions():
+    """(module, name, parameters) of every C function the .pxd files declare."""
+    for path in sorted(SOURCE.glob("*.pxd")):
+        text = re.sub(r"#.*", "", path.read_text(encoding="utf-8"))
+        for match in re.finditer(r"^\s*c(?:p?def) [\w\s\[\]:,*]*?\b(\w+)\(([^)]*)\)", text, re.M):
+            outside_brackets = re.sub(r"\[[^\]]*\]", "", match[2])  # double[:, ::1]
+            parameters = [p for p in outside_brackets.split(",") if p.strip()]
+            yield path.stem, match[1], len(parameters)
+
+
+def test_no_loop_takes_more_than_six_parameters():
+    found = list(c_functions())
+    assert len(found) > 40  # the declarations are read
+    assert {("propagation", "propagate_links", 6), ("network_loops", "learn_samples", 6)} \
+        <= set(found)
+    assert [f for f in found if f[2] > 6] == []
+
+
+def underscored(node):
+    """The underscore names `node` (a module's tree) gives attributes of `self`."""
+    names = set()
+    for item in ast.walk(node):
+        if (isinstance(item, ast.Attribute) and isinstance(item.value, ast.Name)
+                and item.value.id == "self" and item.attr.startswith("_")
+                and not item.attr.startswith("__")):
+            names.add(item.attr)
+    return names
+
+
+def test_no_module_but_network_reads_a_networks_underscore_attributes():
+    private = underscored(tree(SOURCE / "network.py"))
+    assert {"_arrays", "_rng", "_lock", "_propagate"} <= private
+    reached = {(path.name, item.attr) for path in MODULES if path.name != "network.py"
+               for item in ast.walk(tree(path))
+               if isinstance(item, ast.Attribute) and item.attr in private}
+    assert reached == set()
+
+
+def module_imports(path):
+    """The lernmi modules that `path` imports when it is imported (not inside functions);
+    a name taken from the package itself (``from . import __version__``) imports
+    __init__, which imports the rest."""
+    modules = {other.stem for other in MODULES}
+    found = set()
+    for item in tree(path).body:
+        nodes = [item] if not isinstance(item, ast.If) else item.body + item.orelse
+        for node in nodes:
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                if node.module:
+                    found.add(node.module.split(".")[0])
+                else:
+                    found |= {alias.name if alias.name in modules else "__init__"
+                              for alias in node.names}
+    return found
+
+
+def test_the_modules_import_each_other_without_a_cycle():
+    graph = {path.stem: module_imports(path) for path in MODULES}
+    assert {"network", "plots", "tracing"} <= graph["__init__"] and "saving" in graph["network"]
+    done, visiting = set(), []
+
+    def visit(module):
+        if module in visiting:
+            pytest.fail(f"import cycle: {' -> '.join(visiting + [module])}")
+        if module in done or module not in graph:
+            return
+        visiting.append(module)
+        for other in sorted(graph[module]):
+            visit(other)
+        visiting.pop()
+        done.add(module)
+
+    for module in graph:
+        visit(module)
