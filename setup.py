@@ -13,9 +13,14 @@ reported as an IndexError instead of reading the wrong memory (the runs of numbe
 to vector.h's kernels are checked only where they start). No build uses CPU-specific
 compiler flags, so a wheel runs on any machine of its platform.
 
+Modules compiled with the loops' directives must keep Python-level code out of them, or
+mark it ``@cython.boundscheck(True)`` as activations.py, costs.py and network_loops.py do:
+without bounds checks even a list's index goes unchecked.
+
 To see the C each line became, build with LERNMI_ANNOTATE=1: Cython writes
-src/lernmi/X.html beside each compiled module (white lines are pure C; the yellower a
-line, the more it calls into Python).
+build/cython-release/src/lernmi/X.html for each compiled module (white lines are pure C;
+the yellower a line, the more it calls into Python). The C itself is written there too,
+and a debug build's to build/cython-debug/, so that neither reuses the other's.
 """
 
 import os
@@ -46,13 +51,19 @@ LOOPS = {"boundscheck": DEBUG, "wraparound": DEBUG, "initializedcheck": DEBUG, "
 # multiply-add fused into one rounding, so that every CPU gives the same numbers (vector.h).
 LOOP_FLAGS = {"unix": ["-O3", "-ffp-contract=off"], "msvc": ["/O2", "/fp:precise"]}
 
+# Every module: no debugging information, which Python's own flags (-g) would add and which
+# made each compiled module 1 to 2 MB (function names stay, for profilers). A debug build
+# keeps it.
+SMALL_FLAGS = {"unix": ["-g0"]}
+
 
 class BuildExt(build_ext):
-    """Adds LOOP_FLAGS for the compiler in use to the loop modules."""
+    """Adds LOOP_FLAGS and SMALL_FLAGS for the compiler in use."""
 
     def build_extension(self, ext):
-        if ext.name.split(".")[-1] in LOOP_MODULES:
-            ext.extra_compile_args = LOOP_FLAGS.get(self.compiler.compiler_type, [])
+        compiler = self.compiler.compiler_type
+        flags = LOOP_FLAGS.get(compiler, []) if ext.name.split(".")[-1] in LOOP_MODULES else []
+        ext.extra_compile_args = flags + ([] if DEBUG else SMALL_FLAGS.get(compiler, []))
         super().build_extension(ext)
 
 

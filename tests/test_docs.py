@@ -8,6 +8,8 @@ import sys
 
 import pytest
 
+import lernmi
+
 ROOT = pathlib.Path(__file__).parent.parent
 README = (ROOT / "README.md").read_text()
 
@@ -31,3 +33,9 @@ def test_readme_shows_what_the_quick_start_prints():
     printed = subprocess.run([sys.executable, str(ROOT / "examples" / "xor_network.py")],
                              capture_output=True, text=True, check=True).stdout
     assert printed == shown
+
+
+def test_readme_lists_every_activation_with_its_formulas():
+    listed = re.findall(r'^  \| `"(\w+)"`[^|]*\|([^|]+)\|([^|]+)\|', README, re.M)
+    assert sorted(name for name, _, _ in listed) == sorted(lernmi.activations.ACTIVATIONS)
+    assert all(f.strip() and slope.strip() for _, f, slope in listed)

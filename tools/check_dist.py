@@ -9,7 +9,7 @@ LICENSE and the build files, plus the metadata setuptools writes (PKG-INFO, setu
 source file is left out.
 
 The wheel must hold, for each compiled module (each src/lernmi/X.pxd), the compiled module
-and its .pxd, .py and .pyi; every other file of src/lernmi/ (py.typed, C headers, plain
+(under MAX_MODULE_BYTES: no debugging information) and its .pxd, .py and .pyi; every other file of src/lernmi/ (py.typed, C headers, plain
 modules); the examples' scripts, as the package lernmi.examples (so that `python -m lernmi
 mnist` runs from a wheel); the license; and nothing else.
 
@@ -28,6 +28,9 @@ PACKAGE = "src/lernmi"
 SOURCE_DIRS = (PACKAGE, "tests", "examples", "benchmarks")
 TOP_FILES = ("README.md", "LICENSE", "MANIFEST.in", "pyproject.toml", "setup.py")
 GENERATED = {".c", ".html", ".so", ".pyd", ".pyc", ".pyo"}
+
+#: A compiled module without debugging information is a few hundred KB; with it, 1 to 3 MB.
+MAX_MODULE_BYTES = 1_000_000
 
 
 def checkout_files():
@@ -63,6 +66,7 @@ def sdist_problems(sdist, sources):
 def wheel_problems(wheel, sources):
     with zipfile.ZipFile(wheel) as archive:
         names = {name for name in archive.namelist() if not name.endswith("/")}
+        sizes = {info.filename: info.file_size for info in archive.infolist()}
     show("wheel", wheel, names)
     package = {name.removeprefix("src/") for name in sources if name.startswith(PACKAGE + "/")}
     package |= {"lernmi/" + name for name in sources
@@ -77,6 +81,9 @@ def wheel_problems(wheel, sources):
         found = {name for name in names if re.fullmatch(pattern, name)}
         if len(found) != 1:
             problems.append(f"wheel should hold one compiled {module}, not {sorted(found)}")
+        problems += [f"{name} is {sizes[name]:,} bytes, over {MAX_MODULE_BYTES:,}: built with "
+                     f"debugging information?" for name in found
+                     if sizes[name] > MAX_MODULE_BYTES]
         extensions |= found
     dist_info = {name for name in names if re.match(r"lernmi-[^/]+\.dist-info/", name)}
     for needed in ("METADATA", "WHEEL", "RECORD", "licenses/LICENSE"):

@@ -77,8 +77,8 @@ if ! grep -q '^Successfully built' "$work/build.log"; then
 fi
 sdist="$(one_file "$work/dist" .tar.gz)"
 wheel="$(one_file "$work/dist" .whl)"
-echo "Compiler command for maths.py:"
-grep -E '(gcc|cc|clang).* -c .*maths\.c' "$work/build.log" | head -n 1 | sed 's/^/    /'
+echo "Compiler command for activations.py:"
+grep -E '(gcc|cc|clang).* -c .*activations\.c' "$work/build.log" | head -n 1 | sed 's/^/    /'
 if grep -qE -- '-m(arch|tune|cpu)=native' "$work/build.log"; then
     echo "ERROR: the build used CPU-specific flags; release wheels must run on any CPU" >&2
     exit 1

@@ -1,14 +1,15 @@
-# Types of lernmi.layers as compiled (see maths.pyi for why these stubs exist).
+# Types of lernmi.layers as compiled (see activations.pyi for why these stubs exist).
 
 import numpy as np
 import numpy.typing as npt
 from typing_extensions import disjoint_base
 
-from .link import Link, LinkStore
-from .neuron import Neuron, NeuronStore
+from .activations import ACTIVATIONS as ACTIVATIONS  # imported at run time too
+from .link import Link
+from .neuron import Neuron
+from .stores import LinkStore, NeuronStore
 
 def layer_kinds(count: int, activation: str) -> npt.NDArray[np.intc]: ...
-WEIGHT_GAINS: dict[str, float]
 
 def initial_weights(
     rng: np.random.Generator, rows: int, cols: int, activation: str = "sigmoid"
@@ -60,7 +61,7 @@ class LinkLayer:
     def propagate(self) -> None: ...
     def backpropagate(self) -> None: ...
 
-def restore_neuron_layer(store: NeuronStore, activation: str) -> NeuronLayer: ...
-def restore_link_layer(
+def neuron_layer_over(store: NeuronStore, activation: str) -> NeuronLayer: ...
+def link_layer_over(
     store: LinkStore, input_layer: NeuronLayer, output_layer: NeuronLayer
 ) -> LinkLayer: ...

@@ -1,20 +1,9 @@
-# Types of lernmi.link as compiled (see maths.pyi for why these stubs exist).
+# Types of lernmi.link as compiled (see activations.pyi for why these stubs exist).
 
-import numpy as np
-import numpy.typing as npt
 from typing_extensions import disjoint_base
 
 from .neuron import Neuron
-
-@disjoint_base
-class LinkStore:
-    def __init__(
-        self, w: npt.NDArray[np.float64], eta: npt.NDArray[np.float64], rows: int, cols: int
-    ) -> None: ...
-    @property
-    def rows(self) -> int: ...
-    @property
-    def cols(self) -> int: ...
+from .stores import LinkStore
 
 @disjoint_base
 class Link:

@@ -1,30 +1,9 @@
-# Types of lernmi.neuron as compiled (see maths.pyi for why these stubs exist).
+# Types of lernmi.neuron as compiled (see activations.pyi for why these stubs exist).
 
-from collections.abc import Sequence
-
-import numpy as np
-import numpy.typing as npt
 from typing_extensions import disjoint_base
 
-from .maths import ACTIVATION_NAMES as ACTIVATION_NAMES  # imported at run time too
-
-@disjoint_base
-class NeuronStore:
-    def __init__(
-        self,
-        kind: npt.NDArray[np.intc],
-        z: npt.NDArray[np.float64],
-        delta: npt.NDArray[np.float64],
-        a: npt.NDArray[np.float64],
-        s: npt.NDArray[np.float64],
-        error_is_sensitivity: bool = False,
-    ) -> None: ...
-    @property
-    def size(self) -> int: ...
-    @property
-    def error_is_sensitivity(self) -> bool: ...
-
-def new_store(kinds: Sequence[int]) -> NeuronStore: ...
+from .activations import ACTIVATION_NAMES as ACTIVATION_NAMES  # imported at run time too
+from .stores import NeuronStore
 
 @disjoint_base
 class Neuron:

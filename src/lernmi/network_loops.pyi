@@ -1,0 +1,43 @@
+# Types of lernmi.network_loops as compiled (see activations.pyi for why these stubs exist).
+
+from collections.abc import Sequence
+from typing import final
+
+import numpy as np
+import numpy.typing as npt
+
+from .costs import COSTS as COSTS  # imported at run time too
+from .stores import LinkStore, NeuronStore
+
+@final
+class NetworkArrays:
+    def __init__(
+        self,
+        kinds: Sequence[npt.ArrayLike],
+        weights: Sequence[npt.ArrayLike],
+        eta: float,
+        cost: int,
+    ) -> None: ...
+    @property
+    def cost(self) -> int: ...
+    @property
+    def layers(self) -> int: ...
+    def layer_sizes(self) -> tuple[int, ...]: ...
+    def layer_store(self, l: int) -> NeuronStore: ...
+    def link_store(self, l: int) -> LinkStore: ...
+    def scratch(self) -> NeuronStore: ...
+
+def learn_rows(
+    net: NetworkArrays,
+    x: npt.NDArray[np.float64],
+    t: npt.NDArray[np.float64],
+    order: npt.NDArray[np.intp],
+    score: npt.NDArray[np.float64],
+) -> None: ...
+def infer_rows(
+    net: NetworkArrays,
+    x: npt.NDArray[np.float64],
+    t: npt.NDArray[np.float64],
+    outputs: npt.NDArray[np.float64],
+    scores: npt.NDArray[np.float64],
+) -> None: ...

@@ -1,0 +1,41 @@
+# Types of lernmi.stores as compiled (see activations.pyi for why these stubs exist).
+
+from collections.abc import Sequence
+from typing import NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+from typing_extensions import disjoint_base
+
+class NeuronViews(NamedTuple):
+    kind: npt.NDArray[np.intc]
+    z: npt.NDArray[np.float64]
+    delta: npt.NDArray[np.float64]
+    a: npt.NDArray[np.float64]
+    s: npt.NDArray[np.float64]
+
+@disjoint_base
+class NeuronStore:
+    def __init__(
+        self,
+        kind: npt.NDArray[np.intc],
+        z: npt.NDArray[np.float64],
+        delta: npt.NDArray[np.float64],
+        a: npt.NDArray[np.float64],
+        s: npt.NDArray[np.float64],
+    ) -> None: ...
+    @property
+    def size(self) -> int: ...
+    def views(self) -> NeuronViews: ...
+
+def new_store(kinds: Sequence[int] | npt.NDArray[np.integer]) -> NeuronStore: ...
+
+@disjoint_base
+class LinkStore:
+    def __init__(
+        self, w: npt.NDArray[np.float64], eta: npt.NDArray[np.float64], rows: int, cols: int
+    ) -> None: ...
+    @property
+    def rows(self) -> int: ...
+    @property
+    def cols(self) -> int: ...
