@@ -34,7 +34,7 @@ def test_a_copied_network_is_the_same_network_on_its_own(lernmi, how):
     assert type(twin) is type(net) and repr(twin) == repr(net)
     assert twin.cost == net.cost
     assert [links.training_rate for links in twin.link_layers] == [0.1, 0.03]
-    assert twin._rng.bit_generator.state == net._rng.bit_generator.state
+    assert twin.rng.bit_generator.state == net.rng.bit_generator.state
     np.testing.assert_array_equal(twin.predict(X), net.predict(X))
     # The same graph: each link layer joins the copy's own neuron layers.
     for l, links in enumerate(twin.link_layers):

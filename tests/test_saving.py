@@ -43,7 +43,7 @@ def assert_same_network(a, b):
         [links.training_rate for links in b.link_layers]
     for wa, wb in zip(weights(a), weights(b)):
         np.testing.assert_array_equal(wa, wb)
-    assert a._rng.bit_generator.state == b._rng.bit_generator.state
+    assert a.rng.bit_generator.state == b.rng.bit_generator.state
 
 
 @pytest.mark.parametrize("hidden, output, cost", KINDS)
@@ -89,7 +89,7 @@ def test_the_file_is_the_documented_format(lernmi, tmp_path):
                       "lernmi_version": lernmi.__version__, "layer_sizes": [4, 5, 3],
                       "activations": ["sigmoid", "sigmoid"], "cost": "quadratic",
                       "training_rates": [0.05, 0.1],
-                      "rng_state": net._rng.bit_generator.state}
+                      "rng_state": net.rng.bit_generator.state}
 
 
 def test_the_name_is_exactly_the_one_given(lernmi, tmp_path):
@@ -148,7 +148,7 @@ def test_a_hand_made_bias_neuron_cannot_be_saved(lernmi, tmp_path):
 def test_save_waits_for_the_network(lernmi, tmp_path):
     # Saving reads the weights under the network's lock, so never halfway through a step.
     net = lernmi.Network([2, 1], seed=0)
-    with net._lock:
+    with net.lock:
         saver = threading.Thread(target=net.save, args=(tmp_path / "net.npz",))
         saver.start()
         saver.join(0.2)
