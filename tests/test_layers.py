@@ -238,3 +238,61 @@ def test_cross_entropy_errors_are_the_sensitivities(lernmi):
         lernmi.NeuronLayer(2, "tanh").expected_output([1.0, 0.0], "cross_entropy")
     with pytest.raises(ValueError, match="unknown cost"):
         layer.expected_output([1.0, 0.0], "hinge")
+
+
+def slopes(activation, z):
+    return reference.ACTIVATIONS[activation][1](np.asarray(z, dtype=float))
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "softmax"])
+def test_a_sensitivity_always_follows_the_sums_and_what_the_cost_gave(lernmi, activation):
+    # s = delta * f'(z) + what the cost gave directly, whatever was done in whatever order.
+    z, t = np.array([0.3, -2.0, 0.8]), np.array([0.0, 1.0, 0.0])
+    layer = lernmi.NeuronLayer(3, activation)
+    layer.input(z)
+    layer.expected_output(t, "cross_entropy")
+    a = layer.outputs()
+    neurons = layer.learning_neurons
+    assert [n.sensitivity() for n in neurons] == list(a - t)  # the cost's s, the sums 0
+    assert [n.previous_layer_sensitivity_sum for n in neurons] == [0.0] * 3
+    neurons[0].submit_sensitivity(0.0)  # changes nothing, for any neuron of the layer
+    assert [n.sensitivity() for n in neurons] == list(a - t)
+    neurons[1].submit_sensitivity(0.5)  # goes through the slope, added to the cost's s
+    delta = np.array([0.0, 0.5, 0.0])
+    through = (reference.jacobian("softmax", None, a).T @ delta if activation == "softmax"
+               else delta * slopes(activation, z))
+    np.testing.assert_allclose([n.sensitivity() for n in neurons], a - t + through,
+                               rtol=1e-14, atol=1e-16)
+    layer.expected_output(t, "cross_entropy")  # twice: twice the cost's part
+    np.testing.assert_allclose([n.sensitivity() for n in neurons], 2 * (a - t) + through,
+                               rtol=1e-14, atol=1e-16)
+    layer.reset()
+    assert [n.sensitivity() for n in neurons] == [0.0] * 3
+
+
+def test_a_sensitivity_follows_a_later_input(lernmi):
+    n = lernmi.Neuron()
+    n.submit_sensitivity(2.0)
+    n.input(3.0)
+    assert n.sensitivity() == pytest.approx(2.0 * slopes("sigmoid", 3.0), rel=1e-14)
+    layer = lernmi.NeuronLayer(2, "tanh")
+    layer.expected_output([0.5, -0.5])  # quadratic: delta = a - t at z = 0, so -t
+    layer.expected_output([0.5, -0.5])  # twice: delta doubles, and s with it
+    layer.input([1.0, -1.0])            # then z moves: s = delta * f'(z) at the new z
+    np.testing.assert_allclose([n.sensitivity() for n in layer.learning_neurons],
+                               [-1.0, 1.0] * slopes("tanh", [1.0, -1.0]), rtol=1e-14)
+
+
+@pytest.mark.parametrize("output", ["sigmoid", "softmax"])
+def test_an_output_neuron_made_bias_by_hand_learns_nothing(lernmi, output):
+    net = lernmi.Network([3, 4, 3], activation="tanh", output_activation=output,
+                         cost="cross_entropy", seed=2)
+    net.neuron_layers[-1].learning_neurons[0].bias()  # outputs 1.0 for good...
+    x, t = [0.2, -0.4, 0.9], [1.0, 0.0, 0.0]             # ...as expected, so it costs 0
+    check = lernmi.check_gradients(net, x, t)
+    assert check.passed and check.backprop[-1][0].tolist() == [0.0] * 5
+    # A softmax layer's other neurons share what the bias neuron was not expected to take.
+    assert lernmi.check_gradients(net, x, [0.5, 0.5, 0.0]).passed
+    before = net.link_layers[-1].weights.copy()
+    net.learn(x, t)
+    np.testing.assert_array_equal(net.link_layers[-1].weights[0], before[0])

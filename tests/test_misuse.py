@@ -9,6 +9,10 @@ import subprocess
 import sys
 import textwrap
 
+# An array whose own shape says it is a million entries long.
+TALL = ("class Tall(np.ndarray):\n    @property\n    def shape(self):\n"
+        "        return (10**6,) + np.ndarray.shape.__get__(self)[1:]\n")
+
 CASES = [
     # Objects made with __new__ and never __init__.
     ("lernmi.Neuron.__new__(lernmi.Neuron).output()", "AttributeError"),
@@ -28,8 +32,11 @@ CASES = [
     ("lernmi.stores.LinkStore.__new__(lernmi.stores.LinkStore).eta", "AttributeError"),
     # Stores whose arrays disagree.
     ("lernmi.stores.LinkStore(np.zeros(3), np.zeros(1), 2, 2)", "ValueError"),
-    ("lernmi.stores.NeuronStore(np.zeros(2, np.intc), *[np.zeros(3)] * 4)", "ValueError"),
-    ("lernmi.stores.NeuronStore(np.full(2, 99, np.intc), *[np.zeros(2)] * 4)", "ValueError"),
+    ("lernmi.stores.NeuronStore(np.zeros(2, np.intc), *[np.zeros(3) for _ in range(5)])",
+     "ValueError"),
+    ("lernmi.stores.NeuronStore(np.full(2, 99, np.intc), *[np.zeros(2) for _ in range(5)])",
+     "ValueError"),
+    ("lernmi.stores.NeuronStore(np.zeros(2, np.intc), *[np.zeros(2)] * 5)", "ValueError"),
     # Every object is made once: a second __init__ would detach it from the storage it
     # shares, or put a layer's weights and neurons out of step.
     ("lernmi.Neuron().__init__()", "RuntimeError"),
@@ -42,7 +49,7 @@ CASES = [
      " [np.array([['x', 'y']])], 0.1, 0)", "RuntimeError"),
     ("links = lernmi.LinkLayer(lernmi.NeuronLayer(300), lernmi.NeuronLayer(300));"
      " links.store.__init__(np.zeros(1), np.zeros(1), 1, 1)", "RuntimeError"),
-    ("lernmi.Neuron().store.__init__(np.zeros(9, np.intc), *[np.zeros(9, np.float32)] * 4)",
+    ("lernmi.Neuron().store.__init__(np.zeros(9, np.intc), *[np.zeros(9, np.float32)] * 5)",
      "RuntimeError"),
     # The sizes the loops trust come from C fields, not from anything a subclass overrides.
     ("class Wide(lernmi.NeuronLayer): count = 100000\nWide(2).input(np.ones(100000))",
@@ -71,7 +78,9 @@ CASES = [
     ("lernmi.network_loops.learn_rows(lernmi.Network([2, 1]).arrays, np.zeros((3, 2)),"
      " np.zeros((2, 1)), np.array([2]), np.zeros(2))", "ValueError"),
     ("lernmi.network_loops.learn_rows(lernmi.Network([2, 1]).arrays, np.zeros((3, 2)),"
-     " np.zeros((3, 1)), np.array([0]), np.zeros(1))", "TypeError"),
+     " np.zeros((3, 1)), np.array([0]), np.zeros(1))", "ValueError"),
+    ("lernmi.network_loops.learn_rows(lernmi.Network([2, 1]).arrays, np.zeros((3, 2)),"
+     " np.zeros((3, 1)), np.array([0]), np.zeros(2, np.float32))", "TypeError"),
     ("lernmi.network_loops.infer_rows(lernmi.Network([2, 1]).arrays, np.zeros((9, 2)),"
      " np.zeros((9, 1)), np.zeros((0, 1)), np.zeros((0, 2)))", "ValueError"),
     ("lernmi.network_loops.infer_rows(lernmi.Network([2, 1]).arrays, np.zeros((9, 2)),"
@@ -83,9 +92,33 @@ CASES = [
      "store = lernmi.stores.LinkStore(np.zeros(1).view(Liar), np.array([0.1]), 3, 1001)",
      "ValueError"),
     ("class Liar(np.ndarray):\n    def __len__(self): return 3\n"
-     "lernmi.stores.NeuronStore(np.zeros(3, np.intc), *[np.zeros(3)] * 3, np.zeros(1).view(Liar))",
+     "lernmi.stores.NeuronStore(np.zeros(3, np.intc), *[np.zeros(3) for _ in range(4)],"
+     " np.zeros(1).view(Liar))",
      "ValueError"),
     ("lernmi.stores.LinkStore(np.zeros(3), np.array([0.1]), -1, -3)", "ValueError"),
+    # Nor from what an array's subclass says its shape is, or its smallest or largest value.
+    (TALL + "lernmi.layers.neuron_layer_over(lernmi.stores.NeuronStore("
+     "np.array([2, 1], np.intc).view(Tall), *[np.zeros(2).view(Tall) for _ in range(5)]),"
+     " 'sigmoid').outputs()", "ok"),
+    (TALL + "lernmi.stores.LinkStore(np.zeros(2).view(Tall), np.ones(1), 10**6, 1)",
+     "ValueError"),
+    (TALL + "lernmi.network_loops.NetworkArrays([np.zeros(2, np.intc).view(Tall)] * 2,"
+     " [np.zeros((1, 2)).view(Tall)], 0.1, 0)", "ok"),
+    (TALL + "net = lernmi.Network([2, 1]); lernmi.network_loops.learn_rows(net.arrays,"
+     " np.zeros((1, 2)).view(Tall), np.zeros((1, 1)).view(Tall),"
+     " np.array([10**6 - 1] * 50).view(Tall), np.zeros(2))", "ValueError"),
+    ("class Low(np.ndarray):\n    def max(self, *args, **kwargs): return 0\n"
+     "net = lernmi.Network([2, 1]); lernmi.network_loops.learn_rows(net.arrays,"
+     " np.zeros((1, 2)), np.zeros((1, 1)), np.array([10**6] * 50).view(Low), np.zeros(2))",
+     "ValueError"),
+    (TALL + "net = lernmi.Network([2, 1]); lernmi.network_loops.infer_rows(net.arrays,"
+     " np.zeros((1, 2)).view(Tall), np.zeros((0, 1)), np.zeros((1, 1)), np.zeros((0, 2)))",
+     "ok"),
+    # The loops are told (restrict) that the runs they work on never overlap.
+    ("w = np.zeros(4); lernmi.stores.LinkStore(w, w[:1], 2, 2)", "ValueError"),
+    ("layer = lernmi.NeuronLayer(1); w = layer.store.views().z;"
+     " lernmi.layers.link_layer_over(lernmi.stores.LinkStore(w[:2], np.ones(1), 1, 2),"
+     " layer, lernmi.NeuronLayer(1))", "ValueError"),
 ]
 
 PROGRAM = """

@@ -8,7 +8,7 @@ N = 3
 
 def neuron_arrays(**changed):
     arrays = {"kind": np.zeros(N, np.intc), "z": np.zeros(N), "delta": np.zeros(N),
-              "a": np.zeros(N), "s": np.zeros(N)}
+              "direct": np.zeros(N), "a": np.zeros(N), "s": np.zeros(N)}
     arrays.update(changed)
     return arrays
 
@@ -27,14 +27,25 @@ BAD_NEURON_ARRAYS = [
     (neuron_arrays(delta=read_only(np.zeros(N))), ValueError, "delta must be writable"),
     (neuron_arrays(z=np.zeros(N + 1)), ValueError, "one entry per neuron"),
     (neuron_arrays(kind=np.full(N, 99, np.intc)), ValueError, "activation codes must be"),
+    (neuron_arrays(z=np.zeros(N, ">f8")), TypeError, "byte order, not >f8"),
+    (neuron_arrays(delta=np.zeros(2 * N)[:N], a=np.zeros(2 * N)[N:]), None, None),
 ]
 
 
 @pytest.mark.parametrize("arrays, error, message", BAD_NEURON_ARRAYS)
 def test_a_neuron_store_refuses_the_same_arrays_compiled_or_not(lernmi, arrays, error,
                                                                  message):
+    if error is None:  # two halves of one buffer are two arrays of their own
+        assert lernmi.stores.NeuronStore(**arrays).size == N
+        return
     with pytest.raises(error, match=message):
         lernmi.stores.NeuronStore(**arrays)
+
+
+def test_a_neuron_store_refuses_arrays_that_overlap(lernmi):
+    shared = np.zeros(N + 1)
+    with pytest.raises(ValueError, match="delta and a must be arrays of their own"):
+        lernmi.stores.NeuronStore(**neuron_arrays(delta=shared[:N], a=shared[1:]))
 
 
 BAD_LINK_STORES = [
@@ -66,4 +77,5 @@ def test_a_store_keeps_its_arrays_and_shows_them(lernmi):
     store = lernmi.stores.NeuronStore(**arrays)
     views = store.views()
     views.z[1] = 2.5
-    assert arrays["z"][1] == 2.5 and views._fields == ("kind", "z", "delta", "a", "s")
+    assert arrays["z"][1] == 2.5
+    assert views._fields == ("kind", "z", "delta", "direct", "a", "s")

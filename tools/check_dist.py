@@ -77,7 +77,7 @@ def wheel_problems(wheel, sources):
     problems += [f"wheel lacks {name}" for name in sorted(package - names)]
     extensions = set()
     for module in compiled:
-        pattern = re.escape(module) + r"(\.[\w-]+)?\.(so|pyd)"  # lernmi/maths.cpython-311-...so
+        pattern = re.escape(module) + r"(\.[\w-]+)?\.(so|pyd)"  # lernmi/stores.cpython-311-...so
         found = {name for name in names if re.fullmatch(pattern, name)}
         if len(found) != 1:
             problems.append(f"wheel should hold one compiled {module}, not {sorted(found)}")

@@ -32,13 +32,13 @@ from .network import Network  # noqa: E402
 from .neuron import Neuron  # noqa: E402
 from .gradcheck import check_gradients  # noqa: E402
 
-from . import activations as _activations  # noqa: E402
+# lernmi.activations and lernmi.costs (the tables of what a network may use),
 # lernmi.datasets.mnist, lernmi.idx.load, lernmi.tracing, and lernmi.plots (which imports
 # matplotlib only when it draws, so that lernmi works without it).
-from . import datasets, idx, plots, tracing  # noqa: E402,F401
+from . import activations, costs, datasets, idx, plots, tracing  # noqa: E402,F401
 
 #: True when the core runs as compiled C, False when it runs from its Python source.
-COMPILED = _activations.__file__ is not None and not _activations.__file__.endswith(".py")
+COMPILED = activations.__file__ is not None and not activations.__file__.endswith(".py")
 
 __all__ = ["COMPILED", "Link", "LinkLayer", "Network", "Neuron", "NeuronLayer", "__version__",
            "check_gradients"]

@@ -41,5 +41,5 @@ cdef void compute_sensitivities(NeuronStore n, Py_ssize_t first, Py_ssize_t size
 # --- one neuron of a store, for Neuron's methods -------------------------------------------------
 @cython.locals(peak=double)
 cdef double neuron_output(NeuronStore n, Py_ssize_t i) noexcept nogil
-cdef void update_sensitivity(NeuronStore n, Py_ssize_t i) noexcept nogil
-cdef void update_layer(NeuronStore n) noexcept nogil
+@cython.locals(a=double, peak=double, total=double, p=double, k=Py_ssize_t)
+cdef double neuron_sensitivity(NeuronStore n, Py_ssize_t i) noexcept nogil

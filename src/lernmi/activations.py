@@ -90,6 +90,8 @@ ACTIVATION_NAMES = {entry.code: entry.name for entry in TABLE}
 def usable(use):
     """The names of the activations that may be used as `use` ("neuron", "hidden",
     "output"), in the table's order."""
+    if use not in ANYWHERE:
+        raise ValueError(f"use must be one of {', '.join(map(repr, ANYWHERE))}, not {use!r}")
     return tuple(name for name, entry in ACTIVATIONS.items() if use in entry.uses)
 
 
@@ -97,6 +99,8 @@ def usable(use):
 def activation_code(name, use=None, what="activation"):
     """The code of the activation called `name`, checked to be usable as `use` (None: by a
     NeuronLayer, which takes any). TypeError or ValueError, listing the choices, if not."""
+    if use is not None and use not in ANYWHERE:
+        raise ValueError(f"use must be one of {', '.join(map(repr, ANYWHERE))}, not {use!r}")
     if not isinstance(name, str):
         raise TypeError(f"{what} must be a name such as 'sigmoid', not {name!r}")
     entry = ACTIVATIONS.get(name)
@@ -230,11 +234,12 @@ def softmax_pull(n, first, size):
 # --- a layer of neurons --------------------------------------------------------------------
 
 def reset_sums(n, first, size):
-    """Zero z, delta and s of the layer's learning neurons; the bias neuron is left alone."""
+    """Zero z, delta and direct of the layer's learning neurons; the bias neuron is left
+    alone. (Its a and s are worked out from those before anything reads them.)"""
     for i in range(first + 1, first + size):
         n.z[i] = 0.0
         n.delta[i] = 0.0
-        n.s[i] = 0.0
+        n.direct[i] = 0.0
 
 
 def load_inputs(n, first, x):
@@ -260,11 +265,15 @@ def compute_outputs(n, first, size):
 
 
 def compute_sensitivities(n, first, size):
-    """s = delta * f'(z) for each learning neuron of the layer, from the outputs a that
-    compute_outputs left. Once per neuron: every link into it reads the same s."""
+    """s = delta * f'(z) + direct for each learning neuron of the layer, from the outputs a
+    that compute_outputs left. Once per neuron: every link into it reads the same s.
+
+    `direct` is the part of s a cost gives an output neuron itself (costs.output_error);
+    anywhere else it is 0.
+    """
     p = softmax_pull(n, first, size)
     for i in range(first + 1, first + size):
-        n.s[i] = sensitivity(n.kind[i], n.z[i], n.a[i], n.delta[i], p)
+        n.s[i] = sensitivity(n.kind[i], n.z[i], n.a[i], n.delta[i], p) + n.direct[i]
 
 
 # --- one neuron of a store, for the methods of a Neuron ------------------------------------------
@@ -278,19 +287,17 @@ def neuron_output(n, i):
     return exp(n.z[i] - peak) / softmax_total(n, 0, n.size, peak)
 
 
-def update_sensitivity(n, i):
-    """Work out neuron i's s again after its delta or its activation changed.
-
-    A softmax neuron's change moves the s of every softmax neuron of its layer, so then the
-    whole store (its layer) is worked out again.
-    """
-    if n.kind[i] == SOFTMAX:
-        update_layer(n)
-    else:
-        n.s[i] = n.delta[i] * slope(n.kind[i], n.z[i], activate(n.kind[i], n.z[i]))
-
-
-def update_layer(n):
-    """Every neuron's a and s of a store that holds one layer, its bias neuron first."""
-    compute_outputs(n, 0, n.size)
-    compute_sensitivities(n, 0, n.size)
+def neuron_sensitivity(n, i):
+    """s of neuron i, as compute_sensitivities would work it out from the sums as they are
+    now; a softmax neuron's from the sums of its whole store (its layer)."""
+    if n.kind[i] != SOFTMAX:
+        a = activate(n.kind[i], n.z[i])
+        return sensitivity(n.kind[i], n.z[i], a, n.delta[i], 0.0) + n.direct[i]
+    peak = softmax_peak(n, 0, n.size)
+    total = softmax_total(n, 0, n.size, peak)
+    p = 0.0
+    for k in range(n.size):
+        if n.kind[k] == SOFTMAX:
+            p += exp(n.z[k] - peak) / total * n.delta[k]
+    a = exp(n.z[i] - peak) / total
+    return sensitivity(SOFTMAX, n.z[i], a, n.delta[i], p) + n.direct[i]

@@ -2,19 +2,19 @@
 
 cimport cython
 
-from lernmi.activations cimport BIAS, SOFTMAX, sensitivity
+from lernmi.activations cimport BIAS, SOFTMAX
 from lernmi.stores cimport NeuronStore
 
 # --- one output neuron: the C formulas -------------------------------------------------------
 cdef double cost_term(int cost, int kind, double a, double t) noexcept nogil
-cdef double output_sensitivity(int cost, int kind, double z, double a, double t,
-                               double p) noexcept nogil
+cdef double output_error(int cost, int kind, double a, double t, double total) noexcept nogil
+cdef bint gives_sensitivity(int cost) noexcept nogil
 
 # --- the output layer of one sample --------------------------------------------------------------
 @cython.locals(j=Py_ssize_t, c=double)
 cdef double sample_cost(int cost, NeuronStore n, Py_ssize_t first,
                         const double[::1] t) noexcept nogil
-@cython.locals(j=Py_ssize_t, i=Py_ssize_t, p=double)
+@cython.locals(j=Py_ssize_t, i=Py_ssize_t, straight=bint, total=double)
 cdef void submit_expected(int cost, NeuronStore n, Py_ssize_t first,
                           const double[::1] t) noexcept nogil
 @cython.locals(j=Py_ssize_t, count=Py_ssize_t, guess=Py_ssize_t, answer=Py_ssize_t)

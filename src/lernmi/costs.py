@@ -6,10 +6,17 @@ input sum: that neuron's sensitivity s (as the cost class of Nielsen's network2.
 output layer's delta). Every layer before it takes its sensitivities from the links, by
 its activation's slope (activations.py).
 
+The cost gives each output neuron an error (`output_error`), and says where it goes: into
+the sensitivity sum delta, which the neuron's slope turns into s (the quadratic cost: the
+error a - t is its slope dC/da), or straight into s, where the cost's slope and the
+activation's cancel (`gives_sensitivity`: cross-entropy, whose s is a - t itself for
+sigmoid and softmax outputs). A neuron keeps that straight part as `direct`, so that
+s = delta * f'(z) + direct always holds.
+
 Each cost is one entry of COSTS (its name, its code, the output activations it suits, what
-its expected outputs must be, and the formulas a trace prints) and one case in each of the
-two C formulas under it, `cost_term` and `output_sensitivity`. To add a cost, add those and
-its line in the tests' numpy oracle (tests/reference.py).
+its expected outputs must be, and the formulas a trace prints) and one case in each of its
+C formulas below (`cost_term`, `output_error`, `gives_sensitivity`). To add a cost, add
+those and its line in the tests' numpy oracle (tests/reference.py).
 """
 
 from collections import namedtuple
@@ -25,14 +32,16 @@ from .stores import NeuronStore
 
 if not cython.compiled:
     # Compiled, these come from activations.pxd as C (see costs.pxd).
-    from .activations import BIAS, SOFTMAX, sensitivity
+    from .activations import BIAS, SOFTMAX
 
 #: One cost. `outputs`: the output activations it suits (None: any). `probabilities`: its
 #: expected outputs must lie in [0, 1] and, for softmax outputs, add up to 1. `formulas`:
 #: the cost as a trace prints it, by output activation (None: any other). `sensitivity`:
-#: how a trace explains an output neuron's s, or None when it is the activation's own
-#: delta * f'(z), delta being the error a - t.
-Cost = namedtuple("Cost", "name code outputs probabilities formulas sensitivity")
+#: how a trace explains an output neuron's s when the cost gives it directly, or None when
+#: it is the activation's own delta * f'(z), delta being the error a - t; and
+#: `sensitivity_shown` the same with the neuron's numbers, {a} and {t}, filled in.
+Cost = namedtuple("Cost", "name code outputs probabilities formulas sensitivity "
+                          "sensitivity_shown")
 
 QUADRATIC = cython.declare(cython.int, 0)
 CROSS_ENTROPY = cython.declare(cython.int, 1)
@@ -41,10 +50,10 @@ CROSS_ENTROPY = cython.declare(cython.int, 1)
 TINY = cython.declare(cython.double, 1e-300)
 
 TABLE = (
-    Cost("quadratic", QUADRATIC, None, False, {None: "0.5 * sum((a - t)^2)"}, None),
+    Cost("quadratic", QUADRATIC, None, False, {None: "0.5 * sum((a - t)^2)"}, None, None),
     Cost("cross_entropy", CROSS_ENTROPY, ("sigmoid", "softmax"), True,
          {"softmax": "-sum(t * ln(a))", "sigmoid": "-sum(t * ln(a) + (1 - t) * ln(1 - a))"},
-         "delta (cross-entropy: the cost's slope and f' cancel)"),
+         "a - t (cross-entropy: the cost's slope and f' cancel)", "{a} - {t}"),
 )
 
 #: Every cost, by name.
@@ -65,6 +74,7 @@ def cost_code(name):
 @cython.boundscheck(True)  # reached from Python: every index checked
 def check_cost(cost, activation):
     """ValueError unless the cost called `cost` suits an output layer of `activation`."""
+    cost_code(cost)
     suits = COSTS[cost].outputs
     if suits is not None and activation not in suits:
         raise ValueError(f"the {cost} cost needs {' or '.join(suits)} outputs, not "
@@ -76,6 +86,7 @@ def check_targets(t, cost, activation, what):
     """ValueError unless the expected outputs t (a vector, or one row per sample) suit the
     cost: for one that compares probabilities, every value in [0, 1], and for softmax
     outputs, which add up to 1, each row adding up to 1 too."""
+    cost_code(cost)
     if not COSTS[cost].probabilities:
         return
     check_cost(cost, activation)
@@ -89,6 +100,7 @@ def check_targets(t, cost, activation, what):
 @cython.boundscheck(True)  # reached from Python: every index checked
 def formula(cost, activation):
     """The cost as a trace prints it, for an output layer of `activation`."""
+    cost_code(cost)
     formulas = COSTS[cost].formulas
     return formulas.get(activation, formulas.get(None))
 
@@ -111,17 +123,28 @@ def cost_term(cost, kind, a, t):
     return 0.5 * (a - t) * (a - t)
 
 
-def output_sensitivity(cost, kind, z, a, t, p):
-    """s = dC/dz of one output neuron with input sum z, output a, expected output t.
+def output_error(cost, kind, a, t, total):
+    """e, the error of an output neuron whose output is a where t was expected.
 
-    quadratic: the cost's slope dC/da is the error a - t, and s is that times the
-    activation's slope (`activations.sensitivity`; p is then the layer's softmax_pull of the
-    errors). cross_entropy, with sigmoid or softmax outputs: the cost's slope and the
-    activation's cancel, leaving exactly a - t.
+    It goes into the neuron's sensitivity sum delta, or, if the cost gives_sensitivity,
+    straight into its s. quadratic: the cost's slope dC/da = a - t. cross_entropy: s = dC/dz,
+    in which the cost's slope and the activation's cancel: a - t for a sigmoid neuron,
+    a * total - t for a softmax neuron, `total` being the sum of t over the layer's softmax
+    neurons (1, unless some were made bias neurons by hand), and 0 for a bias neuron, whose
+    output never changes.
     """
     if cost == CROSS_ENTROPY:
-        return a - t
-    return sensitivity(kind, z, a, a - t, p)
+        if kind == SOFTMAX:
+            return a * total - t
+        if kind == BIAS:
+            return 0.0
+    return a - t
+
+
+def gives_sensitivity(cost):
+    """Whether the cost gives output neurons their sensitivity s itself, as output_error,
+    rather than a sensitivity sum for the activation's slope to turn into s."""
+    return cost == CROSS_ENTROPY
 
 
 # --- the output layer of one sample ----------------------------------------------------------
@@ -135,20 +158,23 @@ def sample_cost(cost, n, first, t):
 
 
 def submit_expected(cost, n, first, t):
-    """The output layer at `first` learns that t was expected: each learning neuron's
-    delta gets the error a - t, and its s is the cost's `output_sensitivity`.
+    """The output layer at `first` learns that t was expected: each learning neuron gets
+    its output_error, in its sensitivity sum delta or straight in its `direct` part of s.
 
-    Needs the layer's outputs a, as compute_outputs leaves them.
+    Needs the layer's outputs a, as compute_outputs leaves them; then
+    activations.compute_sensitivities works out every s.
     """
-    p = 0.0  # the errors' softmax pull, the sum of a * (a - t) over softmax neurons
+    total = 0.0  # the expected outputs of the softmax neurons, added up
+    for j in range(t.shape[0]):
+        if n.kind[first + 1 + j] == SOFTMAX:
+            total += t[j]
+    straight = gives_sensitivity(cost)
     for j in range(t.shape[0]):
         i = first + 1 + j
-        if n.kind[i] == SOFTMAX:
-            p += n.a[i] * (n.a[i] - t[j])
-    for j in range(t.shape[0]):
-        i = first + 1 + j
-        n.delta[i] += n.a[i] - t[j]
-        n.s[i] = output_sensitivity(cost, n.kind[i], n.z[i], n.a[i], t[j], p)
+        if straight:
+            n.direct[i] += output_error(cost, n.kind[i], n.a[i], t[j], total)
+        else:
+            n.delta[i] += output_error(cost, n.kind[i], n.a[i], t[j], total)
 
 
 def is_correct(n, first, t):
@@ -174,11 +200,12 @@ def cost_of(cost, activation, a, t):
     """The cost of one sample whose output layer of `activation` neurons gave `a` where `t`
     was expected: sample_cost, the very function the training loops use, checked."""
     code, kind = cost_code(cost), activation_code(activation)
+    check_cost(cost, activation)
     a = as_vector(a, None, "a")
     t = as_vector(t, a.shape[0], "t")
     size = a.shape[0] + 1
     kinds = np.full(size, kind, dtype=np.intc)
     kinds[0] = BIAS
-    n = NeuronStore(kinds, np.zeros(size), np.zeros(size), np.concatenate([[1.0], a]),
-                    np.zeros(size))
-    return sample_cost(code, n, 0, t)
+    n = NeuronStore(kinds, np.zeros(size), np.zeros(size), np.zeros(size),
+                    np.concatenate([[1.0], a]), np.zeros(size))
+    return float(sample_cost(code, n, 0, t))

@@ -12,6 +12,7 @@ class Cost(NamedTuple):
     probabilities: bool
     formulas: dict[str | None, str]
     sensitivity: str | None
+    sensitivity_shown: str | None
 
 TABLE: tuple[Cost, ...]
 COSTS: dict[str, Cost]

@@ -48,7 +48,11 @@ def neuron_layer_over(store, activation):
         raise TypeError(f"store must be a NeuronStore, not {type(store).__name__}")
     if store.size < 2:
         raise ValueError("a NeuronLayer's store holds a bias neuron and at least one more")
-    activation_code(activation)  # TypeError or ValueError for anything but a name
+    code = activation_code(activation)  # TypeError or ValueError for anything but a name
+    kinds = store.views().kind
+    if kinds[0] != BIAS or not np.isin(kinds[1:], [code, BIAS]).all():
+        raise ValueError(f"the store's activation codes must be a bias neuron's, then "
+                         f"{activation}'s (or a bias neuron's, for a neuron made one by hand)")
     layer = NeuronLayer.__new__(NeuronLayer)
     layer.store = store
     layer.activation = str(activation)
@@ -114,12 +118,13 @@ class NeuronLayer:
     def expected_output(self, values, cost="quadratic"):
         """Start learning at this layer, the output layer: `values` were expected.
 
-        Each learning neuron gets the error output - expected as its sensitivity sum, and
-        the cost gives its sensitivity s (`costs.output_sensitivity`). With the quadratic
-        cost 0.5 * sum((output - expected)**2) (the default) the error is the cost's slope
-        and s = error * f'(z). With ``cost="cross_entropy"`` (for sigmoid or softmax layers,
+        Each learning neuron gets its error from the cost (`costs.output_error`). With the
+        quadratic cost 0.5 * sum((output - expected)**2) (the default) the error
+        output - expected is the cost's slope and is added to the neuron's sensitivity sum,
+        so s = error * f'(z). With ``cost="cross_entropy"`` (for sigmoid or softmax layers,
         expected values in [0, 1], adding up to 1 for softmax) the cost's slope and the
-        activation's cancel, and s is the error itself.
+        activation's cancel: the error is s itself, and the cost gives it to the neuron
+        directly, its sensitivity sum left as it was.
         """
         t = as_vector(values, self.store.size - 1, "expected values")
         code = cost_code(cost)
@@ -133,7 +138,8 @@ class NeuronLayer:
         return np.array(self.store.a[1:])
 
     def reset(self):
-        """Zero the sums and sensitivities of the learning neurons, for the next sample.
+        """Zero the sums of the learning neurons (and what a cost gave them), for the next
+        sample.
 
         The bias neuron is left alone: it outputs 1.0 whatever its sums, and the sensitivity
         links send back to it is never used, so its sum just keeps adding up.
@@ -175,6 +181,12 @@ def link_layer_over(store, input_layer, output_layer):
     layer.input_layer = input_layer
     layer.output_layer = output_layer
     layer._links = None
+    # The C loops are told (restrict) that weights and neurons' numbers never overlap.
+    for neurons in (input_layer, output_layer):
+        for view in neurons.store.views():
+            if np.may_share_memory(layer.weights, view):
+                raise ValueError("a LinkLayer's weights must be memory of their own, not "
+                                 "shared with its NeuronLayers' numbers")
     return layer
 
 
@@ -268,20 +280,16 @@ class LinkLayer:
             propagate_links(w, links, src, dst, 1, 0)
 
     def backpropagate(self):
-        """Every link backpropagates, in one C loop: each input neuron i gets
-        sum over j of w[j, i] * s_j, then each weight steps by -eta * s_j * a_i; then the
-        input layer works out its neurons' sensitivities from what they were sent.
-
-        The output layer's sensitivities s_j must be worked out already: by its
-        `expected_output`, by the LinkLayer after it backpropagating, or by its neurons'
-        `submit_sensitivity`.
-        """
+        """Every link backpropagates, in one C loop: the neurons fed work out their
+        sensitivities s_j once, then each input neuron i gets sum over j of w[j, i] * s_j,
+        and each weight steps by -eta * s_j * a_i."""
         src, dst, w = self.input_layer.store, self.output_layer.store, self.store.w
         links = links_of(self.store)
         with cython.nogil:
             compute_outputs(src, 0, src.size)
+            compute_outputs(dst, 0, dst.size)
+            compute_sensitivities(dst, 0, dst.size)
             backpropagate_links(w, links, src, dst, True)
-            compute_sensitivities(src, 0, src.size)
 
     def __repr__(self):
         return (f"LinkLayer({self.store.cols} -> {self.store.rows}, "

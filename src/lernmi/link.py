@@ -39,9 +39,10 @@ def restore_link(store, index, input_neuron, output_neuron):
     """link_in, checked: what pickle and copy call to make a link of a LinkLayer again."""
     if not isinstance(store, LinkStore):
         raise TypeError(f"store must be a LinkStore, not {type(store).__name__}")
-    if not 0 <= index < store.rows * store.cols:
-        raise ValueError(f"index {index} is not one of the store's {store.rows * store.cols} "
-                         f"weights")
+    if (isinstance(index, bool) or not isinstance(index, (int, np.integer))
+            or not 0 <= index < store.rows * store.cols):
+        raise ValueError(f"index {index!r} is not one of the store's "
+                         f"{store.rows * store.cols} weights")
     for neuron, role in ((input_neuron, "input_neuron"), (output_neuron, "output_neuron")):
         if not isinstance(neuron, Neuron):
             raise TypeError(f"{role} must be a Neuron, not {type(neuron).__name__}")

@@ -31,12 +31,12 @@ class Network:
         Learning neurons per layer, input layer first: ``[2, 3, 1]`` is two inputs, one
         hidden layer of three and one output. Every layer also gets a bias neuron.
     activation : str
-        The hidden layers' activation: ``"sigmoid"`` (default), ``"tanh"``, ``"relu"``,
-        ``"leaky_relu"``, ``"elu"``, ``"softplus"``, ``"gelu"`` or ``"identity"``
-        (`activations.ACTIVATIONS` says what each is).
+        The hidden layers' activation: ``"sigmoid"`` (default) or another of
+        `activations.ACTIVATIONS` (``lernmi.activations.usable("hidden")`` lists them:
+        ``"tanh"``, ``"relu"``, ...).
     output_activation : str or None
-        The output layer's: any of those or ``"softmax"``; None (default) means the same
-        as `activation`.
+        The output layer's: any of those or ``"softmax"`` (``usable("output")``); None
+        (default) means the same as `activation`.
     cost : str
         What learning minimises: ``"quadratic"`` (default), 0.5 * sum((output -
         expected)**2), or ``"cross_entropy"`` (sigmoid or softmax outputs only).
@@ -230,7 +230,8 @@ class Network:
 
         Each epoch is one C loop, with the GIL released, doing exactly what calling `learn`
         on each row would, in a shuffled order (from the network's seed) or, with
-        ``shuffle=False``, in the order given.
+        ``shuffle=False``, in the order given. (Only the input layer's sensitivity sums,
+        which nothing reads, are not worked out: they stay 0.)
 
         Parameters
         ----------

@@ -13,7 +13,7 @@ import numpy as np
 
 import cython
 
-from ._checks import refuse_second_init
+from ._checks import refuse_second_init, valid_training_rate
 from .costs import COSTS
 from .stores import LinkStore, NeuronStore, new_store
 
@@ -50,22 +50,28 @@ class NetworkArrays:
 
     def __init__(self, kinds, weights, eta, cost):
         refuse_second_init(self, "layers")
-        sizes = [len(k) for k in kinds]
+        # Plain arrays first, and every size read from them: from what the loops will read.
+        kinds = [np.asarray(k, dtype=np.intc) for k in kinds]
+        weights = [np.asarray(w, dtype=np.float64) for w in weights]
+        if any(k.ndim != 1 for k in kinds):
+            raise ValueError("each layer's activation codes must be a one-dimensional array")
+        sizes = [k.shape[0] for k in kinds]
         shapes = [(sizes[l + 1] - 1, sizes[l]) for l in range(len(sizes) - 1)]
-        if len(weights) != len(shapes) or [np.shape(w) for w in weights] != shapes:
+        if not shapes or [w.shape for w in weights] != shapes:
             raise ValueError(f"weights must have shapes {shapes} to join layers of {sizes}")
         codes = sorted(entry.code for entry in COSTS.values())
-        if cost not in codes:
+        if isinstance(cost, bool) or not isinstance(cost, (int, np.integer)) \
+                or cost not in codes:
             raise ValueError(f"cost codes are {codes}, not {cost!r}")
+        eta = valid_training_rate(eta)
         first = np.concatenate([[0], np.cumsum(sizes)]).astype(np.intp)
         w0 = np.concatenate([[0], np.cumsum([r * c for r, c in shapes])]).astype(np.intp)
-        # One copy of the weights, not two: concatenate copies, astype need not.
-        w = np.concatenate([np.ravel(m) for m in weights]).astype(np.float64, copy=False)
+        w = np.concatenate([m.ravel() for m in weights])
         neurons = new_store(np.concatenate(kinds))
         # Everything is made and checked above; nothing below can fail halfway.
         self.neurons, self.first, self.w0, self.w = neurons, first, w0, w
-        self.eta = np.full(len(weights), float(eta))
-        self.cost = cost
+        self.eta = np.full(len(weights), eta)
+        self.cost = int(cost)
         self.layers = len(sizes)
 
     def layer_sizes(self):
@@ -134,12 +140,12 @@ def forward(net, n, x, start, samples):
 def learn_samples(net, n, x, t, order, score):
     """For each k in `order`, one learning step on input x[k] with expected output t[k].
 
-    The same steps as Network.learn: forward; the output layer learns t[k] (its
-    sensitivities from the cost); then each link layer, the last first, sends the
-    sensitivities back and steps its weights, and the layer before it works out its own
-    sensitivities from what it was sent. The input layer's are never worked out: nothing
-    reads them. Each sample's cost, and whether the output was right before the step, is
-    added to score[0] and score[1]. n is the network's own store, net.neurons.
+    The same steps as Network.learn: forward; the output layer gets its errors from the
+    cost; then each link layer, the last first, has the layer it feeds work out its
+    sensitivities and sends them back, stepping its weights. The input layer's sensitivity
+    sums are never worked out: nothing reads them. Each sample's cost, and whether the
+    output was right before the step, is added to score[0] and score[1]. n is the network's
+    own store, net.neurons.
     """
     last = net.layers - 1
     out = net.first[last]
@@ -150,9 +156,8 @@ def learn_samples(net, n, x, t, order, score):
         score[1] += is_correct(n, out, t[k])
         submit_expected(net.cost, n, out, t[k])
         for l in range(last - 1, -1, -1):
+            compute_sensitivities(n, net.first[l + 1], net.first[l + 2] - net.first[l + 1])
             backpropagate_links(net.w, link_layer(net, l), n, n, l > 0)
-            if l > 0:
-                compute_sensitivities(n, net.first[l], net.first[l + 1] - net.first[l])
 
 
 def infer_samples(net, n, x, t, outputs, scores):
@@ -188,19 +193,16 @@ def learn_rows(net, x, t, order, score):
     score[0] and score[1].
 
     x and t must be C-contiguous float64 matrices, one row per sample, that fit `net`;
-    `order` an array of numpy.intp whose every number is one of their rows; score an array
-    of two float64 numbers.
+    `order` an array of numpy.intp whose every number is one of their rows; score a
+    writable array of two float64 numbers.
     """
-    rows = _check_inputs(net, x)
-    _check_matrix(t, rows, net.layer_sizes()[-1], "t")
-    if not (isinstance(order, np.ndarray) and order.dtype == np.intp and order.ndim == 1
-            and order.flags.c_contiguous):
-        raise TypeError("order must be a one-dimensional contiguous array of numpy.intp")
-    if order.shape[0] and not (0 <= order.min() and order.max() < rows):
-        raise ValueError(f"order must hold row numbers from 0 to {rows - 1}")
-    if not (isinstance(score, np.ndarray) and score.dtype == np.float64
-            and score.shape == (2,) and score.flags.c_contiguous and score.flags.writeable):
-        raise TypeError("score must be a writable array of two float64 numbers")
+    sizes = _sizes(net)
+    x = _plain(x, np.float64, 2, "x", columns=sizes[0])
+    t = _plain(t, np.float64, 2, "t", rows=x.shape[0], columns=sizes[-1])
+    order = _plain(order, np.intp, 1, "order")
+    score = _plain(score, np.float64, 1, "score", rows=2, writable=True)
+    if order.shape[0] and not (0 <= order.min() and order.max() < x.shape[0]):
+        raise ValueError(f"order must hold row numbers from 0 to {x.shape[0] - 1}")
     learn_epoch(net, x, t, order, score)
 
 
@@ -213,36 +215,46 @@ def infer_rows(net, x, t, outputs, scores):
     outputs and scores the same with no rows, or one row per row of x (scores with two
     columns, and rows whenever t has them).
     """
-    rows = _check_inputs(net, x)
-    outputs_wide = net.layer_sizes()[-1]
-    scored = _check_matrix(t, rows, outputs_wide, "t", optional=True)
-    _check_matrix(outputs, rows, outputs_wide, "outputs", optional=True)
-    _check_matrix(scores, rows, 2, "scores", optional=not scored)
+    sizes = _sizes(net)
+    x = _plain(x, np.float64, 2, "x", columns=sizes[0])
+    rows = x.shape[0]
+    t = _plain(t, np.float64, 2, "t", rows=rows, columns=sizes[-1], empty=True)
+    outputs = _plain(outputs, np.float64, 2, "outputs", rows=rows, columns=sizes[-1],
+                     empty=True, writable=True)
+    scores = _plain(scores, np.float64, 2, "scores", rows=rows, columns=2,
+                    empty=t.shape[0] == 0, writable=True)
     infer_epoch(net, net.scratch(), x, t, outputs, scores)
 
 
 @cython.boundscheck(True)  # reached from Python: every index checked
-def _check_inputs(net, x):
-    """The rows of x, once net and x are checked to be a NetworkArrays and its inputs."""
+def _sizes(net):
     if not isinstance(net, NetworkArrays):
         raise TypeError(f"net must be a NetworkArrays, not {type(net).__name__}")
-    _check_matrix(x, None, net.layer_sizes()[0], "x")
-    return x.shape[0]
+    return net.layer_sizes()
 
 
 @cython.boundscheck(True)  # reached from Python: every index checked
-def _check_matrix(array, rows, cols, what, optional=False):
-    """Whether `array` has rows, once it is checked to be a C-contiguous float64 matrix of
-    shape (rows, cols) (rows None: any), or with `optional`, of no rows at all."""
-    if not (isinstance(array, np.ndarray) and array.dtype == np.float64 and array.ndim == 2
-            and array.flags.c_contiguous):
-        raise TypeError(f"{what} must be a C-contiguous float64 matrix")
-    if optional and array.shape[0] == 0:
-        return False
-    if array.shape[1] != cols or rows is not None and array.shape[0] != rows:
+def _plain(array, dtype, ndim, what, rows=None, columns=None, empty=False, writable=False):
+    """`array` as the plain numpy array the loops will read (not a subclass, whose own
+    attributes could say other things), once it is checked to be C-contiguous, of `dtype`
+    and `ndim` dimensions, with `rows` rows (None: any) of `columns` (or, if `empty`, no
+    rows at all), and writable if asked. TypeError or ValueError if not."""
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"{what} must be a numpy array, not {type(array).__name__}")
+    array = np.asarray(array)
+    if array.dtype != dtype or array.ndim != ndim or not array.flags.c_contiguous:
+        raise TypeError(f"{what} must be a C-contiguous {ndim}-dimensional array of "
+                        f"{np.dtype(dtype).name}")
+    if writable and not array.flags.writeable:
+        raise ValueError(f"{what} must be writable")
+    if empty and array.shape[0] == 0:
+        return array
+    if rows is not None and array.shape[0] != rows or \
+            columns is not None and array.shape[1] != columns:
         raise ValueError(f"{what} has shape {array.shape}; it must have "
-                         f"{'any number of' if rows is None else rows} rows of {cols}")
-    return True
+                         f"{'any number of' if rows is None else rows} rows"
+                         f"{'' if columns is None else f' of {columns}'}")
+    return array
 
 
 def learn_epoch(net, x, t, order, score):

@@ -2,8 +2,7 @@
 
 cimport cython
 
-from lernmi.activations cimport (BIAS, SOFTMAX, neuron_output, update_layer,
-                                 update_sensitivity)
+from lernmi.activations cimport BIAS, neuron_output, neuron_sensitivity
 from lernmi.stores cimport NeuronStore
 
 cdef double as_number(double value) noexcept
@@ -16,7 +15,6 @@ cdef class Neuron:
     cpdef double sensitivity(self)
     cpdef void submit_sensitivity(self, double value)
     cpdef void reset(self)
-    @cython.locals(softmax=bint)
     cpdef void bias(self)
 
 @cython.locals(neuron=Neuron)

@@ -1,7 +1,7 @@
 """Neuron: sums what links send it and applies its activation function.
 
-A neuron's numbers (its input sum, its sensitivity sum, its activation code, its output and
-its sensitivity) live in a NeuronStore (stores.py), a few contiguous arrays shared by every
+A neuron's numbers (its activation code, its input sum and its sensitivity sum, and the
+output and sensitivity worked out from them) live in a NeuronStore (stores.py), a few contiguous arrays shared by every
 neuron of a layer. A Neuron object is a small handle (a store and an index) that keeps its
 store alive: take a neuron from a layer, delete the layer, and the neuron still works. A
 Neuron made on its own gets a store of one.
@@ -17,8 +17,7 @@ from .stores import NeuronStore, new_store
 
 if not cython.compiled:
     # Compiled, these come from activations.pxd as C (see neuron.pxd).
-    from .activations import (BIAS, SOFTMAX, neuron_output, update_layer,
-                              update_sensitivity)
+    from .activations import BIAS, neuron_output, neuron_sensitivity
 
 
 def as_number(value):
@@ -66,7 +65,7 @@ class Neuron:
     >>> n.output()          # sigmoid(0.0)
     0.5
     >>> n.submit_sensitivity(2.0)
-    >>> n.sensitivity()     # delta * a * (1 - a) = 2 * 0.5 * 0.5
+    >>> n.sensitivity()     # delta * a * (1 - a) = 2.0 * 0.5 * 0.5
     0.5
     >>> n.bias(); n.output()
     1.0
@@ -93,18 +92,19 @@ class Neuron:
     def sensitivity(self):
         """s, how much the cost changes per unit of this neuron's input sum z.
 
-        Every link into this neuron uses it to backpropagate. It is worked out whenever the
-        sensitivity sum delta changes: s = delta * f'(z) (for a sigmoid, delta * a * (1 - a);
-        a softmax neuron's depends on its whole layer), except that in an output layer that
-        was told its expected outputs, the cost gives s (see NeuronLayer.expected_output).
+        Every link into this neuron uses it to backpropagate. It is the sensitivity sum
+        delta times the slope of the activation, s = delta * f'(z) (for a sigmoid,
+        delta * a * (1 - a); a softmax neuron's depends on its whole layer), plus whatever
+        a cost gave the neuron directly: with the cross-entropy cost, an output neuron's
+        s is its error a - t itself (see NeuronLayer.expected_output).
         """
-        return float(self.store.s[self.index])
+        if self.store is None:  # the C function below would not check
+            raise AttributeError("this Neuron was made with Neuron.__new__, never __init__")
+        return float(neuron_sensitivity(self.store, self.index))
 
     def submit_sensitivity(self, value):
-        """Add `value` to the sensitivity sum delta that links of the next layer send back,
-        and work out s = delta * f'(z) again."""
+        """Add `value` to the sensitivity sum delta that links of the next layer send back."""
         self.store.delta[self.index] += as_number(value)
-        update_sensitivity(self.store, self.index)
 
     @property
     def previous_layer_sensitivity_sum(self):
@@ -122,21 +122,14 @@ class Neuron:
         return ACTIVATION_NAMES[self.store.kind[self.index]]
 
     def reset(self):
-        """Zero the input sum, the sensitivity sum and the sensitivity, for the next sample."""
+        """Zero the input sum and the sensitivity sum (and what a cost gave it), for the next
+        sample."""
         store, i = self.store, self.index
-        store.z[i] = store.delta[i] = store.s[i] = 0.0
-        if store.kind[i] == SOFTMAX:
-            update_layer(store)  # the other softmax neurons' s read this one's output
+        store.z[i] = store.delta[i] = store.direct[i] = 0.0
 
     def bias(self):
         """Make this a bias neuron: from now on it outputs 1.0 whatever it is sent."""
-        store, i = self.store, self.index
-        softmax = store.kind[i] == SOFTMAX
-        store.kind[i] = BIAS
-        if softmax:
-            update_layer(store)  # the layer's softmax is now shared among one neuron fewer
-        else:
-            update_sensitivity(store, i)
+        self.store.kind[self.index] = BIAS
 
     def __repr__(self):
         return (f"Neuron({self.activation}, z={self.input_sum:.6g}, a={self.output():.6g}, "

@@ -8,6 +8,7 @@ cdef class NeuronStore:
     cdef int[::1] kind                  # activation code of each neuron (activations.py)
     cdef double[::1] z                  # input sums
     cdef double[::1] delta              # sensitivity sums
+    cdef double[::1] direct             # the part of s a cost gave directly, not through f'
     cdef double[::1] a                  # outputs, as a loop last worked them out
     cdef double[::1] s                  # sensitivities, as a loop last worked them out
     cdef readonly Py_ssize_t size       # how many neurons

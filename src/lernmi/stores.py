@@ -14,22 +14,41 @@ import numpy as np
 from ._checks import refuse_second_init
 
 #: Numpy views of a NeuronStore's arrays (`NeuronStore.views`).
-NeuronViews = namedtuple("NeuronViews", "kind z delta a s")
+NeuronViews = namedtuple("NeuronViews", "kind z delta direct a s")
+
+#: The float64 arrays of a NeuronStore, after its activation codes.
+NUMBERS = NeuronViews._fields[1:]
 
 
 def _checked(array, dtype, what):
-    """`array` itself if it is a writable, contiguous, one-dimensional numpy array of
-    `dtype`; TypeError or ValueError saying what is wrong if not."""
+    """`array`, seen as a plain numpy array, if it is a writable, contiguous,
+    one-dimensional array of `dtype`; TypeError or ValueError saying what is wrong if not.
+
+    A subclass of numpy.ndarray is seen as the plain array it is a view of: what its own
+    attributes (shape, len, ...) say is not what the compiled loops would read.
+    """
     if not isinstance(array, np.ndarray):
         raise TypeError(f"{what} must be a numpy array, not {type(array).__name__}")
+    array = np.asarray(array)
     if array.dtype != dtype:
         wanted = "numpy.intc (C int)" if dtype is np.intc else np.dtype(dtype).name
-        raise TypeError(f"{what} must hold {wanted} numbers, not {array.dtype.name}")
+        raise TypeError(f"{what} must hold {wanted} numbers in this machine's byte order, "
+                        f"not {array.dtype.str}")
     if array.ndim != 1 or not array.flags.c_contiguous:
         raise ValueError(f"{what} must be a one-dimensional contiguous array")
     if not array.flags.writeable:
         raise ValueError(f"{what} must be writable")
     return array
+
+
+def _apart(arrays):
+    """ValueError unless no two of the named arrays share memory: the C loops are told
+    (restrict) that the runs they work on never overlap."""
+    for i, (name, array) in enumerate(arrays):
+        for other, second in arrays[i + 1:]:
+            if np.may_share_memory(array, second):
+                raise ValueError(f"{name} and {other} must be arrays of their own, not "
+                                 f"views of the same memory")
 
 
 class NeuronStore:
@@ -39,37 +58,47 @@ class NeuronStore:
     ----------
     kind : numpy array of numpy.intc
         Each neuron's activation code (`activations.ACTIVATIONS`).
-    z, delta, a, s : numpy arrays of float64
-        Each neuron's input sum, sensitivity sum, output and sensitivity.
+    z, delta : numpy arrays of float64
+        Each neuron's input sum and sensitivity sum.
+    direct : numpy array of float64
+        The part of each neuron's sensitivity that a cost gave it directly, not through
+        its activation's slope (see `costs.output_error`); 0 but in an output layer.
+    a, s : numpy arrays of float64
+        Each neuron's output and sensitivity, as a loop last worked them out from the rest.
 
     The arrays are kept as given, not copied (a Network passes views into its own arrays),
     and must all have one entry per neuron. `new_store` makes a store with fresh arrays.
     """
 
-    def __init__(self, kind, z, delta, a, s):
+    def __init__(self, kind, z, delta, direct, a, s):
         refuse_second_init(self, "size")
-        from .activations import ACTIVATION_NAMES  # (activations cimports this module)
+        # (Imported here: activations cimports this module, so this one cannot import it
+        # while being imported itself.)
+        from .activations import ACTIVATION_NAMES
 
         kind = _checked(kind, np.intc, "kind")
-        z, delta, a, s = (_checked(array, np.float64, name)
-                          for array, name in ((z, "z"), (delta, "delta"), (a, "a"), (s, "s")))
-        if not kind.shape[0] >= 1 or not kind.shape == z.shape == delta.shape == a.shape == s.shape:
+        numbers = [(name, _checked(array, np.float64, name))
+                   for name, array in zip(NUMBERS, (z, delta, direct, a, s))]
+        if kind.shape[0] < 1 or any(array.shape != kind.shape for _, array in numbers):
             raise ValueError("a NeuronStore's arrays must all have one entry per neuron, "
                              "and at least one")
+        _apart([("kind", kind)] + numbers)
         if not np.isin(kind, list(ACTIVATION_NAMES)).all():
             raise ValueError(f"activation codes must be among {sorted(ACTIVATION_NAMES)}")
+        z, delta, direct, a, s = (array for _, array in numbers)
         self.kind = kind
         self.z = z
         self.delta = delta
+        self.direct = direct
         self.a = a
         self.s = s
-        self.size = z.shape[0]
+        self.size = self.z.shape[0]  # from what the loops will read
 
     def views(self):
-        """Numpy views of the arrays: a NeuronViews (kind, z, delta, a, s), sharing memory
-        with the store."""
+        """Numpy views of the arrays: a NeuronViews (kind, z, delta, direct, a, s), sharing
+        memory with the store."""
         return NeuronViews(np.asarray(self.kind), np.asarray(self.z), np.asarray(self.delta),
-                           np.asarray(self.a), np.asarray(self.s))
+                           np.asarray(self.direct), np.asarray(self.a), np.asarray(self.s))
 
     def __repr__(self):
         return f"NeuronStore({self.size} neurons)"
@@ -83,7 +112,7 @@ class NeuronStore:
 def new_store(kinds):
     """A NeuronStore for neurons with the given activation codes, every number zero."""
     size = len(kinds)
-    return NeuronStore(np.array(kinds, dtype=np.intc), *(np.zeros(size) for _ in range(4)))
+    return NeuronStore(np.array(kinds, dtype=np.intc), *(np.zeros(size) for _ in NUMBERS))
 
 
 class LinkStore:
@@ -104,6 +133,7 @@ class LinkStore:
     def __init__(self, w, eta, rows, cols):
         refuse_second_init(self, "rows")
         w, eta = _checked(w, np.float64, "w"), _checked(eta, np.float64, "eta")
+        _apart([("w", w), ("eta", eta)])
         for value, name in ((rows, "rows"), (cols, "cols")):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
                 raise TypeError(f"{name} must be an integer, not {value!r}")

@@ -16,6 +16,7 @@ import numpy as np
 
 from .activations import ACTIVATIONS, slope_of
 from .costs import COSTS, cost_of, formula
+from .stores import NUMBERS
 
 #: Significant digits of the numbers in a printed Trace.
 DIGITS = 6
@@ -247,17 +248,20 @@ class _Writer:
             self.line(f"  p = sum of a * delta = {self.products(step.a, step.delta)} = {n(p)}")
         for j in rows:
             d, s = n(step.delta[j]), n(step.s[j])
+            if by_cost is not None:  # the cost gives s itself; delta is left at 0
+                numbers = COSTS[trace.cost].sensitivity_shown.format(
+                    a=n(step.a[j]), t=n(trace.expected_outputs[j]))
+                self.line(f"  neuron {j}: s = {by_cost} = {numbers} = {s}")
+                self.links_into(step, j)
+                continue
             if following is None:
                 sums = f"a - t = {n(step.a[j])} - {n(trace.expected_outputs[j])}"
             else:
                 sums = "sum of w * s over the links out = " + self.products(
                     following.weights[:, j + 1], following.s)
             self.line(f"  neuron {j}: delta = {sums} = {d}")
-            if by_cost is not None:
-                self.line(f"            s = {by_cost} = {s}")
-            else:
-                self.line(f"            s = {entry.slope} = "
-                          f"{self.filled(entry.slope_shown, step, j, p)} = {s}")
+            self.line(f"            s = {entry.slope} = "
+                      f"{self.filled(entry.slope_shown, step, j, p)} = {s}")
             self.links_into(step, j)
         self.neurons_left(step)
 
@@ -270,9 +274,9 @@ def trace_step(net, x, t, learn):
     and every neuron's sums are put back as they were afterwards.
     """
     neurons, links = net.neuron_layers, net.link_layers
-    # z, delta, a, s of each neuron layer: views into the network's arrays.
-    arrays = [layer.store.views()[1:] for layer in neurons]
-    saved_sums = [[np.copy(v) for v in layer] for layer in arrays]
+    # Each neuron layer's numbers: views into the network's arrays, and a copy of them.
+    arrays = [layer.store.views() for layer in neurons]
+    saved_sums = [[np.copy(getattr(views, name)) for name in NUMBERS] for views in arrays]
     weights = [layer.weights.copy() for layer in links]
     try:
         for layer in neurons:
@@ -287,17 +291,18 @@ def trace_step(net, x, t, learn):
                 layer.backpropagate()
         steps = []
         for l, layer in enumerate(links):
-            z, delta, a, s = (np.copy(v[1:]) for v in arrays[l + 1])
-            backward = (delta, s, layer.weights.copy() if learn else None) \
-                if t is not None else ()
+            fed = arrays[l + 1]  # its learning neurons' numbers (the bias neuron's left out)
+            backward = (np.copy(fed.delta[1:]), np.copy(fed.s[1:]),
+                        layer.weights.copy() if learn else None) if t is not None else ()
             steps.append(LayerStep(neurons[l + 1].activation, layer.training_rate,
-                                   np.copy(arrays[l][2]), weights[l], z, a, *backward))
+                                   np.copy(arrays[l].a), weights[l], np.copy(fed.z[1:]),
+                                   np.copy(fed.a[1:]), *backward))
     finally:
         if not learn:
             for layer, before in zip(links, weights):
                 np.copyto(layer.weights, before)
-            for layer, before in zip(arrays, saved_sums):
-                for view, values in zip(layer, before):
-                    np.copyto(view, values)
+            for views, before in zip(arrays, saved_sums):
+                for name, values in zip(NUMBERS, before):
+                    np.copyto(getattr(views, name), values)
     return Trace(repr(net), x.copy(), None if t is None else t.copy(), net.cost, steps,
                  learn and t is not None)

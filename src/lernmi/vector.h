@@ -1,16 +1,16 @@
 /* The vector arithmetic under lernmi's layer loops, in C so that compilers vectorise it.
  *
- * maths.py does all of lernmi's neural-network arithmetic; it calls these four primitives
- * for the long runs of numbers a layer of links works on, and runs a Python copy of each
- * (in maths.py) when it runs uncompiled.
+ * propagation.py, the loops of a layer of links, calls these four primitives for the long
+ * runs of numbers a row of links works on, and runs a Python copy of each (in
+ * propagation.py) when it runs uncompiled.
  *
  * Two rules keep every result the same on every machine:
  *   - A sum is taken in a fixed order that does not depend on the CPU: LANES running
  *     partial sums (element i goes to partial sum i % LANES), added up in a fixed tree.
  *     Such independent sums are what vector registers compute, so the compiler can
  *     vectorise them without reordering anything (it must not reorder a plain sum).
- *   - setup.py builds maths with -ffp-contract=off, so no CPU fuses a multiply and an add
- *     into one rounding that another CPU would do in two.
+ *   - setup.py builds the loops with -ffp-contract=off, so no CPU fuses a multiply and an
+ *     add into one rounding that another CPU would do in two.
  *
  * On x86-64 Linux with GCC or Clang each function is compiled three times, for the
  * baseline (SSE2), for AVX2 and for AVX-512, and the dynamic loader picks the widest the
@@ -21,7 +21,8 @@
 
 #include <stdlib.h>  /* also defines __GLIBC__ where there is one; target_clones needs it */
 
-/* Every module that cimports maths includes this header but only maths calls it: unused. */
+/* Every module that cimports propagation includes this header, but only propagation calls
+ * these functions: the others would warn that they are unused. */
 #if defined(__x86_64__) && defined(__GNUC__) && defined(__linux__) && defined(__GLIBC__)
 #define LERNMI_CLONES __attribute__((unused, target_clones("default", "avx2", "avx512f")))
 #elif defined(__GNUC__)
