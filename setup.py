@@ -51,6 +51,12 @@ LOOPS = {"boundscheck": DEBUG, "wraparound": DEBUG, "initializedcheck": DEBUG, "
 # multiply-add fused into one rounding, so that every CPU gives the same numbers (vector.h).
 LOOP_FLAGS = {"unix": ["-O3", "-ffp-contract=off"], "msvc": ["/O2", "/fp:precise"]}
 
+# With GCC, each loop also starts on a 64-byte boundary, so that a short hot loop (a weight
+# update is four instructions) never straddles two of the lines the CPU fetches code in.
+# Where it landed used to be luck: measured on AMD EPYC, the same 784-30-10 epoch took up
+# to 15% longer when vector.h's update loop crossed a line.
+GCC_LOOP_FLAGS = ["-falign-loops=64"]
+
 # Every module: no debugging information, which Python's own flags (-g) would add and which
 # made each compiled module 1 to 2 MB (function names stay, for profilers). A debug build
 # keeps it.
@@ -58,11 +64,15 @@ SMALL_FLAGS = {"unix": ["-g0"]}
 
 
 class BuildExt(build_ext):
-    """Adds LOOP_FLAGS and SMALL_FLAGS for the compiler in use."""
+    """Adds LOOP_FLAGS (and GCC_LOOP_FLAGS) and SMALL_FLAGS for the compiler in use."""
 
     def build_extension(self, ext):
         compiler = self.compiler.compiler_type
-        flags = LOOP_FLAGS.get(compiler, []) if ext.name.split(".")[-1] in LOOP_MODULES else []
+        flags = []
+        if ext.name.split(".")[-1] in LOOP_MODULES:
+            flags += LOOP_FLAGS.get(compiler, [])
+            if compiler == "unix" and "gcc" in os.path.basename(self.compiler.compiler_so[0]):
+                flags += GCC_LOOP_FLAGS
         ext.extra_compile_args = flags + ([] if DEBUG else SMALL_FLAGS.get(compiler, []))
         super().build_extension(ext)
 

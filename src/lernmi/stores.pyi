@@ -11,8 +11,11 @@ class NeuronViews(NamedTuple):
     kind: npt.NDArray[np.intc]
     z: npt.NDArray[np.float64]
     delta: npt.NDArray[np.float64]
+    direct: npt.NDArray[np.float64]
     a: npt.NDArray[np.float64]
     s: npt.NDArray[np.float64]
+
+NUMBERS: tuple[str, ...]
 
 @disjoint_base
 class NeuronStore:
@@ -21,6 +24,7 @@ class NeuronStore:
         kind: npt.NDArray[np.intc],
         z: npt.NDArray[np.float64],
         delta: npt.NDArray[np.float64],
+        direct: npt.NDArray[np.float64],
         a: npt.NDArray[np.float64],
         s: npt.NDArray[np.float64],
     ) -> None: ...
