@@ -7,7 +7,7 @@ softmax neurons, one per digit, whose outputs are its confidence in each digit. 
 from the 60,000 training pictures one at a time, exactly as `learn` does, and is then
 scored on the 10,000 test pictures it has never seen.
 
-    python examples/mnist.py                  # about 30 s: 98% of the test digits right
+    python examples/mnist.py                  # under a minute: 98% of the test digits right
     python examples/mnist.py --show 5000      # also draw every 5,000th training digit
     python examples/mnist.py --plots pictures # and save pictures of it (needs matplotlib)
     python -m lernmi mnist --epochs 2         # the same program, from an installed lernmi
