@@ -8,8 +8,8 @@ import argparse
 
 from lernmi import Link, Neuron
 
-# No options: --help says what this is, and anything else is an error.
-argparse.ArgumentParser(description=__doc__.split("\n\n")[0]).parse_args()
+if __name__ == "__main__":  # run, not imported: no options; --help says what this is
+    argparse.ArgumentParser(description=__doc__.split("\n\n")[0]).parse_args()
 
 inputs = [Neuron("identity"), Neuron("identity")]
 bias = Neuron()

@@ -9,8 +9,8 @@ import argparse
 
 from lernmi import LinkLayer, NeuronLayer
 
-# No options: --help says what this is, and anything else is an error.
-argparse.ArgumentParser(description=__doc__.split("\n\n")[0]).parse_args()
+if __name__ == "__main__":  # run, not imported: no options; --help says what this is
+    argparse.ArgumentParser(description=__doc__.split("\n\n")[0]).parse_args()
 
 inputs, hidden, output = NeuronLayer(2, activation="identity"), NeuronLayer(2), NeuronLayer(1)
 # The seeds pick the random starting weights. With only two hidden neurons some starts get

@@ -10,8 +10,8 @@ import numpy as np
 
 from lernmi import Network
 
-# No options: --help says what this is, and anything else is an error.
-argparse.ArgumentParser(description=__doc__.split("\n\n")[0]).parse_args()
+if __name__ == "__main__":  # run, not imported: no options; --help says what this is
+    argparse.ArgumentParser(description=__doc__.split("\n\n")[0]).parse_args()
 
 x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
 t = np.array([[0], [1], [1], [0]])
