@@ -43,7 +43,7 @@ EVERY_MODULE = {
     "freethreading_compatible": True,  # importing lernmi leaves the GIL off on 3.13t and later
 }
 OBJECT_MODULES = {"nonecheck": True}
-LOOP_MODULES = {"activations", "costs", "propagation", "network_loops"}
+LOOP_MODULES = {"activations", "costs", "propagation", "steps", "network_loops"}
 LOOPS = {"boundscheck": DEBUG, "wraparound": DEBUG, "initializedcheck": DEBUG, "cdivision": True}
 
 

@@ -94,3 +94,55 @@ def sgd_step(weights, x, t, eta, hidden="sigmoid", output=None, cost="quadratic"
         new[l] -= eta * np.outer(s, np.concatenate([[1.0], outputs[l]]))
         dc_da = weights[l][:, 1:].T @ s  # skip the bias column: nothing flows into a bias
     return new
+
+
+def gradients(weights, x, t, hidden="sigmoid", output=None, cost="quadratic"):
+    """dC/dW of one sample for each weight matrix, by textbook backprop."""
+    sums, outputs, names = forward(weights, x, hidden, output)
+    grads = [None] * len(weights)
+    dc_da = cost_slope(outputs[-1], t, names[-1], cost)
+    for l in range(len(weights) - 1, -1, -1):
+        s = jacobian(names[l], sums[l + 1], outputs[l + 1]).T @ dc_da
+        grads[l] = np.outer(s, np.concatenate([[1.0], outputs[l]]))
+        dc_da = weights[l][:, 1:].T @ s
+    return grads
+
+
+class Optimizer:
+    """torch.optim's SGD (momentum, Nesterov, weight decay) and Adam, on a list of weight
+    matrices, written from the formulas."""
+
+    def __init__(self, weights, kind="sgd", rate=0.1, momentum=0.0, nesterov=False,
+                 betas=(0.9, 0.999), epsilon=1e-8, decay=0.0):
+        self.kind, self.rate, self.momentum, self.nesterov = kind, rate, momentum, nesterov
+        self.betas, self.epsilon, self.decay = betas, epsilon, decay
+        self.m = [np.zeros_like(w) for w in weights]
+        self.v = [np.zeros_like(w) for w in weights]
+        self.k = 0
+
+    def step(self, weights, grads):
+        self.k += 1
+        b1, b2 = self.betas
+        for w, g, m, v in zip(weights, grads, self.m, self.v):
+            g = g + self.decay * w
+            if self.kind == "adam":
+                m[...] = b1 * m + (1 - b1) * g
+                v[...] = b2 * v + (1 - b2) * g * g
+                w -= self.rate * (m / (1 - b1 ** self.k)) / (
+                    np.sqrt(v / (1 - b2 ** self.k)) + self.epsilon)
+            else:
+                m[...] = self.momentum * m + g
+                w -= self.rate * ((g + self.momentum * m) if self.nesterov
+                                  else m if self.momentum else g)
+
+
+def train(weights, x, t, optimizer, batch, epochs=1, **network):
+    """Weights after `epochs` passes over the rows in order, one step per batch on the mean
+    of its samples' gradients (the last batch perhaps smaller)."""
+    weights = [w.copy() for w in weights]
+    for _ in range(epochs):
+        for start in range(0, len(x), batch):
+            per_sample = [gradients(weights, x[k], t[k], **network)
+                          for k in range(start, min(start + batch, len(x)))]
+            optimizer.step(weights, [sum(g) / len(per_sample) for g in zip(*per_sample)])
+    return weights

@@ -85,11 +85,14 @@ def test_the_file_is_the_documented_format(lernmi, tmp_path):
         for l, links in enumerate(net.link_layers):
             assert archive[f"weights_{l}"].dtype == np.float64
             np.testing.assert_array_equal(archive[f"weights_{l}"], links.weights)
-    assert header == {"format": "lernmi.Network", "format_version": 1,
+    assert header == {"format": "lernmi.Network", "format_version": 2,
                       "lernmi_version": lernmi.__version__, "layer_sizes": [4, 5, 3],
                       "activations": ["sigmoid", "sigmoid"], "cost": "quadratic",
                       "training_rates": [0.05, 0.1],
-                      "rng_state": net.rng.bit_generator.state}
+                      "rng_state": net.rng.bit_generator.state,
+                      "optimizer": {"name": "SGD", "training_rate": 0.1, "momentum": 0.0,
+                                    "nesterov": False, "weight_decay": 0.0},
+                      "steps": net.steps}
 
 
 def test_the_name_is_exactly_the_one_given(lernmi, tmp_path):
@@ -167,10 +170,10 @@ def good_state(lernmi):
 
 def altered(path, lernmi, header_changes=None, arrays=None, text=None):
     """Save a small network's file with some of its header or arrays changed (None: gone)."""
-    header, weights = good_state(lernmi)
+    header, arrays_saved = good_state(lernmi)
     header.update(header_changes or {})
     named = {"header": np.array(json.dumps(header) if text is None else text)}
-    named.update({f"weights_{l}": w for l, w in enumerate(weights)})
+    named.update(arrays_saved)
     named.update(arrays or {})
     np.savez(path, **{name: array for name, array in named.items() if array is not None})
 
@@ -181,8 +184,16 @@ ALTERATIONS = {
     "a list": (dict(text="[1, 2]"), "header is not a JSON object"),
     "a number": (dict(arrays={"header": np.zeros(3)}), "header is not a text"),
     "another format": (dict(header_changes={"format": "keras"}), "format is 'keras'"),
-    "version 2": (dict(header_changes={"format_version": 2}),
-                  "format version 2; lernmi .* reads version 1"),
+    "version 3": (dict(header_changes={"format_version": 3}),
+                  r"format version 3; lernmi .* reads versions \[1, 2\]"),
+    "unknown optimizer": (dict(header_changes={"optimizer": {"name": "Lion"}}),
+                          "optimizer's name must be one of"),
+    "bad optimizer setting": (dict(header_changes={"optimizer": {"name": "SGD",
+                                                                 "momentum": 1.5}}),
+                              "momentum must be in"),
+    "missing velocity": (dict(header_changes={"optimizer": {"name": "SGD", "momentum": 0.5}}),
+                         "velocity_0"),
+    "negative steps": (dict(header_changes={"steps": -1}), "steps must be >= 0"),
     "version true": (dict(header_changes={"format_version": True}), "format version True"),
     "a missing field": (dict(text='{"format": "lernmi.Network", "format_version": 1}'),
                         r"lacks the fields \['lernmi_version', 'layer_sizes', "),
@@ -267,7 +278,8 @@ class Trap:
 
 
 def test_loading_never_unpickles(lernmi, tmp_path):
-    header, weights = good_state(lernmi)
+    header, arrays = good_state(lernmi)
+    weights = [arrays["weights_0"], arrays["weights_1"]]
     objects = np.empty(1, dtype=object)
     objects[0] = Trap()
     np.savez(tmp_path / "trap.npz", header=np.array(json.dumps(header)), weights_0=weights[0],
@@ -282,7 +294,8 @@ def test_loading_never_unpickles(lernmi, tmp_path):
 
 
 def test_a_compressed_archive_loads_too(lernmi, tmp_path):
-    header, weights = good_state(lernmi)
+    header, arrays = good_state(lernmi)
+    weights = [arrays["weights_0"], arrays["weights_1"]]
     np.savez_compressed(tmp_path / "small.npz", header=np.array(json.dumps(header)),
                         weights_0=weights[0], weights_1=weights[1])
     loaded = lernmi.Network.load(tmp_path / "small.npz")
@@ -321,3 +334,32 @@ def test_saving_and_copying_make_no_neuron_handles(lernmi, tmp_path):
     twins = [pickle.loads(pickle.dumps(net)), copy.deepcopy(net)]
     assert neurons() == before
     assert all(np.array_equal(t.link_layers[0].weights, net.link_layers[0].weights) for t in twins)
+
+
+def test_version_1_files_still_load(lernmi, tmp_path):
+    net = trained(lernmi)
+    header, arrays = lernmi.saving.state_of(net)
+    for field in ("optimizer", "steps"):
+        del header[field]
+    header["format_version"] = 1
+    np.savez(tmp_path / "old.npz", header=np.array(json.dumps(header)), **arrays)
+    loaded = lernmi.Network.load(tmp_path / "old.npz")
+    assert loaded.optimizer == lernmi.SGD(0.05)
+    assert_same_network(net, loaded)
+
+
+@pytest.mark.parametrize("optimizer", ["SGD", "Adam"])
+def test_a_loaded_network_trains_on_exactly_as_the_saved_one(lernmi, tmp_path, optimizer):
+    rule = lernmi.SGD(0.1, momentum=0.9, nesterov=True) if optimizer == "SGD" \
+        else lernmi.Adam(0.01, weight_decay=0.001)
+    net = lernmi.Network([4, 5, 3], optimizer=rule, seed=3)
+    net.train(X[:, :4], LABELS % 3, batch_size=4)
+    net.save(tmp_path / "net.npz")
+    loaded = lernmi.Network.load(tmp_path / "net.npz")
+    assert loaded.optimizer == net.optimizer and loaded.steps == net.steps > 0
+    for n in (net, loaded):
+        n.train(X[:, :4], LABELS % 3, batch_size=4)
+    for a, b in zip(net.link_layers, loaded.link_layers):
+        np.testing.assert_array_equal(a.weights, b.weights)
+        for x, y in zip(a.store.views()[1:], b.store.views()[1:]):
+            np.testing.assert_array_equal(x, y)

@@ -30,6 +30,7 @@ from .layers import LinkLayer, NeuronLayer  # noqa: E402
 from .link import Link  # noqa: E402
 from .network import Network  # noqa: E402
 from .neuron import Neuron  # noqa: E402
+from .optimizers import SGD, Adam  # noqa: E402
 from .gradcheck import check_gradients  # noqa: E402
 
 # lernmi.activations and lernmi.costs (the tables of what a network may use),
@@ -40,5 +41,5 @@ from . import activations, costs, datasets, idx, plots, tracing  # noqa: E402,F4
 #: True when the core runs as compiled C, False when it runs from its Python source.
 COMPILED = activations.__file__ is not None and not activations.__file__.endswith(".py")
 
-__all__ = ["COMPILED", "Link", "LinkLayer", "Network", "Neuron", "NeuronLayer", "__version__",
-           "check_gradients"]
+__all__ = ["COMPILED", "SGD", "Adam", "Link", "LinkLayer", "Network", "Neuron", "NeuronLayer",
+           "__version__", "check_gradients"]

@@ -128,3 +128,20 @@ def layer_sizes_of(layer_sizes):
         raise ValueError(f"a Network needs at least two layers (input and output), "
                          f"not {len(sizes)}")
     return [positive_int(n, "each layer size") for n in sizes]
+
+
+def samples_for(sizes, cost, output_activation, samples, names):
+    """`samples`, a pair (inputs, expected outputs) named `names`, checked against each other
+    and a network of layer sizes `sizes` whose output layer has `output_activation` and
+    learns `cost`: (x, t) as the loops take them."""
+    # (Imported here: costs imports this module.)
+    from .costs import check_targets
+
+    (inputs, expected), (x_name, t_name) = samples, names
+    x = as_matrix(inputs, sizes[0], x_name)
+    t = expected_rows(expected, sizes[-1], t_name)
+    if x.shape[0] != t.shape[0]:
+        raise ValueError(f"{x_name} has {x.shape[0]} rows but {t_name} has "
+                         f"{t.shape[0]}; they must match")
+    check_targets(t, cost, output_activation, t_name)
+    return x, t

@@ -16,6 +16,7 @@ import cython
 from ._checks import as_vector, positive_int, refuse_second_init, valid_training_rate
 from .activations import ACTIVATIONS, activation_code
 from .costs import check_targets, cost_code
+from .optimizers import keeps, optimizer_of, optimizer_or_default, settings_of
 from .stores import LinkStore, NeuronStore, new_store
 
 if not cython.compiled:
@@ -25,7 +26,8 @@ if not cython.compiled:
     from .costs import submit_expected
     from .link import link_in
     from .neuron import neuron_in
-    from .propagation import Links, backpropagate_links, propagate_links
+    from .propagation import Links, backpropagate_links, learn_links, propagate_links
+    from .steps import count_step, plain, rule_of
 
 
 # Neuron and Link handles are made when first asked for. Two threads asking at once (no GIL
@@ -214,6 +216,9 @@ class LinkLayer:
     seed : int or None
         Seed for the random initial weights, uniform in +-gain/sqrt(fan-in), the gain
         depending on the output layer's activation (see `initial_weights`).
+    optimizer : lernmi.SGD, lernmi.Adam or None
+        How the links step; None (default) is plain gradient descent at `training_rate`.
+        Given, its training rate is the layer's.
 
     Notes
     -----
@@ -230,14 +235,18 @@ class LinkLayer:
     True
     """
 
-    def __init__(self, input_layer, output_layer, training_rate=0.1, seed=None):
+    def __init__(self, input_layer, output_layer, training_rate=0.1, seed=None, *,
+                 optimizer=None):
         refuse_second_init(self, "store")
         _check_layers(input_layer, output_layer)
         eta = valid_training_rate(training_rate)
+        if optimizer is not None:
+            eta = optimizer_or_default(optimizer, eta).training_rate
+        settings = settings_of(optimizer_or_default(optimizer, 1.0))
         rows, cols = output_layer.store.size - 1, input_layer.store.size
         w = initial_weights(np.random.default_rng(seed), rows, cols,
                             output_layer.activation).reshape(-1)
-        self.store = LinkStore(w, np.array([eta]), rows, cols)
+        self.store = LinkStore(w, np.array([eta]), rows, cols, settings)
         self.input_layer = input_layer
         self.output_layer = output_layer
         self._links = None
@@ -269,6 +278,45 @@ class LinkLayer:
     def training_rate(self, value):
         self.store.eta[0] = valid_training_rate(value)
 
+    @property
+    def optimizer(self):
+        """How the links step: a lernmi.SGD or lernmi.Adam at the layer's training rate.
+        Setting it sets the training rate too, and starts the optimiser afresh: velocity or
+        moments zero, no steps taken."""
+        return optimizer_of(self.store.views()[1], self.training_rate)
+
+    @optimizer.setter
+    def optimizer(self, optimizer):
+        optimizer = optimizer_or_default(optimizer, self.training_rate)
+        w, settings, m, v = self.store.views()
+        settings[...] = settings_of(optimizer)
+        m[...] = 0.0
+        v[...] = 0.0
+        self.store.eta[0] = optimizer.training_rate
+
+    @property
+    def steps(self):
+        """How many steps the links have taken with their optimiser (Adam's k)."""
+        return int(self.store.views()[1][-1])
+
+    @property
+    def velocity(self):
+        """SGD's velocity of each link, shaped like `weights` and sharing memory with the
+        links, if the optimiser is SGD with momentum; otherwise None."""
+        if keeps(self.optimizer) != "velocity":
+            return None
+        return self.store.views()[2].reshape(self.store.rows, self.store.cols)
+
+    @property
+    def moments(self):
+        """Adam's moments (m, v) of each link, each shaped like `weights` and sharing memory
+        with the links, if the optimiser is Adam; otherwise None."""
+        if keeps(self.optimizer) != "moments":
+            return None
+        _, _, m, v = self.store.views()
+        shape = (self.store.rows, self.store.cols)
+        return m.reshape(shape), v.reshape(shape)
+
     def propagate(self):
         """Every link propagates: z_j += sum over i of w[j, i] * a_i, in one C loop."""
         # The unchecked loops trust the weights' shape to fit both layers. It does: each was
@@ -277,19 +325,25 @@ class LinkLayer:
         links = links_of(self.store)
         with cython.nogil:
             compute_outputs(src, 0, src.size)
-            propagate_links(w, links, src, dst, 1, 0)
+            propagate_links(w, links, src, dst)
 
     def backpropagate(self):
         """Every link backpropagates, in one C loop: the neurons fed work out their
         sensitivities s_j once, then each input neuron i gets sum over j of w[j, i] * s_j,
-        and each weight steps by -eta * s_j * a_i."""
+        and each weight takes one step of the optimiser on its gradient s_j * a_i (plain
+        gradient descent: w[j, i] -= eta * s_j * a_i)."""
         src, dst, w = self.input_layer.store, self.output_layer.store, self.store.w
+        straight = plain(self.store.settings, 0)
+        count_step(self.store.settings, 0)
         links = links_of(self.store)
         with cython.nogil:
             compute_outputs(src, 0, src.size)
             compute_outputs(dst, 0, dst.size)
             compute_sensitivities(dst, 0, dst.size)
-            backpropagate_links(w, links, src, dst, True)
+            if straight:
+                backpropagate_links(w, links, src, dst)
+            else:
+                learn_links(w, self.store.moments, links, src, dst)
 
     def __repr__(self):
         return (f"LinkLayer({self.store.cols} -> {self.store.rows}, "
@@ -303,7 +357,7 @@ class LinkLayer:
 
 
 def links_of(store):
-    """Where the links of a LinkLayer's own store lie: all of it, between two stores whose
-    bias neurons come first."""
-    return Links(start=0, rows=store.rows, cols=store.cols, source=0, target=0,
-                 eta=store.eta[0])
+    """Where the links of a LinkLayer's own store lie: all of it, between two stores of one
+    sample whose bias neurons come first; and their rule for a step on one sample."""
+    return Links(start=0, rows=store.rows, cols=store.cols, source=0, target=0, samples=1,
+                 stride=0, send_back=True, rule=rule_of(store.settings, 0, store.eta[0], 1.0))

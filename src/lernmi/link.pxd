@@ -4,6 +4,7 @@ cimport cython
 
 from lernmi.neuron cimport Neuron
 from lernmi.propagation cimport updated_weight
+from lernmi.steps cimport count_step, plain, rule_of, step_row
 from lernmi.stores cimport LinkStore
 
 cdef class Link:
@@ -18,6 +19,8 @@ cdef class Link:
 
     @cython.locals(source=Neuron, s=double, w=double)
     cpdef void backpropagate(self) except *
+    cdef void _step(self, double gradient) except *
 
 @cython.locals(link=Link)
-cdef Link link_in(LinkStore store, Py_ssize_t index, Neuron input_neuron, Neuron output_neuron)
+cdef Link link_in(LinkStore store, Py_ssize_t index, Neuron input_neuron, Neuron output_neuron,
+                  bint in_layer=*)

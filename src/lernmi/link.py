@@ -17,21 +17,23 @@ import cython
 
 from ._checks import finite_number, refuse_second_init, valid_training_rate
 from .neuron import Neuron
+from .optimizers import keeps, optimizer_of, optimizer_or_default, settings_of
 from .stores import LinkStore
 
 if not cython.compiled:
-    # Compiled, this comes from propagation.pxd as C (see link.pxd).
+    # Compiled, these come from propagation.pxd and steps.pxd as C (see link.pxd).
     from .propagation import updated_weight
+    from .steps import count_step, plain, rule_of, step_row
 
 
-def link_in(store, index, input_neuron, output_neuron):
+def link_in(store, index, input_neuron, output_neuron, in_layer=True):
     """The handle for the link whose weight is store.w[index] (LinkLayer calls this)."""
     link = Link.__new__(Link)
     link.store = store
     link.index = index
     link._input = input_neuron
     link._output = output_neuron
-    link._in_layer = True
+    link._in_layer = in_layer
     return link
 
 
@@ -47,6 +49,16 @@ def restore_link(store, index, input_neuron, output_neuron):
         if not isinstance(neuron, Neuron):
             raise TypeError(f"{role} must be a Neuron, not {type(neuron).__name__}")
     return link_in(store, index, input_neuron, output_neuron)
+
+
+def restore_hand_link(store, input_neuron, output_neuron):
+    """A link made by hand, made again over a copy of its store (weight, rate, optimiser
+    and its numbers): what pickle and copy call."""
+    if not isinstance(store, LinkStore) or store.rows * store.cols != 1:
+        raise TypeError("store must be the LinkStore of one link")
+    _neuron_or_none(input_neuron, "input_neuron")
+    _neuron_or_none(output_neuron, "output_neuron")
+    return link_in(store, 0, input_neuron, output_neuron, False)
 
 
 def _neuron_or_none(value, role):
@@ -66,6 +78,9 @@ class Link:
         eta, the size of each learning step (default 0.1).
     input_neuron, output_neuron : Neuron or None
         The neurons it joins; both must be set before it propagates.
+    optimizer : lernmi.SGD, lernmi.Adam or None
+        How it steps; None (default) is plain gradient descent at `training_rate`. Given,
+        its training rate is the link's.
 
     Examples
     --------
@@ -76,14 +91,18 @@ class Link:
     1.0
     """
 
-    def __init__(self, weight, training_rate=0.1, input_neuron=None, output_neuron=None):
+    def __init__(self, weight, training_rate=0.1, input_neuron=None, output_neuron=None, *,
+                 optimizer=None):
         refuse_second_init(self, "store")
         w = finite_number(weight, "weight")
         eta = valid_training_rate(training_rate)
+        if optimizer is not None:
+            eta = optimizer_or_default(optimizer, eta).training_rate
+        settings = settings_of(optimizer_or_default(optimizer, 1.0))
         _neuron_or_none(input_neuron, "input_neuron")
         _neuron_or_none(output_neuron, "output_neuron")
         self._input, self._output = input_neuron, output_neuron
-        self.store = LinkStore(np.array([w]), np.array([eta]), 1, 1)
+        self.store = LinkStore(np.array([w]), np.array([eta]), 1, 1, settings)
         self.index = 0
         self._in_layer = False
 
@@ -107,6 +126,28 @@ class Link:
             raise AttributeError("the links of a LinkLayer share one training rate: "
                                  "set it on the layer (layer.training_rate = ...)")
         self.store.eta[0] = valid_training_rate(value)
+
+    @property
+    def optimizer(self):
+        """How the link steps: a lernmi.SGD or lernmi.Adam (its layer's, in a LinkLayer)."""
+        return optimizer_of(self.store.views()[1], self.training_rate)
+
+    @property
+    def velocity(self):
+        """SGD's velocity of this link (a float) if its optimiser is SGD with momentum;
+        otherwise None."""
+        if keeps(self.optimizer) != "velocity":
+            return None
+        return float(self.store.views()[2][self.index])
+
+    @property
+    def moments(self):
+        """Adam's moments (m, v) of this link, two floats, if its optimiser is Adam;
+        otherwise None."""
+        if keeps(self.optimizer) != "moments":
+            return None
+        _, _, m, v = self.store.views()
+        return float(m[self.index]), float(v[self.index])
 
     @property
     def input_neuron(self):
@@ -144,7 +185,8 @@ class Link:
         self._output.input(self._input.output() * self.store.w[self.index])
 
     def backpropagate(self):
-        """Send w * s to the input neuron, then update w by -eta * s * a_in.
+        """Send w * s to the input neuron, then step w on its gradient s * a_in: by
+        -eta * s * a_in with plain gradient descent, or by the link's optimiser.
 
         s is the output neuron's sensitivity (Neuron.sensitivity): usually its sensitivity
         sum delta times the slope of its activation, for a sigmoid a * (1 - a), worked out
@@ -155,18 +197,39 @@ class Link:
         s = self._output.sensitivity()
         w = self.store.w[self.index]
         source.submit_sensitivity(w * s)  # the weight from before this step
-        self.store.w[self.index] = updated_weight(w, self.store.eta[0], s, source.output())
+        if plain(self.store.settings, 0):
+            self.store.w[self.index] = updated_weight(w, self.store.eta[0], s, source.output())
+            if not self._in_layer:
+                count_step(self.store.settings, 0)
+        else:
+            self._step(s * source.output())
+
+    def _step(self, gradient):
+        # One step of the optimiser for this weight alone. A link made by hand counts its
+        # own steps; a link of a LinkLayer takes the step the layer is about to count (the
+        # layer's backpropagate counts it, once for all its links).
+        settings = np.array(self.store.settings)
+        if self._in_layer:
+            settings[-1] += 1.0
+        else:
+            count_step(self.store.settings, 0)
+            settings[-1] = self.store.settings[6]
+        at = slice(self.index, self.index + 1)
+        _, _, m, v = self.store.views()
+        step_row(np.asarray(self.store.w)[at], m[at], v[at], np.array([gradient]),
+                 rule_of(settings, 0, self.store.eta[0], 1.0))
 
     def __repr__(self):
         # A link of a LinkLayer says where its weight is in the layer's weights matrix.
         cols = self.store.cols
         where = f"weights[{self.index // cols}, {self.index % cols}]" if self._in_layer \
             else "weight"
-        return f"Link({where}={self.weight:.6g}, training_rate={self.training_rate:g})"
+        rule = "" if plain(self.store.settings, 0) else f", optimizer={self.optimizer!r}"
+        return f"Link({where}={self.weight:.6g}, training_rate={self.training_rate:g}{rule})"
 
     def __reduce__(self):
         # A link made by hand is made again by hand, its neurons coming along. A link of a
         # LinkLayer is a handle into the layer's store, which comes along whole.
         if self._in_layer:
             return (restore_link, (self.store, self.index, self._input, self._output))
-        return (Link, (self.weight, self.training_rate, self._input, self._output))
+        return (restore_hand_link, (self.store, self._input, self._output))

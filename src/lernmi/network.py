@@ -1,4 +1,4 @@
-"""Network: NeuronLayers joined by LinkLayers, trained one sample at a time.
+"""Network: NeuronLayers joined by LinkLayers, trained sample by sample or in batches.
 
 A Network keeps the numbers of all its layers in a few contiguous arrays
 (network_loops.NetworkArrays), and its layers are views into them. That lets `train`,
@@ -13,17 +13,18 @@ import threading
 import numpy as np
 
 from . import inference, saving, training
-from ._checks import (as_matrix, as_vector, expected_rows, layer_sizes_of, positive_int,
-                      refuse_second_init, true_or_false, valid_training_rate)
+from ._checks import (as_matrix, as_vector, layer_sizes_of, positive_int, refuse_second_init,
+                      samples_for, true_or_false)
 from .activations import activation_code
 from .costs import COST_NAMES, check_cost, check_targets, cost_code
 from .layers import initial_weights, layer_kinds, link_layer_over, neuron_layer_over
 from .network_loops import NetworkArrays
+from .optimizers import optimizer_or_default, settings_of, with_rate
 from .tracing import trace_step
 
 
 class Network:
-    """A fully connected network of neurons, learning by per-sample gradient descent.
+    """A fully connected network of neurons, learning by gradient descent or Adam.
 
     Parameters
     ----------
@@ -41,7 +42,10 @@ class Network:
         What learning minimises: ``"quadratic"`` (default), 0.5 * sum((output -
         expected)**2), or ``"cross_entropy"`` (sigmoid or softmax outputs only).
     training_rate : float
-        eta, the step size of every link (default 0.1).
+        eta, the step size of every link (default 0.1), positive.
+    optimizer : lernmi.SGD, lernmi.Adam or None
+        How the links step (see `lernmi.optimizers`); None (default) means
+        ``SGD(training_rate)``, plain gradient descent. Given, its training rate is used.
     seed : int or None
         Seed for the initial weights (uniform in +-gain/sqrt(fan-in), see
         `layers.initial_weights`) and the shuffling in `train`; the same seed gives the same
@@ -50,8 +54,8 @@ class Network:
     Notes
     -----
     The input layer passes its inputs through unchanged (identity activation). One `learn`
-    is one step of gradient descent on the cost. (The Ruby original also squashed raw
-    inputs through a sigmoid.)
+    is one step of the optimiser on one sample's gradient of the cost. (The Ruby original
+    also squashed raw inputs through a sigmoid.)
 
     A network does one thing at a time: if two threads use it at once (say, one trains it
     while another calls `run`), the second waits until the first is done.
@@ -69,7 +73,7 @@ class Network:
     """
 
     def __init__(self, layer_sizes, *, activation="sigmoid", output_activation=None,
-                 cost="quadratic", training_rate=0.1, seed=None):
+                 cost="quadratic", training_rate=0.1, optimizer=None, seed=None):
         refuse_second_init(self, "_arrays")
         sizes = layer_sizes_of(layer_sizes)
         activation_code(activation, "hidden", "activation")
@@ -82,14 +86,17 @@ class Network:
                              "softmax is always 1; use a sigmoid for a yes-or-no answer")
         code = cost_code(cost)
         check_cost(cost, out)
-        eta = valid_training_rate(training_rate)
+        optimizer = optimizer_or_default(optimizer, training_rate)
+        eta = optimizer.training_rate
         rng = np.random.default_rng(seed)
         activations = ["identity"] + [hidden] * (len(sizes) - 2) + [out]
         arrays = NetworkArrays([layer_kinds(n, f) for n, f in zip(sizes, activations)],
                                [initial_weights(rng, sizes[l + 1], sizes[l] + 1,
                                                 activations[l + 1])
-                                for l in range(len(sizes) - 1)], eta, code)
+                                for l in range(len(sizes) - 1)], eta, code,
+                               settings_of(optimizer))
         self._arrays = arrays
+        self._optimizer = optimizer
         self._rng = rng
         self._lock = threading.RLock()  # re-entrant: a schedule may call run, save, ...
 
@@ -123,14 +130,40 @@ class Network:
 
     @property
     def training_rate(self):
-        """eta of the first link layer; setting it sets every link layer's."""
+        """eta of the first link layer; setting it (positive) sets every link layer's and
+        the optimiser's."""
         return self.link_layers[0].training_rate
 
     @training_rate.setter
     def training_rate(self, value):
-        eta = valid_training_rate(value)
-        for links in self.link_layers:
-            links.training_rate = eta
+        optimizer = with_rate(self._optimizer, value)  # checked
+        with self._lock:
+            self._optimizer = optimizer
+            for links in self.link_layers:
+                links.training_rate = optimizer.training_rate
+
+    @property
+    def optimizer(self):
+        """How the links step: the lernmi.SGD or lernmi.Adam given, at the training rate
+        last set for the whole network (`training_rate`, or a `schedule`).
+
+        Setting another one starts it afresh on every link layer: velocity or moments
+        zero, no steps taken; its training rate becomes the network's.
+        """
+        return self._optimizer
+
+    @optimizer.setter
+    def optimizer(self, optimizer):
+        optimizer = optimizer_or_default(optimizer, self.training_rate)
+        with self._lock:
+            self._optimizer = optimizer
+            for links in self.link_layers:
+                links.optimizer = optimizer
+
+    @property
+    def steps(self):
+        """How many optimiser steps the network has taken (one per sample or batch): Adam's k."""
+        return self.link_layers[0].steps
 
     def run(self, inputs):
         """The output layer's outputs for one input vector, as a new numpy array."""
@@ -224,14 +257,16 @@ class Network:
         for links in self.link_layers:
             links.propagate()
 
-    def train(self, inputs, expected_outputs, *, epochs=1, shuffle=True, validation_data=None,
-              schedule=None, progress=None):
+    def train(self, inputs, expected_outputs, *, epochs=1, batch_size=1, shuffle=True,
+              validation_data=None, schedule=None, patience=None, callbacks=None,
+              progress=None):
         """Learn from every row of `inputs`, `epochs` times over; return the history.
 
-        Each epoch is one C loop, with the GIL released, doing exactly what calling `learn`
-        on each row would, in a shuffled order (from the network's seed) or, with
-        ``shuffle=False``, in the order given. (Only the input layer's sensitivity sums,
-        which nothing reads, are not worked out: they stay 0.)
+        Each epoch is one C loop, with the GIL released, taking the rows in a shuffled order
+        (from the network's seed) or, with ``shuffle=False``, in the order given. With
+        ``batch_size=1`` it does exactly what calling `learn` on each row would. (Only the
+        input layer's sensitivity sums, which nothing reads, are not worked out: they stay
+        0.)
 
         Parameters
         ----------
@@ -239,6 +274,9 @@ class Network:
         expected_outputs : array of shape (samples, outputs), or of shape (samples,)
             holding class numbers (0 to outputs - 1), which stand for one-hot rows.
         epochs : int
+        batch_size : int
+            How many rows each optimiser step learns from: the step is taken on the mean of
+            their gradients. The last batch of an epoch may be smaller.
         shuffle : bool
         validation_data : (inputs, expected_outputs) or None
             Scored after every epoch, without learning from it.
@@ -249,6 +287,14 @@ class Network:
             stays set after.
             For example ``lambda epoch: 0.02 * 0.8 ** epoch`` shrinks it by a fifth each
             epoch. None keeps the rate as it is.
+        patience : int or None
+            Early stopping (needs `validation_data`): stop after `patience` epochs without a
+            new lowest ``val_loss``, and go back to the weights and optimiser state of the
+            epoch that had it, whether training stopped early or not.
+        callbacks : sequence of callables or None
+            Each is called after every epoch as ``callback(network, epoch, history)``; one
+            that returns True stops training after that epoch.
+            (`lernmi.plots.live_curves` is one that redraws the learning curves.)
         progress : bool or None
             Show a progress bar (tqdm); None (default) shows one when stderr is a terminal
             and tqdm is installed.
@@ -259,28 +305,22 @@ class Network:
             Per-epoch lists: ``"loss"``, the mean cost of the epoch's samples, and
             ``"accuracy"``, the share of them the network got right, each measured on the
             sample just before learning from it; with validation data also ``"val_loss"``
-            and ``"val_accuracy"``; and ``"training_rate"``, the rate each epoch used.
+            and ``"val_accuracy"``; and ``"training_rate"``, the rate each epoch used. With
+            `patience`, ``"best_epoch"`` is the epoch whose weights the network kept.
         """
         x, t = self._samples(inputs, expected_outputs, "inputs", "expected_outputs")
         epochs = positive_int(epochs, "epochs")
+        batch_size = positive_int(batch_size, "batch_size")
         true_or_false(shuffle, "shuffle")
-        validation = None
-        if validation_data is not None:
-            try:
-                val_inputs, val_expected = validation_data
-            except (TypeError, ValueError):
-                raise TypeError("validation_data must be a pair (inputs, expected_outputs)") \
-                    from None
-            validation = self._samples(val_inputs, val_expected, "validation inputs",
-                                       "validation expected_outputs")
-        if schedule is not None and not callable(schedule):
-            raise TypeError(f"schedule must be a function of the epoch, not {schedule!r}")
-        # Every epoch's rate is asked for and checked before the first epoch starts.
-        rates = [None if schedule is None else valid_training_rate(schedule(epoch))
-                 for epoch in range(epochs)]
+        validation = training.checked_validation(validation_data, self._samples)
+        rates = training.checked_rates(schedule, epochs, self._optimizer)
+        patience = training.checked_patience(patience, validation)
+        callbacks = training.checked_callbacks(callbacks)
         training.warn_about_scale(x, stacklevel=3)
-        return training.train_epochs(self, x, t, epochs=epochs, shuffle=shuffle,
-                                     validation=validation, rates=rates, progress=progress)
+        return training.train_epochs(self, x, t, epochs=epochs, batch=batch_size,
+                                     shuffle=shuffle, validation=validation, rates=rates,
+                                     patience=patience, callbacks=callbacks,
+                                     progress=progress)
 
     def predict(self, inputs):
         """The outputs for every row of `inputs` (shape (samples, inputs)), one row each."""
@@ -301,15 +341,10 @@ class Network:
             return float(inference.score(self._arrays, x, t)[1] / x.shape[0])
 
     def _samples(self, inputs, expected, x_name, t_name):
-        """inputs and expected outputs, checked against each other and the network."""
-        sizes = self._arrays.layer_sizes()  # what the C loops will trust
-        x = as_matrix(inputs, sizes[0], x_name)
-        t = expected_rows(expected, sizes[-1], t_name)
-        if x.shape[0] != t.shape[0]:
-            raise ValueError(f"{x_name} has {x.shape[0]} rows but {t_name} has "
-                             f"{t.shape[0]}; they must match")
-        check_targets(t, self.cost, self.neuron_layers[-1].activation, t_name)
-        return x, t
+        # The sizes the C loops will trust, from the arrays themselves.
+        return samples_for(self._arrays.layer_sizes(), self.cost,
+                           self.neuron_layers[-1].activation, (inputs, expected),
+                           (x_name, t_name))
 
     def __repr__(self):
         layers = [str(self.layer_sizes[0])]
@@ -358,5 +393,5 @@ class Network:
         # Pickle, copy and deepcopy make a new network from the saved state: its own arrays,
         # layers that are views into them, its own lock, the same random generator state.
         with self._lock:
-            header, weights = saving.state_of(self)
-        return (saving.restore, (type(self), header, weights))
+            header, arrays = saving.state_of(self)
+        return (saving.restore, (type(self), header, arrays))

@@ -4,8 +4,9 @@ cimport cython
 
 from lernmi.activations cimport compute_outputs, compute_sensitivities, load_inputs, reset_sums
 from lernmi.costs cimport is_correct, sample_cost, submit_expected
-from lernmi.propagation cimport Links, backpropagate_links, propagate_links
-from lernmi.stores cimport NeuronStore
+from lernmi.propagation cimport Links, backpropagate_links, learn_links, propagate_links
+from lernmi.steps cimport SETTINGS, count_step, rule_of
+from lernmi.stores cimport Moments, NeuronStore
 
 cdef enum:
     BLOCK = 4                           # samples inference takes through the weights at once
@@ -18,17 +19,28 @@ cdef class NetworkArrays:
     cdef Py_ssize_t[::1] first          # each layer's bias neuron, then one past the last neuron
     cdef Py_ssize_t[::1] w0             # where each link layer's matrix starts in w, then the end
     cdef double[::1] eta                # each link layer's training rate
+    cdef double[::1] settings           # each link layer's optimiser settings (steps.py)
+    cdef Moments moments                # what the optimiser keeps for each weight
     cdef readonly int cost              # the cost (costs.py's code) learning minimises
     cdef readonly Py_ssize_t layers     # how many neuron layers
 
-cdef Links link_layer(NetworkArrays net, Py_ssize_t l) noexcept nogil
+@cython.locals(stride=Py_ssize_t)
+cdef Links link_layer(NetworkArrays net, Py_ssize_t l, Py_ssize_t samples) noexcept nogil
 
+@cython.locals(stride=Py_ssize_t, l=Py_ssize_t)
+cdef void load_sample(NetworkArrays net, NeuronStore n, Py_ssize_t b,
+                      const double[::1] inputs) noexcept nogil
 @cython.locals(last=Py_ssize_t, stride=Py_ssize_t, b=Py_ssize_t, l=Py_ssize_t)
-cdef void forward(NetworkArrays net, NeuronStore n, const double[:, ::1] x, Py_ssize_t start,
-                  Py_ssize_t samples) noexcept nogil
+cdef void forward(NetworkArrays net, NeuronStore n, Py_ssize_t samples) noexcept nogil
 
 @cython.locals(last=Py_ssize_t, out=Py_ssize_t, k=Py_ssize_t, r=Py_ssize_t, l=Py_ssize_t)
 cdef void learn_samples(NetworkArrays net, NeuronStore n, const double[:, ::1] x,
+                        const double[:, ::1] t, const Py_ssize_t[::1] order,
+                        double[::1] score) noexcept nogil
+
+@cython.locals(last=Py_ssize_t, stride=Py_ssize_t, batch=Py_ssize_t, start=Py_ssize_t,
+               samples=Py_ssize_t, b=Py_ssize_t, k=Py_ssize_t, out=Py_ssize_t, l=Py_ssize_t)
+cdef void learn_batches(NetworkArrays net, NeuronStore n, const double[:, ::1] x,
                         const double[:, ::1] t, const Py_ssize_t[::1] order,
                         double[::1] score) noexcept nogil
 
@@ -38,8 +50,8 @@ cdef void infer_samples(NetworkArrays net, NeuronStore n, const double[:, ::1] x
                         const double[:, ::1] t, double[:, ::1] outputs,
                         double[:, ::1] scores) noexcept nogil
 
-@cython.locals(n=NeuronStore)
-cdef void learn_epoch(NetworkArrays net, const double[:, ::1] x, const double[:, ::1] t,
-                      const Py_ssize_t[::1] order, double[::1] score)
+@cython.locals(one_by_one=bint)
+cdef void learn_epoch(NetworkArrays net, NeuronStore n, const double[:, ::1] x,
+                      const double[:, ::1] t, const Py_ssize_t[::1] order, double[::1] score)
 cdef void infer_epoch(NetworkArrays net, NeuronStore n, const double[:, ::1] x,
                       const double[:, ::1] t, double[:, ::1] outputs, double[:, ::1] scores)

@@ -15,13 +15,15 @@ import cython
 
 from ._checks import refuse_second_init, valid_training_rate
 from .costs import COSTS
-from .stores import LinkStore, NeuronStore, new_store
+from .optimizers import plain_settings
+from .stores import LinkStore, Moments, NeuronStore, new_store
 
 if not cython.compiled:
     # Compiled, these are C functions and constants (see network_loops.pxd).
     from .activations import compute_outputs, compute_sensitivities, load_inputs, reset_sums
     from .costs import is_correct, sample_cost, submit_expected
-    from .propagation import Links, backpropagate_links, propagate_links
+    from .propagation import Links, backpropagate_links, learn_links, propagate_links
+    from .steps import SETTINGS, count_step, rule_of
     BLOCK = 4  # network_loops.pxd's: samples inference takes through the weights at once
 
 
@@ -46,9 +48,12 @@ class NetworkArrays:
         The training rate of every link layer.
     cost : int
         The code of the cost (`costs.COSTS`) that the output layer learns from.
+    settings : float array or None
+        Every link layer's optimiser settings (`optimizers.settings_of`); None: plain
+        gradient descent. What the optimiser keeps for each weight starts at zero.
     """
 
-    def __init__(self, kinds, weights, eta, cost):
+    def __init__(self, kinds, weights, eta, cost, settings=None):
         refuse_second_init(self, "layers")
         # Plain arrays first, and every size read from them: from what the loops will read.
         kinds = [np.asarray(k, dtype=np.intc) for k in kinds]
@@ -64,13 +69,20 @@ class NetworkArrays:
                 or cost not in codes:
             raise ValueError(f"cost codes are {codes}, not {cost!r}")
         eta = valid_training_rate(eta)
+        settings = plain_settings() if settings is None else np.array(settings, dtype=float)
+        if settings.shape != (SETTINGS,):
+            raise ValueError(f"settings must be {SETTINGS} numbers, as "
+                             f"optimizers.settings_of gives them")
         first = np.concatenate([[0], np.cumsum(sizes)]).astype(np.intp)
         w0 = np.concatenate([[0], np.cumsum([r * c for r, c in shapes])]).astype(np.intp)
         w = np.concatenate([m.ravel() for m in weights])
         neurons = new_store(np.concatenate(kinds))
+        moments = Moments(np.zeros_like(w), np.zeros_like(w), np.zeros(max(sizes)))
         # Everything is made and checked above; nothing below can fail halfway.
         self.neurons, self.first, self.w0, self.w = neurons, first, w0, w
         self.eta = np.full(len(weights), eta)
+        self.settings = np.tile(settings, len(weights))
+        self.moments = moments
         self.cost = int(cost)
         self.layers = len(sizes)
 
@@ -85,17 +97,28 @@ class NetworkArrays:
         return NeuronStore(*(view[start:stop] for view in self.neurons.views()))
 
     def link_store(self, l):
-        """A LinkStore over link layer l's weights and training rate (views, not copies)."""
+        """A LinkStore over link layer l's weights, training rate, optimiser settings and
+        moments (views, not copies)."""
         self._check_layer(l, self.layers - 1)
         rows = self.first[l + 2] - self.first[l + 1] - 1
         cols = self.first[l + 1] - self.first[l]
-        return LinkStore(np.asarray(self.w)[self.w0[l]:self.w0[l + 1]],
-                         np.asarray(self.eta)[l:l + 1], int(rows), int(cols))
+        part = slice(self.w0[l], self.w0[l + 1])
+        m, v, g = self.moments.views()
+        settings = np.asarray(self.settings)[l * SETTINGS:(l + 1) * SETTINGS]
+        return LinkStore(np.asarray(self.w)[part], np.asarray(self.eta)[l:l + 1], int(rows),
+                         int(cols), settings, Moments(m[part], v[part], g[:cols]))
 
-    def scratch(self):
-        """A NeuronStore for BLOCK samples at a time, for infer_samples: its activation codes
-        are the network's as they are now (a neuron may have been made a bias neuron)."""
-        return new_store(np.tile(self.neurons.views().kind, BLOCK))
+    def scratch(self, samples=BLOCK):
+        """A NeuronStore for `samples` samples at a time (infer_samples takes BLOCK,
+        learn_batches a batch): its activation codes are the network's as they are now (a
+        neuron may have been made a bias neuron)."""
+        return new_store(np.tile(self.neurons.views().kind, samples))
+
+    def plain(self):
+        """Whether every link layer learns by plain gradient descent without weight decay,
+        which learn_samples takes as each sample's sensitivities are sent back."""
+        settings = np.asarray(self.settings).reshape(-1, SETTINGS)
+        return bool(np.all(settings[:, 0] == 0) and np.all(settings[:, 5] == 0))
 
     def _check_layer(self, l, count):
         # The loops index without bounds checks, so check the layer number here.
@@ -109,36 +132,42 @@ class NetworkArrays:
                 f"{self.w.shape[0]:,} weights)")
 
 
-def link_layer(net, l):
-    """Where link layer l's numbers lie: its weights in net.w, its neurons in net.neurons."""
+def link_layer(net, l, samples):
+    """Where link layer l's numbers lie, for `samples` samples (a store of the network's
+    layout, sample b's neurons at b * the network's neurons), and how it steps: its rule for
+    a gradient summed over those samples."""
+    stride = net.first[net.layers]
     return Links(start=net.w0[l], rows=net.first[l + 2] - net.first[l + 1] - 1,
                  cols=net.first[l + 1] - net.first[l], source=net.first[l],
-                 target=net.first[l + 1], eta=net.eta[l])
+                 target=net.first[l + 1], samples=samples, stride=stride, send_back=l > 0,
+                 rule=rule_of(net.settings, l * SETTINGS, net.eta[l], samples))
 
 
-def forward(net, n, x, start, samples):
-    """For inputs x[start], ..., x[start + samples - 1]: reset every layer, load the input,
-    and propagate it to the output layer's outputs.
+def load_sample(net, n, b, inputs):
+    """Reset every layer of sample b in the store n and load its inputs (the first steps of
+    Network.run). Like every loop below, it runs without the GIL and trusts its caller."""
+    stride = net.first[net.layers]
+    for l in range(net.layers):
+        reset_sums(n, b * stride + net.first[l], net.first[l + 1] - net.first[l])
+    load_inputs(n, b * stride + net.first[0], inputs)
 
-    The same steps as Network.run. Sample b's neurons are at b * (neurons of the network)
-    in the store n: the network's own for one sample, a scratch store (BLOCK samples) for
-    more. Like every loop below, it runs without the GIL and trusts its caller.
-    """
+
+def forward(net, n, samples):
+    """Propagate the inputs loaded for samples 0 to samples - 1 to the output layer's
+    outputs, as Network.run does. Sample b's neurons are at b * (neurons of the network) in
+    the store n: the network's own for one sample, a scratch store for more."""
     last = net.layers - 1  # the output layer
     stride = net.first[last + 1]
-    for b in range(samples):
-        for l in range(last + 1):
-            reset_sums(n, b * stride + net.first[l], net.first[l + 1] - net.first[l])
-        load_inputs(n, b * stride + net.first[0], x[start + b])
     for l in range(last + 1):
         for b in range(samples):
             compute_outputs(n, b * stride + net.first[l], net.first[l + 1] - net.first[l])
         if l < last:
-            propagate_links(net.w, link_layer(net, l), n, n, samples, stride)
+            propagate_links(net.w, link_layer(net, l, samples), n, n)
 
 
 def learn_samples(net, n, x, t, order, score):
-    """For each k in `order`, one learning step on input x[k] with expected output t[k].
+    """For each k in `order`, one plain gradient-descent step on input x[k] with expected
+    output t[k].
 
     The same steps as Network.learn: forward; the output layer gets its errors from the
     cost; then each link layer, the last first, has the layer it feeds work out its
@@ -151,13 +180,50 @@ def learn_samples(net, n, x, t, order, score):
     out = net.first[last]
     for r in range(order.shape[0]):
         k = order[r]
-        forward(net, n, x, k, 1)
+        load_sample(net, n, 0, x[k])
+        forward(net, n, 1)
         score[0] += sample_cost(net.cost, n, out, t[k])
         score[1] += is_correct(n, out, t[k])
         submit_expected(net.cost, n, out, t[k])
         for l in range(last - 1, -1, -1):
             compute_sensitivities(n, net.first[l + 1], net.first[l + 2] - net.first[l + 1])
-            backpropagate_links(net.w, link_layer(net, l), n, n, l > 0)
+            count_step(net.settings, l * SETTINGS)
+            backpropagate_links(net.w, link_layer(net, l, 1), n, n)
+
+
+def learn_batches(net, n, x, t, order, score):
+    """For each batch of `order`, one optimiser step on the gradient averaged over its
+    samples: the rows order[0:batch], order[batch:2 batch], ..., the last batch perhaps
+    smaller, batch being how many samples the scratch store n holds.
+
+    Each batch: every sample forward; the output layer's errors from the cost; then each
+    link layer, the last first, has the layer it feeds work out every sample's
+    sensitivities, and learns (propagation.learn_links): sends them back, sums each row's
+    gradient over the samples, and steps the row by its rule, its step counted first. The
+    cost and rightness of each sample before the step go to score as in learn_samples.
+    """
+    last = net.layers - 1
+    stride = net.first[last + 1]
+    batch = n.size // stride
+    start = 0
+    while start < order.shape[0]:
+        samples = min(batch, order.shape[0] - start)
+        for b in range(samples):
+            load_sample(net, n, b, x[order[start + b]])
+        forward(net, n, samples)
+        for b in range(samples):
+            k = order[start + b]
+            out = b * stride + net.first[last]
+            score[0] += sample_cost(net.cost, n, out, t[k])
+            score[1] += is_correct(n, out, t[k])
+            submit_expected(net.cost, n, out, t[k])
+        for l in range(last - 1, -1, -1):
+            for b in range(samples):
+                compute_sensitivities(n, b * stride + net.first[l + 1],
+                                      net.first[l + 2] - net.first[l + 1])
+            count_step(net.settings, l * SETTINGS)
+            learn_links(net.w, net.moments, link_layer(net, l, samples), n, n)
+        start += samples
 
 
 def infer_samples(net, n, x, t, outputs, scores):
@@ -173,7 +239,9 @@ def infer_samples(net, n, x, t, outputs, scores):
     for block in range((x.shape[0] + BLOCK - 1) // BLOCK):
         start = block * BLOCK
         samples = min(BLOCK, x.shape[0] - start)
-        forward(net, n, x, start, samples)
+        for b in range(samples):
+            load_sample(net, n, b, x[start + b])
+        forward(net, n, samples)
         for b in range(samples):
             out = b * stride + net.first[last]
             if outputs.shape[0] > 0:
@@ -187,14 +255,15 @@ def infer_samples(net, n, x, t, outputs, scores):
 # --- what Python may call: checked, then run without the GIL ---------------------------------------
 
 @cython.boundscheck(True)  # reached from Python: every index checked
-def learn_rows(net, x, t, order, score):
-    """learn_samples on the rows `order` of x and t, with the GIL released, adding each
-    row's cost and whether it was right, measured just before learning from it, to
-    score[0] and score[1].
+def learn_rows(net, x, t, order, score, batch=1):
+    """Learn from the rows `order` of x and t, with the GIL released, in batches of `batch`
+    rows (the last perhaps smaller), adding each row's cost and whether it was right,
+    measured just before learning from it, to score[0] and score[1].
 
-    x and t must be C-contiguous float64 matrices, one row per sample, that fit `net`;
-    `order` an array of numpy.intp whose every number is one of their rows; score a
-    writable array of two float64 numbers.
+    Batches of one with plain gradient descent are learn_samples; anything else is
+    learn_batches. x and t must be C-contiguous float64 matrices, one row per sample, that
+    fit `net`; `order` an array of numpy.intp whose every number is one of their rows; score
+    a writable array of two float64 numbers; batch a positive int.
     """
     sizes = _sizes(net)
     x = _plain(x, np.float64, 2, "x", columns=sizes[0])
@@ -203,7 +272,11 @@ def learn_rows(net, x, t, order, score):
     score = _plain(score, np.float64, 1, "score", rows=2, writable=True)
     if order.shape[0] and not (0 <= order.min() and order.max() < x.shape[0]):
         raise ValueError(f"order must hold row numbers from 0 to {x.shape[0] - 1}")
-    learn_epoch(net, x, t, order, score)
+    if isinstance(batch, bool) or not isinstance(batch, (int, np.integer)) or batch < 1:
+        raise ValueError(f"batch must be a positive int, not {batch!r}")
+    scratch = None if batch == 1 and net.plain() else \
+        net.scratch(min(int(batch), max(1, order.shape[0])))
+    learn_epoch(net, scratch, x, t, order, score)
 
 
 @cython.boundscheck(True)  # reached from Python: every index checked
@@ -257,11 +330,17 @@ def _plain(array, dtype, ndim, what, rows=None, columns=None, empty=False, writa
     return array
 
 
-def learn_epoch(net, x, t, order, score):
-    """learn_samples with the GIL released: other Python threads run meanwhile."""
-    n = net.neurons
+def learn_epoch(net, n, x, t, order, score):
+    """learn_samples in the network's own store (n None), or learn_batches in a scratch
+    store n of a batch's samples, with the GIL released: other Python threads run meanwhile."""
+    one_by_one = n is None
+    if one_by_one:
+        n = net.neurons
     with cython.nogil:
-        learn_samples(net, n, x, t, order, score)
+        if one_by_one:
+            learn_samples(net, n, x, t, order, score)
+        else:
+            learn_batches(net, n, x, t, order, score)
 
 
 def infer_epoch(net, n, x, t, outputs, scores):

@@ -2,7 +2,8 @@
 
 cimport cython
 
-from lernmi.stores cimport NeuronStore
+from lernmi.steps cimport Rule, count_step, plain, rule_of, step_row
+from lernmi.stores cimport Moments, NeuronStore
 
 cdef extern from "vector.h":
     const int LANES "LERNMI_LANES"
@@ -12,6 +13,9 @@ cdef extern from "vector.h":
     void lernmi_axpy(double alpha, const double *x, double *y, Py_ssize_t n) noexcept nogil
     void lernmi_axpy_pair(double alpha, double *w, double *y, double beta, const double *x,
                           Py_ssize_t n) noexcept nogil
+    void lernmi_scale(double alpha, const double *x, double *y, Py_ssize_t n) noexcept nogil
+    void lernmi_axpy4(const double *alpha, const double *x, Py_ssize_t stride, double *y,
+                      Py_ssize_t n) noexcept nogil
 
 cdef struct Links:                      # a layer of links: where its numbers lie
     Py_ssize_t start                    # w[start] is weights[0, 0]; the matrix is row-major
@@ -19,26 +23,40 @@ cdef struct Links:                      # a layer of links: where its numbers li
     Py_ssize_t cols                     # neurons of the layer feeding it, its bias first
     Py_ssize_t source                   # the feeding layer's bias neuron, in its store
     Py_ssize_t target                   # the fed layer's bias neuron, in its store
-    double eta                          # the training rate every one of the links uses
+    Py_ssize_t samples                  # how many samples' neurons the stores hold, at
+    Py_ssize_t stride                   # source + b * stride and target + b * stride
+    bint send_back                      # whether the feeding layer's delta is worked out
+    Rule rule                           # how the links step (its rate is the training rate)
 
 # --- one row of links, the runs of numbers that vector.h computes ----------------------------
 @cython.locals(row=Py_ssize_t)
 cdef double row_dot(const double[::1] w, Links links, Py_ssize_t j, const double[::1] x,
                     Py_ssize_t xi) noexcept nogil
+@cython.locals(stride=Py_ssize_t)
 cdef void row_dot4_add(const double[::1] w, Links links, Py_ssize_t j, NeuronStore src,
-                       NeuronStore dst, Py_ssize_t stride) noexcept nogil
+                       NeuronStore dst, Py_ssize_t first) noexcept nogil
 @cython.locals(row=Py_ssize_t, alpha=double, k=Py_ssize_t)
 cdef void row_step(double[::1] w, Links links, Py_ssize_t j, NeuronStore src,
                    double sj) noexcept nogil
 @cython.locals(row=Py_ssize_t, beta=double, k=Py_ssize_t)
 cdef void row_send_back_and_step(double[::1] w, Links links, Py_ssize_t j, NeuronStore src,
                                  double sj) noexcept nogil
+@cython.locals(row=Py_ssize_t, b=Py_ssize_t, k=Py_ssize_t, sj=double)
+cdef void row_send_back(const double[::1] w, Links links, Py_ssize_t j, NeuronStore src,
+                        NeuronStore dst) noexcept nogil
+@cython.locals(b=Py_ssize_t, k=Py_ssize_t, at=Py_ssize_t, stride=Py_ssize_t, s0=double, sj=double,
+               alpha="double[4]")
+cdef void row_gradient(double[::1] g, Links links, Py_ssize_t j, NeuronStore src,
+                       NeuronStore dst) noexcept nogil
 
 # --- one link, and a whole layer of links --------------------------------------------------------
 cdef double updated_weight(double w, double eta, double s, double a_in) noexcept nogil
-@cython.locals(j=Py_ssize_t, b=Py_ssize_t)
-cdef void propagate_links(const double[::1] w, Links links, NeuronStore src, NeuronStore dst,
-                          Py_ssize_t samples, Py_ssize_t stride) noexcept nogil
+@cython.locals(j=Py_ssize_t, b=Py_ssize_t, blocks=Py_ssize_t)
+cdef void propagate_links(const double[::1] w, Links links, NeuronStore src,
+                          NeuronStore dst) noexcept nogil
 @cython.locals(j=Py_ssize_t, sj=double)
-cdef void backpropagate_links(double[::1] w, Links links, NeuronStore src, NeuronStore dst,
-                              bint send_back) noexcept nogil
+cdef void backpropagate_links(double[::1] w, Links links, NeuronStore src,
+                              NeuronStore dst) noexcept nogil
+@cython.locals(j=Py_ssize_t, row=Py_ssize_t, end=Py_ssize_t)
+cdef void learn_links(double[::1] w, Moments moments, Links links, NeuronStore src,
+                      NeuronStore dst) noexcept nogil

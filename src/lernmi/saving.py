@@ -1,6 +1,6 @@
 """Saving a Network to a file and loading it back, and the state pickle and copy use.
 
-The file format, "lernmi.Network" version 1, is a numpy ``.npz`` archive (an uncompressed
+The file format, "lernmi.Network" version 2, is a numpy ``.npz`` archive (an uncompressed
 zip file of ``.npy`` arrays) holding exactly these arrays:
 
 - ``header``: one JSON text (a 0-d unicode array) with the fields
@@ -10,8 +10,16 @@ zip file of ``.npy`` arrays) holding exactly these arrays:
   ``cost``, ``training_rates`` (one per link layer) and ``rng_state`` (the state of the
   numpy random generator that shuffles the samples in `Network.train`, as
   ``rng.bit_generator.state`` gives it);
+  and, new in version 2, ``optimizer`` (an object: ``name``, "SGD" or "Adam", and the
+  optimiser's settings by their argument names, betas as a list) and ``steps`` (the steps
+  it has taken, Adam's k);
 - ``weights_0``, ``weights_1``, ...: link layer l's weights, float64 of shape
-  (layer_sizes[l + 1], layer_sizes[l] + 1), column 0 holding the biases.
+  (layer_sizes[l + 1], layer_sizes[l] + 1), column 0 holding the biases;
+- and what the optimiser keeps for each weight, the same shape: ``velocity_<l>`` for SGD
+  with momentum, ``m_<l>`` and ``v_<l>`` for Adam.
+
+Version 1 files (lernmi before the optimisers: no optimizer, steps or kept arrays) still
+load, as plain gradient descent.
 
 Loading reads arrays and JSON only, never pickled objects, so a file cannot run code, and
 it checks everything against the header before it makes the network: a damaged or altered
@@ -19,6 +27,7 @@ file raises ValueError saying what is wrong. The input sums, outputs and sensiti
 the neurons are not kept: they belong to one sample and every step starts by zeroing them.
 """
 
+import dataclasses
 import json
 import os
 import secrets
@@ -29,11 +38,17 @@ import numpy as np
 
 from ._version import __version__
 from .layers import layer_kinds
+from .optimizers import OPTIMIZERS, keeps
 
 FORMAT = "lernmi.Network"
-FORMAT_VERSION = 1
-FIELDS = ("format", "format_version", "lernmi_version", "layer_sizes", "activations", "cost",
-          "training_rates", "rng_state")
+FORMAT_VERSION = 2
+#: The header's fields in each version this lernmi reads.
+FIELDS = {1: ("format", "format_version", "lernmi_version", "layer_sizes", "activations",
+              "cost", "training_rates", "rng_state")}
+FIELDS[2] = FIELDS[1] + ("optimizer", "steps")
+
+#: The arrays each optimiser keeps per link layer, beside weights_<l>, by what it keeps.
+KEPT = {None: (), "velocity": ("velocity",), "moments": ("m", "v")}
 
 #: The header is a few hundred characters; a larger one is refused unread.
 HEADER_LIMIT = 1 << 20
@@ -46,7 +61,7 @@ DAMAGE = (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, MemoryErr
 
 
 def state_of(net):
-    """The header (a dict) and a copy of each link layer's weights: all a network is.
+    """The header (a dict) and copies of the arrays (a dict by name): all a network is.
 
     ValueError if a neuron of the network was made a bias neuron by hand (`Neuron.bias`):
     the format keeps one activation per layer; or if a weight is NaN or infinite (training
@@ -72,17 +87,36 @@ def state_of(net):
         "cost": net.cost,
         "training_rates": [links.training_rate for links in net.link_layers],
         "rng_state": net.rng.bit_generator.state,
+        "optimizer": {"name": type(net.optimizer).__name__,
+                      **dataclasses.asdict(net.optimizer)},
+        "steps": net.steps,
     }
-    return header, [links.weights.copy() for links in net.link_layers]
+    arrays = {}
+    for l, links in enumerate(net.link_layers):
+        arrays[f"weights_{l}"] = links.weights.copy()
+        for name, array in zip(KEPT[keeps(net.optimizer)], kept_arrays(links)):
+            arrays[f"{name}_{l}"] = array.copy()
+    return header, arrays
 
 
-def restore(cls, header, weights):
-    """A new `cls` (Network) from a header and weights as `state_of` gives them, checked.
+def kept_arrays(links):
+    """What a link layer's optimiser keeps for each weight, as KEPT names them: views."""
+    if links.velocity is not None:
+        return (links.velocity,)
+    return links.moments or ()
+
+
+def restore(cls, header, arrays):
+    """A new `cls` (Network) from a header and arrays as `state_of` gives them, checked.
 
     Pickle and copy call this; ValueError names anything wrong.
     """
     header = _checked_header(header)
     sizes, rates = header["layer_sizes"], header["training_rates"]
+    optimizer = _optimizer(header)
+    if sorted(arrays) != sorted(array_names(header)):
+        raise ValueError(f"the arrays are {sorted(arrays)}, not {sorted(array_names(header))}")
+    weights = [arrays[f"weights_{l}"] for l in range(len(sizes) - 1)]
     _check_weights(weights, sizes)
     *hidden, output = header["activations"]
     if len(set(hidden)) > 1:
@@ -90,11 +124,14 @@ def restore(cls, header, weights):
                          f"hidden layers share one")
     try:
         net = cls(sizes, activation=hidden[0] if hidden else "sigmoid",
-                  output_activation=output, cost=header["cost"], training_rate=rates[0],
-                  seed=0)
-        for links, w, eta in zip(net.link_layers, weights, rates):
+                  output_activation=output, cost=header["cost"], optimizer=optimizer, seed=0)
+        for l, (links, w, eta) in enumerate(zip(net.link_layers, weights, rates)):
             links.weights[...] = w
             links.training_rate = eta
+            for name, view in zip(KEPT[keeps(optimizer)], kept_arrays(links)):
+                _check_weights([arrays[f"{name}_{l}"]], sizes[l:l + 2], f"{name}_{l}")
+                view[...] = arrays[f"{name}_{l}"]
+            links.store.views()[1][-1] = header.get("steps", 0)
     except (TypeError, ValueError) as error:
         raise ValueError(f"the header does not describe a network: {error}") from error
     try:
@@ -106,20 +143,45 @@ def restore(cls, header, weights):
     return net
 
 
-def _check_weights(weights, sizes):
+def _check_weights(weights, sizes, name=None):
     """ValueError unless `weights` are finite float64 matrices that join layers of `sizes`."""
     if len(weights) != len(sizes) - 1:
         raise ValueError(f"{len(sizes)} layers need {len(sizes) - 1} weight arrays, "
                          f"not {len(weights)}")
     for l, w in enumerate(weights):
+        what = name or f"weights_{l}"
         shape = (sizes[l + 1], sizes[l] + 1)
         if not isinstance(w, np.ndarray) or w.dtype != np.float64:
-            raise ValueError(f"weights_{l} must be an array of float64 numbers")
+            raise ValueError(f"{what} must be an array of float64 numbers")
         if w.shape != shape:
-            raise ValueError(f"weights_{l} has shape {w.shape}, but layers of {sizes[l]} and "
+            raise ValueError(f"{what} has shape {w.shape}, but layers of {sizes[l]} and "
                              f"{sizes[l + 1]} learning neurons need {shape}")
         if not np.isfinite(w).all():
-            raise ValueError(f"weights_{l} contains NaN or infinity")
+            raise ValueError(f"{what} contains NaN or infinity")
+
+
+def _optimizer(header):
+    """The optimiser a checked header names (version 1: plain gradient descent)."""
+    rate = header["training_rates"][0] or 0.1  # a first layer held still: any rate
+    if "optimizer" not in header:
+        return OPTIMIZERS["SGD"](rate)
+    fields = dict(header["optimizer"])
+    kind = OPTIMIZERS.get(fields.pop("name", None))
+    if kind is None:
+        raise ValueError(f"the optimizer's name must be one of {sorted(OPTIMIZERS)}")
+    if "betas" in fields and isinstance(fields["betas"], list):
+        fields["betas"] = tuple(fields["betas"])
+    try:
+        return kind(fields.pop("training_rate", rate), **fields)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"the optimizer is not one lernmi makes: {error}") from error
+
+
+def array_names(header):
+    """The names of the arrays a checked header's network is saved with."""
+    kept = KEPT[keeps(_optimizer(header))] if "optimizer" in header else ()
+    return [f"{name}_{l}" for l in range(len(header["layer_sizes"]) - 1)
+            for name in ("weights", *kept)]
 
 
 def _checked_header(header):
@@ -129,13 +191,13 @@ def _checked_header(header):
     if header.get("format") != FORMAT:
         raise ValueError(f"the header's format is {header.get('format')!r}, not {FORMAT!r}")
     version = header.get("format_version")
-    if version != FORMAT_VERSION or isinstance(version, bool):
+    if version not in FIELDS or isinstance(version, bool):
         raise ValueError(f"the file is in format version {version!r}; lernmi {__version__} "
-                         f"reads version {FORMAT_VERSION}")
-    missing = [field for field in FIELDS if field not in header]
+                         f"reads versions {sorted(FIELDS)}")
+    missing = [field for field in FIELDS[version] if field not in header]
     if missing:
         raise ValueError(f"the header lacks the fields {missing}")
-    extra = sorted(set(header) - set(FIELDS))
+    extra = sorted(set(header) - set(FIELDS[version]))
     if extra:
         raise ValueError(f"the header has unknown fields {extra}")
     sizes = header["layer_sizes"]
@@ -149,13 +211,17 @@ def _checked_header(header):
                 and all(type(v) in kinds for v in values)):
             raise ValueError(f"{field} must be a list of {len(sizes) - 1} "
                              f"{'names' if kinds == (str,) else 'numbers'}, not {values!r}")
-    for field, kind in (("lernmi_version", str), ("cost", str), ("rng_state", dict)):
-        if not isinstance(header[field], kind):
+    for field, kind in (("lernmi_version", str), ("cost", str), ("rng_state", dict),
+                        ("optimizer", dict), ("steps", int)):
+        if field in header and (not isinstance(header[field], kind)
+                                or isinstance(header[field], bool)):
             raise ValueError(f"{field} must be a {kind.__name__}, not {header[field]!r}")
+    if header.get("steps", 0) < 0:
+        raise ValueError(f"steps must be >= 0, not {header['steps']!r}")
     return header
 
 
-def write(path, header, weights):
+def write(path, header, arrays):
     """Write the file, atomically: a failure leaves any file already at `path` as it was.
 
     The archive goes to a temporary file in the same folder, which then replaces `path`.
@@ -164,7 +230,6 @@ def write(path, header, weights):
     folder, name = os.path.split(os.path.abspath(path))
     temporary = os.path.join(folder, f".{name}.{secrets.token_hex(4)}.tmp")
     text = json.dumps(header, allow_nan=False)
-    arrays = {f"weights_{l}": w for l, w in enumerate(weights)}
     # Opened like open(path, "xb") would be: new, and with the permissions the umask gives.
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
                  0o666)
@@ -185,8 +250,8 @@ def read(path, cls):
     path = _path(path)
     with open(path, "rb") as file:  # a missing file stays FileNotFoundError
         try:
-            header, weights = _read_archive(file)
-            return restore(cls, header, weights)
+            header, arrays = _read_archive(file)
+            return restore(cls, header, arrays)
         except ValueError as error:
             raise ValueError(f"cannot load a network from {path}: {error}") from error
 
@@ -211,15 +276,16 @@ def _read_archive(file):
         except ValueError as error:
             raise ValueError(f"its header is not JSON ({error})") from error
         sizes = _checked_header(header)["layer_sizes"]
-        names = ["header"] + [f"weights_{l}" for l in range(len(sizes) - 1)]
+        names = ["header"] + array_names(header)
         found = archive.zip.namelist()
         if sorted(found) != sorted(name + ".npy" for name in names):
             raise ValueError(f"it holds the arrays {found}, but a network of {sizes} is saved "
                              f"as {[name + '.npy' for name in names]}")
         # No array may be larger than the header says it is, so nothing large is read
         # from a small file.
-        return header, [_member(archive, f"weights_{l}", 8 * sizes[l + 1] * (sizes[l] + 1))
-                        for l in range(len(sizes) - 1)]
+        return header, {name: _member(archive, name, 8 * sizes[int(name.rsplit("_", 1)[1]) + 1]
+                                      * (sizes[int(name.rsplit("_", 1)[1])] + 1))
+                        for name in names[1:]}
 
 
 def _member(archive, name, size):

@@ -3,6 +3,7 @@
 # Symbols follow the maths:  z  a neuron's input sum          a    its output, f(z)
 #                            delta  its sensitivity sum       s    its sensitivity, dC/dz
 #                            w  a link's weight               eta  a link's training rate
+#                            m, v  what an optimiser keeps     g    a gradient
 
 cdef class NeuronStore:
     cdef int[::1] kind                  # activation code of each neuron (activations.py)
@@ -13,8 +14,15 @@ cdef class NeuronStore:
     cdef double[::1] s                  # sensitivities, as a loop last worked them out
     cdef readonly Py_ssize_t size       # how many neurons
 
+cdef class Moments:
+    cdef double[::1] m                  # per weight: SGD's velocity, or Adam's first moment
+    cdef double[::1] v                  # per weight: Adam's second moment
+    cdef double[::1] g                  # one row's gradient, summed over a batch (scratch)
+
 cdef class LinkStore:
     cdef double[::1] w                  # weights: a rows x cols matrix, stored row after row
     cdef double[::1] eta                # the one training rate these links share (length 1)
+    cdef double[::1] settings           # their optimiser's settings and steps (steps.py)
+    cdef Moments moments                # what their optimiser keeps for each weight
     cdef readonly Py_ssize_t rows       # output neurons: row j feeds learning neuron j
     cdef readonly Py_ssize_t cols       # input neurons: column i comes from neuron i, bias first

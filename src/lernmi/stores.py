@@ -115,8 +115,51 @@ def new_store(kinds):
     return NeuronStore(np.array(kinds, dtype=np.intc), *(np.zeros(size) for _ in NUMBERS))
 
 
+class Moments:
+    """What an optimiser keeps for each of some weights, and room for one row's gradient.
+
+    Parameters
+    ----------
+    m : numpy array of float64
+        SGD's velocity (with momentum), or Adam's first moment, one per weight.
+    v : numpy array of float64
+        Adam's second moment, one per weight (the same length as m).
+    g : numpy array of float64
+        Scratch: a row of weights' gradient, summed over a batch, as a step works it out.
+
+    The arrays are kept as given, not copied: a Network passes views into its own arrays.
+    """
+
+    def __init__(self, m, v, g):
+        refuse_second_init(self, "m")
+        m, v, g = (_checked(array, np.float64, name)
+                   for array, name in ((m, "m"), (v, "v"), (g, "g")))
+        if m.shape != v.shape:
+            raise ValueError("m and v must have one entry per weight each")
+        _apart([("m", m), ("v", v), ("g", g)])
+        self.m = m
+        self.v = v
+        self.g = g
+
+    def views(self):
+        """Numpy views of m, v and g, sharing memory with the store."""
+        return np.asarray(self.m), np.asarray(self.v), np.asarray(self.g)
+
+    def __repr__(self):
+        return f"Moments({self.m.shape[0]} weights)"
+
+    def __reduce__(self):
+        return (Moments, tuple(np.array(view) for view in self.views()))
+
+
+def new_moments(weights, cols):
+    """Moments for `weights` weights in rows of `cols`, every number zero."""
+    return Moments(np.zeros(weights), np.zeros(weights), np.zeros(cols))
+
+
 class LinkStore:
-    """The weights of rows x cols links in one row-major array, and their training rate.
+    """The weights of rows x cols links in one row-major array, their training rate, and
+    their optimiser's settings and numbers.
 
     Parameters
     ----------
@@ -126,28 +169,58 @@ class LinkStore:
         The training rate every one of these links uses.
     rows, cols : int
         At least 1 each.
+    settings : numpy array of float64, one per steps.FIELDS, or None
+        The links' optimiser (`optimizers.settings_of`); None: plain gradient descent.
+    moments : Moments or None
+        What that optimiser keeps for each weight (m and v of length rows * cols, g of at
+        least cols); None: zeros.
 
     The arrays are kept as given, not copied: a Network passes views into its own arrays.
     """
 
-    def __init__(self, w, eta, rows, cols):
+    def __init__(self, w, eta, rows, cols, settings=None, moments=None):
         refuse_second_init(self, "rows")
+        # (Imported here: steps cimports this module, see NeuronStore.)
+        from .optimizers import plain_settings
+        from .steps import FIELDS, RULES
+
+        if settings is None:
+            settings = plain_settings()
         w, eta = _checked(w, np.float64, "w"), _checked(eta, np.float64, "eta")
-        _apart([("w", w), ("eta", eta)])
+        settings = _checked(settings, np.float64, "settings")
         for value, name in ((rows, "rows"), (cols, "cols")):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
                 raise TypeError(f"{name} must be an integer, not {value!r}")
         if rows < 1 or cols < 1 or w.shape[0] != rows * cols or eta.shape[0] != 1:
             raise ValueError("a LinkStore holds rows * cols weights (rows, cols >= 1) and "
                              "one training rate")
+        if settings.shape[0] != len(FIELDS) or settings[0] not in RULES.values():
+            raise ValueError(f"settings must be {len(FIELDS)} numbers, as "
+                             f"optimizers.settings_of gives them")
+        if moments is None:
+            moments = new_moments(rows * cols, cols)
+        elif not isinstance(moments, Moments):
+            raise TypeError(f"moments must be a Moments, not {type(moments).__name__}")
+        m, v, g = moments.views()
+        if m.shape[0] != rows * cols or g.shape[0] < cols:
+            raise ValueError(f"moments must have {rows * cols} m and v and at least {cols} g")
+        _apart([("w", w), ("eta", eta), ("settings", settings), ("m", m), ("v", v), ("g", g)])
         self.w = w
         self.eta = eta
+        self.settings = settings
+        self.moments = moments
         self.rows = rows
         self.cols = cols
+
+    def views(self):
+        """Numpy views of w, settings and the moments' m and v, sharing memory."""
+        m, v, _ = self.moments.views()
+        return np.asarray(self.w), np.asarray(self.settings), m, v
 
     def __repr__(self):
         return f"LinkStore({self.rows} x {self.cols} weights, training_rate={self.eta[0]:g})"
 
     def __reduce__(self):
         # Pickling and deepcopy copy the arrays, so the new store owns its numbers.
-        return (LinkStore, (np.array(self.w), np.array(self.eta), self.rows, self.cols))
+        return (LinkStore, (np.array(self.w), np.array(self.eta), self.rows, self.cols,
+                            np.array(self.settings), self.moments))

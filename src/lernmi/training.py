@@ -1,10 +1,11 @@
 """Training for whole epochs: what `Network.train` runs once it has checked its arguments.
 
 Each epoch takes the samples in an order (shuffled by the network's random generator, or as
-given), sets the epoch's training rate, and learns from every sample in that order in one
-compiled loop without the GIL (network_loops.learn_rows), in pieces of PROGRESS_STEP
-samples when a progress bar is shown. After each epoch the validation data, if any, is
-scored, and the history records the epoch.
+given), sets the epoch's training rate, and learns from every sample in that order, a batch
+at a time, in one compiled loop without the GIL (network_loops.learn_rows), in pieces of
+about PROGRESS_STEP samples when a progress bar is shown. After each epoch the validation
+data, if any, is scored, the history records the epoch, early stopping keeps the best
+epoch's state, and the callbacks are called.
 """
 
 import importlib.util
@@ -14,7 +15,9 @@ import warnings
 import numpy as np
 
 from . import inference
+from ._checks import positive_int
 from .network_loops import learn_rows
+from .optimizers import with_rate
 
 #: A progress bar redraws after at most this many samples.
 PROGRESS_STEP = 2000
@@ -27,16 +30,19 @@ SCALE = 10.0
 SAMPLE_ROWS = 1000
 
 
-def train_epochs(net, x, t, *, epochs, shuffle, validation, rates, progress):
+def train_epochs(net, x, t, *, epochs, batch, shuffle, validation, rates, patience,
+                 callbacks, progress):
     """Train `net` on the rows of x (checked) against t for `epochs` epochs; the history.
 
     `validation` is None or a pair (inputs, expected rows), checked; `rates` gives each
-    epoch's training rate, None keeping the rate as it is; `progress` is Network.train's.
+    epoch's training rate, None keeping the rate as it is; `batch`, `patience`, `callbacks`
+    (a tuple) and `progress` are Network.train's, checked.
     """
     bar = progress_bar(progress, epochs * x.shape[0])
     history = {"loss": [], "accuracy": [], "training_rate": []}
     if validation is not None:
         history.update(val_loss=[], val_accuracy=[])
+    best = None  # with patience: (val_loss, epoch, state) of the best epoch so far
     try:
         with net.lock:
             for epoch in range(epochs):
@@ -48,9 +54,11 @@ def train_epochs(net, x, t, *, epochs, shuffle, validation, rates, progress):
                 if bar is not None:
                     bar.set_description(f"epoch {epoch + 1}/{epochs}")
                 score = np.zeros(2)  # the summed cost, the rows right
-                step = PROGRESS_STEP if bar is not None else order.shape[0]
+                # A piece between redraws is whole batches, so no batch is split.
+                step = -(-PROGRESS_STEP // batch) * batch if bar is not None \
+                    else order.shape[0]
                 for start in range(0, order.shape[0], step):
-                    learn_rows(net.arrays, x, t, order[start:start + step], score)
+                    learn_rows(net.arrays, x, t, order[start:start + step], score, batch)
                     if bar is not None:
                         bar.update(min(step, order.shape[0] - start))
                 record(history, "", score, x.shape[0])
@@ -59,10 +67,84 @@ def train_epochs(net, x, t, *, epochs, shuffle, validation, rates, progress):
                            validation[0].shape[0])
                 if bar is not None:
                     bar.set_postfix({k: f"{v[-1]:.4f}" for k, v in history.items()})
+                stop = False
+                if patience is not None:
+                    if best is None or history["val_loss"][-1] < best[0]:
+                        best = (history["val_loss"][-1], epoch, state_of(net))
+                    stop = epoch - best[1] >= patience
+                for callback in callbacks:
+                    answer = callback(net, epoch, history)
+                    stop = stop or (answer is not None and bool(answer))
+                if stop:
+                    break
+            if best is not None:
+                set_state(net, best[2])
+                history["best_epoch"] = best[1]
     finally:
         if bar is not None:
             bar.close()
     return history
+
+
+def state_of(net):
+    """Copies of what learning changes: each link layer's weights, optimiser settings (with
+    its step count), velocity or moments."""
+    return [np.array(view) for links in net.link_layers for view in links.store.views()]
+
+
+def set_state(net, state):
+    """Put back what state_of copied."""
+    views = [view for links in net.link_layers for view in links.store.views()]
+    for view, saved in zip(views, state):
+        view[...] = saved
+
+
+def checked_validation(validation_data, check):
+    """None, or validation_data as check(inputs, expected, *names) gives the pair back."""
+    if validation_data is None:
+        return None
+    try:
+        inputs, expected = validation_data
+    except (TypeError, ValueError):
+        raise TypeError("validation_data must be a pair (inputs, expected_outputs)") from None
+    return check(inputs, expected, "validation inputs", "validation expected_outputs")
+
+
+def checked_rates(schedule, epochs, optimizer):
+    """Each epoch's training rate from `schedule` (None: each None, the rate kept), every
+    one asked for and checked before the first epoch starts."""
+    if schedule is None:
+        return [None] * epochs
+    if not callable(schedule):
+        raise TypeError(f"schedule must be a function of the epoch, not {schedule!r}")
+    return [with_rate(optimizer, schedule(epoch)).training_rate for epoch in range(epochs)]
+
+
+def checked_patience(patience, validation):
+    """`patience` (None or a positive int), checked, and validation data there to watch."""
+    if patience is None:
+        return None
+    patience = positive_int(patience, "patience")
+    if validation is None:
+        raise ValueError("patience needs validation_data: it watches val_loss")
+    return patience
+
+
+def checked_callbacks(callbacks):
+    """`callbacks` (None or a sequence of callables) as a tuple; TypeError if not that."""
+    if callbacks is None:
+        return ()
+    if callable(callbacks):
+        return (callbacks,)
+    try:
+        callbacks = tuple(callbacks)
+    except TypeError:
+        raise TypeError(f"callbacks must be a list of functions, not {callbacks!r}") from None
+    for callback in callbacks:
+        if not callable(callback):
+            raise TypeError(f"each callback must be a function of (network, epoch, "
+                            f"history), not {callback!r}")
+    return callbacks
 
 
 def record(history, prefix, score, samples):

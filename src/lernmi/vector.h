@@ -1,8 +1,8 @@
 /* The vector arithmetic under lernmi's layer loops, in C so that compilers vectorise it.
  *
- * propagation.py, the loops of a layer of links, calls these four primitives for the long
- * runs of numbers a row of links works on, and runs a Python copy of each (in
- * propagation.py) when it runs uncompiled.
+ * propagation.py, the loops of a layer of links, and steps.py, an optimiser's step on a row
+ * of weights, call these primitives for the long runs of numbers a row of links works on,
+ * and run a Python copy of each (beside its call) when they run uncompiled.
  *
  * Two rules keep every result the same on every machine:
  *   - A sum is taken in a fixed order that does not depend on the CPU: LANES running
@@ -19,10 +19,11 @@
 #ifndef LERNMI_VECTOR_H
 #define LERNMI_VECTOR_H
 
+#include <math.h>
 #include <stdlib.h>  /* also defines __GLIBC__ where there is one; target_clones needs it */
 
-/* Every module that cimports propagation includes this header, but only propagation calls
- * these functions: the others would warn that they are unused. */
+/* Every module that cimports propagation or steps includes this header, but only those two
+ * call these functions: the others would warn that they are unused. */
 #if defined(__x86_64__) && defined(__GNUC__) && defined(__linux__) && defined(__GLIBC__)
 #define LERNMI_CLONES __attribute__((unused, target_clones("default", "avx2", "avx512f")))
 #elif defined(__GNUC__)
@@ -100,6 +101,89 @@ LERNMI_CLONES static void lernmi_axpy_pair(double alpha, double *LERNMI_RESTRICT
     for (Py_ssize_t i = 0; i < n; i++) {
         y[i] += alpha * w[i];
         w[i] += beta * x[i];
+    }
+}
+
+/* y[i] = alpha * x[i] for i < n. */
+LERNMI_CLONES static void lernmi_scale(double alpha, const double *LERNMI_RESTRICT x,
+                                       double *LERNMI_RESTRICT y, Py_ssize_t n)
+{
+    for (Py_ssize_t i = 0; i < n; i++)
+        y[i] = alpha * x[i];
+}
+
+/* Four axpys in one pass over y: y[i] += alpha[b] * x[b * stride + i] for b = 0, 1, 2, 3 in
+ * turn, each rounded as lernmi_axpy rounds it. */
+LERNMI_CLONES static void lernmi_axpy4(const double *LERNMI_RESTRICT alpha,
+                                       const double *LERNMI_RESTRICT x, Py_ssize_t stride,
+                                       double *LERNMI_RESTRICT y, Py_ssize_t n)
+{
+    double a0 = alpha[0], a1 = alpha[1], a2 = alpha[2], a3 = alpha[3];
+    for (Py_ssize_t i = 0; i < n; i++) {
+        double sum = y[i] + a0 * x[i];
+        sum += a1 * x[stride + i];
+        sum += a2 * x[2 * stride + i];
+        y[i] = sum + a3 * x[3 * stride + i];
+    }
+}
+
+/* One optimiser step's numbers, for a layer of links (steps.pxd's Rule). */
+typedef struct {
+    int kind;           /* steps.py's code: plain, momentum, Nesterov or Adam */
+    double rate;        /* the training rate */
+    double momentum;    /* SGD's momentum */
+    double beta1;       /* Adam's decay rates of its moments */
+    double beta2;
+    double epsilon;     /* Adam's */
+    double decay;       /* weight decay: decay * w is added to each weight's gradient */
+    double batch;       /* how many samples the summed gradient is over */
+    double size;        /* Adam's step size after k steps: rate / (1 - beta1^k) */
+    double root;        /* and its other bias correction: sqrt(1 - beta2^k) */
+} lernmi_rule;
+
+/* g[i] = g[i] / batch + decay * w[i]: a summed gradient made the batch's mean, plus weight
+ * decay. The caller leaves it out when it would change nothing (a batch of 1, no decay). */
+LERNMI_CLONES static void lernmi_mean_decay(double *LERNMI_RESTRICT g,
+                                            const double *LERNMI_RESTRICT w,
+                                            const lernmi_rule *r, Py_ssize_t n)
+{
+    double batch = r->batch, decay = r->decay;
+    for (Py_ssize_t i = 0; i < n; i++)
+        g[i] = g[i] / batch + decay * w[i];
+}
+
+/* Momentum: m[i] = mu * m[i] + g[i], then w[i] -= rate * m[i]; or, with Nesterov's look
+ * ahead, w[i] -= rate * (g[i] + mu * m[i]). */
+LERNMI_CLONES static void lernmi_momentum(double *LERNMI_RESTRICT w, double *LERNMI_RESTRICT m,
+                                          const double *LERNMI_RESTRICT g,
+                                          const lernmi_rule *r, int nesterov, Py_ssize_t n)
+{
+    double rate = r->rate, mu = r->momentum;
+    if (nesterov)
+        for (Py_ssize_t i = 0; i < n; i++) {
+            m[i] = mu * m[i] + g[i];
+            w[i] -= rate * (g[i] + mu * m[i]);
+        }
+    else
+        for (Py_ssize_t i = 0; i < n; i++) {
+            m[i] = mu * m[i] + g[i];
+            w[i] -= rate * m[i];
+        }
+}
+
+/* Adam: m[i] = b1 * m[i] + (1 - b1) * g[i] and v[i] = b2 * v[i] + (1 - b2) * g[i]^2, then
+ * w[i] -= size * m[i] / (sqrt(v[i]) / root + eps), arranged as torch.optim.Adam arranges it
+ * (size and root are the bias corrections, see lernmi_rule). */
+LERNMI_CLONES static void lernmi_adam(double *LERNMI_RESTRICT w, double *LERNMI_RESTRICT m,
+                                      double *LERNMI_RESTRICT v, const double *LERNMI_RESTRICT g,
+                                      const lernmi_rule *r, Py_ssize_t n)
+{
+    double b1 = r->beta1, b2 = r->beta2, size = r->size, root = r->root, eps = r->epsilon;
+    double one1 = 1.0 - b1, one2 = 1.0 - b2;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        m[i] = b1 * m[i] + one1 * g[i];
+        v[i] = b2 * v[i] + one2 * g[i] * g[i];
+        w[i] -= size * m[i] / (sqrt(v[i]) / root + eps);
     }
 }
 

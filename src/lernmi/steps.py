@@ -1,0 +1,116 @@
+"""An optimiser's step on a row of weights, as the compiled loops take it.
+
+A layer of links keeps its optimiser's settings in a small array (`SETTINGS` numbers: the
+rule's code, its momentum or betas, epsilon, the weight decay, and the steps taken so far),
+and, for each weight, the numbers the rule keeps between steps: m (SGD's velocity, or
+Adam's first moment) and v (Adam's second moment). optimizers.py turns `SGD` and `Adam`
+into those settings; the loops turn the settings into a Rule for each step (`rule_of`) and
+apply it to one row of weights at a time (`step_row`), given that row's gradient summed over
+the batch:
+
+- the gradient g is the batch's mean, plus decay * w;
+- plain: w -= rate * g;
+- momentum: m = mu * m + g, then w -= rate * m (Nesterov: w -= rate * (g + mu * m));
+- Adam: m = b1 * m + (1 - b1) * g, v = b2 * v + (1 - b2) * g^2, then
+  w -= rate / (1 - b1^k) * m / (sqrt(v) / sqrt(1 - b2^k) + epsilon) at step k.
+
+Compiled, a row's arithmetic is vector.h's C; run as Python, the same operations in the same
+order, so both give the same numbers.
+"""
+
+import cython
+
+# The rules' codes (C ints when compiled).
+PLAIN = cython.declare(cython.int, 0)
+MOMENTUM = cython.declare(cython.int, 1)
+NESTEROV = cython.declare(cython.int, 2)
+ADAM = cython.declare(cython.int, 3)
+
+# Where a layer's settings array keeps each number.
+KIND = cython.declare(cython.Py_ssize_t, 0)      # the rule's code
+MU = cython.declare(cython.Py_ssize_t, 1)        # SGD's momentum
+BETA1 = cython.declare(cython.Py_ssize_t, 2)     # Adam's betas
+BETA2 = cython.declare(cython.Py_ssize_t, 3)
+EPSILON = cython.declare(cython.Py_ssize_t, 4)   # Adam's epsilon
+DECAY = cython.declare(cython.Py_ssize_t, 5)     # weight decay
+STEPS = cython.declare(cython.Py_ssize_t, 6)     # steps taken so far (Adam's k)
+SETTINGS = cython.declare(cython.Py_ssize_t, 7)  # how many numbers
+
+if not cython.compiled:
+    # Compiled, this is vector.h's lernmi_rule (see steps.pxd).
+    Rule = cython.struct(kind=cython.int, rate=cython.double, momentum=cython.double,
+                         beta1=cython.double, beta2=cython.double, epsilon=cython.double,
+                         decay=cython.double, batch=cython.double, size=cython.double,
+                         root=cython.double)
+    from math import sqrt
+else:
+    from cython.cimports.libc.math import pow, sqrt
+
+
+def rule_of(settings, at, eta, batch):
+    """The Rule for a step with training rate eta on a gradient summed over `batch`
+    samples, from the settings at settings[at:at + SETTINGS] (their step count already
+    counting this step)."""
+    kind = cython.cast(cython.int, settings[at + KIND])
+    size = eta
+    root = 1.0
+    k = settings[at + STEPS]
+    if kind == ADAM and k > 0.0:  # (before the first step, forward passes need no rule)
+        size = eta / (1.0 - pow(settings[at + BETA1], k))
+        root = sqrt(1.0 - pow(settings[at + BETA2], k))
+    return Rule(kind=kind, rate=eta, momentum=settings[at + MU], beta1=settings[at + BETA1],
+                beta2=settings[at + BETA2], epsilon=settings[at + EPSILON],
+                decay=settings[at + DECAY], batch=batch, size=size, root=root)
+
+
+def plain(settings, at):
+    """Whether the rule is plain gradient descent without weight decay: the step that
+    needs no gradient kept, w -= eta * s * a, taken as the sensitivities are sent back."""
+    return settings[at + KIND] == PLAIN and settings[at + DECAY] == 0.0
+
+
+def count_step(settings, at):
+    """One more step taken (before the step: Adam's bias corrections count it)."""
+    settings[at + STEPS] += 1.0
+
+
+def step_row(w, m, v, g, rule):
+    """One step of the rule for a row of weights w, whose gradient summed over the batch is
+    g, m and v being the rule's numbers for those weights (all four the same length). g is
+    left holding the gradient the step used: the batch's mean plus weight decay. A plain
+    rule is momentum 0: m = g, then w -= rate * m."""
+    n = w.shape[0]
+    if cython.compiled:
+        if rule.batch != 1.0 or rule.decay != 0.0:
+            lernmi_mean_decay(cython.address(g[0]), cython.address(w[0]),
+                              cython.address(rule), n)
+        if rule.kind == ADAM:
+            lernmi_adam(cython.address(w[0]), cython.address(m[0]), cython.address(v[0]),
+                        cython.address(g[0]), cython.address(rule), n)
+        else:
+            lernmi_momentum(cython.address(w[0]), cython.address(m[0]), cython.address(g[0]),
+                            cython.address(rule), rule.kind == NESTEROV, n)
+    else:
+        if rule.batch != 1.0 or rule.decay != 0.0:
+            for i in range(n):
+                g[i] = g[i] / rule.batch + rule.decay * w[i]
+        if rule.kind == ADAM:
+            one1 = 1.0 - rule.beta1
+            one2 = 1.0 - rule.beta2
+            for i in range(n):
+                m[i] = rule.beta1 * m[i] + one1 * g[i]
+                v[i] = rule.beta2 * v[i] + one2 * g[i] * g[i]
+                w[i] -= rule.size * m[i] / (sqrt(v[i]) / rule.root + rule.epsilon)
+        else:
+            for i in range(n):
+                m[i] = rule.momentum * m[i] + g[i]
+                if rule.kind == NESTEROV:
+                    w[i] -= rule.rate * (g[i] + rule.momentum * m[i])
+                else:
+                    w[i] -= rule.rate * m[i]
+
+
+#: For Python, which sees none of the C names above when compiled: the rules' codes, and
+#: the names of the settings' numbers in their order.
+RULES = {"plain": PLAIN, "momentum": MOMENTUM, "nesterov": NESTEROV, "adam": ADAM}
+FIELDS = ("kind", "momentum", "beta1", "beta2", "epsilon", "decay", "steps")

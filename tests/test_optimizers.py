@@ -1,0 +1,263 @@
+"""Optimisers and mini-batches: checked settings, the numpy oracle, PyTorch, and the state
+kept on the links."""
+
+import copy
+import pickle
+
+import numpy as np
+import pytest
+
+import reference
+
+# (lernmi optimiser arguments, the oracle's) for each rule.
+RULES = {
+    "sgd": (("SGD", 0.1, {}), dict(kind="sgd", rate=0.1)),
+    "decay": (("SGD", 0.1, {"weight_decay": 0.01}), dict(kind="sgd", rate=0.1, decay=0.01)),
+    "momentum": (("SGD", 0.05, {"momentum": 0.9}), dict(kind="sgd", rate=0.05, momentum=0.9)),
+    "nesterov": (("SGD", 0.05, {"momentum": 0.8, "nesterov": True, "weight_decay": 0.001}),
+                 dict(kind="sgd", rate=0.05, momentum=0.8, nesterov=True, decay=0.001)),
+    "adam": (("Adam", 0.01, {}), dict(kind="adam", rate=0.01)),
+    "adam_decay": (("Adam", 0.02, {"betas": (0.8, 0.99), "epsilon": 1e-6,
+                                   "weight_decay": 0.01}),
+                   dict(kind="adam", rate=0.02, betas=(0.8, 0.99), epsilon=1e-6, decay=0.01)),
+}
+
+
+def make(lernmi, rule):
+    name, rate, options = RULES[rule][0]
+    return getattr(lernmi, name)(rate, **options)
+
+
+def data(rows=11, inputs=5, outputs=3, seed=3):
+    rng = np.random.default_rng(seed)
+    return rng.uniform(-1, 1, size=(rows, inputs)), np.eye(outputs)[rng.integers(0, outputs,
+                                                                                   rows)]
+
+
+NETWORKS = [dict(activation="sigmoid"),
+            dict(activation="relu", output_activation="softmax", cost="cross_entropy")]
+
+
+@pytest.mark.parametrize("rule", RULES)
+@pytest.mark.parametrize("batch", [1, 4, 5])
+@pytest.mark.parametrize("kinds", range(len(NETWORKS)))
+def test_training_matches_the_numpy_oracle(lernmi, rule, batch, kinds):
+    x, t = data()
+    net = lernmi.Network([5, 6, 3], optimizer=make(lernmi, rule), seed=1, **NETWORKS[kinds])
+    start = [links.weights.copy() for links in net.link_layers]
+    net.train(x, t, epochs=2, batch_size=batch, shuffle=False)
+    network = {k.replace("activation", "hidden").replace("output_hidden", "output"): v
+               for k, v in NETWORKS[kinds].items()}
+    expected = reference.train(start, x, t, reference.Optimizer(start, **RULES[rule][1]),
+                               batch, epochs=2, **network)
+    for links, w in zip(net.link_layers, expected):
+        np.testing.assert_allclose(links.weights, w, rtol=1e-10, atol=1e-12)
+    assert net.steps == 2 * -(-len(x) // batch)
+
+
+def test_plain_sgd_at_batch_size_one_is_the_old_step_bit_for_bit(lernmi):
+    x, t = data()
+    default, given = (lernmi.Network([5, 7, 3], seed=4, training_rate=0.3, **extra)
+                      for extra in ({}, {"optimizer": lernmi.SGD(0.3)}))
+    by_hand = lernmi.Network([5, 7, 3], seed=4, training_rate=0.3)
+    default.train(x, t, shuffle=False)
+    given.train(x, t, shuffle=False, batch_size=1)
+    for row in range(len(x)):
+        by_hand.learn(x[row], t[row])
+    for nets in zip(default.link_layers, given.link_layers, by_hand.link_layers):
+        np.testing.assert_array_equal(nets[0].weights, nets[1].weights)
+        np.testing.assert_array_equal(nets[0].weights, nets[2].weights)
+    assert default.optimizer == lernmi.SGD(0.3)
+
+
+@pytest.mark.parametrize("rule", RULES)
+def test_learn_is_one_step_and_train_at_batch_size_one_takes_the_same(lernmi, rule):
+    x, t = data()
+    nets = [lernmi.Network([5, 4, 3], optimizer=make(lernmi, rule), seed=2) for _ in range(2)]
+    nets[0].train(x, t, shuffle=False)
+    for row in range(len(x)):
+        nets[1].learn(x[row], t[row])
+    for a, b in zip(nets[0].link_layers, nets[1].link_layers):
+        np.testing.assert_array_equal(a.weights, b.weights)
+        assert a.steps == b.steps == len(x)
+        if a.velocity is not None:
+            np.testing.assert_array_equal(a.velocity, b.velocity)
+        if a.moments is not None:
+            np.testing.assert_array_equal(a.moments[0], b.moments[0])
+            np.testing.assert_array_equal(a.moments[1], b.moments[1])
+
+
+@pytest.mark.parametrize("rule", ["momentum", "adam_decay"])
+def test_compiled_and_source_give_the_same_numbers(compiled, source, rule):
+    # Wider than vector.h's 16 lanes, batches of 7 (the four-sample kernels and the rest).
+    rng = np.random.default_rng(5)
+    x, labels = rng.uniform(size=(30, 37)), rng.integers(0, 3, size=30)
+    nets = [m.Network([37, 21, 3], activation="relu", output_activation="softmax",
+                      cost="cross_entropy", optimizer=make(m, rule), seed=9)
+            for m in (compiled, source)]
+    for net in nets:
+        net.train(x, labels, epochs=2, batch_size=7)
+    for a, b in zip(nets[0].link_layers, nets[1].link_layers):
+        np.testing.assert_array_equal(a.weights, b.weights)
+        np.testing.assert_array_equal(a.store.views()[2], b.store.views()[2])
+
+
+def test_the_state_is_on_the_links_and_shares_memory(lernmi):
+    net = lernmi.Network([3, 4, 2], optimizer=lernmi.SGD(0.1, momentum=0.9), seed=0)
+    net.learn([0.5, -1.0, 2.0], [1.0, 0.0])
+    links = net.link_layers[1]
+    assert links.velocity.shape == links.weights.shape and links.moments is None
+    assert np.abs(links.velocity).max() > 0
+    link = links.links[5]
+    i, j = divmod(link.index, links.weights.shape[1])
+    assert link.velocity == links.velocity[i, j]
+    links.velocity[i, j] = 0.25
+    assert link.velocity == 0.25
+    adam = lernmi.Network([3, 4, 2], optimizer=lernmi.Adam(), seed=0)
+    adam.learn([0.5, -1.0, 2.0], [1.0, 0.0])
+    m, v = adam.link_layers[0].moments
+    assert m.shape == v.shape == adam.link_layers[0].weights.shape
+    assert (v > 0).any() and adam.link_layers[0].velocity is None
+    assert adam.link_layers[0].links[0].moments == (m[0, 0], v[0, 0])
+    assert net.link_layers[0].links[0].moments is None
+
+
+@pytest.mark.parametrize("rule", RULES)
+def test_a_link_by_hand_steps_like_the_oracle(lernmi, rule):
+    x, y = lernmi.Neuron("identity"), lernmi.Neuron("identity")
+    link = lernmi.Link(0.5, input_neuron=x, output_neuron=y, optimizer=make(lernmi, rule))
+    plain = lernmi.Link(0.5, input_neuron=x, output_neuron=y)
+    assert plain.velocity is None and plain.moments is None
+    w = [np.array([[0.5]])]
+    oracle = reference.Optimizer(w, **RULES[rule][1])
+    for value, expected in ((1.0, 2.0), (2.0, -1.0), (-0.5, 0.3)):
+        x.reset(), y.reset()
+        x.input(value)
+        link.propagate()
+        gradient = (y.output() - expected) * value  # of 0.5 * (a - t)^2, a = w * value
+        y.submit_sensitivity(y.output() - expected)
+        link.backpropagate()
+        oracle.step(w, [np.array([[gradient]])])
+        assert link.weight == pytest.approx(w[0][0, 0], rel=1e-12)
+    assert link.optimizer == make(lernmi, rule)
+
+
+def test_bad_settings_are_refused_before_anything_changes(lernmi):
+    for bad in (dict(training_rate=0), dict(training_rate=-1), dict(momentum=1.0),
+                dict(momentum=-0.1), dict(nesterov=True), dict(weight_decay=-1e-3),
+                dict(training_rate=float("nan"))):
+        with pytest.raises(ValueError):
+            lernmi.SGD(**bad)
+    for bad in (dict(betas=(0.9, 1.0)), dict(betas=(-0.1, 0.9)), dict(epsilon=0),
+                dict(weight_decay=-1), dict(training_rate=0)):
+        with pytest.raises(ValueError):
+            lernmi.Adam(**bad)
+    with pytest.raises(TypeError):
+        lernmi.Adam(betas=0.9)
+    with pytest.raises(TypeError):
+        lernmi.SGD(nesterov="yes", momentum=0.5)
+    with pytest.raises(TypeError, match="optimizer must be"):
+        lernmi.Network([2, 1], optimizer="adam")
+    net = lernmi.Network([2, 2, 1], seed=0)
+    before = [links.weights.copy() for links in net.link_layers]
+    for bad in (dict(batch_size=0), dict(batch_size=1.5), dict(patience=2),
+                dict(callbacks=[1]), dict(patience=0, validation_data=([[0, 0]], [1]))):
+        with pytest.raises((TypeError, ValueError)):
+            net.train([[0.0, 1.0]], [1.0], **bad)
+    with pytest.raises(ValueError):
+        net.training_rate = -0.1
+    for links, w in zip(net.link_layers, before):
+        np.testing.assert_array_equal(links.weights, w)
+    assert net.steps == 0
+
+
+def test_reprs_and_values(lernmi):
+    assert repr(lernmi.SGD(0.05, momentum=0.9)) == \
+        "SGD(training_rate=0.05, momentum=0.9, nesterov=False, weight_decay=0.0)"
+    assert repr(lernmi.Adam()) == \
+        "Adam(training_rate=0.001, betas=(0.9, 0.999), epsilon=1e-08, weight_decay=0.0)"
+    assert lernmi.Adam(0.01) == lernmi.Adam(0.01) != lernmi.Adam(0.02)
+    with pytest.raises(AttributeError):
+        lernmi.SGD().momentum = 0.5
+
+
+def test_training_rate_and_schedule_set_the_optimizers_rate(lernmi):
+    net = lernmi.Network([2, 3, 1], optimizer=lernmi.Adam(0.01), seed=0)
+    net.training_rate = 0.002
+    assert net.optimizer == lernmi.Adam(0.002)
+    history = net.train([[0.0, 1.0], [1.0, 0.0]], [1.0, 0.0], epochs=3,
+                        schedule=lambda epoch: 0.001 * (epoch + 1))
+    assert history["training_rate"] == [0.001, 0.002, 0.003]
+    assert net.optimizer.training_rate == 0.003
+    net.optimizer = lernmi.SGD(0.5, momentum=0.5)
+    assert net.steps == 0 and net.training_rate == 0.5
+    assert not net.link_layers[0].velocity.any()
+
+
+def test_copies_keep_the_optimiser_and_its_state(lernmi):
+    x, t = data()
+    net = lernmi.Network([5, 4, 3], optimizer=lernmi.Adam(0.01), seed=2)
+    net.train(x, t, batch_size=3)
+    for twin in (copy.deepcopy(net), pickle.loads(pickle.dumps(net))):
+        assert twin.optimizer == net.optimizer and twin.steps == net.steps
+        for nets in ((net, twin),):
+            net_copy = [copy.deepcopy(n) for n in nets]
+            for n in net_copy:
+                n.train(x, t, batch_size=3, shuffle=False)
+            for a, b in zip(*[n.link_layers for n in net_copy]):
+                np.testing.assert_array_equal(a.weights, b.weights)
+
+
+def test_patience_stops_and_keeps_the_best_epoch(lernmi):
+    x, t = data(rows=40)
+    net = lernmi.Network([5, 8, 3], optimizer=lernmi.SGD(3.0, momentum=0.9), seed=0)
+    kept = {}
+
+    def remember(network, epoch, history):
+        kept[epoch] = [links.weights.copy() for links in network.link_layers]
+
+    history = net.train(x, t, epochs=30, validation_data=(x[:10], t[:10]), patience=2,
+                        callbacks=[remember])
+    best = history["best_epoch"]
+    assert history["val_loss"][best] == min(history["val_loss"])
+    assert len(history["loss"]) == min(30, best + 3)
+    for links, w in zip(net.link_layers, kept[best]):
+        np.testing.assert_array_equal(links.weights, w)
+
+
+def test_a_callback_that_returns_true_stops_training(lernmi):
+    x, t = data()
+    net = lernmi.Network([5, 3], seed=0)
+    calls = []
+    history = net.train(x, t, epochs=10, callbacks=[
+        lambda network, epoch, history: calls.append((network, epoch)) or epoch == 2])
+    assert [epoch for _, epoch in calls] == [0, 1, 2] and calls[0][0] is net
+    assert len(history["loss"]) == 3
+
+
+def test_pytorch_computes_the_same_steps(lernmi):
+    torch = pytest.importorskip("torch")
+    x, t = data(rows=13)
+    for rule in RULES:
+        net = lernmi.Network([5, 6, 3], optimizer=make(lernmi, rule), seed=1)
+        params = [torch.tensor(links.weights.copy(), dtype=torch.float64, requires_grad=True)
+                  for links in net.link_layers]
+        name, rate, options = RULES[rule][0]
+        options = {"eps" if key == "epsilon" else key: value for key, value in options.items()}
+        optimizer = getattr(torch.optim, name)(params, lr=rate, **options)
+        net.train(x, t, epochs=2, batch_size=4, shuffle=False)
+        for _ in range(2):
+            for start in range(0, len(x), 4):
+                xb = torch.tensor(x[start:start + 4])
+                tb = torch.tensor(t[start:start + 4])
+                a = xb
+                for w in params:
+                    a = torch.sigmoid(torch.cat([torch.ones(len(a), 1, dtype=torch.float64), a],
+                                                dim=1) @ w.T)
+                loss = (0.5 * ((a - tb) ** 2).sum(dim=1)).mean()
+                optimizer.zero_grad()
+                loss.backward()
+                optimizer.step()
+        for links, w in zip(net.link_layers, params):
+            np.testing.assert_allclose(links.weights, w.detach().numpy(), rtol=1e-10,
+                                       atol=1e-12, err_msg=rule)
