@@ -3,6 +3,7 @@
     python benchmarks/epoch.py [--sizes 784-30-10,784-100-10,784-300-100-10] [--repeat 3]
                                [--samples N] [--object-samples 20] [--skip-torch]
                                [--random-data] [--yardstick ../shared/yardstick]
+                               [--optimizer-sizes 784-100-10] [--batch 32]
 
 Every contender does the same maths from the same starting weights: sigmoid after the
 input layer, cost 0.5 * sum((a - t)**2), one step of gradient descent per sample with
@@ -10,6 +11,10 @@ eta = 0.5, samples in order. lernmi's `Network.train` runs the epoch as one C lo
 numpy reference takes one matrix-vector product per layer and sample; PyTorch runs its
 autograd on a batch of one in float64. Then the object path: the same network stepped
 through its Link objects one `propagate()` at a time, to show what compiling the loops buys.
+
+Then lernmi alone with each optimiser (plain SGD, SGD with momentum 0.9, Adam) at batch
+sizes 1 and --batch, on --optimizer-sizes (empty: skipped), to show what a mini-batch and
+what each optimiser costs.
 
 With --yardstick FOLDER (a folder holding run.sh, which builds and times FANN and a
 hand-written C loop at gcc -O2 on the same MNIST epoch of a 784-H-10 network; they are not
@@ -48,6 +53,9 @@ def main():
     parser.add_argument("--object-samples", type=int, default=20,
                         help="samples to step through Link objects (0 skips the object path)")
     parser.add_argument("--skip-torch", action="store_true", help="leave PyTorch out")
+    parser.add_argument("--optimizer-sizes", default="784-100-10",
+                        help="networks to time each optimiser and batch size on ('' skips)")
+    parser.add_argument("--batch", type=int, default=32, help="the mini-batch size timed")
     parser.add_argument("--yardstick", type=Path, default=None, metavar="FOLDER",
                         help="also time FANN and the -O2 C loop with FOLDER/run.sh")
     common.add_data_flag(parser)
@@ -92,9 +100,49 @@ def main():
           "two numpy runs whose starting weights differ in the 15th digit.)")
     print(f"- {peak_note()}")
 
+    if args.optimizer_sizes:
+        print()
+        print_optimizers(images, targets, args)
     if args.object_samples > 0:
         print()
         print_object_path(images, targets, args, train_epochs.get("784-30-10"))
+
+
+OPTIMIZERS = {"SGD": lambda: lernmi.SGD(ETA),
+              "SGD, momentum 0.9": lambda: lernmi.SGD(ETA / 10, momentum=0.9),
+              "Adam": lambda: lernmi.Adam(0.001)}
+
+
+def print_optimizers(images, targets, args):
+    """Seconds per epoch of each optimiser at batch sizes 1 and args.batch, taking turns."""
+    print("# Optimisers and mini-batches\n")
+    print(f"lernmi's Network.train, one epoch, samples in order; median of {args.repeat} "
+          f"run(s). Ratios are to plain SGD at the same batch size, and to the same "
+          f"optimiser at batch size 1.\n")
+    rows = []
+    for sizes in common.parse_sizes(args.optimizer_sizes):
+        n = samples_for(sizes, args)
+        x, t = images[:n], targets[:n]
+        cases = [(name, batch) for name in OPTIMIZERS for batch in (1, args.batch)]
+        times = {case: [] for case in cases}
+        for _ in range(args.repeat):
+            for name, batch in cases:
+                net = lernmi.Network(sizes, optimizer=OPTIMIZERS[name](), seed=1)
+                times[name, batch].append(common.seconds(
+                    lambda: net.train(x, t, batch_size=batch, shuffle=False)))
+        epoch = {case: common.median(runs) * common.EPOCH / n for case, runs in times.items()}
+        for name, batch in cases:
+            gflops = flops_per_sample(sizes) * common.EPOCH / epoch[name, batch] / 1e9
+            rows.append([common.name(sizes), name, str(batch),
+                         f"{n:,}" + ("" if n == common.EPOCH else "*"),
+                         f"{epoch[name, batch]:.2f}",
+                         f"{epoch[name, batch] / epoch['SGD', batch]:.2f}",
+                         f"{epoch[name, batch] / epoch[name, 1]:.2f}", f"{gflops:.2f}"])
+    print(common.markdown_table(["network", "optimizer", "batch", "samples timed", "s/epoch",
+                                 "x SGD's", "x batch 1's", "GFLOP/s"], rows))
+    print()
+    print("- GFLOP/s counts the same flops per sample as the table above, whatever the "
+          "batch (a batch's one step per weight is not counted).")
 
 
 def samples_for(sizes, args):

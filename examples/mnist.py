@@ -39,6 +39,15 @@ def options(argv=None):
     parser.add_argument("--rate", type=float, default=0.02, help="the first epoch's training "
                         "rate; each later epoch's is 0.75 times the one before (default: "
                         "%(default)s)")
+    parser.add_argument("--optimizer", choices=("sgd", "adam"), default="sgd",
+                        help="how the weights step (default: %(default)s)")
+    parser.add_argument("--momentum", type=float, default=0.0,
+                        help="SGD's momentum, in [0, 1) (default: %(default)s)")
+    parser.add_argument("--batch-size", type=int, default=1,
+                        help="samples per step, on their mean gradient (default: %(default)s)")
+    parser.add_argument("--patience", type=int, default=None,
+                        help="stop after this many epochs without a better test loss, and "
+                        "keep the best epoch's weights (default: train every epoch)")
     parser.add_argument("--seed", type=int, default=1,
                         help="seed for the weights and shuffles (default: %(default)s)")
     parser.add_argument("--show", type=int, default=0, metavar="N",
@@ -47,9 +56,15 @@ def options(argv=None):
     parser.add_argument("--plots", metavar="DIR", help="save pictures of what it learned "
                         "into DIR (needs matplotlib)")
     args = parser.parse_args(argv)
-    for name in ("epochs", "hidden"):
+    for name in ("epochs", "hidden", "batch_size"):
         if getattr(args, name) < 1:
-            parser.error(f"--{name} must be at least 1, not {getattr(args, name)}")
+            parser.error(f"--{name.replace('_', '-')} must be at least 1, not "
+                         f"{getattr(args, name)}")
+    if args.patience is not None and args.patience < 1:
+        parser.error(f"--patience must be at least 1, not {args.patience}")
+    if not 0.0 <= args.momentum < 1.0 or (args.momentum and args.optimizer == "adam"):
+        parser.error(f"--momentum must be in [0, 1), and only with --optimizer sgd, not "
+                     f"{args.momentum}")
     if not 0.0 < args.rate < float("inf"):
         parser.error(f"--rate must be a positive number, not {args.rate}")
     if args.show < 0:
@@ -75,17 +90,20 @@ def main(argv=None):
 
     # 2. The network: 784 inputs, one hidden layer, 10 outputs. Softmax outputs add up to 1,
     #    and with the cross-entropy cost each output's error is simply output - expected.
+    optimizer = lernmi.Adam(args.rate) if args.optimizer == "adam" else \
+        lernmi.SGD(args.rate, momentum=args.momentum)
     net = lernmi.Network([784, args.hidden, 10], activation="relu",
                          output_activation="softmax", cost="cross_entropy",
-                         training_rate=args.rate, seed=args.seed)
+                         optimizer=optimizer, seed=args.seed)
     print(net)
 
     # 3. Learning, one picture at a time (the labels stand for one-hot expected outputs).
     #    Big steps first, smaller ones later: the rate shrinks by a quarter every epoch.
     history = net.train(data.train_images, data.train_labels, epochs=args.epochs,
+                        batch_size=args.batch_size, patience=args.patience,
                         validation_data=(data.test_images, data.test_labels),
                         schedule=lambda epoch: args.rate * 0.75 ** epoch)
-    for epoch in range(args.epochs):
+    for epoch in range(len(history["loss"])):
         print(f"epoch {epoch + 1}: training rate {history['training_rate'][epoch]:.4f}, "
               f"training accuracy {history['accuracy'][epoch]:.4f}, "
               f"test accuracy {history['val_accuracy'][epoch]:.4f}")

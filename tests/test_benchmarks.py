@@ -12,8 +12,12 @@ BENCHMARKS = pathlib.Path(__file__).parent.parent / "benchmarks"
 
 @pytest.mark.parametrize("script, arguments, header, lernmi_row", [
     ("epoch.py", ["--samples", "200", "--repeat", "1", "--sizes", "784-30-10",
-                  "--object-samples", "1", "--skip-torch"],
+                  "--object-samples", "1", "--skip-torch", "--optimizer-sizes", "784-30-10"],
      "| network ", "| 784-30-10 | lernmi "),
+    ("epoch.py", ["--samples", "200", "--repeat", "1", "--sizes", "784-30-10",
+                  "--object-samples", "0", "--skip-torch", "--optimizer-sizes", "784-30-10",
+                  "--batch", "8"],
+     "| network | optimizer ", "| 784-30-10 | Adam | 8 "),
     ("threads.py", ["--samples", "200", "--repeat", "1"],
      "| training ", "| in two threads (threading.Thread) "),
     ("startup.py", ["--repeat", "1"],

@@ -34,6 +34,16 @@ def test_python_m_lernmi_mnist_runs_the_example(tmp_path):
     assert 0.0 <= float(ACCURACY.search(out)[1]) <= 1.0
 
 
+def test_the_example_trains_with_adam_in_batches_and_stops_early(tmp_path):
+    write_fake_mnist(tmp_path / "data")
+    result = run(["-m", "lernmi", "mnist", "--data-dir", str(tmp_path / "data"),
+                  "--epochs", "3", "--hidden", "8", "--optimizer", "adam", "--rate", "0.01",
+                  "--batch-size", "2", "--patience", "1"], cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "epoch 1: training rate 0.0100" in result.stdout
+    assert 0.0 <= float(ACCURACY.search(result.stdout)[1]) <= 1.0
+
+
 def test_the_lernmi_command_lists_and_checks_the_examples(tmp_path):
     script = pathlib.Path(sys.executable).parent / "lernmi"
     if not script.exists():
@@ -79,7 +89,12 @@ def test_help_names_the_command_and_shows_the_defaults(tmp_path):
 
 @pytest.mark.parametrize("option, message", [
     (["--epochs", "0"], "--epochs must be at least 1"), (["--hidden", "-3"], "--hidden"),
-    (["--rate", "nan"], "--rate must be a positive number"), (["--show", "-1"], "--show")])
+    (["--rate", "nan"], "--rate must be a positive number"), (["--show", "-1"], "--show"),
+    (["--batch-size", "0"], "--batch-size must be at least 1"),
+    (["--patience", "0"], "--patience must be at least 1"),
+    (["--momentum", "1"], "--momentum must be in [0, 1)"),
+    (["--optimizer", "adam", "--momentum", "0.5"], "only with --optimizer sgd"),
+    (["--optimizer", "lion"], "invalid choice")])
 def test_bad_options_are_refused_without_a_traceback(tmp_path, option, message):
     result = run(["-m", "lernmi", "mnist", *option], cwd=tmp_path)
     assert result.returncode == 2 and message in result.stderr

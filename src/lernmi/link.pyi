@@ -3,6 +3,7 @@
 from typing_extensions import disjoint_base
 
 from .neuron import Neuron
+from .optimizers import SGD, Adam
 from .stores import LinkStore
 
 @disjoint_base
@@ -13,6 +14,8 @@ class Link:
         training_rate: float = 0.1,
         input_neuron: Neuron | None = None,
         output_neuron: Neuron | None = None,
+        *,
+        optimizer: SGD | Adam | None = None,
     ) -> None: ...
     @property
     def store(self) -> LinkStore: ...
@@ -27,6 +30,12 @@ class Link:
     @training_rate.setter
     def training_rate(self, value: float) -> None: ...
     @property
+    def optimizer(self) -> SGD | Adam: ...
+    @property
+    def velocity(self) -> float | None: ...
+    @property
+    def moments(self) -> tuple[float, float] | None: ...
+    @property
     def input_neuron(self) -> Neuron | None: ...
     @input_neuron.setter
     def input_neuron(self, neuron: Neuron | None) -> None: ...
@@ -39,4 +48,7 @@ class Link:
 
 def restore_link(
     store: LinkStore, index: int, input_neuron: Neuron, output_neuron: Neuron
+) -> Link: ...
+def restore_hand_link(
+    store: LinkStore, input_neuron: Neuron | None, output_neuron: Neuron | None
 ) -> Link: ...

@@ -133,7 +133,7 @@ class Adam:
 
 
 #: The optimisers, by the name `save` writes.
-OPTIMIZERS = {"SGD": SGD, "Adam": Adam}
+OPTIMIZERS: dict[str, type[SGD] | type[Adam]] = {"SGD": SGD, "Adam": Adam}
 
 
 def optimizer_or_default(optimizer, training_rate):

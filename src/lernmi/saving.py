@@ -43,9 +43,9 @@ from .optimizers import OPTIMIZERS, keeps
 FORMAT = "lernmi.Network"
 FORMAT_VERSION = 2
 #: The header's fields in each version this lernmi reads.
-FIELDS = {1: ("format", "format_version", "lernmi_version", "layer_sizes", "activations",
-              "cost", "training_rates", "rng_state")}
-FIELDS[2] = FIELDS[1] + ("optimizer", "steps")
+VERSION_1 = ("format", "format_version", "lernmi_version", "layer_sizes", "activations",
+             "cost", "training_rates", "rng_state")
+FIELDS = {1: VERSION_1, 2: VERSION_1 + ("optimizer", "steps")}
 
 #: The arrays each optimiser keeps per link layer, beside weights_<l>, by what it keeps.
 KEPT = {None: (), "velocity": ("velocity",), "moments": ("m", "v")}

@@ -35,10 +35,35 @@ class NeuronStore:
 def new_store(kinds: Sequence[int] | npt.NDArray[np.integer]) -> NeuronStore: ...
 
 @disjoint_base
+class Moments:
+    def __init__(
+        self, m: npt.NDArray[np.float64], v: npt.NDArray[np.float64], g: npt.NDArray[np.float64]
+    ) -> None: ...
+    def views(
+        self,
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]: ...
+
+def new_moments(weights: int, cols: int) -> Moments: ...
+
+@disjoint_base
 class LinkStore:
     def __init__(
-        self, w: npt.NDArray[np.float64], eta: npt.NDArray[np.float64], rows: int, cols: int
+        self,
+        w: npt.NDArray[np.float64],
+        eta: npt.NDArray[np.float64],
+        rows: int,
+        cols: int,
+        settings: npt.NDArray[np.float64] | None = None,
+        moments: Moments | None = None,
     ) -> None: ...
+    def views(
+        self,
+    ) -> tuple[
+        npt.NDArray[np.float64],
+        npt.NDArray[np.float64],
+        npt.NDArray[np.float64],
+        npt.NDArray[np.float64],
+    ]: ...
     @property
     def rows(self) -> int: ...
     @property
