@@ -96,8 +96,11 @@ def sgd_step(weights, x, t, eta, hidden="sigmoid", output=None, cost="quadratic"
     return new
 
 
-def gradients(weights, x, t, hidden="sigmoid", output=None, cost="quadratic"):
-    """dC/dW of one sample for each weight matrix, by textbook backprop."""
+def gradients(weights, x, t, hidden="sigmoid", output=None, cost="quadratic", keep=None):
+    """dC/dW of one sample for each weight matrix, by textbook backprop; `keep` gives each
+    hidden layer's dropout factors (its outputs multiplied by them), None: none."""
+    if keep is not None:
+        return dropout_gradients(weights, x, t, hidden, output, cost, keep)
     sums, outputs, names = forward(weights, x, hidden, output)
     grads = [None] * len(weights)
     dc_da = cost_slope(outputs[-1], t, names[-1], cost)
@@ -146,3 +149,22 @@ def train(weights, x, t, optimizer, batch, epochs=1, **network):
                           for k in range(start, min(start + batch, len(x)))]
             optimizer.step(weights, [sum(g) / len(per_sample) for g in zip(*per_sample)])
     return weights
+
+
+def dropout_gradients(weights, x, t, hidden, output, cost, keep):
+    """gradients with the outputs of hidden layer l + 1 multiplied by keep[l]: a network
+    whose hidden activation is f(z) * keep, its slope f'(z) * keep."""
+    names = [hidden] * (len(weights) - 1) + [output or hidden]
+    factors = list(keep) + [np.ones(weights[-1].shape[0])]
+    sums, outputs = [None], [np.asarray(x, dtype=float)]
+    for w, name, k in zip(weights, names, factors):
+        sums.append(w @ np.concatenate([[1.0], outputs[-1]]))
+        outputs.append(activate(name, sums[-1]) * k)
+    grads = [None] * len(weights)
+    dc_da = cost_slope(outputs[-1], t, names[-1], cost)
+    for l in range(len(weights) - 1, -1, -1):
+        unkept = activate(names[l], sums[l + 1])
+        s = (jacobian(names[l], sums[l + 1], unkept) * factors[l]).T @ dc_da
+        grads[l] = np.outer(s, np.concatenate([[1.0], outputs[l]]))
+        dc_da = weights[l][:, 1:].T @ s
+    return grads

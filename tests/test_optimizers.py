@@ -261,3 +261,41 @@ def test_pytorch_computes_the_same_steps(lernmi):
         for links, w in zip(net.link_layers, params):
             np.testing.assert_allclose(links.weights, w.detach().numpy(), rtol=1e-10,
                                        atol=1e-12, err_msg=rule)
+
+
+@pytest.mark.parametrize("rule", ["momentum", "nesterov", "adam_decay"])
+def test_the_trace_shows_the_optimisers_step_and_leaves_it_untaken(lernmi, rule):
+    x, t = data(rows=3)
+    net = lernmi.Network([5, 4, 3], optimizer=make(lernmi, rule), seed=2)
+    net.train(x, t)  # so that the velocity or moments are not zero
+    state = [np.array(view) for links in net.link_layers for view in links.store.views()]
+    trace = net.trace(x[0], t[0])
+    after = [np.array(view) for links in net.link_layers for view in links.store.views()]
+    for a, b in zip(state, after):
+        np.testing.assert_array_equal(a, b)  # weights, velocity or moments, steps
+    twin = copy.deepcopy(net)
+    twin.learn(x[0], t[0])
+    learned = net.trace(x[0], t[0], learn=True)
+    for step, links, other in zip(learned.layers, twin.link_layers, trace.layers):
+        np.testing.assert_array_equal(step.new_weights, links.weights)
+        np.testing.assert_array_equal(other.new_weights, links.weights)
+        np.testing.assert_array_equal(step.update, links.weights - step.weights)
+    text = str(trace)
+    if rule == "adam_decay":
+        assert "m -> b1 * m + (1 - b1) * g" in text and "bias corrections" in text
+        assert "g = gradient + weight_decay * w" in text
+        assert trace.layers[0].corrections == pytest.approx(
+            (1 - 0.8 ** net.steps, 1 - 0.99 ** net.steps))
+    else:
+        assert "velocity -> momentum * velocity + g" in text
+        assert ("(g + momentum * velocity)" in text) == (rule == "nesterov")
+
+
+def test_check_gradients_includes_weight_decay(lernmi):
+    net = lernmi.Network([3, 4, 2], optimizer=lernmi.SGD(0.1, weight_decay=0.3), seed=1)
+    check = lernmi.check_gradients(net, [0.2, -0.4, 0.9], [1.0, 0.0])
+    assert check.passed, str(check)
+    plain = lernmi.Network([3, 4, 2], seed=1)
+    without = lernmi.check_gradients(plain, [0.2, -0.4, 0.9], [1.0, 0.0])
+    for a, b, links in zip(check.backprop, without.backprop, net.link_layers):
+        np.testing.assert_allclose(a - b, 0.3 * links.weights, rtol=1e-12, atol=1e-15)

@@ -92,7 +92,7 @@ def test_the_file_is_the_documented_format(lernmi, tmp_path):
                       "rng_state": net.rng.bit_generator.state,
                       "optimizer": {"name": "SGD", "training_rate": 0.1, "momentum": 0.0,
                                     "nesterov": False, "weight_decay": 0.0},
-                      "steps": net.steps}
+                      "steps": net.steps, "dropout": 0.0}
 
 
 def test_the_name_is_exactly_the_one_given(lernmi, tmp_path):
@@ -197,7 +197,8 @@ ALTERATIONS = {
     "version true": (dict(header_changes={"format_version": True}), "format version True"),
     "a missing field": (dict(text='{"format": "lernmi.Network", "format_version": 1}'),
                         r"lacks the fields \['lernmi_version', 'layer_sizes', "),
-    "an unknown field": (dict(header_changes={"dropout": 0.5}), r"unknown fields \['dropout'\]"),
+    "an unknown field": (dict(header_changes={"momentum": 0.5}), r"unknown fields \['momentum'\]"),
+    "dropout out of range": (dict(header_changes={"dropout": 1.0}), "dropout must be in"),
     "sizes not integers": (dict(header_changes={"layer_sizes": [2, 3.0, 1]}),
                            "layer_sizes must be a list of at least two positive integers"),
     "sizes of the wrong network": (
@@ -339,7 +340,7 @@ def test_saving_and_copying_make_no_neuron_handles(lernmi, tmp_path):
 def test_version_1_files_still_load(lernmi, tmp_path):
     net = trained(lernmi)
     header, arrays = lernmi.saving.state_of(net)
-    for field in ("optimizer", "steps"):
+    for field in ("optimizer", "steps", "dropout"):
         del header[field]
     header["format_version"] = 1
     np.savez(tmp_path / "old.npz", header=np.array(json.dumps(header)), **arrays)

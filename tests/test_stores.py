@@ -29,6 +29,8 @@ BAD_NEURON_ARRAYS = [
     (neuron_arrays(kind=np.full(N, 99, np.intc)), ValueError, "activation codes must be"),
     (neuron_arrays(z=np.zeros(N, ">f8")), TypeError, "byte order, not >f8"),
     (neuron_arrays(delta=np.zeros(2 * N)[:N], a=np.zeros(2 * N)[N:]), None, None),
+    (neuron_arrays(keep=np.ones(N + 1)), ValueError, "one entry per neuron"),
+    (neuron_arrays(keep=np.ones(N, np.float32)), TypeError, "keep must hold float64"),
 ]
 
 
@@ -78,4 +80,5 @@ def test_a_store_keeps_its_arrays_and_shows_them(lernmi):
     views = store.views()
     views.z[1] = 2.5
     assert arrays["z"][1] == 2.5
-    assert views._fields == ("kind", "z", "delta", "direct", "a", "s")
+    assert views._fields == ("kind", "z", "delta", "direct", "a", "s", "keep")
+    assert (views.keep == 1.0).all()  # given no keep factors: every output kept whole

@@ -38,6 +38,9 @@ cdef void compute_outputs(NeuronStore n, Py_ssize_t first, Py_ssize_t size) noex
 @cython.locals(i=Py_ssize_t, p=double)
 cdef void compute_sensitivities(NeuronStore n, Py_ssize_t first, Py_ssize_t size) noexcept nogil
 
+@cython.locals(a=double)
+cdef double kept_sensitivity(NeuronStore n, Py_ssize_t i) noexcept nogil
+
 # --- one neuron of a store, for Neuron's methods -------------------------------------------------
 @cython.locals(peak=double)
 cdef double neuron_output(NeuronStore n, Py_ssize_t i) noexcept nogil

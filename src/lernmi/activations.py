@@ -249,13 +249,14 @@ def load_inputs(n, first, x):
 
 
 def compute_outputs(n, first, size):
-    """a = f(z) for every neuron of the layer, bias included."""
+    """a = f(z) * keep for every neuron of the layer, bias included (keep is 1 unless the
+    network learns with dropout; a softmax layer is never dropped)."""
     softmax = False
     for i in range(first, first + size):
         if n.kind[i] == SOFTMAX:
             softmax = True
         else:
-            n.a[i] = activate(n.kind[i], n.z[i])
+            n.a[i] = activate(n.kind[i], n.z[i]) * n.keep[i]
     if softmax:
         peak = softmax_peak(n, first, size)
         total = softmax_total(n, first, size, peak)
@@ -269,11 +270,24 @@ def compute_sensitivities(n, first, size):
     that compute_outputs left. Once per neuron: every link into it reads the same s.
 
     `direct` is the part of s a cost gives an output neuron itself (costs.output_error);
-    anywhere else it is 0.
+    anywhere else it is 0. A neuron whose output is multiplied by keep (dropout) has its s
+    multiplied by keep too: 0 when it is dropped, so nothing learns through it.
     """
     p = softmax_pull(n, first, size)
     for i in range(first + 1, first + size):
-        n.s[i] = sensitivity(n.kind[i], n.z[i], n.a[i], n.delta[i], p) + n.direct[i]
+        if n.keep[i] == 1.0:
+            n.s[i] = sensitivity(n.kind[i], n.z[i], n.a[i], n.delta[i], p) + n.direct[i]
+        else:
+            n.s[i] = kept_sensitivity(n, i)
+
+
+def kept_sensitivity(n, i):
+    """s of neuron i (not softmax) whose output is f(z) * keep: (delta * f'(z) + direct) *
+    keep, the slope taken at the output f(z) itself, not the output kept."""
+    if n.keep[i] == 0.0:
+        return 0.0
+    a = activate(n.kind[i], n.z[i])
+    return (sensitivity(n.kind[i], n.z[i], a, n.delta[i], 0.0) + n.direct[i]) * n.keep[i]
 
 
 # --- one neuron of a store, for the methods of a Neuron ------------------------------------------
@@ -282,7 +296,7 @@ def neuron_output(n, i):
     """a = f(z) of neuron i, as compute_outputs would make it; a softmax neuron's from
     the input sums of its whole store (its layer)."""
     if n.kind[i] != SOFTMAX:
-        return activate(n.kind[i], n.z[i])
+        return activate(n.kind[i], n.z[i]) * n.keep[i]
     peak = softmax_peak(n, 0, n.size)
     return exp(n.z[i] - peak) / softmax_total(n, 0, n.size, peak)
 
@@ -291,8 +305,7 @@ def neuron_sensitivity(n, i):
     """s of neuron i, as compute_sensitivities would work it out from the sums as they are
     now; a softmax neuron's from the sums of its whole store (its layer)."""
     if n.kind[i] != SOFTMAX:
-        a = activate(n.kind[i], n.z[i])
-        return sensitivity(n.kind[i], n.z[i], a, n.delta[i], 0.0) + n.direct[i]
+        return kept_sensitivity(n, i)
     peak = softmax_peak(n, 0, n.size)
     total = softmax_total(n, 0, n.size, peak)
     p = 0.0

@@ -99,7 +99,10 @@ def check_gradients(net, inputs, expected_outputs, *, h=1e-6, worst=5, tolerance
 
     The backpropagated gradients are the ones the network's own loops compute (see
     `Network.trace`). The numeric one of each weight w is (C(w + h) - C(w - h)) / 2h, C
-    being the network's cost of the sample, worked out from its outputs. Each weight is put
+    being the network's cost of the sample, worked out from its outputs. With weight decay
+    (``net.optimizer.weight_decay``, lambda), what the optimiser minimises is
+    C + lambda / 2 * (the sum of every weight squared, biases included), whose gradient is
+    each link's s * a_in + lambda * w: both sides include that term. Each weight is put
     back exactly as it was, and afterwards the neurons hold the sums of running `inputs`,
     as after ``net.run(inputs)``. It takes two runs per link: use a small network.
 
@@ -147,13 +150,17 @@ def check_gradients(net, inputs, expected_outputs, *, h=1e-6, worst=5, tolerance
     worst = positive_int(worst, "worst")
     activation = net.neuron_layers[-1].activation
 
+    decay = net.optimizer.weight_decay
+
     def cost():
-        return cost_of(net.cost, activation, net.run(x), t)
+        squares = sum(float(np.sum(links.weights ** 2)) for links in net.link_layers)
+        return cost_of(net.cost, activation, net.run(x), t) + 0.5 * decay * squares
 
     # The lock is held throughout, so that no other thread sees, or learns with, a weight
     # that is nudged.
     with net.lock:
-        backprop = trace_step(net, x, t, learn=False).gradients
+        backprop = [g + decay * links.weights for g, links in
+                    zip(trace_step(net, x, t, learn=False).gradients, net.link_layers)]
         numeric = []
         for links in net.link_layers:
             w = links.weights

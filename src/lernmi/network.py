@@ -46,6 +46,8 @@ class Network:
     optimizer : lernmi.SGD, lernmi.Adam or None
         How the links step (see `lernmi.optimizers`); None (default) means
         ``SGD(training_rate)``, plain gradient descent. Given, its training rate is used.
+    dropout : float
+        p in [0, 1): see `dropout` (default 0, none).
     seed : int or None
         Seed for the initial weights (uniform in +-gain/sqrt(fan-in), see
         `layers.initial_weights`) and the shuffling in `train`; the same seed gives the same
@@ -73,7 +75,7 @@ class Network:
     """
 
     def __init__(self, layer_sizes, *, activation="sigmoid", output_activation=None,
-                 cost="quadratic", training_rate=0.1, optimizer=None, seed=None):
+                 cost="quadratic", training_rate=0.1, optimizer=None, dropout=0.0, seed=None):
         refuse_second_init(self, "_arrays")
         sizes = layer_sizes_of(layer_sizes)
         activation_code(activation, "hidden", "activation")
@@ -87,6 +89,7 @@ class Network:
         code = cost_code(cost)
         check_cost(cost, out)
         optimizer = optimizer_or_default(optimizer, training_rate)
+        self.dropout = dropout  # checked by the setter
         eta = optimizer.training_rate
         rng = np.random.default_rng(seed)
         activations = ["identity"] + [hidden] * (len(sizes) - 2) + [out]
@@ -161,6 +164,17 @@ class Network:
                 links.optimizer = optimizer
 
     @property
+    def dropout(self):
+        """p: while learning (`learn`, `train`, `trace(learn=True)`), each hidden neuron is
+        dropped for a sample with probability p, and the outputs of those kept are divided
+        by 1 - p; 0 (default) drops none. Set it to any number in [0, 1)."""
+        return self._dropout
+
+    @dropout.setter
+    def dropout(self, p):
+        self._dropout = training.checked_dropout(p)
+
+    @property
     def steps(self):
         """How many optimiser steps the network has taken (one per sample or batch): Adam's k."""
         return self.link_layers[0].steps
@@ -183,7 +197,7 @@ class Network:
         t = as_vector(expected_outputs, self.layer_sizes[-1], "expected_outputs")
         output = self.neuron_layers[-1]
         check_targets(t, self.cost, output.activation, "expected_outputs")
-        with self._lock:
+        with self._lock, training.dropped(self, training.draw_keep(self, 1)):
             self._propagate(x)
             output.expected_output(t, self.cost)
             for links in reversed(self.link_layers):
@@ -224,7 +238,7 @@ class Network:
             check_targets(t, self.cost, self.neuron_layers[-1].activation, "expected_outputs")
         elif learn:
             raise ValueError("learn=True needs expected_outputs to learn from")
-        with self._lock:
+        with self._lock, training.dropped(self, training.draw_keep(self, 1) if learn else None):
             return trace_step(self, x, t, bool(learn))
 
     # --- The inside, by name, for lernmi's own modules (tracing, saving, gradcheck, plots,
@@ -357,23 +371,12 @@ class Network:
         """Save the network to the file `path` (a str or os.PathLike), replacing any there.
 
         The file keeps the layer sizes, activations, cost, each link layer's training rate,
-        every weight and the state of the shuffling, so that `Network.load` gives a network
-        that answers and trains exactly as this one would. It is a numpy ``.npz`` archive
-        (see `lernmi.saving` for the format), written under exactly the name given: no
-        ".npz" is added, though it is the usual ending. The file is written to a temporary
-        file first and then moved into place, so a failure leaves no half-written file.
-
-        Examples
-        --------
-        >>> import os, tempfile
-        >>> net = Network([2, 3, 1], seed=0)
-        >>> with tempfile.TemporaryDirectory() as folder:
-        ...     net.save(os.path.join(folder, "xor.npz"))
-        ...     again = Network.load(os.path.join(folder, "xor.npz"))
-        >>> again
-        Network(2 -> 3 sigmoid -> 1 sigmoid, 13 links)
-        >>> bool((again.run([1.0, 0.0]) == net.run([1.0, 0.0])).all())
-        True
+        every weight, the optimiser with its numbers and steps, the dropout and the state of
+        the shuffling, so that `Network.load` gives a network that answers and trains
+        exactly as this one would. It is a numpy ``.npz`` archive (see `lernmi.saving` for
+        the format), written under exactly the name given: no ".npz" is added, though it is
+        the usual ending. The file is written to a temporary file first and then moved into
+        place, so a failure leaves no half-written file.
         """
         with self._lock:
             state = saving.state_of(self)

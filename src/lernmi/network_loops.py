@@ -83,6 +83,7 @@ class NetworkArrays:
         self.eta = np.full(len(weights), eta)
         self.settings = np.tile(settings, len(weights))
         self.moments = moments
+        self.keep = np.ones((0, 0))
         self.cost = int(cost)
         self.layers = len(sizes)
 
@@ -152,6 +153,26 @@ def load_sample(net, n, b, inputs):
     load_inputs(n, b * stride + net.first[0], inputs)
 
 
+def drop(net, n, b, r):
+    """Dropout for sample b of the store n: its hidden neurons' keep factors from row r of
+    net.keep (columns: the hidden layers' learning neurons in order), if it has columns."""
+    if net.keep.shape[1] == 0:
+        return
+    stride = net.first[net.layers]
+    col = 0
+    for l in range(1, net.layers - 1):
+        for i in range(net.first[l] + 1, net.first[l + 1]):
+            n.keep[b * stride + i] = net.keep[r, col]
+            col += 1
+
+
+def keep_all(n):
+    """Every neuron of the store n kept whole again (keep = 1), after learning with dropout,
+    so that run, predict and evaluate use every neuron, unscaled."""
+    for i in range(n.size):
+        n.keep[i] = 1.0
+
+
 def forward(net, n, samples):
     """Propagate the inputs loaded for samples 0 to samples - 1 to the output layer's
     outputs, as Network.run does. Sample b's neurons are at b * (neurons of the network) in
@@ -181,6 +202,7 @@ def learn_samples(net, n, x, t, order, score):
     for r in range(order.shape[0]):
         k = order[r]
         load_sample(net, n, 0, x[k])
+        drop(net, n, 0, r)
         forward(net, n, 1)
         score[0] += sample_cost(net.cost, n, out, t[k])
         score[1] += is_correct(n, out, t[k])
@@ -210,6 +232,7 @@ def learn_batches(net, n, x, t, order, score):
         samples = min(batch, order.shape[0] - start)
         for b in range(samples):
             load_sample(net, n, b, x[order[start + b]])
+            drop(net, n, b, start + b)
         forward(net, n, samples)
         for b in range(samples):
             k = order[start + b]
@@ -255,10 +278,13 @@ def infer_samples(net, n, x, t, outputs, scores):
 # --- what Python may call: checked, then run without the GIL ---------------------------------------
 
 @cython.boundscheck(True)  # reached from Python: every index checked
-def learn_rows(net, x, t, order, score, batch=1):
+def learn_rows(net, x, t, order, score, batch=1, keep=None):
     """Learn from the rows `order` of x and t, with the GIL released, in batches of `batch`
     rows (the last perhaps smaller), adding each row's cost and whether it was right,
     measured just before learning from it, to score[0] and score[1].
+
+    With dropout, keep[r] holds the keep factors of the hidden neurons (the hidden layers'
+    learning neurons in order) for the row order[r]; None: every neuron kept whole.
 
     Batches of one with plain gradient descent are learn_samples; anything else is
     learn_batches. x and t must be C-contiguous float64 matrices, one row per sample, that
@@ -274,9 +300,16 @@ def learn_rows(net, x, t, order, score, batch=1):
         raise ValueError(f"order must hold row numbers from 0 to {x.shape[0] - 1}")
     if isinstance(batch, bool) or not isinstance(batch, (int, np.integer)) or batch < 1:
         raise ValueError(f"batch must be a positive int, not {batch!r}")
+    hidden = sum(sizes[1:-1])
+    keep = np.ones((0, 0)) if keep is None else \
+        _plain(keep, np.float64, 2, "keep", rows=order.shape[0], columns=hidden)
     scratch = None if batch == 1 and net.plain() else \
         net.scratch(min(int(batch), max(1, order.shape[0])))
-    learn_epoch(net, scratch, x, t, order, score)
+    set_keep(net, keep)
+    try:
+        learn_epoch(net, scratch, x, t, order, score)
+    finally:
+        set_keep(net, np.ones((0, 0)))
 
 
 @cython.boundscheck(True)  # reached from Python: every index checked
@@ -330,6 +363,11 @@ def _plain(array, dtype, ndim, what, rows=None, columns=None, empty=False, writa
     return array
 
 
+def set_keep(net, keep):
+    """net.keep = keep: the dropout factors learn_rows's call learns with."""
+    net.keep = keep
+
+
 def learn_epoch(net, n, x, t, order, score):
     """learn_samples in the network's own store (n None), or learn_batches in a scratch
     store n of a batch's samples, with the GIL released: other Python threads run meanwhile."""
@@ -341,6 +379,8 @@ def learn_epoch(net, n, x, t, order, score):
             learn_samples(net, n, x, t, order, score)
         else:
             learn_batches(net, n, x, t, order, score)
+        if net.keep.shape[1] > 0:
+            keep_all(n)
 
 
 def infer_epoch(net, n, x, t, outputs, scores):

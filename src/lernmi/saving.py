@@ -11,8 +11,8 @@ zip file of ``.npy`` arrays) holding exactly these arrays:
   numpy random generator that shuffles the samples in `Network.train`, as
   ``rng.bit_generator.state`` gives it);
   and, new in version 2, ``optimizer`` (an object: ``name``, "SGD" or "Adam", and the
-  optimiser's settings by their argument names, betas as a list) and ``steps`` (the steps
-  it has taken, Adam's k);
+  optimiser's settings by their argument names, betas as a list), ``steps`` (the steps
+  it has taken, Adam's k) and ``dropout`` (p);
 - ``weights_0``, ``weights_1``, ...: link layer l's weights, float64 of shape
   (layer_sizes[l + 1], layer_sizes[l] + 1), column 0 holding the biases;
 - and what the optimiser keeps for each weight, the same shape: ``velocity_<l>`` for SGD
@@ -45,7 +45,7 @@ FORMAT_VERSION = 2
 #: The header's fields in each version this lernmi reads.
 VERSION_1 = ("format", "format_version", "lernmi_version", "layer_sizes", "activations",
              "cost", "training_rates", "rng_state")
-FIELDS = {1: VERSION_1, 2: VERSION_1 + ("optimizer", "steps")}
+FIELDS = {1: VERSION_1, 2: VERSION_1 + ("optimizer", "steps", "dropout")}
 
 #: The arrays each optimiser keeps per link layer, beside weights_<l>, by what it keeps.
 KEPT = {None: (), "velocity": ("velocity",), "moments": ("m", "v")}
@@ -90,6 +90,7 @@ def state_of(net):
         "optimizer": {"name": type(net.optimizer).__name__,
                       **dataclasses.asdict(net.optimizer)},
         "steps": net.steps,
+        "dropout": net.dropout,
     }
     arrays = {}
     for l, links in enumerate(net.link_layers):
@@ -124,7 +125,8 @@ def restore(cls, header, arrays):
                          f"hidden layers share one")
     try:
         net = cls(sizes, activation=hidden[0] if hidden else "sigmoid",
-                  output_activation=output, cost=header["cost"], optimizer=optimizer, seed=0)
+                  output_activation=output, cost=header["cost"], optimizer=optimizer,
+                  dropout=header.get("dropout", 0.0), seed=0)
         for l, (links, w, eta) in enumerate(zip(net.link_layers, weights, rates)):
             links.weights[...] = w
             links.training_rate = eta
@@ -212,10 +214,11 @@ def _checked_header(header):
             raise ValueError(f"{field} must be a list of {len(sizes) - 1} "
                              f"{'names' if kinds == (str,) else 'numbers'}, not {values!r}")
     for field, kind in (("lernmi_version", str), ("cost", str), ("rng_state", dict),
-                        ("optimizer", dict), ("steps", int)):
+                        ("optimizer", dict), ("steps", int), ("dropout", (int, float))):
         if field in header and (not isinstance(header[field], kind)
                                 or isinstance(header[field], bool)):
-            raise ValueError(f"{field} must be a {kind.__name__}, not {header[field]!r}")
+            raise ValueError(f"{field} must be a {getattr(kind, '__name__', 'number')}, not "
+                             f"{header[field]!r}")
     if header.get("steps", 0) < 0:
         raise ValueError(f"steps must be >= 0, not {header['steps']!r}")
     return header

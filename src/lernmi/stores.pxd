@@ -12,6 +12,7 @@ cdef class NeuronStore:
     cdef double[::1] direct             # the part of s a cost gave directly, not through f'
     cdef double[::1] a                  # outputs, as a loop last worked them out
     cdef double[::1] s                  # sensitivities, as a loop last worked them out
+    cdef double[::1] keep               # what each output is multiplied by: 1, or dropout's
     cdef readonly Py_ssize_t size       # how many neurons
 
 cdef class Moments:

@@ -14,7 +14,7 @@ import numpy as np
 from ._checks import refuse_second_init
 
 #: Numpy views of a NeuronStore's arrays (`NeuronStore.views`).
-NeuronViews = namedtuple("NeuronViews", "kind z delta direct a s")
+NeuronViews = namedtuple("NeuronViews", "kind z delta direct a s keep")
 
 #: The float64 arrays of a NeuronStore, after its activation codes.
 NUMBERS = NeuronViews._fields[1:]
@@ -70,35 +70,39 @@ class NeuronStore:
     and must all have one entry per neuron. `new_store` makes a store with fresh arrays.
     """
 
-    def __init__(self, kind, z, delta, direct, a, s):
+    def __init__(self, kind, z, delta, direct, a, s, keep=None):
         refuse_second_init(self, "size")
         # (Imported here: activations cimports this module, so this one cannot import it
         # while being imported itself.)
         from .activations import ACTIVATION_NAMES
 
         kind = _checked(kind, np.intc, "kind")
+        if keep is None:
+            keep = np.ones(kind.shape[0])
         numbers = [(name, _checked(array, np.float64, name))
-                   for name, array in zip(NUMBERS, (z, delta, direct, a, s))]
+                   for name, array in zip(NUMBERS, (z, delta, direct, a, s, keep))]
         if kind.shape[0] < 1 or any(array.shape != kind.shape for _, array in numbers):
             raise ValueError("a NeuronStore's arrays must all have one entry per neuron, "
                              "and at least one")
         _apart([("kind", kind)] + numbers)
         if not np.isin(kind, list(ACTIVATION_NAMES)).all():
             raise ValueError(f"activation codes must be among {sorted(ACTIVATION_NAMES)}")
-        z, delta, direct, a, s = (array for _, array in numbers)
+        z, delta, direct, a, s, keep = (array for _, array in numbers)
         self.kind = kind
         self.z = z
         self.delta = delta
         self.direct = direct
         self.a = a
         self.s = s
+        self.keep = keep
         self.size = self.z.shape[0]  # from what the loops will read
 
     def views(self):
-        """Numpy views of the arrays: a NeuronViews (kind, z, delta, direct, a, s), sharing
-        memory with the store."""
+        """Numpy views of the arrays: a NeuronViews (kind, z, delta, direct, a, s, keep),
+        sharing memory with the store."""
         return NeuronViews(np.asarray(self.kind), np.asarray(self.z), np.asarray(self.delta),
-                           np.asarray(self.direct), np.asarray(self.a), np.asarray(self.s))
+                           np.asarray(self.direct), np.asarray(self.a), np.asarray(self.s),
+                           np.asarray(self.keep))
 
     def __repr__(self):
         return f"NeuronStore({self.size} neurons)"
@@ -110,9 +114,10 @@ class NeuronStore:
 
 
 def new_store(kinds):
-    """A NeuronStore for neurons with the given activation codes, every number zero."""
+    """A NeuronStore for neurons with the given activation codes, every sum zero, every
+    output kept whole."""
     size = len(kinds)
-    return NeuronStore(np.array(kinds, dtype=np.intc), *(np.zeros(size) for _ in NUMBERS))
+    return NeuronStore(np.array(kinds, dtype=np.intc), *(np.zeros(size) for _ in NUMBERS[:-1]))
 
 
 class Moments:

@@ -16,13 +16,30 @@ import numpy as np
 
 from .activations import ACTIVATIONS, slope_of
 from .costs import COSTS, cost_of, formula
+from .optimizers import SGD, bias_corrections, keeps
 from .stores import NUMBERS
+from .training import set_state, state_of
 
 #: Significant digits of the numbers in a printed Trace.
 DIGITS = 6
 
 #: A printed Trace shows this many neurons per layer, links per neuron and terms per sum.
 SHOWN = 5
+
+
+def plain(optimizer):
+    """Whether `optimizer` is plain gradient descent, the seed's step (or None: no step)."""
+    return optimizer is None or (isinstance(optimizer, SGD) and optimizer.momentum == 0.0
+                                 and optimizer.weight_decay == 0.0)
+
+
+def kept_by(links):
+    """Copies of what a link layer's optimiser keeps for each link, by name; None if none."""
+    if links.velocity is not None:
+        return {"velocity": links.velocity.copy()}
+    if links.moments is not None:
+        return {"m": links.moments[0].copy(), "v": links.moments[1].copy()}
+    return None
 
 
 class LayerStep:
@@ -47,22 +64,36 @@ class LayerStep:
     update : array of shape (rows, cols), or None
         The step each weight takes, -eta * gradient, rounded as the loop rounds it.
     new_weights : array of shape (rows, cols), or None
-        weights + update: what the weights became (``learn=True``) or would become.
+        What the weights became (``learn=True``) or would become.
+    optimizer : lernmi.SGD or lernmi.Adam
+        The link layer's optimiser. Unless it is plain SGD, `update` is new_weights -
+        weights, and these show its step:
+    kept_before, kept_after : dict of arrays, or None
+        What the optimiser keeps for each link, before and after the step:
+        ``{"velocity": ...}`` (SGD with momentum) or ``{"m": ..., "v": ...}`` (Adam).
+    corrections : (float, float) or None
+        Adam's bias corrections 1 - b1**k and 1 - b2**k at this step k.
+    keep : array of shape (rows,), or None
+        Dropout, when learning with it: what each neuron's output was multiplied by (0 for
+        a neuron dropped for this sample, 1 / (1 - p) for one kept).
     """
 
     def __init__(self, activation, training_rate, inputs, weights, z, a, delta=None, s=None,
-                 new_weights=None):
+                 new_weights=None, optimizer=None, kept=(None, None), corrections=None,
+                 keep=None):
         self.activation, self.training_rate = activation, training_rate
         self.inputs, self.weights, self.z, self.a = inputs, weights, z, a
-        self.delta, self.s = delta, s
+        self.delta, self.s, self.new_weights = delta, s, new_weights
+        self.optimizer, self.corrections, self.keep = optimizer, corrections, keep
+        self.kept_before, self.kept_after = kept
         self.gradient = self.update = None
         if s is not None:
             self.gradient = np.outer(s, inputs)
-            # The loop's own rounding: it scales a_in by -eta * s_j, then adds.
-            self.update = np.outer(-training_rate * s, inputs)
-            self.new_weights = weights + self.update if new_weights is None else new_weights
-        else:
-            self.new_weights = None
+            if plain(optimizer):
+                # The loop's own rounding: it scales a_in by -eta * s_j, then adds.
+                self.update = np.outer(-training_rate * s, inputs)
+            else:
+                self.update = new_weights - weights
 
     def __repr__(self):
         rows, cols = self.weights.shape
@@ -140,8 +171,14 @@ class Trace:
         text.line(f"cost = {formula(self.cost, self.layers[-1].activation)} "
                   f"= {text.number(self.loss)}")
         text.line("")
-        text.line("backward, output layer first: each link's gradient = s * a_in, and "
-                  "w -> w - eta * gradient")
+        optimizer = self.layers[0].optimizer
+        text.line("backward, output layer first: each link's gradient = s * a_in, and " +
+                  ("w -> w - eta * gradient" if plain(optimizer) else
+                   f"the step of {optimizer!r}"))
+        if self.layers[0].corrections is not None:
+            c1, c2 = self.layers[0].corrections
+            text.line(f"(Adam's bias corrections at this step: 1 - b1^k = {text.number(c1)}, "
+                      f"1 - b2^k = {text.number(c2)})")
         text.line("(learn=True: the weights took this step)" if self.learned else
                   "(learn=False: the weights did not take this step)")
         for l in range(len(self.layers) - 1, -1, -1):
@@ -199,6 +236,11 @@ class _Writer:
         for j in self.layer(number, step, last, entry.formula):
             z = self.products(step.weights[j], step.inputs)
             self.line(f"  neuron {j}: z = {z} = {n(step.z[j])}")
+            if step.keep is not None and step.keep[j] != 1.0:  # dropout, while learning
+                self.line(f"            a = {self.filled(entry.shown, step, j)} * keep, "
+                          f"keep = {n(step.keep[j])}" + " (dropped)" * bool(step.keep[j] == 0.0) +
+                          f": a = {n(step.a[j])}")
+                continue
             self.line(f"            a = {self.filled(entry.shown, step, j)} = {n(step.a[j])}")
         self.neurons_left(step)
 
@@ -224,11 +266,51 @@ class _Writer:
             link = f"    weights[{j}, {i}]:"
             self.line(f"{link} gradient = s * a_in = {n(step.s[j])} * {n(step.inputs[i])} "
                       f"= {n(step.gradient[j, i])}")
-            self.line(f"{' ' * len(link)} w -> w - eta * gradient = {n(step.weights[j, i])}"
-                      f" - {n(step.training_rate)} * {n(step.gradient[j, i])} "
-                      f"= {n(step.new_weights[j, i])}")
+            if plain(step.optimizer):
+                self.line(f"{' ' * len(link)} w -> w - eta * gradient = "
+                          f"{n(step.weights[j, i])} - {n(step.training_rate)} * "
+                          f"{n(step.gradient[j, i])} = {n(step.new_weights[j, i])}")
+            else:
+                for text in self.optimizer_step(step, j, i):
+                    self.line(f"{' ' * len(link)} {text}")
         if len(step.inputs) > self.shown:
             self.line(f"    {self.more(len(step.inputs), 'link')} into neuron {j}")
+
+    def optimizer_step(self, step, j, i):
+        """The lines of the optimiser's step for the link weights[j, i]."""
+        n, rule, w = self.number, step.optimizer, step.weights[j, i]
+        g = step.gradient[j, i]
+        if rule.weight_decay:
+            g2 = g + rule.weight_decay * w
+            yield (f"g = gradient + weight_decay * w = {n(g)} + {n(rule.weight_decay)} * "
+                   f"{n(w)} = {n(g2)}")
+            g = g2
+        else:
+            yield f"g = gradient = {n(g)}"
+        before, after, new = step.kept_before, step.kept_after, n(step.new_weights[j, i])
+        if keeps(rule) == "velocity":
+            v0, v1 = before["velocity"][j, i], after["velocity"][j, i]
+            yield (f"velocity -> momentum * velocity + g = {n(rule.momentum)} * {n(v0)} + "
+                   f"{n(g)} = {n(v1)}")
+            if rule.nesterov:
+                yield (f"w -> w - eta * (g + momentum * velocity) = {n(w)} - "
+                       f"{n(step.training_rate)} * ({n(g)} + {n(rule.momentum)} * {n(v1)}) "
+                       f"= {new}")
+            else:
+                yield (f"w -> w - eta * velocity = {n(w)} - {n(step.training_rate)} * "
+                       f"{n(v1)} = {new}")
+        elif keeps(rule) == "moments":
+            (b1, b2), (c1, c2) = rule.betas, step.corrections
+            m0, m1 = before["m"][j, i], after["m"][j, i]
+            v0, v1 = before["v"][j, i], after["v"][j, i]
+            yield f"m -> b1 * m + (1 - b1) * g = {n(b1)} * {n(m0)} + {n(1 - b1)} * {n(g)} = {n(m1)}"
+            yield (f"v -> b2 * v + (1 - b2) * g^2 = {n(b2)} * {n(v0)} + {n(1 - b2)} * "
+                   f"{n(g)}^2 = {n(v1)}")
+            yield (f"w -> w - eta * (m / (1 - b1^k)) / (sqrt(v / (1 - b2^k)) + epsilon) = "
+                   f"{n(w)} - {n(step.training_rate)} * ({n(m1)} / {n(c1)}) / (sqrt({n(v1)} "
+                   f"/ {n(c2)}) + {n(rule.epsilon)}) = {new}")
+        else:
+            yield f"w -> w - eta * g = {n(w)} - {n(step.training_rate)} * {n(g)} = {new}"
 
     def neurons_left(self, step):
         if len(step.z) > self.shown:
@@ -278,6 +360,8 @@ def trace_step(net, x, t, learn):
     arrays = [layer.store.views() for layer in neurons]
     saved_sums = [[np.copy(getattr(views, name)) for name in NUMBERS] for views in arrays]
     weights = [layer.weights.copy() for layer in links]
+    saved_links = state_of(net)  # weights, and the optimiser's numbers and steps
+    kept_before = [kept_by(layer) for layer in links]
     try:
         for layer in neurons:
             layer.reset()
@@ -290,17 +374,20 @@ def trace_step(net, x, t, learn):
             for layer in reversed(links):
                 layer.backpropagate()
         steps = []
+        corrections = bias_corrections(net.optimizer, net.steps)
         for l, layer in enumerate(links):
             fed = arrays[l + 1]  # its learning neurons' numbers (the bias neuron's left out)
             backward = (np.copy(fed.delta[1:]), np.copy(fed.s[1:]),
-                        layer.weights.copy() if learn else None) if t is not None else ()
+                        layer.weights.copy()) if t is not None else ()
+            keep = np.copy(fed.keep[1:]) if (fed.keep != 1.0).any() else None
             steps.append(LayerStep(neurons[l + 1].activation, layer.training_rate,
                                    np.copy(arrays[l].a), weights[l], np.copy(fed.z[1:]),
-                                   np.copy(fed.a[1:]), *backward))
+                                   np.copy(fed.a[1:]), *backward, optimizer=layer.optimizer,
+                                   kept=(kept_before[l], kept_by(layer)),
+                                   corrections=corrections, keep=keep))
     finally:
         if not learn:
-            for layer, before in zip(links, weights):
-                np.copyto(layer.weights, before)
+            set_state(net, saved_links)
             for views, before in zip(arrays, saved_sums):
                 for name, values in zip(NUMBERS, before):
                     np.copyto(getattr(views, name), values)

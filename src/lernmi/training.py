@@ -8,6 +8,7 @@ data, if any, is scored, the history records the epoch, early stopping keeps the
 epoch's state, and the callbacks are called.
 """
 
+import contextlib
 import importlib.util
 import sys
 import warnings
@@ -15,7 +16,7 @@ import warnings
 import numpy as np
 
 from . import inference
-from ._checks import positive_int
+from ._checks import finite_number, positive_int
 from .network_loops import learn_rows
 from .optimizers import with_rate
 
@@ -58,7 +59,9 @@ def train_epochs(net, x, t, *, epochs, batch, shuffle, validation, rates, patien
                 step = -(-PROGRESS_STEP // batch) * batch if bar is not None \
                     else order.shape[0]
                 for start in range(0, order.shape[0], step):
-                    learn_rows(net.arrays, x, t, order[start:start + step], score, batch)
+                    rows = order[start:start + step]
+                    learn_rows(net.arrays, x, t, rows, score, batch,
+                               draw_keep(net, rows.shape[0]))
                     if bar is not None:
                         bar.update(min(step, order.shape[0] - start))
                 record(history, "", score, x.shape[0])
@@ -84,6 +87,45 @@ def train_epochs(net, x, t, *, epochs, batch, shuffle, validation, rates, patien
         if bar is not None:
             bar.close()
     return history
+
+
+def checked_dropout(p):
+    """A dropout probability: a number in [0, 1)."""
+    p = finite_number(p, "dropout")
+    if not 0.0 <= p < 1.0:
+        raise ValueError(f"dropout must be in [0, 1), not {p!r}")
+    return p
+
+
+def draw_keep(net, rows):
+    """Dropout's keep factors for `rows` samples, a row each, a column for each hidden
+    neuron (the hidden layers' learning neurons in order): 0 for a neuron dropped, with
+    probability net.dropout, and 1 / (1 - net.dropout) for one kept, drawn from the
+    network's random generator. None without dropout or hidden neurons."""
+    hidden = sum(net.layer_sizes[1:-1])
+    if net.dropout == 0.0 or hidden == 0:
+        return None
+    kept = net.rng.random((rows, hidden)) >= net.dropout
+    return np.where(kept, 1.0 / (1.0 - net.dropout), 0.0)
+
+
+@contextlib.contextmanager
+def dropped(net, keep):
+    """Within it, the hidden neurons' outputs are multiplied by `keep` (one row of
+    draw_keep; None: nothing dropped); afterwards every neuron is kept whole again."""
+    if keep is None:
+        yield
+        return
+    hidden = [layer.store.views().keep[1:] for layer in net.neuron_layers[1:-1]]
+    try:
+        start = 0
+        for view in hidden:
+            view[...] = keep[start:start + view.shape[0]]
+            start += view.shape[0]
+        yield
+    finally:
+        for view in hidden:
+            view[...] = 1.0
 
 
 def state_of(net):
