@@ -48,8 +48,9 @@ def trained(layer_sizes=(4, 5, 3), validation=True, **options):
     return net, history
 
 
-def test_docstring_examples(lernmi):
-    results = doctest.testmod(lernmi.plots, extraglobs=vars(lernmi))
+@pytest.mark.parametrize("module", ["plots", "_curves"])
+def test_docstring_examples(lernmi, module):
+    results = doctest.testmod(getattr(lernmi, module), extraglobs=vars(lernmi))
     assert results.attempted > 0 and results.failed == 0
 
 
@@ -406,3 +407,44 @@ def test_counts_are_drawn_in_red_as_every_positive_number_is(lernmi):
     red, green, blue, _ = image.cmap(image.norm(2))  # the largest count's colour
     assert red > 2 * max(green, blue)
     assert image.cmap(image.norm(0))[:3] == pytest.approx((1.0, 1.0, 1.0), abs=0.1)  # white, near enough
+
+
+def test_compared_curves_draw_a_line_per_training(tmp_path):
+    runs = {"a": trained()[1], "b": trained(validation=False)[1]}
+    fig = plots.compared_curves(runs, tmp_path / "both.png")
+    assert [len(ax.lines) for ax in fig.axes] == [2, 2]
+    assert fig.axes[0].get_title() == "training loss"  # not every run has validation data
+    assert (tmp_path / "both.png").exists()
+    for bad in ({}, [runs["a"]]):
+        with pytest.raises(TypeError):
+            plots.compared_curves(bad)
+    with pytest.raises(ValueError, match="histories\\['x'\\]"):
+        plots.compared_curves({"x": {"nothing": []}})
+
+
+def test_live_curves_saves_and_redraws_in_place(tmp_path, monkeypatch):
+    import types
+    net = Network([2, 3, 1], seed=0)
+    x, t = [[0, 0], [0, 1], [1, 0], [1, 1]], [0, 1, 1, 0]
+    history = net.train(x, t, epochs=2, progress=False,
+                        callbacks=[plots.live_curves(tmp_path / "curves.png")])
+    assert (tmp_path / "curves.png").stat().st_size > 0 and len(history["loss"]) == 2
+    calls = []
+
+    class Handle:
+        def update(self, fig):
+            calls.append(("update", len(fig.axes[0].lines[0].get_xdata())))
+
+    def display(fig, display_id):
+        calls.append(("display", len(fig.axes[0].lines[0].get_xdata())))
+        return Handle()
+
+    fake = types.ModuleType("IPython.display")
+    fake.display = display
+    monkeypatch.setitem(sys.modules, "IPython", types.ModuleType("IPython"))
+    monkeypatch.setitem(sys.modules, "IPython.display", fake)
+    net.train(x, t, epochs=3, progress=False, callbacks=[plots.live_curves()])
+    assert calls == [("display", 1), ("update", 2), ("update", 3)]
+    monkeypatch.setitem(sys.modules, "IPython.display", None)
+    with pytest.raises(ImportError, match="give it a path"):
+        plots.live_curves()

@@ -36,6 +36,7 @@ def learn_rows(
     order: npt.NDArray[np.intp],
     score: npt.NDArray[np.float64],
     batch: int = 1,
+    keep: npt.NDArray[np.float64] | None = None,
 ) -> None: ...
 def infer_rows(
     net: NetworkArrays,

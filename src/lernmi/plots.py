@@ -18,6 +18,7 @@ import numpy as np
 
 from . import _figures
 from ._checks import as_vector, positive_int
+from ._curves import compared_curves, learning_curves, live_curves  # noqa: F401
 from ._figures import DPI  # noqa: F401  (lernmi.plots.DPI, the saved PNGs' pixels per inch)
 from .network import Network  # noqa: F401  (for the examples in the docstrings)
 
@@ -31,47 +32,6 @@ POSITIVE_COLOUR = "#b2182b"  # the red end of the "RdBu_r" colour map
 NEGATIVE_COLOUR = "#2166ac"  # its blue end
 DIVERGING = "RdBu_r"         # blue - white - red, white at 0 when the limits are symmetric
 COUNTS = "Reds"              # white - red, for numbers that are never negative
-
-
-def learning_curves(history, path=None):
-    """The loss and the accuracy of every epoch, from the history `Network.train` returns.
-
-    Two panels: loss on the left, accuracy on the right; each shows the training samples
-    ("loss", "accuracy") and, when the history has them, the validation data ("val_loss",
-    "val_accuracy"), against the epoch, counted from 1.
-
-    Examples
-    --------
-    >>> net = Network([2, 3, 1], seed=0)
-    >>> history = net.train([[0, 0], [0, 1], [1, 0], [1, 1]], [0, 1, 1, 0], epochs=3,
-    ...                     validation_data=([[0, 1]], [1]), progress=False)
-    >>> fig = learning_curves(history)
-    >>> [len(ax.lines) for ax in fig.axes]
-    [2, 2]
-    """
-    if not hasattr(history, "keys"):
-        raise TypeError(f"history must be the dict Network.train returns, not "
-                        f"{type(history).__name__}")
-    curves = {key: _figures.curve(history, key) for key in ("loss", "accuracy", "val_loss",
-                                                    "val_accuracy") if key in history}
-    for key in ("loss", "accuracy"):
-        if key not in curves:
-            raise ValueError(f"history has no {key!r}: pass the dict Network.train returns")
-    epochs = np.arange(1, len(curves["loss"]) + 1)
-    if any(len(values) != len(epochs) for values in curves.values()):
-        raise ValueError("every list in history must have one value per epoch")
-
-    fig = _figures.figure((9, 3.5))
-    for panel, name in enumerate(("loss", "accuracy")):
-        ax = fig.add_subplot(1, 2, panel + 1)
-        for prefix, label in (("", "training"), ("val_", "validation")):
-            if prefix + name in curves:
-                ax.plot(epochs, curves[prefix + name], marker="o", label=label)
-        ax.set(xlabel="epoch", ylabel=name, title=name, xlim=(0.5, len(epochs) + 0.5))
-        ax.xaxis.get_major_locator().set_params(integer=True, min_n_ticks=1)  # no epoch 1.5
-        ax.grid(alpha=0.3)
-        ax.legend()
-    return _figures.save(fig, path)
 
 
 def confusion(labels, predicted, classes=None):

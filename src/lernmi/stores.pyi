@@ -14,6 +14,7 @@ class NeuronViews(NamedTuple):
     direct: npt.NDArray[np.float64]
     a: npt.NDArray[np.float64]
     s: npt.NDArray[np.float64]
+    keep: npt.NDArray[np.float64]
 
 NUMBERS: tuple[str, ...]
 
@@ -27,6 +28,7 @@ class NeuronStore:
         direct: npt.NDArray[np.float64],
         a: npt.NDArray[np.float64],
         s: npt.NDArray[np.float64],
+        keep: npt.NDArray[np.float64] | None = None,
     ) -> None: ...
     @property
     def size(self) -> int: ...
