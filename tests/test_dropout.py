@@ -103,3 +103,56 @@ def test_bad_dropout_is_refused(lernmi):
     with pytest.raises(ValueError):
         net.dropout = 1.5
     assert net.dropout == 0.2
+
+
+def test_two_hidden_layers_drop_in_learn_as_in_train(lernmi):
+    x, t = data()
+    nets = [lernmi.Network([6, 5, 4, 3], dropout=0.5, seed=2) for _ in range(2)]
+    nets[0].train(x, t, shuffle=False)
+    for row in range(len(x)):
+        nets[1].learn(x[row], t[row])
+    for a, b in zip(nets[0].link_layers, nets[1].link_layers):
+        np.testing.assert_array_equal(a.weights, b.weights)
+    trace = nets[1].trace(x[0], t[0], learn=True)
+    assert trace.layers[0].keep.shape == (5,) and trace.layers[1].keep.shape == (4,)
+
+
+def test_the_trace_shows_how_keep_enters_s(lernmi):
+    net = lernmi.Network([2, 8, 1], dropout=0.5, seed=1)
+    keep = masks(net.rng.bit_generator.state, 1, 8, 0.5)[0]
+    trace = net.trace([1.0, 0.5], [1.0], learn=True)
+    text = trace.format(shown=8)
+    assert "dropped for this sample: s = 0" in text
+    kept = int(np.flatnonzero(keep)[0])
+    step = trace.layers[0]
+    slope = lernmi.activations.slope_of("sigmoid", step.z[kept],
+                                        lernmi.activations.output_of("sigmoid", step.z[kept]))
+    assert step.s[kept] == keep[kept] * step.delta[kept] * slope
+    assert "s = keep * delta * f'(z) = 2 * " in text
+
+
+def test_learning_in_two_threads_with_different_masks_is_safe():
+    # Each call's dropout factors are its own: another thread's call, with other factors,
+    # neither changes nor shortens them while the first one's loop reads them.
+    code = """
+import threading, numpy as np, lernmi
+from lernmi.network_loops import learn_rows
+net = lernmi.Network([4, 64, 2], seed=0); arrays = net.arrays; n = 40000
+rng = np.random.default_rng(0)
+x, t = rng.random((n, 4)), rng.random((n, 2))
+def long():
+    for _ in range(3):
+        learn_rows(arrays, x, t, np.arange(n, dtype=np.intp), np.zeros(2), 1, np.ones((n, 64)))
+def short():
+    for _ in range(3000):
+        learn_rows(arrays, x, t, np.zeros(1, np.intp), np.zeros(2), 1, np.ones((1, 64)))
+threads = [threading.Thread(target=f) for f in (long, short)]
+for thread in threads: thread.start()
+for thread in threads: thread.join()
+print("done")
+"""
+    import subprocess
+    import sys
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0 and result.stdout.strip() == "done", result.stderr

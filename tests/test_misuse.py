@@ -30,6 +30,11 @@ CASES = [
     ("lernmi.LinkLayer.__new__(lernmi.LinkLayer).weights", "AttributeError"),
     ("lernmi.Network.__new__(lernmi.Network).train([[1.0]], [[1.0]])", "AttributeError"),
     ("lernmi.stores.LinkStore.__new__(lernmi.stores.LinkStore).eta", "AttributeError"),
+    ("lernmi.network_loops.NetworkArrays.__new__(lernmi.network_loops.NetworkArrays).plain()",
+     "AttributeError"),
+    ("lernmi.stores.LinkStore.__new__(lernmi.stores.LinkStore).moments_views()",
+     "AttributeError"),
+    ("lernmi.stores.Moments.__new__(lernmi.stores.Moments).views()", "AttributeError"),
     # Stores whose arrays disagree.
     ("lernmi.stores.LinkStore(np.zeros(3), np.zeros(1), 2, 2)", "ValueError"),
     ("lernmi.stores.NeuronStore(np.zeros(2, np.intc), *[np.zeros(3) for _ in range(5)])",

@@ -299,3 +299,65 @@ def test_check_gradients_includes_weight_decay(lernmi):
     without = lernmi.check_gradients(plain, [0.2, -0.4, 0.9], [1.0, 0.0])
     for a, b, links in zip(check.backprop, without.backprop, net.link_layers):
         np.testing.assert_allclose(a - b, 0.3 * links.weights, rtol=1e-12, atol=1e-15)
+
+
+def test_links_stepped_one_by_one_step_as_their_layer_does(lernmi):
+    rng = np.random.default_rng(0)
+    layers = []
+    for _ in range(2):
+        a, b = lernmi.NeuronLayer(3, "identity"), lernmi.NeuronLayer(2)
+        layers.append(lernmi.LinkLayer(a, b, seed=0, optimizer=lernmi.Adam(0.1)))
+    for x, t in ((rng.random(3), rng.random(2)) for _ in range(3)):
+        for links, by_layer in zip(layers, (True, False)):
+            for neurons in (links.input_layer, links.output_layer):
+                neurons.reset()
+            links.input_layer.input(x)
+            links.propagate()
+            links.output_layer.expected_output(t)
+            if by_layer:
+                links.backpropagate()
+            else:
+                for link in links.links:
+                    link.backpropagate()
+    assert layers[0].steps == layers[1].steps == 3
+    np.testing.assert_array_equal(layers[0].weights, layers[1].weights)
+    for a, b in zip(layers[0].moments, layers[1].moments):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_train_at_batch_size_one_leaves_the_neurons_as_learn_does(lernmi):
+    x, t = data(rows=4)
+    nets = [lernmi.Network([5, 4, 3], optimizer=lernmi.Adam(0.01), seed=2) for _ in range(2)]
+    nets[0].train(x, t, shuffle=False)
+    for row in range(len(x)):
+        nets[1].learn(x[row], t[row])
+    for a, b in zip(nets[0].neuron_layers, nets[1].neuron_layers):
+        for name in ("z", "a", "s"):
+            np.testing.assert_array_equal(getattr(a.store.views(), name),
+                                          getattr(b.store.views(), name))
+
+
+def test_a_network_may_still_be_held_still_at_rate_zero(lernmi):
+    net = lernmi.Network([2, 3, 1], training_rate=0.0, seed=0)
+    before = [links.weights.copy() for links in net.link_layers]
+    net.train([[0.0, 1.0]], [1.0])
+    for links, w in zip(net.link_layers, before):
+        np.testing.assert_array_equal(links.weights, w)
+    assert net.optimizer.training_rate == 0.0
+    with pytest.raises(ValueError):
+        lernmi.SGD(0.0)
+
+
+def test_patience_puts_back_an_optimiser_a_callback_changed(lernmi):
+    x, t = data(rows=40)
+    net = lernmi.Network([5, 8, 3], optimizer=lernmi.Adam(0.01), seed=0)
+
+    def switch(network, epoch, history):
+        if epoch == 1:
+            network.optimizer = lernmi.SGD(50.0, momentum=0.9)  # diverges: worse val_loss
+
+    history = net.train(x, t, epochs=6, validation_data=(x[:10], t[:10]), patience=2,
+                        callbacks=[switch])
+    assert history["best_epoch"] <= 1
+    assert net.optimizer == lernmi.Adam(0.01)
+    assert all(links.optimizer == lernmi.Adam(0.01) for links in net.link_layers)

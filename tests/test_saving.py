@@ -92,7 +92,9 @@ def test_the_file_is_the_documented_format(lernmi, tmp_path):
                       "rng_state": net.rng.bit_generator.state,
                       "optimizer": {"name": "SGD", "training_rate": 0.1, "momentum": 0.0,
                                     "nesterov": False, "weight_decay": 0.0},
-                      "steps": net.steps, "dropout": 0.0}
+                      "layer_optimizers": [{"name": "SGD", "momentum": 0.0, "nesterov": False,
+                                            "weight_decay": 0.0}] * 2,
+                      "steps": [net.steps] * 2, "dropout": 0.0}
 
 
 def test_the_name_is_exactly_the_one_given(lernmi, tmp_path):
@@ -191,9 +193,18 @@ ALTERATIONS = {
     "bad optimizer setting": (dict(header_changes={"optimizer": {"name": "SGD",
                                                                  "momentum": 1.5}}),
                               "momentum must be in"),
-    "missing velocity": (dict(header_changes={"optimizer": {"name": "SGD", "momentum": 0.5}}),
-                         "velocity_0"),
-    "negative steps": (dict(header_changes={"steps": -1}), "steps must be >= 0"),
+    "missing velocity": (dict(header_changes={"layer_optimizers": [
+        {"name": "SGD", "momentum": 0.5}, {"name": "SGD"}]}), "velocity_0"),
+    "negative steps": (dict(header_changes={"steps": [-1, 0]}), "steps must be a list of 2"),
+    "too many steps": (dict(header_changes={"steps": [10 ** 400, 0]}), "steps must be"),
+    "optimizer name not text": (dict(header_changes={"optimizer": {"name": ["Adam"]}}),
+                                "optimizer's name must be one of"),
+    "layer optimizers not a list": (dict(header_changes={"layer_optimizers": {}}),
+                                    "layer_optimizers must be a list of 2"),
+    "negative v": (dict(header_changes={"layer_optimizers": [{"name": "Adam"}] * 2},
+                        arrays={"m_0": np.zeros((3, 3)), "v_0": -np.ones((3, 3)),
+                                "m_1": np.zeros((1, 4)), "v_1": np.zeros((1, 4))}),
+                   "v_0, Adam's mean of squares, has negative numbers"),
     "version true": (dict(header_changes={"format_version": True}), "format version True"),
     "a missing field": (dict(text='{"format": "lernmi.Network", "format_version": 1}'),
                         r"lacks the fields \['lernmi_version', 'layer_sizes', "),
@@ -340,7 +351,7 @@ def test_saving_and_copying_make_no_neuron_handles(lernmi, tmp_path):
 def test_version_1_files_still_load(lernmi, tmp_path):
     net = trained(lernmi)
     header, arrays = lernmi.saving.state_of(net)
-    for field in ("optimizer", "steps", "dropout"):
+    for field in ("optimizer", "layer_optimizers", "steps", "dropout"):
         del header[field]
     header["format_version"] = 1
     np.savez(tmp_path / "old.npz", header=np.array(json.dumps(header)), **arrays)
@@ -364,3 +375,26 @@ def test_a_loaded_network_trains_on_exactly_as_the_saved_one(lernmi, tmp_path, o
         np.testing.assert_array_equal(a.weights, b.weights)
         for x, y in zip(a.store.views()[1:], b.store.views()[1:]):
             np.testing.assert_array_equal(x, y)
+
+
+def test_each_layers_own_optimiser_and_a_rate_of_zero_are_kept(lernmi, tmp_path):
+    net = lernmi.Network([4, 5, 3], optimizer=lernmi.Adam(0.01), seed=3)
+    net.train(X[:, :4], LABELS % 3, batch_size=4)
+    net.link_layers[1].optimizer = lernmi.SGD(0.1, momentum=0.9, weight_decay=0.5)
+    net.link_layers[0].training_rate = 0.0
+    net.train(X[:, :4], LABELS % 3, batch_size=4)
+    net.save(tmp_path / "net.npz")
+    twins = (lernmi.Network.load(tmp_path / "net.npz"), copy.deepcopy(net),
+             pickle.loads(pickle.dumps(net)))
+    for twin in twins:
+        assert [links.optimizer for links in twin.link_layers] == \
+            [links.optimizer for links in net.link_layers]
+        assert [links.steps for links in twin.link_layers] == \
+            [links.steps for links in net.link_layers] == [6, 3]
+    for n in (net, *twins):
+        n.train(X[:, :4], LABELS % 3, batch_size=4, shuffle=False)
+    for twin in twins:
+        for a, b in zip(net.link_layers, twin.link_layers):
+            np.testing.assert_array_equal(a.weights, b.weights)
+    net.training_rate = 0
+    assert copy.deepcopy(net).training_rate == 0.0

@@ -119,6 +119,16 @@ def activation_code(name, use=None, what="activation"):
 
 
 @cython.boundscheck(True)  # reached from Python: every index checked
+def output_of(name, z):
+    """f(z) of the activation called `name`: the C formula `activate` itself, checked, for
+    Python to show (Network.trace) what the loops compute."""
+    code = activation_code(name)
+    if code == SOFTMAX:
+        raise ValueError("a softmax neuron's output depends on its whole layer; see "
+                         "compute_outputs")
+    return activate(code, real_number(z, "z"))
+
+
 def slope_of(name, z, a):
     """f'(z) of the activation called `name`, for input sum z and output a: the C formula
     `slope` itself, checked, for Python to show (Network.trace) what the loops compute."""

@@ -183,12 +183,18 @@ def link_layer_over(store, input_layer, output_layer):
     layer.input_layer = input_layer
     layer.output_layer = output_layer
     layer._links = None
-    # The C loops are told (restrict) that weights and neurons' numbers never overlap.
+    # The C loops are told (restrict) that weights, what the optimiser keeps and neurons'
+    # numbers never overlap.
+    links = [layer.weights, *store.moments_views()]
     for neurons in (input_layer, output_layer):
         for view in neurons.store.views():
-            if np.may_share_memory(layer.weights, view):
-                raise ValueError("a LinkLayer's weights must be memory of their own, not "
-                                 "shared with its NeuronLayers' numbers")
+            shared = False
+            for numbers in links:
+                shared = shared or np.may_share_memory(numbers, view)
+            if shared:
+                raise ValueError("a LinkLayer's weights and optimiser's numbers must be "
+                                 "memory of their own, not shared with its NeuronLayers' "
+                                 "numbers")
     return layer
 
 

@@ -199,21 +199,20 @@ class Link:
         source.submit_sensitivity(w * s)  # the weight from before this step
         if plain(self.store.settings, 0):
             self.store.w[self.index] = updated_weight(w, self.store.eta[0], s, source.output())
-            if not self._in_layer:
-                count_step(self.store.settings, 0)
         else:
             self._step(s * source.output())
+        # A link made by hand counts its own steps. The links of a LinkLayer share the
+        # layer's count, which LinkLayer.backpropagate advances once for all of them; links
+        # stepped one by one, in the seed's order (layer.links), do the same: the last one
+        # counts the step they all took.
+        if not self._in_layer or self.index == self.store.rows * self.store.cols - 1:
+            count_step(self.store.settings, 0)
 
     def _step(self, gradient):
-        # One step of the optimiser for this weight alone. A link made by hand counts its
-        # own steps; a link of a LinkLayer takes the step the layer is about to count (the
-        # layer's backpropagate counts it, once for all its links).
+        # One step of the optimiser for this weight alone: the step the store is taking,
+        # the one after the steps it has counted (Adam's k).
         settings = np.array(self.store.settings)
-        if self._in_layer:
-            settings[-1] += 1.0
-        else:
-            count_step(self.store.settings, 0)
-            settings[-1] = self.store.settings[6]
+        settings[-1] += 1.0
         at = slice(self.index, self.index + 1)
         _, _, m, v = self.store.views()
         step_row(np.asarray(self.store.w)[at], m[at], v[at], np.array([gradient]),

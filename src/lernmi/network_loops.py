@@ -28,6 +28,7 @@ if not cython.compiled:
 
 
 @cython.boundscheck(True)  # reached from Python: every index checked
+@cython.initializedcheck(True)  # and the arrays' views only once they are made
 class NetworkArrays:
     """The numbers of a whole network, each kind in one contiguous array.
 
@@ -77,13 +78,12 @@ class NetworkArrays:
         w0 = np.concatenate([[0], np.cumsum([r * c for r, c in shapes])]).astype(np.intp)
         w = np.concatenate([m.ravel() for m in weights])
         neurons = new_store(np.concatenate(kinds))
-        moments = Moments(np.zeros_like(w), np.zeros_like(w), np.zeros(max(sizes)))
+        moments = Moments(np.zeros_like(w), np.zeros_like(w), np.zeros(4 * max(sizes)))
         # Everything is made and checked above; nothing below can fail halfway.
         self.neurons, self.first, self.w0, self.w = neurons, first, w0, w
         self.eta = np.full(len(weights), eta)
         self.settings = np.tile(settings, len(weights))
         self.moments = moments
-        self.keep = np.ones((0, 0))
         self.cost = int(cost)
         self.layers = len(sizes)
 
@@ -107,7 +107,7 @@ class NetworkArrays:
         m, v, g = self.moments.views()
         settings = np.asarray(self.settings)[l * SETTINGS:(l + 1) * SETTINGS]
         return LinkStore(np.asarray(self.w)[part], np.asarray(self.eta)[l:l + 1], int(rows),
-                         int(cols), settings, Moments(m[part], v[part], g[:cols]))
+                         int(cols), settings, Moments(m[part], v[part], g[:4 * cols]))
 
     def scratch(self, samples=BLOCK):
         """A NeuronStore for `samples` samples at a time (infer_samples takes BLOCK,
@@ -133,6 +133,18 @@ class NetworkArrays:
                 f"{self.w.shape[0]:,} weights)")
 
 
+@cython.boundscheck(True)  # reached from Python: every index checked
+class Rows:
+    """What one learn_rows call learns from, checked by it: the inputs x and expected
+    outputs t (a row per sample), the rows to learn from in `order`, dropout's keep factors
+    for each (no columns: none), the rows per step, and whether each step is one row of
+    plain gradient descent."""
+
+    def __init__(self, x, t, order, keep, batch, plain):
+        self.x, self.t, self.order, self.keep = x, t, order, keep
+        self.batch, self.plain = batch, plain
+
+
 def link_layer(net, l, samples):
     """Where link layer l's numbers lie, for `samples` samples (a store of the network's
     layout, sample b's neurons at b * the network's neurons), and how it steps: its rule for
@@ -153,16 +165,16 @@ def load_sample(net, n, b, inputs):
     load_inputs(n, b * stride + net.first[0], inputs)
 
 
-def drop(net, n, b, r):
+def drop(net, n, b, rows, r):
     """Dropout for sample b of the store n: its hidden neurons' keep factors from row r of
-    net.keep (columns: the hidden layers' learning neurons in order), if it has columns."""
-    if net.keep.shape[1] == 0:
+    rows.keep (columns: the hidden layers' learning neurons in order), if it has columns."""
+    if rows.keep.shape[1] == 0:
         return
     stride = net.first[net.layers]
     col = 0
     for l in range(1, net.layers - 1):
         for i in range(net.first[l] + 1, net.first[l + 1]):
-            n.keep[b * stride + i] = net.keep[r, col]
+            n.keep[b * stride + i] = rows.keep[r, col]
             col += 1
 
 
@@ -186,9 +198,9 @@ def forward(net, n, samples):
             propagate_links(net.w, link_layer(net, l, samples), n, n)
 
 
-def learn_samples(net, n, x, t, order, score):
-    """For each k in `order`, one plain gradient-descent step on input x[k] with expected
-    output t[k].
+def learn_samples(net, n, rows, score):
+    """For each k in rows.order, one plain gradient-descent step on input x[k] with
+    expected output t[k] (rows.x and rows.t).
 
     The same steps as Network.learn: forward; the output layer gets its errors from the
     cost; then each link layer, the last first, has the layer it feeds work out its
@@ -199,24 +211,24 @@ def learn_samples(net, n, x, t, order, score):
     """
     last = net.layers - 1
     out = net.first[last]
-    for r in range(order.shape[0]):
-        k = order[r]
-        load_sample(net, n, 0, x[k])
-        drop(net, n, 0, r)
+    for r in range(rows.order.shape[0]):
+        k = rows.order[r]
+        load_sample(net, n, 0, rows.x[k])
+        drop(net, n, 0, rows, r)
         forward(net, n, 1)
-        score[0] += sample_cost(net.cost, n, out, t[k])
-        score[1] += is_correct(n, out, t[k])
-        submit_expected(net.cost, n, out, t[k])
+        score[0] += sample_cost(net.cost, n, out, rows.t[k])
+        score[1] += is_correct(n, out, rows.t[k])
+        submit_expected(net.cost, n, out, rows.t[k])
         for l in range(last - 1, -1, -1):
             compute_sensitivities(n, net.first[l + 1], net.first[l + 2] - net.first[l + 1])
             count_step(net.settings, l * SETTINGS)
             backpropagate_links(net.w, link_layer(net, l, 1), n, n)
 
 
-def learn_batches(net, n, x, t, order, score):
-    """For each batch of `order`, one optimiser step on the gradient averaged over its
+def learn_batches(net, n, rows, score):
+    """For each batch of rows.order, one optimiser step on the gradient averaged over its
     samples: the rows order[0:batch], order[batch:2 batch], ..., the last batch perhaps
-    smaller, batch being how many samples the scratch store n holds.
+    smaller, batch being rows.batch; the store n holds that many samples' neurons.
 
     Each batch: every sample forward; the output layer's errors from the cost; then each
     link layer, the last first, has the layer it feeds work out every sample's
@@ -226,20 +238,20 @@ def learn_batches(net, n, x, t, order, score):
     """
     last = net.layers - 1
     stride = net.first[last + 1]
-    batch = n.size // stride
+    batch = rows.batch
     start = 0
-    while start < order.shape[0]:
-        samples = min(batch, order.shape[0] - start)
+    while start < rows.order.shape[0]:
+        samples = min(batch, rows.order.shape[0] - start)
         for b in range(samples):
-            load_sample(net, n, b, x[order[start + b]])
-            drop(net, n, b, start + b)
+            load_sample(net, n, b, rows.x[rows.order[start + b]])
+            drop(net, n, b, rows, start + b)
         forward(net, n, samples)
         for b in range(samples):
-            k = order[start + b]
+            k = rows.order[start + b]
             out = b * stride + net.first[last]
-            score[0] += sample_cost(net.cost, n, out, t[k])
-            score[1] += is_correct(n, out, t[k])
-            submit_expected(net.cost, n, out, t[k])
+            score[0] += sample_cost(net.cost, n, out, rows.t[k])
+            score[1] += is_correct(n, out, rows.t[k])
+            submit_expected(net.cost, n, out, rows.t[k])
         for l in range(last - 1, -1, -1):
             for b in range(samples):
                 compute_sensitivities(n, b * stride + net.first[l + 1],
@@ -303,13 +315,11 @@ def learn_rows(net, x, t, order, score, batch=1, keep=None):
     hidden = sum(sizes[1:-1])
     keep = np.ones((0, 0)) if keep is None else \
         _plain(keep, np.float64, 2, "keep", rows=order.shape[0], columns=hidden)
-    scratch = None if batch == 1 and net.plain() else \
-        net.scratch(min(int(batch), max(1, order.shape[0])))
-    set_keep(net, keep)
-    try:
-        learn_epoch(net, scratch, x, t, order, score)
-    finally:
-        set_keep(net, np.ones((0, 0)))
+    rows = Rows(x, t, order, keep, int(batch), batch == 1 and net.plain())
+    # One row a step in the network's own store, as Network.learn leaves it; a batch in a
+    # scratch store of a batch's samples.
+    learn_epoch(net, None if batch == 1 else net.scratch(min(int(batch), order.shape[0] or 1)),
+                rows, score)
 
 
 @cython.boundscheck(True)  # reached from Python: every index checked
@@ -363,23 +373,18 @@ def _plain(array, dtype, ndim, what, rows=None, columns=None, empty=False, writa
     return array
 
 
-def set_keep(net, keep):
-    """net.keep = keep: the dropout factors learn_rows's call learns with."""
-    net.keep = keep
-
-
-def learn_epoch(net, n, x, t, order, score):
-    """learn_samples in the network's own store (n None), or learn_batches in a scratch
-    store n of a batch's samples, with the GIL released: other Python threads run meanwhile."""
-    one_by_one = n is None
-    if one_by_one:
+def learn_epoch(net, n, rows, score):
+    """learn_samples or learn_batches, as rows.plain says, in the store n (None: the
+    network's own), with the GIL released: other Python threads run meanwhile. Afterwards
+    every neuron of n is kept whole again."""
+    if n is None:
         n = net.neurons
     with cython.nogil:
-        if one_by_one:
-            learn_samples(net, n, x, t, order, score)
+        if rows.plain:
+            learn_samples(net, n, rows, score)
         else:
-            learn_batches(net, n, x, t, order, score)
-        if net.keep.shape[1] > 0:
+            learn_batches(net, n, rows, score)
+        if rows.keep.shape[1] > 0:
             keep_all(n)
 
 

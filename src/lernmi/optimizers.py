@@ -137,9 +137,10 @@ OPTIMIZERS: dict[str, type[SGD] | type[Adam]] = {"SGD": SGD, "Adam": Adam}
 
 
 def optimizer_or_default(optimizer, training_rate):
-    """`optimizer`, checked to be an SGD or Adam; None means SGD(training_rate)."""
+    """`optimizer`, checked to be an SGD or Adam; None means SGD(training_rate), the rate
+    checked to be >= 0 (0 holds a network still, as it always could)."""
     if optimizer is None:
-        return SGD(training_rate)
+        return with_rate(SGD(), training_rate)  # a rate of 0, holding the weights, too
     if not isinstance(optimizer, (SGD, Adam)):
         raise TypeError(f"optimizer must be lernmi.SGD or lernmi.Adam, not "
                         f"{type(optimizer).__name__}")
@@ -194,6 +195,13 @@ def optimizer_of(settings, training_rate):
     for name, value in fields.items():
         object.__setattr__(optimizer, name, value)
     return optimizer
+
+
+def is_plain(optimizer):
+    """Whether `optimizer` is plain gradient descent, the seed's step: SGD without momentum
+    or weight decay (None, no step at all, counts as plain too)."""
+    return optimizer is None or (isinstance(optimizer, SGD) and optimizer.momentum == 0.0
+                                 and optimizer.weight_decay == 0.0)
 
 
 def keeps(optimizer):

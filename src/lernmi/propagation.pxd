@@ -2,7 +2,7 @@
 
 cimport cython
 
-from lernmi.steps cimport Rule, count_step, plain, rule_of, step_row
+from lernmi.steps cimport Rule, step_row
 from lernmi.stores cimport Moments, NeuronStore
 
 cdef extern from "vector.h":
@@ -16,6 +16,10 @@ cdef extern from "vector.h":
     void lernmi_scale(double alpha, const double *x, double *y, Py_ssize_t n) noexcept nogil
     void lernmi_axpy4(const double *alpha, const double *x, Py_ssize_t stride, double *y,
                       Py_ssize_t n) noexcept nogil
+    void lernmi_dot_2x3_add(const double *w, Py_ssize_t ldw, const double *x,
+                            Py_ssize_t stride, double *out, Py_ssize_t n) noexcept nogil
+    void lernmi_gradient4(const double *s, const double *x, Py_ssize_t stride, double *g,
+                          Py_ssize_t samples, Py_ssize_t n) noexcept nogil
 
 cdef struct Links:                      # a layer of links: where its numbers lie
     Py_ssize_t start                    # w[start] is weights[0, 0]; the matrix is row-major
@@ -51,12 +55,15 @@ cdef void row_gradient(double[::1] g, Links links, Py_ssize_t j, NeuronStore src
 
 # --- one link, and a whole layer of links --------------------------------------------------------
 cdef double updated_weight(double w, double eta, double s, double a_in) noexcept nogil
+@cython.locals(b=Py_ssize_t, stride=Py_ssize_t, r=Py_ssize_t)
+cdef void tiles_2x3(const double[::1] w, Links links, Py_ssize_t j, NeuronStore src,
+                    NeuronStore dst) noexcept nogil
 @cython.locals(j=Py_ssize_t, b=Py_ssize_t, blocks=Py_ssize_t)
 cdef void propagate_links(const double[::1] w, Links links, NeuronStore src,
                           NeuronStore dst) noexcept nogil
 @cython.locals(j=Py_ssize_t, sj=double)
 cdef void backpropagate_links(double[::1] w, Links links, NeuronStore src,
                               NeuronStore dst) noexcept nogil
-@cython.locals(j=Py_ssize_t, row=Py_ssize_t, end=Py_ssize_t)
+@cython.locals(j=Py_ssize_t, row=Py_ssize_t, end=Py_ssize_t, r=Py_ssize_t)
 cdef void learn_links(double[::1] w, Moments moments, Links links, NeuronStore src,
                       NeuronStore dst) noexcept nogil

@@ -25,7 +25,7 @@ import cython
 if not cython.compiled:
     # Compiled, these are propagation.pxd's (LANES is vector.h's LERNMI_LANES).
     LANES = 16
-    from .steps import Rule, count_step, plain, rule_of, step_row
+    from .steps import Rule, step_row
     Links = cython.struct(start=cython.Py_ssize_t, rows=cython.Py_ssize_t,
                           cols=cython.Py_ssize_t, source=cython.Py_ssize_t,
                           target=cython.Py_ssize_t, samples=cython.Py_ssize_t,
@@ -149,13 +149,39 @@ def propagate_links(w, links, src, dst):
     it is in the CPU's cache, four samples at a time. The outputs src.a must be worked out
     (activations.compute_outputs).
     """
+    j = 0
+    if cython.compiled and links.samples >= 3:
+        # Two rows and three samples at a time (vector.h's tile: the same sums).
+        while j + 2 <= links.rows:
+            tiles_2x3(w, links, j, src, dst)
+            j += 2
     blocks = links.samples // 4
-    for j in range(links.rows):
+    while j < links.rows:
         for b in range(blocks):
             row_dot4_add(w, links, j, src, dst, 4 * b)
         for b in range(4 * blocks, links.samples):
             dst.z[b * links.stride + links.target + 1 + j] += row_dot(
                 w, links, j, src.a, b * links.stride + links.source)
+        j += 1
+
+
+def tiles_2x3(w, links, j, src, dst):
+    """Rows j and j + 1 for every sample: three samples at a time by vector.h's 2 x 3 tile,
+    the samples left over one by one. (Compiled only: run as Python, propagate_links takes
+    each row and sample by itself, which gives the same sums.)"""
+    b = 0
+    stride = links.stride
+    while b + 3 <= links.samples:
+        lernmi_dot_2x3_add(cython.address(w[links.start + j * links.cols]), links.cols,
+                           cython.address(src.a[b * stride + links.source]), stride,
+                           cython.address(dst.z[b * stride + links.target + 1 + j]),
+                           links.cols)
+        b += 3
+    while b < links.samples:
+        for r in range(2):
+            dst.z[b * stride + links.target + 1 + j + r] += row_dot(
+                w, links, j + r, src.a, b * stride + links.source)
+        b += 1
 
 
 def backpropagate_links(w, links, src, dst):
@@ -182,7 +208,24 @@ def learn_links(w, moments, links, src, dst):
     summed in moments.g, and the row steps, its velocity or moments in moments.m and
     moments.v. The outputs src.a and the sensitivities dst.s must be worked out.
     """
-    for j in range(links.rows):
+    j = 0
+    if cython.compiled and moments.g.shape[0] >= 4 * links.cols:
+        # Four rows at a time, whose gradients are summed in one pass over the samples'
+        # outputs (vector.h: the same sums as row_gradient's).
+        while j + 4 <= links.rows:
+            for r in range(4):
+                if links.send_back:
+                    row_send_back(w, links, j + r, src, dst)
+            lernmi_gradient4(cython.address(dst.s[links.target + 1 + j]),
+                             cython.address(src.a[links.source]), links.stride,
+                             cython.address(moments.g[0]), links.samples, links.cols)
+            for r in range(4):
+                row = links.start + (j + r) * links.cols
+                end = row + links.cols
+                step_row(w[row:end], moments.m[row:end], moments.v[row:end],
+                         moments.g[r * links.cols:(r + 1) * links.cols], links.rule)
+            j += 4
+    while j < links.rows:
         row = links.start + j * links.cols
         end = row + links.cols
         if links.send_back:
@@ -190,3 +233,4 @@ def learn_links(w, moments, links, src, dst):
         row_gradient(moments.g, links, j, src, dst)
         step_row(w[row:end], moments.m[row:end], moments.v[row:end], moments.g[:links.cols],
                  links.rule)
+        j += 1

@@ -10,13 +10,15 @@ zip file of ``.npy`` arrays) holding exactly these arrays:
   ``cost``, ``training_rates`` (one per link layer) and ``rng_state`` (the state of the
   numpy random generator that shuffles the samples in `Network.train`, as
   ``rng.bit_generator.state`` gives it);
-  and, new in version 2, ``optimizer`` (an object: ``name``, "SGD" or "Adam", and the
-  optimiser's settings by their argument names, betas as a list), ``steps`` (the steps
-  it has taken, Adam's k) and ``dropout`` (p);
+  and, new in version 2, ``optimizer`` (the network's, `Network.optimizer`: an object
+  with ``name``, "SGD" or "Adam", and the optimiser's arguments by name, betas as a list),
+  ``layer_optimizers`` (each link layer's, the same without its training rate, which
+  ``training_rates`` gives), ``steps`` (the steps each link layer has taken, Adam's k) and
+  ``dropout`` (p);
 - ``weights_0``, ``weights_1``, ...: link layer l's weights, float64 of shape
   (layer_sizes[l + 1], layer_sizes[l] + 1), column 0 holding the biases;
-- and what the optimiser keeps for each weight, the same shape: ``velocity_<l>`` for SGD
-  with momentum, ``m_<l>`` and ``v_<l>`` for Adam.
+- and what link layer l's optimiser keeps for each weight, the same shape:
+  ``velocity_<l>`` for SGD with momentum, ``m_<l>`` and ``v_<l>`` for Adam.
 
 Version 1 files (lernmi before the optimisers: no optimizer, steps or kept arrays) still
 load, as plain gradient descent.
@@ -38,14 +40,18 @@ import numpy as np
 
 from ._version import __version__
 from .layers import layer_kinds
-from .optimizers import OPTIMIZERS, keeps
+from .optimizers import OPTIMIZERS, keeps, with_rate
 
 FORMAT = "lernmi.Network"
 FORMAT_VERSION = 2
 #: The header's fields in each version this lernmi reads.
 VERSION_1 = ("format", "format_version", "lernmi_version", "layer_sizes", "activations",
              "cost", "training_rates", "rng_state")
-FIELDS = {1: VERSION_1, 2: VERSION_1 + ("optimizer", "steps", "dropout")}
+FIELDS = {1: VERSION_1,
+          2: VERSION_1 + ("optimizer", "layer_optimizers", "steps", "dropout")}
+
+#: No step count above this is read: a float64 holds every integer up to it exactly.
+MOST_STEPS = 2 ** 53
 
 #: The arrays each optimiser keeps per link layer, beside weights_<l>, by what it keeps.
 KEPT = {None: (), "velocity": ("velocity",), "moments": ("m", "v")}
@@ -87,17 +93,27 @@ def state_of(net):
         "cost": net.cost,
         "training_rates": [links.training_rate for links in net.link_layers],
         "rng_state": net.rng.bit_generator.state,
-        "optimizer": {"name": type(net.optimizer).__name__,
-                      **dataclasses.asdict(net.optimizer)},
-        "steps": net.steps,
+        "optimizer": described(net.optimizer),
+        "layer_optimizers": [described(links.optimizer, rate=False)
+                             for links in net.link_layers],
+        "steps": [links.steps for links in net.link_layers],
         "dropout": net.dropout,
     }
     arrays = {}
     for l, links in enumerate(net.link_layers):
         arrays[f"weights_{l}"] = links.weights.copy()
-        for name, array in zip(KEPT[keeps(net.optimizer)], kept_arrays(links)):
+        for name, array in zip(KEPT[keeps(links.optimizer)], kept_arrays(links)):
             arrays[f"{name}_{l}"] = array.copy()
     return header, arrays
+
+
+def described(optimizer, rate=True):
+    """An optimiser as the header keeps it: its name and arguments (without the training
+    rate unless `rate`)."""
+    fields = {"name": type(optimizer).__name__, **dataclasses.asdict(optimizer)}
+    if not rate:
+        del fields["training_rate"]
+    return fields
 
 
 def kept_arrays(links):
@@ -114,9 +130,9 @@ def restore(cls, header, arrays):
     """
     header = _checked_header(header)
     sizes, rates = header["layer_sizes"], header["training_rates"]
-    optimizer = _optimizer(header)
-    if sorted(arrays) != sorted(array_names(header)):
-        raise ValueError(f"the arrays are {sorted(arrays)}, not {sorted(array_names(header))}")
+    optimizer, layer_optimizers = optimizers_of(header)
+    if not isinstance(arrays, dict) or sorted(arrays) != sorted(array_names(header)):
+        raise ValueError(f"the arrays must be {sorted(array_names(header))}")
     weights = [arrays[f"weights_{l}"] for l in range(len(sizes) - 1)]
     _check_weights(weights, sizes)
     *hidden, output = header["activations"]
@@ -127,13 +143,19 @@ def restore(cls, header, arrays):
         net = cls(sizes, activation=hidden[0] if hidden else "sigmoid",
                   output_activation=output, cost=header["cost"], optimizer=optimizer,
                   dropout=header.get("dropout", 0.0), seed=0)
+        steps = header.get("steps", [0] * len(weights))
         for l, (links, w, eta) in enumerate(zip(net.link_layers, weights, rates)):
+            if layer_optimizers[l] != with_rate(optimizer, layer_optimizers[l].training_rate):
+                links.optimizer = layer_optimizers[l]  # this layer's own, set apart
             links.weights[...] = w
             links.training_rate = eta
-            for name, view in zip(KEPT[keeps(optimizer)], kept_arrays(links)):
-                _check_weights([arrays[f"{name}_{l}"]], sizes[l:l + 2], f"{name}_{l}")
-                view[...] = arrays[f"{name}_{l}"]
-            links.store.views()[1][-1] = header.get("steps", 0)
+            for name, view in zip(KEPT[keeps(links.optimizer)], kept_arrays(links)):
+                kept = arrays[f"{name}_{l}"]
+                _check_weights([kept], sizes[l:l + 2], f"{name}_{l}")
+                if name == "v" and (kept < 0).any():
+                    raise ValueError(f"v_{l}, Adam's mean of squares, has negative numbers")
+                view[...] = kept
+            links.store.views()[1][-1] = steps[l]
     except (TypeError, ValueError) as error:
         raise ValueError(f"the header does not describe a network: {error}") from error
     try:
@@ -162,28 +184,46 @@ def _check_weights(weights, sizes, name=None):
             raise ValueError(f"{what} contains NaN or infinity")
 
 
-def _optimizer(header):
-    """The optimiser a checked header names (version 1: plain gradient descent)."""
-    rate = header["training_rates"][0] or 0.1  # a first layer held still: any rate
+def optimizers_of(header):
+    """The network's optimiser and each link layer's, as a checked header gives them (version
+    1: plain gradient descent); ValueError for anything lernmi would not make."""
+    rates = header["training_rates"]
     if "optimizer" not in header:
-        return OPTIMIZERS["SGD"](rate)
-    fields = dict(header["optimizer"])
-    kind = OPTIMIZERS.get(fields.pop("name", None))
-    if kind is None:
-        raise ValueError(f"the optimizer's name must be one of {sorted(OPTIMIZERS)}")
-    if "betas" in fields and isinstance(fields["betas"], list):
+        plain = with_rate(OPTIMIZERS["SGD"](), rates[0])
+        return plain, [with_rate(plain, rate) for rate in rates]
+    layers = header["layer_optimizers"]
+    if not (isinstance(layers, list) and len(layers) == len(rates)):
+        raise ValueError(f"layer_optimizers must be a list of {len(rates)} optimizers")
+    network = _optimizer(header["optimizer"], None, "optimizer")
+    return network, [_optimizer(fields, rate, f"layer_optimizers[{l}]")
+                     for l, (fields, rate) in enumerate(zip(layers, rates))]
+
+
+def _optimizer(fields, rate, what):
+    """The optimiser a header's object describes, at `rate` (None: the object's own)."""
+    if not isinstance(fields, dict):
+        raise ValueError(f"{what} must be an object, not {fields!r}")
+    fields = dict(fields)
+    name = fields.pop("name", None)
+    if not isinstance(name, str) or name not in OPTIMIZERS:
+        raise ValueError(f"{what}'s name must be one of {sorted(OPTIMIZERS)}, not {name!r}")
+    if isinstance(fields.get("betas"), list):
         fields["betas"] = tuple(fields["betas"])
+    if rate is None:
+        rate = fields.pop("training_rate", None)
     try:
-        return kind(fields.pop("training_rate", rate), **fields)
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"the optimizer is not one lernmi makes: {error}") from error
+        # Made at its default rate, then given this one: a rate of 0, a network held
+        # still, is a network's, not a new optimiser's.
+        return with_rate(OPTIMIZERS[name](**fields), rate)
+    except (TypeError, ValueError, OverflowError) as error:
+        raise ValueError(f"{what} is not one lernmi makes: {error}") from error
 
 
 def array_names(header):
     """The names of the arrays a checked header's network is saved with."""
-    kept = KEPT[keeps(_optimizer(header))] if "optimizer" in header else ()
-    return [f"{name}_{l}" for l in range(len(header["layer_sizes"]) - 1)
-            for name in ("weights", *kept)]
+    layers = optimizers_of(header)[1]
+    return [f"{name}_{l}" for l, optimizer in enumerate(layers)
+            for name in ("weights", *KEPT[keeps(optimizer)])]
 
 
 def _checked_header(header):
@@ -214,13 +254,16 @@ def _checked_header(header):
             raise ValueError(f"{field} must be a list of {len(sizes) - 1} "
                              f"{'names' if kinds == (str,) else 'numbers'}, not {values!r}")
     for field, kind in (("lernmi_version", str), ("cost", str), ("rng_state", dict),
-                        ("optimizer", dict), ("steps", int), ("dropout", (int, float))):
+                        ("optimizer", dict), ("dropout", (int, float))):
         if field in header and (not isinstance(header[field], kind)
                                 or isinstance(header[field], bool)):
             raise ValueError(f"{field} must be a {getattr(kind, '__name__', 'number')}, not "
                              f"{header[field]!r}")
-    if header.get("steps", 0) < 0:
-        raise ValueError(f"steps must be >= 0, not {header['steps']!r}")
+    steps = header.get("steps", [0] * (len(sizes) - 1))
+    if not (isinstance(steps, list) and len(steps) == len(sizes) - 1
+            and all(type(k) is int and 0 <= k <= MOST_STEPS for k in steps)):
+        raise ValueError(f"steps must be a list of {len(sizes) - 1} whole numbers from 0 to "
+                         f"2**53, not {steps!r}")
     return header
 
 

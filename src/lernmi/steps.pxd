@@ -14,6 +14,7 @@ cdef extern from "vector.h":
         double batch                    # how many samples the summed gradient is over
         double size                     # Adam's rate / (1 - beta1^k) after k steps
         double root                     # Adam's sqrt(1 - beta2^k)
+    void lernmi_axpy(double alpha, const double *x, double *y, Py_ssize_t n) noexcept nogil
     void lernmi_mean_decay(double *g, const double *w, const Rule *r,
                            Py_ssize_t n) noexcept nogil
     void lernmi_momentum(double *w, double *m, const double *g, const Rule *r, int nesterov,

@@ -9,7 +9,7 @@ apply it to one row of weights at a time (`step_row`), given that row's gradient
 the batch:
 
 - the gradient g is the batch's mean, plus decay * w;
-- plain: w -= rate * g;
+- plain: w += -rate * g (the same number as w -= rate * g);
 - momentum: m = mu * m + g, then w -= rate * m (Nesterov: w -= rate * (g + mu * m));
 - Adam: m = b1 * m + (1 - b1) * g, v = b2 * v + (1 - b2) * g^2, then
   w -= rate / (1 - b1^k) * m / (sqrt(v) / sqrt(1 - b2^k) + epsilon) at step k.
@@ -77,14 +77,15 @@ def count_step(settings, at):
 def step_row(w, m, v, g, rule):
     """One step of the rule for a row of weights w, whose gradient summed over the batch is
     g, m and v being the rule's numbers for those weights (all four the same length). g is
-    left holding the gradient the step used: the batch's mean plus weight decay. A plain
-    rule is momentum 0: m = g, then w -= rate * m."""
+    left holding the gradient the step used: the batch's mean plus weight decay."""
     n = w.shape[0]
     if cython.compiled:
         if rule.batch != 1.0 or rule.decay != 0.0:
             lernmi_mean_decay(cython.address(g[0]), cython.address(w[0]),
                               cython.address(rule), n)
-        if rule.kind == ADAM:
+        if rule.kind == PLAIN:
+            lernmi_axpy(-rule.rate, cython.address(g[0]), cython.address(w[0]), n)
+        elif rule.kind == ADAM:
             lernmi_adam(cython.address(w[0]), cython.address(m[0]), cython.address(v[0]),
                         cython.address(g[0]), cython.address(rule), n)
         else:
@@ -94,7 +95,10 @@ def step_row(w, m, v, g, rule):
         if rule.batch != 1.0 or rule.decay != 0.0:
             for i in range(n):
                 g[i] = g[i] / rule.batch + rule.decay * w[i]
-        if rule.kind == ADAM:
+        if rule.kind == PLAIN:
+            for i in range(n):
+                w[i] += -rule.rate * g[i]
+        elif rule.kind == ADAM:
             one1 = 1.0 - rule.beta1
             one2 = 1.0 - rule.beta2
             for i in range(n):

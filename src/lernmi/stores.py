@@ -130,7 +130,8 @@ class Moments:
     v : numpy array of float64
         Adam's second moment, one per weight (the same length as m).
     g : numpy array of float64
-        Scratch: a row of weights' gradient, summed over a batch, as a step works it out.
+        Scratch: rows of weights' gradients, summed over a batch, as a step works them out
+        (room for four rows makes the loops take four rows at a time).
 
     The arrays are kept as given, not copied: a Network passes views into its own arrays.
     """
@@ -158,8 +159,9 @@ class Moments:
 
 
 def new_moments(weights, cols):
-    """Moments for `weights` weights in rows of `cols`, every number zero."""
-    return Moments(np.zeros(weights), np.zeros(weights), np.zeros(cols))
+    """Moments for `weights` weights in rows of `cols`, every number zero, with room for
+    four rows' gradients (which a layer of links sums four rows at a time)."""
+    return Moments(np.zeros(weights), np.zeros(weights), np.zeros(4 * cols))
 
 
 class LinkStore:
@@ -216,6 +218,10 @@ class LinkStore:
         self.moments = moments
         self.rows = rows
         self.cols = cols
+
+    def moments_views(self):
+        """Numpy views of the moments' m, v and g (see Moments), sharing memory."""
+        return self.moments.views()
 
     def views(self):
         """Numpy views of w, settings and the moments' m and v, sharing memory."""

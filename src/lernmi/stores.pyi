@@ -58,6 +58,9 @@ class LinkStore:
         settings: npt.NDArray[np.float64] | None = None,
         moments: Moments | None = None,
     ) -> None: ...
+    def moments_views(
+        self,
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]: ...
     def views(
         self,
     ) -> tuple[

@@ -111,8 +111,8 @@ def draw_keep(net, rows):
 
 @contextlib.contextmanager
 def dropped(net, keep):
-    """Within it, the hidden neurons' outputs are multiplied by `keep` (one row of
-    draw_keep; None: nothing dropped); afterwards every neuron is kept whole again."""
+    """Within it, the hidden neurons' outputs are multiplied by `keep` (draw_keep's for one
+    sample: one row; None: nothing dropped); afterwards every neuron is kept whole again."""
     if keep is None:
         yield
         return
@@ -120,7 +120,7 @@ def dropped(net, keep):
     try:
         start = 0
         for view in hidden:
-            view[...] = keep[start:start + view.shape[0]]
+            view[...] = keep[0, start:start + view.shape[0]]
             start += view.shape[0]
         yield
     finally:
@@ -129,16 +129,23 @@ def dropped(net, keep):
 
 
 def state_of(net):
-    """Copies of what learning changes: each link layer's weights, optimiser settings (with
-    its step count), velocity or moments."""
-    return [np.array(view) for links in net.link_layers for view in links.store.views()]
+    """What learning (or a callback) changes: the network's optimiser, and copies of each
+    link layer's training rate, weights, optimiser settings (with its step count), velocity
+    and moments."""
+    return net.optimizer, [(links.training_rate, [np.array(view) for view in
+                                                  links.store.views()])
+                           for links in net.link_layers]
 
 
 def set_state(net, state):
     """Put back what state_of copied."""
-    views = [view for links in net.link_layers for view in links.store.views()]
-    for view, saved in zip(views, state):
-        view[...] = saved
+    optimizer, layers = state
+    if net.optimizer != optimizer:
+        net.optimizer = optimizer  # (which starts it afresh: the numbers are put back next)
+    for links, (rate, saved) in zip(net.link_layers, layers):
+        links.training_rate = rate
+        for view, numbers in zip(links.store.views(), saved):
+            view[...] = numbers
 
 
 def checked_validation(validation_data, check):

@@ -85,6 +85,84 @@ LERNMI_CLONES static void lernmi_dot4_add(const double *LERNMI_RESTRICT w,
     }
 }
 
+/* Six sums at once, for two rows of weights and three samples: out[r + b * stride] +=
+ * lernmi_dot(w + r * ldw, x + b * stride, n) for r < 2 and b < 3, each taken exactly as
+ * lernmi_dot takes it. Each partial sum adds its terms in lernmi_dot's order; the lanes are
+ * taken in two halves (lanes 0-7 over the whole row, then lanes 8-15), which changes no
+ * partial sum but halves the registers the six need, so that none is kept in memory. Each
+ * number of w is read once for three samples, each of x once for two rows. */
+LERNMI_CLONES static void lernmi_dot_2x3_add(const double *LERNMI_RESTRICT w, Py_ssize_t ldw,
+                                             const double *LERNMI_RESTRICT x,
+                                             Py_ssize_t stride, double *LERNMI_RESTRICT out,
+                                             Py_ssize_t n)
+{
+    double lane[2][3][LERNMI_LANES];
+    const int half = LERNMI_LANES / 2;
+    Py_ssize_t i = 0;
+    for (int h = 0; h < 2; h++) {
+        double acc[2][3][LERNMI_LANES / 2] = {{{0.0}}};
+        for (i = 0; i + LERNMI_LANES <= n; i += LERNMI_LANES)
+            for (int k = 0; k < half; k++) {
+                Py_ssize_t at = i + h * half + k;
+                double w0 = w[at], w1 = w[ldw + at];
+                for (int b = 0; b < 3; b++) {
+                    double xb = x[b * stride + at];
+                    acc[0][b][k] += w0 * xb;
+                    acc[1][b][k] += w1 * xb;
+                }
+            }
+        for (int r = 0; r < 2; r++)
+            for (int b = 0; b < 3; b++)
+                for (int k = 0; k < half; k++)
+                    lane[r][b][h * half + k] = acc[r][b][k];
+    }
+    for (int r = 0; r < 2; r++)
+        for (int b = 0; b < 3; b++) {
+            double *sum = lane[r][b];
+            for (int k = 0; i + k < n; k++)
+                sum[k] += w[r * ldw + i + k] * x[b * stride + i + k];
+            for (int width = LERNMI_LANES / 2; width > 0; width /= 2)
+                for (int k = 0; k < width; k++)
+                    sum[k] += sum[k + width];
+            out[r + b * stride] += sum[0];
+        }
+}
+
+/* Four rows' gradients summed over a batch, in one pass over the samples' outputs:
+ * g[r * n + i] = s[r] * x[i] + s[stride + r] * x[stride + i] + ... (the samples b <
+ * samples in order, as lernmi_scale then lernmi_axpy add them) for r < 4, i < n. s[b *
+ * stride + r] is sample b's sensitivity of row r's neuron, x + b * stride its outputs. */
+LERNMI_CLONES static void lernmi_gradient4(const double *LERNMI_RESTRICT s,
+                                           const double *LERNMI_RESTRICT x, Py_ssize_t stride,
+                                           double *LERNMI_RESTRICT g, Py_ssize_t samples,
+                                           Py_ssize_t n)
+{
+    enum { WIDTH = 8 };
+    Py_ssize_t i = 0;
+    for (; i + WIDTH <= n; i += WIDTH) {
+        double acc[4][WIDTH];
+        for (int r = 0; r < 4; r++)
+            for (int k = 0; k < WIDTH; k++)
+                acc[r][k] = s[r] * x[i + k];
+        for (Py_ssize_t b = 1; b < samples; b++)
+            for (int r = 0; r < 4; r++) {
+                double sr = s[b * stride + r];
+                for (int k = 0; k < WIDTH; k++)
+                    acc[r][k] += sr * x[b * stride + i + k];
+            }
+        for (int r = 0; r < 4; r++)
+            for (int k = 0; k < WIDTH; k++)
+                g[r * n + i + k] = acc[r][k];
+    }
+    for (; i < n; i++)
+        for (int r = 0; r < 4; r++) {
+            double sum = s[r] * x[i];
+            for (Py_ssize_t b = 1; b < samples; b++)
+                sum += s[b * stride + r] * x[b * stride + i];
+            g[r * n + i] = sum;
+        }
+}
+
 /* y[i] += alpha * x[i] for i < n. */
 LERNMI_CLONES static void lernmi_axpy(double alpha, const double *LERNMI_RESTRICT x,
                                       double *LERNMI_RESTRICT y, Py_ssize_t n)
