@@ -85,36 +85,60 @@ LERNMI_CLONES static void lernmi_dot4_add(const double *LERNMI_RESTRICT w,
     }
 }
 
+/* GCC and Clang's vector types: four doubles that the compiler keeps in one AVX register,
+ * or two SSE2 ones, doing each operation lane by lane with IEEE rounding, exactly as the
+ * plain C loops below do them one double at a time (MSVC compiles those). aligned(8): they
+ * may be loaded from any double. */
+#if defined(__GNUC__)
+#define LERNMI_VECTORS 1
+typedef double lernmi_v4 __attribute__((vector_size(32), aligned(8)));
+#endif
+
 /* Six sums at once, for two rows of weights and three samples: out[r + b * stride] +=
  * lernmi_dot(w + r * ldw, x + b * stride, n) for r < 2 and b < 3, each taken exactly as
  * lernmi_dot takes it. Each partial sum adds its terms in lernmi_dot's order; the lanes are
  * taken in two halves (lanes 0-7 over the whole row, then lanes 8-15), which changes no
- * partial sum but halves the registers the six need, so that none is kept in memory. Each
- * number of w is read once for three samples, each of x once for two rows. */
+ * partial sum but halves the registers the six need. Each number of w is read once for
+ * three samples, each of x once for two rows. */
 LERNMI_CLONES static void lernmi_dot_2x3_add(const double *LERNMI_RESTRICT w, Py_ssize_t ldw,
                                              const double *LERNMI_RESTRICT x,
                                              Py_ssize_t stride, double *LERNMI_RESTRICT out,
                                              Py_ssize_t n)
 {
     double lane[2][3][LERNMI_LANES];
-    const int half = LERNMI_LANES / 2;
     Py_ssize_t i = 0;
     for (int h = 0; h < 2; h++) {
-        double acc[2][3][LERNMI_LANES / 2] = {{{0.0}}};
+        const Py_ssize_t o = h * (LERNMI_LANES / 2);
+#ifdef LERNMI_VECTORS
+        lernmi_v4 acc[2][3][2] = {{{{0.0}}}};
         for (i = 0; i + LERNMI_LANES <= n; i += LERNMI_LANES)
-            for (int k = 0; k < half; k++) {
-                Py_ssize_t at = i + h * half + k;
-                double w0 = w[at], w1 = w[ldw + at];
+            for (int q = 0; q < 2; q++) {
+                lernmi_v4 w0 = *(const lernmi_v4 *)(w + i + o + 4 * q);
+                lernmi_v4 w1 = *(const lernmi_v4 *)(w + ldw + i + o + 4 * q);
                 for (int b = 0; b < 3; b++) {
-                    double xb = x[b * stride + at];
-                    acc[0][b][k] += w0 * xb;
-                    acc[1][b][k] += w1 * xb;
+                    lernmi_v4 xb = *(const lernmi_v4 *)(x + b * stride + i + o + 4 * q);
+                    acc[0][b][q] += w0 * xb;
+                    acc[1][b][q] += w1 * xb;
                 }
             }
         for (int r = 0; r < 2; r++)
             for (int b = 0; b < 3; b++)
-                for (int k = 0; k < half; k++)
-                    lane[r][b][h * half + k] = acc[r][b][k];
+                for (int q = 0; q < 2; q++)
+                    for (int k = 0; k < 4; k++)
+                        lane[r][b][o + 4 * q + k] = acc[r][b][q][k];
+#else
+        double acc[2][3][LERNMI_LANES / 2] = {{{0.0}}};
+        for (i = 0; i + LERNMI_LANES <= n; i += LERNMI_LANES)
+            for (int k = 0; k < LERNMI_LANES / 2; k++)
+                for (int b = 0; b < 3; b++) {
+                    acc[0][b][k] += w[i + o + k] * x[b * stride + i + o + k];
+                    acc[1][b][k] += w[ldw + i + o + k] * x[b * stride + i + o + k];
+                }
+        for (int r = 0; r < 2; r++)
+            for (int b = 0; b < 3; b++)
+                for (int k = 0; k < LERNMI_LANES / 2; k++)
+                    lane[r][b][o + k] = acc[r][b][k];
+#endif
     }
     for (int r = 0; r < 2; r++)
         for (int b = 0; b < 3; b++) {
@@ -137,23 +161,30 @@ LERNMI_CLONES static void lernmi_gradient4(const double *LERNMI_RESTRICT s,
                                            double *LERNMI_RESTRICT g, Py_ssize_t samples,
                                            Py_ssize_t n)
 {
-    enum { WIDTH = 8 };
     Py_ssize_t i = 0;
-    for (; i + WIDTH <= n; i += WIDTH) {
-        double acc[4][WIDTH];
-        for (int r = 0; r < 4; r++)
-            for (int k = 0; k < WIDTH; k++)
-                acc[r][k] = s[r] * x[i + k];
-        for (Py_ssize_t b = 1; b < samples; b++)
+#ifdef LERNMI_VECTORS
+    for (; i + 8 <= n; i += 8) {
+        lernmi_v4 acc[4][2];
+        lernmi_v4 x0 = *(const lernmi_v4 *)(x + i), x1 = *(const lernmi_v4 *)(x + i + 4);
+        for (int r = 0; r < 4; r++) {
+            acc[r][0] = s[r] * x0;
+            acc[r][1] = s[r] * x1;
+        }
+        for (Py_ssize_t b = 1; b < samples; b++) {
+            x0 = *(const lernmi_v4 *)(x + b * stride + i);
+            x1 = *(const lernmi_v4 *)(x + b * stride + i + 4);
             for (int r = 0; r < 4; r++) {
                 double sr = s[b * stride + r];
-                for (int k = 0; k < WIDTH; k++)
-                    acc[r][k] += sr * x[b * stride + i + k];
+                acc[r][0] += sr * x0;
+                acc[r][1] += sr * x1;
             }
-        for (int r = 0; r < 4; r++)
-            for (int k = 0; k < WIDTH; k++)
-                g[r * n + i + k] = acc[r][k];
+        }
+        for (int r = 0; r < 4; r++) {
+            *(lernmi_v4 *)(g + r * n + i) = acc[r][0];
+            *(lernmi_v4 *)(g + r * n + i + 4) = acc[r][1];
+        }
     }
+#endif
     for (; i < n; i++)
         for (int r = 0; r < 4; r++) {
             double sum = s[r] * x[i];
