@@ -42,7 +42,7 @@ class Network:
         What learning minimises: ``"quadratic"`` (default), 0.5 * sum((output -
         expected)**2), or ``"cross_entropy"`` (sigmoid or softmax outputs only).
     training_rate : float
-        eta, the step size of every link (default 0.1), positive.
+        eta, the step size of every link (default 0.1), 0 or more (0 holds it still).
     optimizer : lernmi.SGD, lernmi.Adam or None
         How the links step (see `lernmi.optimizers`); None (default) means
         ``SGD(training_rate)``, plain gradient descent. Given, its training rate is used.
@@ -133,7 +133,7 @@ class Network:
 
     @property
     def training_rate(self):
-        """eta of the first link layer; setting it (positive) sets every link layer's and
+        """eta of the first link layer; setting it (0 or more) sets every link layer's and
         the optimiser's."""
         return self.link_layers[0].training_rate
 
