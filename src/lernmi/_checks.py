@@ -28,12 +28,26 @@ def finite_number(value, what):
     return number
 
 
+def non_negative(value, what):
+    """`value` as a float, a finite number >= 0; TypeError or ValueError if not."""
+    number = finite_number(value, what)
+    if number < 0.0:
+        raise ValueError(f"{what} must be >= 0, not {value!r}")
+    return number
+
+
+def fraction(value, what):
+    """`value` as a float in [0, 1) (a momentum, a beta, a dropout); TypeError or
+    ValueError if not."""
+    number = finite_number(value, what)
+    if not 0.0 <= number < 1.0:
+        raise ValueError(f"{what} must be in [0, 1), not {value!r}")
+    return number
+
+
 def valid_training_rate(value):
     """A training rate: a finite number >= 0."""
-    eta = finite_number(value, "training_rate")
-    if eta < 0.0:
-        raise ValueError(f"training_rate must be >= 0, not {value!r}")
-    return eta
+    return non_negative(value, "training_rate")
 
 
 def as_vector(values, size, what):

@@ -130,7 +130,8 @@ class Writer:
             (b1, b2), (c1, c2) = rule.betas, step.corrections
             m0, m1 = before["m"][j, i], after["m"][j, i]
             v0, v1 = before["v"][j, i], after["v"][j, i]
-            yield f"m -> b1 * m + (1 - b1) * g = {n(b1)} * {n(m0)} + {n(1 - b1)} * {n(g)} = {n(m1)}"
+            yield (f"m -> b1 * m + (1 - b1) * g = {n(b1)} * {n(m0)} + {n(1 - b1)} * {n(g)} "
+                   f"= {n(m1)}")
             yield (f"v -> b2 * v + (1 - b2) * g^2 = {n(b2)} * {n(v0)} + {n(1 - b2)} * "
                    f"{n(g)}^2 = {n(v1)}")
             yield (f"w -> w - eta * (m / (1 - b1^k)) / (sqrt(v / (1 - b2^k)) + epsilon) = "

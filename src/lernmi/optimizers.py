@@ -22,7 +22,8 @@ import dataclasses
 
 import numpy as np
 
-from ._checks import finite_number, true_or_false, valid_training_rate
+from ._checks import (finite_number, fraction, non_negative, true_or_false,
+                      valid_training_rate)
 from .steps import FIELDS, RULES
 
 # Where each number is in a settings array (steps.py's layout).
@@ -37,20 +38,6 @@ def _rate(value):
     if rate <= 0.0:
         raise ValueError(f"training_rate must be positive, not {value!r}")
     return rate
-
-
-def _fraction(value, what):
-    number = finite_number(value, what)
-    if not 0.0 <= number < 1.0:
-        raise ValueError(f"{what} must be in [0, 1), not {value!r}")
-    return number
-
-
-def _decay(value):
-    decay = finite_number(value, "weight_decay")
-    if decay < 0.0:
-        raise ValueError(f"weight_decay must be >= 0, not {value!r}")
-    return decay
 
 
 @dataclasses.dataclass(frozen=True)
@@ -81,12 +68,13 @@ class SGD:
     weight_decay: float = 0.0
 
     def __init__(self, training_rate=0.1, *, momentum=0.0, nesterov=False, weight_decay=0.0):
-        momentum = _fraction(momentum, "momentum")
+        momentum = fraction(momentum, "momentum")
         true_or_false(nesterov, "nesterov")
         if nesterov and momentum == 0.0:
             raise ValueError("nesterov=True needs a momentum above 0")
+        decay = non_negative(weight_decay, "weight_decay")
         for name, value in (("training_rate", _rate(training_rate)), ("momentum", momentum),
-                            ("nesterov", bool(nesterov)), ("weight_decay", _decay(weight_decay))):
+                            ("nesterov", bool(nesterov)), ("weight_decay", decay)):
             object.__setattr__(self, name, value)
 
 
@@ -123,12 +111,13 @@ class Adam:
             b1, b2 = betas
         except (TypeError, ValueError):
             raise TypeError(f"betas must be a pair of numbers, not {betas!r}") from None
-        betas = (_fraction(b1, "betas[0]"), _fraction(b2, "betas[1]"))
+        betas = (fraction(b1, "betas[0]"), fraction(b2, "betas[1]"))
         epsilon = finite_number(epsilon, "epsilon")
         if epsilon <= 0.0:
             raise ValueError(f"epsilon must be positive, not {epsilon!r}")
+        decay = non_negative(weight_decay, "weight_decay")
         for name, value in (("training_rate", _rate(training_rate)), ("betas", betas),
-                            ("epsilon", epsilon), ("weight_decay", _decay(weight_decay))):
+                            ("epsilon", epsilon), ("weight_decay", decay)):
             object.__setattr__(self, name, value)
 
 

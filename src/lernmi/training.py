@@ -16,7 +16,7 @@ import warnings
 import numpy as np
 
 from . import inference
-from ._checks import finite_number, positive_int
+from ._checks import fraction, positive_int
 from .network_loops import learn_rows
 from .optimizers import with_rate
 
@@ -91,10 +91,7 @@ def train_epochs(net, x, t, *, epochs, batch, shuffle, validation, rates, patien
 
 def checked_dropout(p):
     """A dropout probability: a number in [0, 1)."""
-    p = finite_number(p, "dropout")
-    if not 0.0 <= p < 1.0:
-        raise ValueError(f"dropout must be in [0, 1), not {p!r}")
-    return p
+    return fraction(p, "dropout")
 
 
 def draw_keep(net, rows):
