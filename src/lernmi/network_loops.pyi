@@ -29,6 +29,18 @@ class NetworkArrays:
     def scratch(self, samples: int = 4) -> NeuronStore: ...
     def plain(self) -> bool: ...
 
+@final
+class Rows:
+    def __init__(
+        self,
+        x: npt.NDArray[np.float64],
+        t: npt.NDArray[np.float64],
+        order: npt.NDArray[np.intp],
+        keep: npt.NDArray[np.float64],
+        batch: int,
+        plain: bool,
+    ) -> None: ...
+
 def learn_rows(
     net: NetworkArrays,
     x: npt.NDArray[np.float64],
