@@ -4,7 +4,7 @@ The file format, "lernmi.Network" version 2, is a numpy ``.npz`` archive (an unc
 zip file of ``.npy`` arrays) holding exactly these arrays:
 
 - ``header``: one JSON text (a 0-d unicode array) with the fields
-  ``format`` ("lernmi.Network"), ``format_version`` (1), ``lernmi_version`` (the lernmi
+  ``format`` ("lernmi.Network"), ``format_version`` (2), ``lernmi_version`` (the lernmi
   that wrote it), ``layer_sizes`` (learning neurons per layer, input first),
   ``activations`` (each layer's after the input layer's, which is always "identity"),
   ``cost``, ``training_rates`` (one per link layer) and ``rng_state`` (the state of the
