@@ -16,7 +16,7 @@ import cython
 from ._checks import as_vector, positive_int, refuse_second_init, valid_training_rate
 from .activations import ACTIVATIONS, activation_code
 from .costs import check_targets, cost_code
-from .optimizers import keeps, optimizer_of, optimizer_or_default, settings_of
+from .optimizers import STEPS, keeps, optimizer_of, optimizer_or_default, settings_of
 from .stores import LinkStore, NeuronStore, new_store
 
 if not cython.compiled:
@@ -245,10 +245,8 @@ class LinkLayer:
                  optimizer=None):
         refuse_second_init(self, "store")
         _check_layers(input_layer, output_layer)
-        eta = valid_training_rate(training_rate)
-        if optimizer is not None:
-            eta = optimizer_or_default(optimizer, eta).training_rate
-        settings = settings_of(optimizer_or_default(optimizer, 1.0))
+        optimizer = optimizer_or_default(optimizer, training_rate)
+        eta, settings = optimizer.training_rate, settings_of(optimizer)
         rows, cols = output_layer.store.size - 1, input_layer.store.size
         w = initial_weights(np.random.default_rng(seed), rows, cols,
                             output_layer.activation).reshape(-1)
@@ -303,7 +301,7 @@ class LinkLayer:
     @property
     def steps(self):
         """How many steps the links have taken with their optimiser (Adam's k)."""
-        return int(self.store.views()[1][-1])
+        return int(self.store.views()[1][STEPS])
 
     @property
     def velocity(self):

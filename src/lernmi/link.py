@@ -17,7 +17,7 @@ import cython
 
 from ._checks import finite_number, refuse_second_init, valid_training_rate
 from .neuron import Neuron
-from .optimizers import keeps, optimizer_of, optimizer_or_default, settings_of
+from .optimizers import STEPS, keeps, optimizer_of, optimizer_or_default, settings_of
 from .stores import LinkStore
 
 if not cython.compiled:
@@ -95,10 +95,8 @@ class Link:
                  optimizer=None):
         refuse_second_init(self, "store")
         w = finite_number(weight, "weight")
-        eta = valid_training_rate(training_rate)
-        if optimizer is not None:
-            eta = optimizer_or_default(optimizer, eta).training_rate
-        settings = settings_of(optimizer_or_default(optimizer, 1.0))
+        optimizer = optimizer_or_default(optimizer, training_rate)
+        eta, settings = optimizer.training_rate, settings_of(optimizer)
         _neuron_or_none(input_neuron, "input_neuron")
         _neuron_or_none(output_neuron, "output_neuron")
         self._input, self._output = input_neuron, output_neuron
@@ -212,7 +210,7 @@ class Link:
         # One step of the optimiser for this weight alone: the step the store is taking,
         # the one after the steps it has counted (Adam's k).
         settings = np.array(self.store.settings)
-        settings[-1] += 1.0
+        settings[STEPS] += 1.0
         at = slice(self.index, self.index + 1)
         _, _, m, v = self.store.views()
         step_row(np.asarray(self.store.w)[at], m[at], v[at], np.array([gradient]),

@@ -6,6 +6,7 @@ from lernmi.activations cimport compute_outputs, compute_sensitivities, load_inp
 from lernmi.costs cimport is_correct, sample_cost, submit_expected
 from lernmi.propagation cimport Links, backpropagate_links, learn_links, propagate_links
 from lernmi.steps cimport SETTINGS, count_step, rule_of
+from lernmi.steps cimport plain as plain_rule
 from lernmi.stores cimport Moments, NeuronStore
 
 cdef enum:

@@ -24,6 +24,7 @@ if not cython.compiled:
     from .costs import is_correct, sample_cost, submit_expected
     from .propagation import Links, backpropagate_links, learn_links, propagate_links
     from .steps import SETTINGS, count_step, rule_of
+    from .steps import plain as plain_rule
     BLOCK = 4  # network_loops.pxd's: samples inference takes through the weights at once
 
 
@@ -118,8 +119,10 @@ class NetworkArrays:
     def plain(self):
         """Whether every link layer learns by plain gradient descent without weight decay,
         which learn_samples takes as each sample's sensitivities are sent back."""
-        settings = np.asarray(self.settings).reshape(-1, SETTINGS)
-        return bool(np.all(settings[:, 0] == 0) and np.all(settings[:, 5] == 0))
+        for l in range(self.settings.shape[0] // SETTINGS):
+            if not plain_rule(self.settings, l * SETTINGS):
+                return False
+        return True
 
     def _check_layer(self, l, count):
         # The loops index without bounds checks, so check the layer number here.

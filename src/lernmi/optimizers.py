@@ -126,10 +126,11 @@ OPTIMIZERS: dict[str, type[SGD] | type[Adam]] = {"SGD": SGD, "Adam": Adam}
 
 
 def optimizer_or_default(optimizer, training_rate):
-    """`optimizer`, checked to be an SGD or Adam; None means SGD(training_rate), the rate
-    checked to be >= 0 (0 holds a network still, as it always could)."""
+    """`optimizer`, checked to be an SGD or Adam; None means SGD(training_rate). The rate
+    is checked to be >= 0 either way (0 holds a network still, as it always could)."""
+    rate = valid_training_rate(training_rate)  # checked even when an optimizer is given
     if optimizer is None:
-        return with_rate(SGD(), training_rate)  # a rate of 0, holding the weights, too
+        return with_rate(SGD(), rate)  # a rate of 0, holding the weights, too
     if not isinstance(optimizer, (SGD, Adam)):
         raise TypeError(f"optimizer must be lernmi.SGD or lernmi.Adam, not "
                         f"{type(optimizer).__name__}")

@@ -40,7 +40,7 @@ import numpy as np
 
 from ._version import __version__
 from .layers import layer_kinds
-from .optimizers import OPTIMIZERS, keeps, with_rate
+from .optimizers import OPTIMIZERS, STEPS, keeps, with_rate
 
 FORMAT = "lernmi.Network"
 FORMAT_VERSION = 2
@@ -155,7 +155,7 @@ def restore(cls, header, arrays):
                 if name == "v" and (kept < 0).any():
                     raise ValueError(f"v_{l}, Adam's mean of squares, has negative numbers")
                 view[...] = kept
-            links.store.views()[1][-1] = steps[l]
+            links.store.views()[1][STEPS] = steps[l]
     except (TypeError, ValueError) as error:
         raise ValueError(f"the header does not describe a network: {error}") from error
     try:
