@@ -8,6 +8,7 @@ from .activations import ACTIVATIONS as ACTIVATIONS  # imported at run time too
 from .link import Link
 from .neuron import Neuron
 from .optimizers import SGD, Adam
+from .optimizers import STEPS as STEPS  # imported at run time too
 from .stores import LinkStore, NeuronStore
 
 def layer_kinds(count: int, activation: str) -> npt.NDArray[np.intc]: ...

@@ -4,6 +4,7 @@ from typing_extensions import disjoint_base
 
 from .neuron import Neuron
 from .optimizers import SGD, Adam
+from .optimizers import STEPS as STEPS  # imported at run time too
 from .stores import LinkStore
 
 @disjoint_base
