@@ -45,6 +45,9 @@ def options(argv=None):
                         help="SGD's momentum, in [0, 1) (default: %(default)s)")
     parser.add_argument("--batch-size", type=int, default=1,
                         help="samples per step, on their mean gradient (default: %(default)s)")
+    parser.add_argument("--dropout", type=float, default=0.0,
+                        help="chance that a hidden neuron sits out a training picture, in "
+                        "[0, 1) (default: %(default)s)")
     parser.add_argument("--patience", type=int, default=None,
                         help="stop after this many epochs without a better test loss, and "
                         "keep the best epoch's weights (default: train every epoch)")
@@ -65,6 +68,8 @@ def options(argv=None):
     if not 0.0 <= args.momentum < 1.0 or (args.momentum and args.optimizer == "adam"):
         parser.error(f"--momentum must be in [0, 1), and only with --optimizer sgd, not "
                      f"{args.momentum}")
+    if not 0.0 <= args.dropout < 1.0:
+        parser.error(f"--dropout must be in [0, 1), not {args.dropout}")
     if not 0.0 < args.rate < float("inf"):
         parser.error(f"--rate must be a positive number, not {args.rate}")
     if args.show < 0:
@@ -94,7 +99,7 @@ def main(argv=None):
         lernmi.SGD(args.rate, momentum=args.momentum)
     net = lernmi.Network([784, args.hidden, 10], activation="relu",
                          output_activation="softmax", cost="cross_entropy",
-                         optimizer=optimizer, seed=args.seed)
+                         optimizer=optimizer, dropout=args.dropout, seed=args.seed)
     print(net)
 
     # 3. Learning, one picture at a time (the labels stand for one-hot expected outputs).

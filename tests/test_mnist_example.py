@@ -38,7 +38,7 @@ def test_the_example_trains_with_adam_in_batches_and_stops_early(tmp_path):
     write_fake_mnist(tmp_path / "data")
     result = run(["-m", "lernmi", "mnist", "--data-dir", str(tmp_path / "data"),
                   "--epochs", "3", "--hidden", "8", "--optimizer", "adam", "--rate", "0.01",
-                  "--batch-size", "2", "--patience", "1"], cwd=tmp_path)
+                  "--batch-size", "2", "--patience", "1", "--dropout", "0.25"], cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "epoch 1: training rate 0.0100" in result.stdout
     assert 0.0 <= float(ACCURACY.search(result.stdout)[1]) <= 1.0
@@ -93,6 +93,7 @@ def test_help_names_the_command_and_shows_the_defaults(tmp_path):
     (["--batch-size", "0"], "--batch-size must be at least 1"),
     (["--patience", "0"], "--patience must be at least 1"),
     (["--momentum", "1"], "--momentum must be in [0, 1)"),
+    (["--dropout", "1"], "--dropout must be in [0, 1)"), (["--dropout", "nan"], "--dropout"),
     (["--optimizer", "adam", "--momentum", "0.5"], "only with --optimizer sgd"),
     (["--optimizer", "lion"], "invalid choice")])
 def test_bad_options_are_refused_without_a_traceback(tmp_path, option, message):
