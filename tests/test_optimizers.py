@@ -87,16 +87,21 @@ def test_learn_is_one_step_and_train_at_batch_size_one_takes_the_same(lernmi, ru
             np.testing.assert_array_equal(a.moments[1], b.moments[1])
 
 
-@pytest.mark.parametrize("rule", ["momentum", "adam_decay"])
-def test_compiled_and_source_give_the_same_numbers(compiled, source, rule):
-    # Wider than vector.h's 16 lanes, batches of 7 (the four-sample kernels and the rest).
+@pytest.mark.parametrize("rule, sizes, batch, dropout", [
+    # Wider than vector.h's 16 lanes; batches of 7 (one tile of samples, not full), of 33
+    # and 70 (more than one GROUP of packed samples: the gradient tiles pack each in turn);
+    # rows that the tiles of 4 and 6 do not divide; hidden layers that send back.
+    ("momentum", [37, 21, 3], 7, 0.0), ("adam_decay", [37, 21, 3], 7, 0.0),
+    ("sgd", [37, 21, 13, 3], 70, 0.0), ("nesterov", [37, 23, 14, 3], 33, 0.25)])
+def test_compiled_and_source_give_the_same_numbers(compiled, source, rule, sizes, batch,
+                                                   dropout):
     rng = np.random.default_rng(5)
-    x, labels = rng.uniform(size=(30, 37)), rng.integers(0, 3, size=30)
-    nets = [m.Network([37, 21, 3], activation="relu", output_activation="softmax",
-                      cost="cross_entropy", optimizer=make(m, rule), seed=9)
+    x, labels = rng.uniform(size=(150, 37)), rng.integers(0, 3, size=150)
+    nets = [m.Network(sizes, activation="relu", output_activation="softmax",
+                      cost="cross_entropy", optimizer=make(m, rule), dropout=dropout, seed=9)
             for m in (compiled, source)]
     for net in nets:
-        net.train(x, labels, epochs=2, batch_size=7)
+        net.train(x, labels, epochs=2, batch_size=batch)
     for a, b in zip(nets[0].link_layers, nets[1].link_layers):
         np.testing.assert_array_equal(a.weights, b.weights)
         np.testing.assert_array_equal(a.store.views()[2], b.store.views()[2])

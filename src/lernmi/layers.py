@@ -329,7 +329,7 @@ class LinkLayer:
         links = links_of(self.store)
         with cython.nogil:
             compute_outputs(src, 0, src.size)
-            propagate_links(w, links, src, dst)
+            propagate_links(w, links, src, dst, w[:0])  # one sample: no tiles, no packing
 
     def backpropagate(self):
         """Every link backpropagates, in one C loop: the neurons fed work out their
@@ -347,7 +347,7 @@ class LinkLayer:
             if straight:
                 backpropagate_links(w, links, src, dst)
             else:
-                learn_links(w, self.store.moments, links, src, dst)
+                learn_links(w, self.store.moments, links, src, dst, w[:0])
 
     def __repr__(self):
         return (f"LinkLayer({self.store.cols} -> {self.store.rows}, "

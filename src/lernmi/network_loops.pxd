@@ -4,7 +4,8 @@ cimport cython
 
 from lernmi.activations cimport compute_outputs, compute_sensitivities, load_inputs, reset_sums
 from lernmi.costs cimport is_correct, sample_cost, submit_expected
-from lernmi.propagation cimport Links, backpropagate_links, learn_links, propagate_links
+from lernmi.propagation cimport (Links, backpropagate_links, learn_links, packed_size,
+                                 propagate_links)
 from lernmi.steps cimport SETTINGS, count_step, rule_of
 from lernmi.steps cimport plain as plain_rule
 from lernmi.stores cimport Moments, NeuronStore
@@ -22,6 +23,7 @@ cdef class NetworkArrays:
     cdef double[::1] eta                # each link layer's training rate
     cdef double[::1] settings           # each link layer's optimiser settings (steps.py)
     cdef Moments moments                # what the optimiser keeps for each weight
+    cdef double[::1] pack               # room to pack a batch's outputs (propagation.py)
     cdef readonly int cost              # the cost (costs.py's code) learning minimises
     cdef readonly Py_ssize_t layers     # how many neuron layers
 
@@ -45,7 +47,8 @@ cdef void drop(NetworkArrays net, NeuronStore n, Py_ssize_t b, Rows rows,
                Py_ssize_t r) noexcept nogil
 @cython.locals(i=Py_ssize_t)
 cdef void keep_all(NeuronStore n) noexcept nogil
-@cython.locals(last=Py_ssize_t, stride=Py_ssize_t, b=Py_ssize_t, l=Py_ssize_t)
+@cython.locals(last=Py_ssize_t, stride=Py_ssize_t, b=Py_ssize_t, l=Py_ssize_t,
+               pack="double[::1]")
 cdef void forward(NetworkArrays net, NeuronStore n, Py_ssize_t samples) noexcept nogil
 
 @cython.locals(last=Py_ssize_t, out=Py_ssize_t, k=Py_ssize_t, r=Py_ssize_t, l=Py_ssize_t)

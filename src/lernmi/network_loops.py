@@ -22,7 +22,8 @@ if not cython.compiled:
     # Compiled, these are C functions and constants (see network_loops.pxd).
     from .activations import compute_outputs, compute_sensitivities, load_inputs, reset_sums
     from .costs import is_correct, sample_cost, submit_expected
-    from .propagation import Links, backpropagate_links, learn_links, propagate_links
+    from .propagation import Links, backpropagate_links, learn_links, packed_size
+    from .propagation import propagate_links
     from .steps import SETTINGS, count_step, rule_of
     from .steps import plain as plain_rule
     BLOCK = 4  # network_loops.pxd's: samples inference takes through the weights at once
@@ -79,12 +80,13 @@ class NetworkArrays:
         w0 = np.concatenate([[0], np.cumsum([r * c for r, c in shapes])]).astype(np.intp)
         w = np.concatenate([m.ravel() for m in weights])
         neurons = new_store(np.concatenate(kinds))
-        moments = Moments(np.zeros_like(w), np.zeros_like(w), np.zeros(4 * max(sizes)))
+        moments = Moments(np.zeros_like(w), np.zeros_like(w), np.zeros(6 * max(sizes)))
         # Everything is made and checked above; nothing below can fail halfway.
         self.neurons, self.first, self.w0, self.w = neurons, first, w0, w
         self.eta = np.full(len(weights), eta)
         self.settings = np.tile(settings, len(weights))
         self.moments = moments
+        self.pack = np.zeros(packed_size(max(sizes)))
         self.cost = int(cost)
         self.layers = len(sizes)
 
@@ -108,7 +110,7 @@ class NetworkArrays:
         m, v, g = self.moments.views()
         settings = np.asarray(self.settings)[l * SETTINGS:(l + 1) * SETTINGS]
         return LinkStore(np.asarray(self.w)[part], np.asarray(self.eta)[l:l + 1], int(rows),
-                         int(cols), settings, Moments(m[part], v[part], g[:4 * cols]))
+                         int(cols), settings, Moments(m[part], v[part], g[:6 * cols]))
 
     def scratch(self, samples=BLOCK):
         """A NeuronStore for `samples` samples at a time (infer_samples takes BLOCK,
@@ -191,14 +193,16 @@ def keep_all(n):
 def forward(net, n, samples):
     """Propagate the inputs loaded for samples 0 to samples - 1 to the output layer's
     outputs, as Network.run does. Sample b's neurons are at b * (neurons of the network) in
-    the store n: the network's own for one sample, a scratch store for more."""
+    the store n: the network's own for one sample, a scratch store for more. A batch of more
+    than BLOCK (learning's) is packed in net.pack for the tiles; inference leaves it be."""
     last = net.layers - 1  # the output layer
     stride = net.first[last + 1]
+    pack = net.pack if samples > BLOCK else net.pack[:0]
     for l in range(last + 1):
         for b in range(samples):
             compute_outputs(n, b * stride + net.first[l], net.first[l + 1] - net.first[l])
         if l < last:
-            propagate_links(net.w, link_layer(net, l, samples), n, n)
+            propagate_links(net.w, link_layer(net, l, samples), n, n, pack)
 
 
 def learn_samples(net, n, rows, score):
@@ -260,7 +264,7 @@ def learn_batches(net, n, rows, score):
                 compute_sensitivities(n, b * stride + net.first[l + 1],
                                       net.first[l + 2] - net.first[l + 1])
             count_step(net.settings, l * SETTINGS)
-            learn_links(net.w, net.moments, link_layer(net, l, samples), n, n)
+            learn_links(net.w, net.moments, link_layer(net, l, samples), n, n, net.pack)
         start += samples
 
 
@@ -315,9 +319,8 @@ def learn_rows(net, x, t, order, score, batch=1, keep=None):
         raise ValueError(f"order must hold row numbers from 0 to {x.shape[0] - 1}")
     if isinstance(batch, bool) or not isinstance(batch, (int, np.integer)) or batch < 1:
         raise ValueError(f"batch must be a positive int, not {batch!r}")
-    hidden = sum(sizes[1:-1])
     keep = np.ones((0, 0)) if keep is None else \
-        _plain(keep, np.float64, 2, "keep", rows=order.shape[0], columns=hidden)
+        _plain(keep, np.float64, 2, "keep", rows=order.shape[0], columns=sum(sizes[1:-1]))
     rows = Rows(x, t, order, keep, int(batch), batch == 1 and net.plain())
     # One row a step in the network's own store, as Network.learn leaves it; a batch in a
     # scratch store of a batch's samples.

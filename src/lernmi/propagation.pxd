@@ -13,13 +13,26 @@ cdef extern from "vector.h":
     void lernmi_axpy(double alpha, const double *x, double *y, Py_ssize_t n) noexcept nogil
     void lernmi_axpy_pair(double alpha, double *w, double *y, double beta, const double *x,
                           Py_ssize_t n) noexcept nogil
-    void lernmi_scale(double alpha, const double *x, double *y, Py_ssize_t n) noexcept nogil
     void lernmi_axpy4(const double *alpha, const double *x, Py_ssize_t stride, double *y,
                       Py_ssize_t n) noexcept nogil
-    void lernmi_dot_2x3_add(const double *w, Py_ssize_t ldw, const double *x,
-                            Py_ssize_t stride, double *out, Py_ssize_t n) noexcept nogil
-    void lernmi_gradient4(const double *s, const double *x, Py_ssize_t stride, double *g,
-                          Py_ssize_t samples, Py_ssize_t n) noexcept nogil
+    const int TILE "LERNMI_TILE"
+    void lernmi_pack_lanes(const double *x, Py_ssize_t stride, Py_ssize_t samples, double *xp,
+                           Py_ssize_t n) noexcept nogil
+    void lernmi_dot_4x8_add(const double *w, const double *xp, Py_ssize_t n, double *out,
+                            Py_ssize_t stride, Py_ssize_t samples) noexcept nogil
+    void lernmi_pack_runs(const double *x, Py_ssize_t stride, Py_ssize_t samples, double *xp,
+                          Py_ssize_t n) noexcept nogil
+    void lernmi_gradient6(const double *s, Py_ssize_t stride, const double *xp,
+                          Py_ssize_t samples, double *g, Py_ssize_t n) noexcept nogil
+    void lernmi_gradient6_on(const double *s, Py_ssize_t stride, const double *xp,
+                             Py_ssize_t samples, double *g, Py_ssize_t n) noexcept nogil
+    void lernmi_gradient4(const double *s, Py_ssize_t stride, const double *xp,
+                          Py_ssize_t samples, double *g, Py_ssize_t n) noexcept nogil
+    void lernmi_gradient4_on(const double *s, Py_ssize_t stride, const double *xp,
+                             Py_ssize_t samples, double *g, Py_ssize_t n) noexcept nogil
+
+cdef enum:
+    GROUP = 32                          # samples packed at once for vector.h's tiles
 
 cdef struct Links:                      # a layer of links: where its numbers lie
     Py_ssize_t start                    # w[start] is weights[0, 0]; the matrix is row-major
@@ -48,22 +61,29 @@ cdef void row_send_back_and_step(double[::1] w, Links links, Py_ssize_t j, Neuro
 @cython.locals(row=Py_ssize_t, b=Py_ssize_t, k=Py_ssize_t, sj=double)
 cdef void row_send_back(const double[::1] w, Links links, Py_ssize_t j, NeuronStore src,
                         NeuronStore dst) noexcept nogil
-@cython.locals(b=Py_ssize_t, k=Py_ssize_t, at=Py_ssize_t, stride=Py_ssize_t, s0=double, sj=double,
+@cython.locals(b=Py_ssize_t, k=Py_ssize_t, at=Py_ssize_t, stride=Py_ssize_t, sj=double,
                alpha="double[4]")
 cdef void row_gradient(double[::1] g, Links links, Py_ssize_t j, NeuronStore src,
                        NeuronStore dst) noexcept nogil
 
 # --- one link, and a whole layer of links --------------------------------------------------------
 cdef double updated_weight(double w, double eta, double s, double a_in) noexcept nogil
-@cython.locals(b=Py_ssize_t, stride=Py_ssize_t, r=Py_ssize_t)
-cdef void tiles_2x3(const double[::1] w, Links links, Py_ssize_t j, NeuronStore src,
-                    NeuronStore dst) noexcept nogil
+cdef Py_ssize_t packed_size(Py_ssize_t cols) noexcept nogil
 @cython.locals(j=Py_ssize_t, b=Py_ssize_t, blocks=Py_ssize_t)
-cdef void propagate_links(const double[::1] w, Links links, NeuronStore src,
-                          NeuronStore dst) noexcept nogil
+cdef void propagate_links(const double[::1] w, Links links, NeuronStore src, NeuronStore dst,
+                          double[::1] pack) noexcept nogil
+@cython.locals(n=Py_ssize_t, stride=Py_ssize_t, first=Py_ssize_t, group=Py_ssize_t,
+               b=Py_ssize_t, j=Py_ssize_t)
+cdef Py_ssize_t tiles_4x8(const double[::1] w, Links links, NeuronStore src, NeuronStore dst,
+                          double[::1] pack) noexcept nogil
 @cython.locals(j=Py_ssize_t, sj=double)
 cdef void backpropagate_links(double[::1] w, Links links, NeuronStore src,
                               NeuronStore dst) noexcept nogil
-@cython.locals(j=Py_ssize_t, row=Py_ssize_t, end=Py_ssize_t, r=Py_ssize_t)
+@cython.locals(j=Py_ssize_t, row=Py_ssize_t, end=Py_ssize_t, rows=Py_ssize_t)
 cdef void learn_links(double[::1] w, Moments moments, Links links, NeuronStore src,
-                      NeuronStore dst) noexcept nogil
+                      NeuronStore dst, double[::1] pack) noexcept nogil
+cdef Links some_rows(Links links, Py_ssize_t j, Py_ssize_t rows) noexcept nogil
+@cython.locals(n=Py_ssize_t, stride=Py_ssize_t, r=Py_ssize_t, first=Py_ssize_t,
+               group=Py_ssize_t, row=Py_ssize_t, s="const double *", g="double *")
+cdef void tiled_rows(double[::1] w, Moments moments, Links links, NeuronStore src,
+                     NeuronStore dst, double[::1] pack) noexcept nogil

@@ -17,7 +17,11 @@ A layer's numbers may be those of several samples at once, which lie `stride` ap
 stores (see Links).
 
 The long runs of numbers one row takes are vector.h's C functions when compiled; run as
-Python, the same operations in the same order (see vector.h).
+Python, the same operations in the same order (see vector.h). Compiled, a batch goes
+through vector.h's tiles, several rows and samples at a time, from copies of the samples'
+outputs packed side by side in `pack` (room for GROUP samples: `packed_size`); the tiles
+add every sum in the same order, so run as Python each row simply takes sample after
+sample.
 """
 
 import cython
@@ -25,6 +29,8 @@ import cython
 if not cython.compiled:
     # Compiled, these are propagation.pxd's (LANES is vector.h's LERNMI_LANES).
     LANES = 16
+    TILE = 8  # vector.h's LERNMI_TILE
+    GROUP = 32  # propagation.pxd's: samples packed at once for the tiles
     from .steps import Rule, step_row
     Links = cython.struct(start=cython.Py_ssize_t, rows=cython.Py_ssize_t,
                           cols=cython.Py_ssize_t, source=cython.Py_ssize_t,
@@ -108,13 +114,13 @@ def row_send_back(w, links, j, src, dst):
 
 def row_gradient(g, links, j, src, dst):
     """g[i] = the sum over the samples b of s_j * a_i, row j's gradient summed over the
-    batch, taken sample after sample (four at a time compiled: the same sums)."""
+    batch: zero, then each sample's added in turn (four at a time compiled: the same sums)."""
     at = links.source
     stride = links.stride
-    s0 = dst.s[links.target + 1 + j]
+    for k in range(links.cols):
+        g[k] = 0.0
     if cython.compiled:
-        lernmi_scale(s0, cython.address(src.a[at]), cython.address(g[0]), links.cols)
-        b = 1
+        b = 0
         while b + 4 <= links.samples:
             for k in range(4):
                 alpha[k] = dst.s[(b + k) * stride + links.target + 1 + j]
@@ -127,9 +133,7 @@ def row_gradient(g, links, j, src, dst):
                         links.cols)
             b += 1
     else:
-        for k in range(links.cols):
-            g[k] = s0 * src.a[at + k]
-        for b in range(1, links.samples):
+        for b in range(links.samples):
             sj = dst.s[b * stride + links.target + 1 + j]
             for k in range(links.cols):
                 g[k] += sj * src.a[b * stride + at + k]
@@ -142,20 +146,24 @@ def updated_weight(w, eta, s, a_in):
     return w - eta * s * a_in
 
 
-def propagate_links(w, links, src, dst):
+def packed_size(cols):
+    """How many numbers `pack` needs for the tiles to take a layer of links whose rows are
+    `cols` long: GROUP samples' outputs, rounded up to whole runs of TILE numbers."""
+    return GROUP * (cols + TILE)
+
+
+def propagate_links(w, links, src, dst, pack):
     """Every link sends w * a forward: dst.z[j] += sum over i of w[j, i] * src.a[i].
 
-    That for each of the links' samples, taking each row of weights for every sample while
-    it is in the CPU's cache, four samples at a time. The outputs src.a must be worked out
+    That for each of the links' samples: a batch (6 samples or more, and room in `pack` for
+    packed_size(links.cols) numbers) by vector.h's tiles of four rows and eight samples,
+    whatever they leave four samples a row at a time, so that each row of weights is read
+    once for several samples. The outputs src.a must be worked out
     (activations.compute_outputs).
     """
     j = 0
-    if cython.compiled and links.samples >= 6:
-        # A batch: two rows and three samples at a time (vector.h's tile: the same sums;
-        # measured, no faster than four samples a row for the four inference takes).
-        while j + 2 <= links.rows:
-            tiles_2x3(w, links, j, src, dst)
-            j += 2
+    if cython.compiled and links.samples >= 6 and pack.shape[0] >= packed_size(links.cols):
+        j = tiles_4x8(w, links, src, dst, pack)
     blocks = links.samples // 4
     while j < links.rows:
         for b in range(blocks):
@@ -166,23 +174,34 @@ def propagate_links(w, links, src, dst):
         j += 1
 
 
-def tiles_2x3(w, links, j, src, dst):
-    """Rows j and j + 1 for every sample: three samples at a time by vector.h's 2 x 3 tile,
-    the samples left over one by one. (Compiled only: run as Python, propagate_links takes
-    each row and sample by itself, which gives the same sums.)"""
-    b = 0
+def tiles_4x8(w, links, src, dst, pack):
+    """propagate_links for rows 0 to 4 * (rows // 4) - 1, which it returns the end of:
+    GROUP samples at a time packed (lernmi_pack_lanes, TILE samples to a block), then four
+    rows at a time through every block. (Compiled only: run as Python, propagate_links
+    takes each row and sample by itself, which gives the same sums.)"""
+    n = links.cols
     stride = links.stride
-    while b + 3 <= links.samples:
-        lernmi_dot_2x3_add(cython.address(w[links.start + j * links.cols]), links.cols,
-                           cython.address(src.a[b * stride + links.source]), stride,
-                           cython.address(dst.z[b * stride + links.target + 1 + j]),
-                           links.cols)
-        b += 3
-    while b < links.samples:
-        for r in range(2):
-            dst.z[b * stride + links.target + 1 + j + r] += row_dot(
-                w, links, j + r, src.a, b * stride + links.source)
-        b += 1
+    first = 0
+    while first < links.samples:
+        group = min(GROUP, links.samples - first)
+        b = 0
+        while b < group:
+            lernmi_pack_lanes(cython.address(src.a[(first + b) * stride + links.source]),
+                              stride, min(TILE, group - b), cython.address(pack[b * n]), n)
+            b += TILE
+        j = 0
+        while j + 4 <= links.rows:
+            b = 0
+            while b < group:
+                lernmi_dot_4x8_add(cython.address(w[links.start + j * n]),
+                                   cython.address(pack[b * n]), n,
+                                   cython.address(dst.z[(first + b) * stride + links.target
+                                                        + 1 + j]),
+                                   stride, min(TILE, group - b))
+                b += TILE
+            j += 4
+        first += group
+    return links.rows - links.rows % 4
 
 
 def backpropagate_links(w, links, src, dst):
@@ -201,31 +220,26 @@ def backpropagate_links(w, links, src, dst):
             row_step(w, links, j, src, sj)
 
 
-def learn_links(w, moments, links, src, dst):
+def learn_links(w, moments, links, src, dst, pack):
     """Every link sends w * s back to its input neuron for each sample, then takes one step
     of the links' rule (links.rule) on its gradient summed over the samples.
 
     Row after row: row j sends back with its weights from before the step, its gradient is
     summed in moments.g, and the row steps, its velocity or moments in moments.m and
-    moments.v. The outputs src.a and the sensitivities dst.s must be worked out.
+    moments.v. The outputs src.a and the sensitivities dst.s must be worked out. A batch (4
+    samples or more, room in moments.g for six rows and in `pack` as propagate_links asks)
+    takes six rows or four at a time through vector.h's gradient tiles (`tiled_rows`).
     """
     j = 0
-    if cython.compiled and links.samples >= 4 and moments.g.shape[0] >= 4 * links.cols:
-        # A batch: four rows at a time, whose gradients are summed in one pass over the
-        # samples' outputs (vector.h: the same sums as row_gradient's).
+    if cython.compiled and links.samples >= 4 and moments.g.shape[0] >= 6 * links.cols \
+            and pack.shape[0] >= packed_size(links.cols):
+        if links.samples <= GROUP:  # then one packing serves every row
+            lernmi_pack_runs(cython.address(src.a[links.source]), links.stride,
+                             links.samples, cython.address(pack[0]), links.cols)
         while j + 4 <= links.rows:
-            for r in range(4):
-                if links.send_back:
-                    row_send_back(w, links, j + r, src, dst)
-            lernmi_gradient4(cython.address(dst.s[links.target + 1 + j]),
-                             cython.address(src.a[links.source]), links.stride,
-                             cython.address(moments.g[0]), links.samples, links.cols)
-            for r in range(4):
-                row = links.start + (j + r) * links.cols
-                end = row + links.cols
-                step_row(w[row:end], moments.m[row:end], moments.v[row:end],
-                         moments.g[r * links.cols:(r + 1) * links.cols], links.rule)
-            j += 4
+            rows = 6 if j + 6 <= links.rows else 4
+            tiled_rows(w, moments, some_rows(links, j, rows), src, dst, pack)
+            j += rows
     while j < links.rows:
         row = links.start + j * links.cols
         end = row + links.cols
@@ -235,3 +249,45 @@ def learn_links(w, moments, links, src, dst):
         step_row(w[row:end], moments.m[row:end], moments.v[row:end], moments.g[:links.cols],
                  links.rule)
         j += 1
+
+
+def some_rows(links, j, rows):
+    """Rows j to j + rows - 1 of a layer of links, as a layer of their own."""
+    return Links(start=links.start + j * links.cols, rows=rows, cols=links.cols,
+                 source=links.source, target=links.target + j, samples=links.samples,
+                 stride=links.stride, send_back=links.send_back, rule=links.rule)
+
+
+def tiled_rows(w, moments, links, src, dst, pack):
+    """learn_links for six rows of links, or four, by vector.h's gradient tile: each row
+    sends back, their gradients are summed together into moments.g (the first GROUP of
+    samples from zero, the next ones added on), and each row steps. If the samples are at
+    most GROUP, pack holds their outputs packed (lernmi_pack_runs); otherwise each GROUP of
+    them is packed here in turn. (Compiled only.)"""
+    n = links.cols
+    stride = links.stride
+    for r in range(links.rows):
+        if links.send_back:
+            row_send_back(w, links, r, src, dst)
+    g = cython.address(moments.g[0])
+    first = 0
+    while first < links.samples:
+        group = min(GROUP, links.samples - first)
+        if links.samples > GROUP:
+            lernmi_pack_runs(cython.address(src.a[first * stride + links.source]), stride,
+                             group, cython.address(pack[0]), n)
+        s = cython.address(dst.s[first * stride + links.target + 1])
+        if links.rows == 6:
+            if first == 0:
+                lernmi_gradient6(s, stride, cython.address(pack[0]), group, g, n)
+            else:
+                lernmi_gradient6_on(s, stride, cython.address(pack[0]), group, g, n)
+        elif first == 0:
+            lernmi_gradient4(s, stride, cython.address(pack[0]), group, g, n)
+        else:
+            lernmi_gradient4_on(s, stride, cython.address(pack[0]), group, g, n)
+        first += group
+    for r in range(links.rows):
+        row = links.start + r * n
+        step_row(w[row:row + n], moments.m[row:row + n], moments.v[row:row + n],
+                 moments.g[r * n:(r + 1) * n], links.rule)

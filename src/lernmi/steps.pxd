@@ -17,6 +17,7 @@ cdef extern from "vector.h":
     void lernmi_axpy(double alpha, const double *x, double *y, Py_ssize_t n) noexcept nogil
     void lernmi_mean_decay(double *g, const double *w, const Rule *r,
                            Py_ssize_t n) noexcept nogil
+    void lernmi_plain_step(double *w, double *g, const Rule *r, Py_ssize_t n) noexcept nogil
     void lernmi_momentum(double *w, double *m, const double *g, const Rule *r, int nesterov,
                          Py_ssize_t n) noexcept nogil
     void lernmi_adam(double *w, double *m, double *v, const double *g, const Rule *r,
@@ -31,6 +32,6 @@ cdef Rule rule_of(const double[::1] settings, Py_ssize_t at, double eta,
                   double batch) noexcept nogil
 cdef bint plain(const double[::1] settings, Py_ssize_t at) noexcept nogil
 cdef void count_step(double[::1] settings, Py_ssize_t at) noexcept nogil
-@cython.locals(n=Py_ssize_t, i=Py_ssize_t, one1=double, one2=double)
+@cython.locals(n=Py_ssize_t, i=Py_ssize_t, one1=double, one2=double, averaged=bint)
 cdef void step_row(double[::1] w, double[::1] m, double[::1] v, double[::1] g,
                    Rule rule) noexcept nogil

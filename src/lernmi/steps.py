@@ -80,7 +80,12 @@ def step_row(w, m, v, g, rule):
     left holding the gradient the step used: the batch's mean plus weight decay."""
     n = w.shape[0]
     if cython.compiled:
-        if rule.batch != 1.0 or rule.decay != 0.0:
+        averaged = rule.batch != 1.0 or rule.decay != 0.0
+        if rule.kind == PLAIN and averaged:  # both in one pass over the row
+            lernmi_plain_step(cython.address(w[0]), cython.address(g[0]), cython.address(rule),
+                              n)
+            return
+        if averaged:
             lernmi_mean_decay(cython.address(g[0]), cython.address(w[0]),
                               cython.address(rule), n)
         if rule.kind == PLAIN:

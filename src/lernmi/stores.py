@@ -131,7 +131,7 @@ class Moments:
         Adam's second moment, one per weight (the same length as m).
     g : numpy array of float64
         Scratch: rows of weights' gradients, summed over a batch, as a step works them out
-        (room for four rows makes the loops take four rows at a time).
+        (room for six rows makes the loops take six or four rows at a time).
 
     The arrays are kept as given, not copied: a Network passes views into its own arrays.
     """
@@ -160,8 +160,8 @@ class Moments:
 
 def new_moments(weights, cols):
     """Moments for `weights` weights in rows of `cols`, every number zero, with room for
-    four rows' gradients (which a layer of links sums four rows at a time)."""
-    return Moments(np.zeros(weights), np.zeros(weights), np.zeros(4 * cols))
+    six rows' gradients (which a batch's tiles sum six or four rows at a time)."""
+    return Moments(np.zeros(weights), np.zeros(weights), np.zeros(6 * cols))
 
 
 class LinkStore:

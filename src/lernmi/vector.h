@@ -92,107 +92,170 @@ LERNMI_CLONES static void lernmi_dot4_add(const double *LERNMI_RESTRICT w,
 #if defined(__GNUC__)
 #define LERNMI_VECTORS 1
 typedef double lernmi_v4 __attribute__((vector_size(32), aligned(8)));
+#define LERNMI_INLINE static inline __attribute__((always_inline, unused))
+#elif defined(_MSC_VER)
+#define LERNMI_INLINE static __forceinline
+#else
+#define LERNMI_INLINE static inline
 #endif
 
-/* Six sums at once, for two rows of weights and three samples: out[r + b * stride] +=
- * lernmi_dot(w + r * ldw, x + b * stride, n) for r < 2 and b < 3, each taken exactly as
- * lernmi_dot takes it. Each partial sum adds its terms in lernmi_dot's order; the lanes are
- * taken in two halves (lanes 0-7 over the whole row, then lanes 8-15), which changes no
- * partial sum but halves the registers the six need. Each number of w is read once for
- * three samples, each of x once for two rows. */
-LERNMI_CLONES static void lernmi_dot_2x3_add(const double *LERNMI_RESTRICT w, Py_ssize_t ldw,
-                                             const double *LERNMI_RESTRICT x,
-                                             Py_ssize_t stride, double *LERNMI_RESTRICT out,
-                                             Py_ssize_t n)
+/* The kernels below take a batch's numbers in small tiles, as matrix products do: a tile of
+ * rows of weights and of samples whose partial sums all stay in the CPU's registers while
+ * it runs through the row. To read its samples one after the other the tile wants them
+ * packed: copied side by side, eight samples (or the batch) to each element. A tile changes
+ * no sum: each one adds its terms in the order the plain loops add them. */
+#define LERNMI_TILE 8  /* samples in a forward tile, numbers in a gradient tile's run */
+
+/* Packs up to eight samples for lernmi_dot_4x8_add: sample b's numbers are x[b * stride + i]
+ * for i < n. xp gets them lane by lane, as lernmi_dot adds them (element i in lane i %
+ * LANES: lane 0's i = 0, LANES, 2 LANES, ..., then lane 1's), and for each element i the
+ * eight samples side by side, zero past the last sample: 8 n numbers. */
+LERNMI_CLONES static void lernmi_pack_lanes(const double *LERNMI_RESTRICT x, Py_ssize_t stride,
+                                            Py_ssize_t samples, double *LERNMI_RESTRICT xp,
+                                            Py_ssize_t n)
 {
-    double lane[2][3][LERNMI_LANES];
-    Py_ssize_t i = 0;
-    for (int h = 0; h < 2; h++) {
-        const Py_ssize_t o = h * (LERNMI_LANES / 2);
+    for (int k = 0; k < LERNMI_LANES; k++)
+        for (Py_ssize_t i = k; i < n; i += LERNMI_LANES) {
+            for (Py_ssize_t b = 0; b < LERNMI_TILE; b++)
+                xp[b] = b < samples ? x[b * stride + i] : 0.0;
+            xp += LERNMI_TILE;
+        }
+}
+
+/* Four rows of weights (w, w + n, w + 2 n, w + 3 n) and up to eight samples (packed into xp
+ * by lernmi_pack_lanes): out[r + b * stride] += lernmi_dot(w + r * n, sample b, n) for r <
+ * 4 and b < samples, each sum taken exactly as lernmi_dot takes it. Lane by lane, each of
+ * the 32 lanes' partial sums in a register, each weight read once for eight samples and
+ * each sample's number once for four rows; then lernmi_dot's tree adds each sum's lanes. */
+LERNMI_CLONES static void lernmi_dot_4x8_add(const double *LERNMI_RESTRICT w,
+                                             const double *LERNMI_RESTRICT xp, Py_ssize_t n,
+                                             double *LERNMI_RESTRICT out, Py_ssize_t stride,
+                                             Py_ssize_t samples)
+{
 #ifdef LERNMI_VECTORS
-        lernmi_v4 acc[2][3][2] = {{{{0.0}}}};
-        for (i = 0; i + LERNMI_LANES <= n; i += LERNMI_LANES)
-            for (int q = 0; q < 2; q++) {
-                lernmi_v4 w0 = *(const lernmi_v4 *)(w + i + o + 4 * q);
-                lernmi_v4 w1 = *(const lernmi_v4 *)(w + ldw + i + o + 4 * q);
-                for (int b = 0; b < 3; b++) {
-                    lernmi_v4 xb = *(const lernmi_v4 *)(x + b * stride + i + o + 4 * q);
-                    acc[0][b][q] += w0 * xb;
-                    acc[1][b][q] += w1 * xb;
-                }
+    /* lane[r][q][k]: lane k of the sums of row r for samples 4 q to 4 q + 3, side by side,
+     * so that the tree adds four samples' lanes at once. */
+    lernmi_v4 lane[4][2][LERNMI_LANES];
+    for (int k = 0; k < LERNMI_LANES; k++) {
+        lernmi_v4 acc[4][2];
+        for (int r = 0; r < 4; r++)
+            acc[r][0] = acc[r][1] = (lernmi_v4){0.0, 0.0, 0.0, 0.0};
+        for (Py_ssize_t i = k; i < n; i += LERNMI_LANES, xp += LERNMI_TILE) {
+            lernmi_v4 x0 = *(const lernmi_v4 *)xp, x1 = *(const lernmi_v4 *)(xp + 4);
+            for (int r = 0; r < 4; r++) {
+                double wr = w[r * n + i];
+                acc[r][0] += wr * x0;
+                acc[r][1] += wr * x1;
             }
-        for (int r = 0; r < 2; r++)
-            for (int b = 0; b < 3; b++)
-                for (int q = 0; q < 2; q++)
-                    for (int k = 0; k < 4; k++)
-                        lane[r][b][o + 4 * q + k] = acc[r][b][q][k];
-#else
-        double acc[2][3][LERNMI_LANES / 2] = {{{0.0}}};
-        for (i = 0; i + LERNMI_LANES <= n; i += LERNMI_LANES)
-            for (int k = 0; k < LERNMI_LANES / 2; k++)
-                for (int b = 0; b < 3; b++) {
-                    acc[0][b][k] += w[i + o + k] * x[b * stride + i + o + k];
-                    acc[1][b][k] += w[ldw + i + o + k] * x[b * stride + i + o + k];
-                }
-        for (int r = 0; r < 2; r++)
-            for (int b = 0; b < 3; b++)
-                for (int k = 0; k < LERNMI_LANES / 2; k++)
-                    lane[r][b][o + k] = acc[r][b][k];
-#endif
+        }
+        for (int r = 0; r < 4; r++) {
+            lane[r][0][k] = acc[r][0];
+            lane[r][1][k] = acc[r][1];
+        }
     }
-    for (int r = 0; r < 2; r++)
-        for (int b = 0; b < 3; b++) {
+    for (int r = 0; r < 4; r++)
+        for (int q = 0; q < 2; q++) {
+            lernmi_v4 *sum = lane[r][q];
+            for (int width = LERNMI_LANES / 2; width > 0; width /= 2)
+                for (int k = 0; k < width; k++)
+                    sum[k] += sum[k + width];
+            for (Py_ssize_t b = 4 * q; b < 4 * q + 4 && b < samples; b++)
+                out[r + b * stride] += sum[0][b - 4 * q];
+        }
+#else
+    double lane[4][LERNMI_TILE][LERNMI_LANES];
+    for (int k = 0; k < LERNMI_LANES; k++) {
+        double acc[4][LERNMI_TILE] = {{0.0}};
+        for (Py_ssize_t i = k; i < n; i += LERNMI_LANES, xp += LERNMI_TILE)
+            for (int r = 0; r < 4; r++)
+                for (int b = 0; b < LERNMI_TILE; b++)
+                    acc[r][b] += w[r * n + i] * xp[b];
+        for (int r = 0; r < 4; r++)
+            for (int b = 0; b < LERNMI_TILE; b++)
+                lane[r][b][k] = acc[r][b];
+    }
+    for (int r = 0; r < 4; r++)
+        for (Py_ssize_t b = 0; b < samples; b++) {
             double *sum = lane[r][b];
-            for (int k = 0; i + k < n; k++)
-                sum[k] += w[r * ldw + i + k] * x[b * stride + i + k];
             for (int width = LERNMI_LANES / 2; width > 0; width /= 2)
                 for (int k = 0; k < width; k++)
                     sum[k] += sum[k + width];
             out[r + b * stride] += sum[0];
         }
+#endif
 }
 
-/* Four rows' gradients summed over a batch, in one pass over the samples' outputs:
- * g[r * n + i] = s[r] * x[i] + s[stride + r] * x[stride + i] + ... (the samples b <
- * samples in order, as lernmi_scale then lernmi_axpy add them) for r < 4, i < n. s[b *
- * stride + r] is sample b's sensitivity of row r's neuron, x + b * stride its outputs. */
-LERNMI_CLONES static void lernmi_gradient4(const double *LERNMI_RESTRICT s,
-                                           const double *LERNMI_RESTRICT x, Py_ssize_t stride,
-                                           double *LERNMI_RESTRICT g, Py_ssize_t samples,
+/* Packs `samples` samples for lernmi_gradient: sample b's numbers are x[b * stride + i] for
+ * i < n. xp gets them in runs of eight elements, and for each run every sample's eight in
+ * turn: xp[(i / 8 * samples + b) * 8 + i % 8] = x[b * stride + i], zero past n. */
+LERNMI_CLONES static void lernmi_pack_runs(const double *LERNMI_RESTRICT x, Py_ssize_t stride,
+                                           Py_ssize_t samples, double *LERNMI_RESTRICT xp,
                                            Py_ssize_t n)
 {
-    Py_ssize_t i = 0;
-#ifdef LERNMI_VECTORS
-    for (; i + 8 <= n; i += 8) {
-        lernmi_v4 acc[4][2];
-        lernmi_v4 x0 = *(const lernmi_v4 *)(x + i), x1 = *(const lernmi_v4 *)(x + i + 4);
-        for (int r = 0; r < 4; r++) {
-            acc[r][0] = s[r] * x0;
-            acc[r][1] = s[r] * x1;
-        }
-        for (Py_ssize_t b = 1; b < samples; b++) {
-            x0 = *(const lernmi_v4 *)(x + b * stride + i);
-            x1 = *(const lernmi_v4 *)(x + b * stride + i + 4);
-            for (int r = 0; r < 4; r++) {
-                double sr = s[b * stride + r];
-                acc[r][0] += sr * x0;
-                acc[r][1] += sr * x1;
-            }
-        }
-        for (int r = 0; r < 4; r++) {
-            *(lernmi_v4 *)(g + r * n + i) = acc[r][0];
-            *(lernmi_v4 *)(g + r * n + i + 4) = acc[r][1];
-        }
-    }
-#endif
-    for (; i < n; i++)
-        for (int r = 0; r < 4; r++) {
-            double sum = s[r] * x[i];
-            for (Py_ssize_t b = 1; b < samples; b++)
-                sum += s[b * stride + r] * x[b * stride + i];
-            g[r * n + i] = sum;
+    for (Py_ssize_t run = 0; run < n; run += LERNMI_TILE)
+        for (Py_ssize_t b = 0; b < samples; b++) {
+            for (Py_ssize_t k = 0; k < LERNMI_TILE; k++)
+                xp[k] = run + k < n ? x[b * stride + run + k] : 0.0;
+            xp += LERNMI_TILE;
         }
 }
+
+/* R rows' gradients over a batch: g[r * n + i] = s[b * stride + r] * x_b[i] added up over
+ * the samples b < samples in turn, starting from 0 if `fresh`, else from what g holds (to
+ * go on with the next samples), for r < R and i < n; x_b is sample b's numbers as
+ * lernmi_pack_runs packed them into xp and s[b * stride + r] its sensitivity of row r's
+ * neuron. A tile of R rows by eight numbers stays in registers through the samples. */
+LERNMI_INLINE void lernmi_gradient_rows(const int R, const int fresh,
+                                        const double *LERNMI_RESTRICT s, Py_ssize_t stride,
+                                        const double *LERNMI_RESTRICT xp, Py_ssize_t samples,
+                                        double *LERNMI_RESTRICT g, Py_ssize_t n)
+{
+    for (Py_ssize_t run = 0; run < n; run += LERNMI_TILE) {
+        const double *x = xp + run * samples;
+        const Py_ssize_t width = n - run < LERNMI_TILE ? n - run : LERNMI_TILE;
+#ifdef LERNMI_VECTORS
+        if (width == LERNMI_TILE) {
+            lernmi_v4 acc[6][2];
+            for (int r = 0; r < R; r++)
+                for (int q = 0; q < 2; q++)
+                    acc[r][q] = fresh ? (lernmi_v4){0.0, 0.0, 0.0, 0.0}
+                                      : *(const lernmi_v4 *)(g + r * n + run + 4 * q);
+            for (Py_ssize_t b = 0; b < samples; b++, x += LERNMI_TILE) {
+                lernmi_v4 x0 = *(const lernmi_v4 *)x, x1 = *(const lernmi_v4 *)(x + 4);
+                for (int r = 0; r < R; r++) {
+                    double sr = s[b * stride + r];
+                    acc[r][0] += sr * x0;
+                    acc[r][1] += sr * x1;
+                }
+            }
+            for (int r = 0; r < R; r++)
+                for (int q = 0; q < 2; q++)
+                    *(lernmi_v4 *)(g + r * n + run + 4 * q) = acc[r][q];
+            continue;
+        }
+#endif
+        for (int r = 0; r < R; r++)
+            for (Py_ssize_t k = 0; k < width; k++) {
+                double sum = fresh ? 0.0 : g[r * n + run + k];
+                for (Py_ssize_t b = 0; b < samples; b++)
+                    sum += s[b * stride + r] * x[b * LERNMI_TILE + k];
+                g[r * n + run + k] = sum;
+            }
+    }
+}
+
+/* lernmi_gradient_rows for six rows or four, fresh or going on. */
+#define LERNMI_GRADIENT(NAME, R, FRESH)                                                       \
+    LERNMI_CLONES static void NAME(const double *LERNMI_RESTRICT s, Py_ssize_t stride,        \
+                                   const double *LERNMI_RESTRICT xp, Py_ssize_t samples,      \
+                                   double *LERNMI_RESTRICT g, Py_ssize_t n)                   \
+    {                                                                                         \
+        lernmi_gradient_rows(R, FRESH, s, stride, xp, samples, g, n);                         \
+    }
+LERNMI_GRADIENT(lernmi_gradient6, 6, 1)
+LERNMI_GRADIENT(lernmi_gradient6_on, 6, 0)
+LERNMI_GRADIENT(lernmi_gradient4, 4, 1)
+LERNMI_GRADIENT(lernmi_gradient4_on, 4, 0)
 
 /* y[i] += alpha * x[i] for i < n. */
 LERNMI_CLONES static void lernmi_axpy(double alpha, const double *LERNMI_RESTRICT x,
@@ -211,14 +274,6 @@ LERNMI_CLONES static void lernmi_axpy_pair(double alpha, double *LERNMI_RESTRICT
         y[i] += alpha * w[i];
         w[i] += beta * x[i];
     }
-}
-
-/* y[i] = alpha * x[i] for i < n. */
-LERNMI_CLONES static void lernmi_scale(double alpha, const double *LERNMI_RESTRICT x,
-                                       double *LERNMI_RESTRICT y, Py_ssize_t n)
-{
-    for (Py_ssize_t i = 0; i < n; i++)
-        y[i] = alpha * x[i];
 }
 
 /* Four axpys in one pass over y: y[i] += alpha[b] * x[b * stride + i] for b = 0, 1, 2, 3 in
@@ -251,14 +306,44 @@ typedef struct {
 } lernmi_rule;
 
 /* g[i] = g[i] / batch + decay * w[i]: a summed gradient made the batch's mean, plus weight
- * decay. The caller leaves it out when it would change nothing (a batch of 1, no decay). */
+ * decay. The caller leaves it out when it would change nothing (a batch of 1, no decay).
+ * Dividing by a power of two is multiplying by its inverse, exactly (both are the one
+ * correctly rounded g[i] * 2^-k), and much faster; any other batch size is divided by. */
 LERNMI_CLONES static void lernmi_mean_decay(double *LERNMI_RESTRICT g,
                                             const double *LERNMI_RESTRICT w,
                                             const lernmi_rule *r, Py_ssize_t n)
 {
     double batch = r->batch, decay = r->decay;
-    for (Py_ssize_t i = 0; i < n; i++)
-        g[i] = g[i] / batch + decay * w[i];
+    int exponent;
+    if (frexp(batch, &exponent) == 0.5) {
+        double inverse = 1.0 / batch;
+        for (Py_ssize_t i = 0; i < n; i++)
+            g[i] = g[i] * inverse + decay * w[i];
+    } else {
+        for (Py_ssize_t i = 0; i < n; i++)
+            g[i] = g[i] / batch + decay * w[i];
+    }
+}
+
+/* Plain gradient descent on a summed gradient: lernmi_mean_decay then w[i] -= rate * g[i],
+ * in one pass over w. */
+LERNMI_CLONES static void lernmi_plain_step(double *LERNMI_RESTRICT w, double *LERNMI_RESTRICT g,
+                                            const lernmi_rule *r, Py_ssize_t n)
+{
+    double batch = r->batch, decay = r->decay, alpha = -r->rate;
+    int exponent;
+    if (frexp(batch, &exponent) == 0.5) {
+        double inverse = 1.0 / batch;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            g[i] = g[i] * inverse + decay * w[i];
+            w[i] += alpha * g[i];
+        }
+    } else {
+        for (Py_ssize_t i = 0; i < n; i++) {
+            g[i] = g[i] / batch + decay * w[i];
+            w[i] += alpha * g[i];
+        }
+    }
 }
 
 /* Momentum: m[i] = mu * m[i] + g[i], then w[i] -= rate * m[i]; or, with Nesterov's look
