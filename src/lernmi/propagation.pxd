@@ -13,6 +13,7 @@ cdef extern from "vector.h":
     void lernmi_axpy(double alpha, const double *x, double *y, Py_ssize_t n) noexcept nogil
     void lernmi_axpy_pair(double alpha, double *w, double *y, double beta, const double *x,
                           Py_ssize_t n) noexcept nogil
+    void lernmi_scale(double alpha, const double *x, double *y, Py_ssize_t n) noexcept nogil
     void lernmi_axpy4(const double *alpha, const double *x, Py_ssize_t stride, double *y,
                       Py_ssize_t n) noexcept nogil
     const int TILE "LERNMI_TILE"
@@ -61,7 +62,7 @@ cdef void row_send_back_and_step(double[::1] w, Links links, Py_ssize_t j, Neuro
 @cython.locals(row=Py_ssize_t, b=Py_ssize_t, k=Py_ssize_t, sj=double)
 cdef void row_send_back(const double[::1] w, Links links, Py_ssize_t j, NeuronStore src,
                         NeuronStore dst) noexcept nogil
-@cython.locals(b=Py_ssize_t, k=Py_ssize_t, at=Py_ssize_t, stride=Py_ssize_t, sj=double,
+@cython.locals(b=Py_ssize_t, k=Py_ssize_t, at=Py_ssize_t, stride=Py_ssize_t, s0=double, sj=double,
                alpha="double[4]")
 cdef void row_gradient(double[::1] g, Links links, Py_ssize_t j, NeuronStore src,
                        NeuronStore dst) noexcept nogil

@@ -114,13 +114,13 @@ def row_send_back(w, links, j, src, dst):
 
 def row_gradient(g, links, j, src, dst):
     """g[i] = the sum over the samples b of s_j * a_i, row j's gradient summed over the
-    batch: zero, then each sample's added in turn (four at a time compiled: the same sums)."""
+    batch, taken sample after sample (four at a time compiled: the same sums)."""
     at = links.source
     stride = links.stride
-    for k in range(links.cols):
-        g[k] = 0.0
+    s0 = dst.s[links.target + 1 + j]
     if cython.compiled:
-        b = 0
+        lernmi_scale(s0, cython.address(src.a[at]), cython.address(g[0]), links.cols)
+        b = 1
         while b + 4 <= links.samples:
             for k in range(4):
                 alpha[k] = dst.s[(b + k) * stride + links.target + 1 + j]
@@ -133,7 +133,9 @@ def row_gradient(g, links, j, src, dst):
                         links.cols)
             b += 1
     else:
-        for b in range(links.samples):
+        for k in range(links.cols):
+            g[k] = s0 * src.a[at + k]
+        for b in range(1, links.samples):
             sj = dst.s[b * stride + links.target + 1 + j]
             for k in range(links.cols):
                 g[k] += sj * src.a[b * stride + at + k]
@@ -261,7 +263,7 @@ def some_rows(links, j, rows):
 def tiled_rows(w, moments, links, src, dst, pack):
     """learn_links for six rows of links, or four, by vector.h's gradient tile: each row
     sends back, their gradients are summed together into moments.g (the first GROUP of
-    samples from zero, the next ones added on), and each row steps. If the samples are at
+    samples afresh, the next ones added on), and each row steps. If the samples are at
     most GROUP, pack holds their outputs packed (lernmi_pack_runs); otherwise each GROUP of
     them is packed here in turn. (Compiled only.)"""
     n = links.cols

@@ -89,9 +89,13 @@ LERNMI_CLONES static void lernmi_dot4_add(const double *LERNMI_RESTRICT w,
  * or two SSE2 ones, doing each operation lane by lane with IEEE rounding, exactly as the
  * plain C loops below do them one double at a time (MSVC compiles those). aligned(8): they
  * may be loaded from any double. */
-#if defined(__GNUC__)
+#if defined(__GNUC__) && !defined(LERNMI_NO_VECTORS)  /* (a test builds it as MSVC would) */
 #define LERNMI_VECTORS 1
 typedef double lernmi_v4 __attribute__((vector_size(32), aligned(8)));
+#endif
+
+/* A helper inlined into each clone that calls it, so compiled for each one's CPU. */
+#if defined(__GNUC__)
 #define LERNMI_INLINE static inline __attribute__((always_inline, unused))
 #elif defined(_MSC_VER)
 #define LERNMI_INLINE static __forceinline
@@ -200,16 +204,18 @@ LERNMI_CLONES static void lernmi_pack_runs(const double *LERNMI_RESTRICT x, Py_s
         }
 }
 
-/* R rows' gradients over a batch: g[r * n + i] = s[b * stride + r] * x_b[i] added up over
- * the samples b < samples in turn, starting from 0 if `fresh`, else from what g holds (to
- * go on with the next samples), for r < R and i < n; x_b is sample b's numbers as
- * lernmi_pack_runs packed them into xp and s[b * stride + r] its sensitivity of row r's
- * neuron. A tile of R rows by eight numbers stays in registers through the samples. */
+/* R rows' gradients over a batch: g[r * n + i] = s[b * stride + r] * x_b[i] summed over
+ * the samples b < samples in turn, as lernmi_scale then lernmi_axpy sum them: `fresh`, from
+ * the first sample's term; otherwise added on to what g holds (the next samples). r < R and
+ * i < n; x_b is sample b's numbers as lernmi_pack_runs packed them into xp, and s[b *
+ * stride + r] its sensitivity of row r's neuron. A tile of R rows by eight numbers stays in
+ * registers through the samples. */
 LERNMI_INLINE void lernmi_gradient_rows(const int R, const int fresh,
                                         const double *LERNMI_RESTRICT s, Py_ssize_t stride,
                                         const double *LERNMI_RESTRICT xp, Py_ssize_t samples,
                                         double *LERNMI_RESTRICT g, Py_ssize_t n)
 {
+    const Py_ssize_t from = fresh ? 1 : 0;  /* the first sample taken for the tile to add */
     for (Py_ssize_t run = 0; run < n; run += LERNMI_TILE) {
         const double *x = xp + run * samples;
         const Py_ssize_t width = n - run < LERNMI_TILE ? n - run : LERNMI_TILE;
@@ -218,10 +224,11 @@ LERNMI_INLINE void lernmi_gradient_rows(const int R, const int fresh,
             lernmi_v4 acc[6][2];
             for (int r = 0; r < R; r++)
                 for (int q = 0; q < 2; q++)
-                    acc[r][q] = fresh ? (lernmi_v4){0.0, 0.0, 0.0, 0.0}
+                    acc[r][q] = fresh ? s[r] * *(const lernmi_v4 *)(x + 4 * q)
                                       : *(const lernmi_v4 *)(g + r * n + run + 4 * q);
-            for (Py_ssize_t b = 0; b < samples; b++, x += LERNMI_TILE) {
-                lernmi_v4 x0 = *(const lernmi_v4 *)x, x1 = *(const lernmi_v4 *)(x + 4);
+            for (Py_ssize_t b = from; b < samples; b++) {
+                lernmi_v4 x0 = *(const lernmi_v4 *)(x + b * LERNMI_TILE);
+                lernmi_v4 x1 = *(const lernmi_v4 *)(x + b * LERNMI_TILE + 4);
                 for (int r = 0; r < R; r++) {
                     double sr = s[b * stride + r];
                     acc[r][0] += sr * x0;
@@ -236,8 +243,8 @@ LERNMI_INLINE void lernmi_gradient_rows(const int R, const int fresh,
 #endif
         for (int r = 0; r < R; r++)
             for (Py_ssize_t k = 0; k < width; k++) {
-                double sum = fresh ? 0.0 : g[r * n + run + k];
-                for (Py_ssize_t b = 0; b < samples; b++)
+                double sum = fresh ? s[r] * x[k] : g[r * n + run + k];
+                for (Py_ssize_t b = from; b < samples; b++)
                     sum += s[b * stride + r] * x[b * LERNMI_TILE + k];
                 g[r * n + run + k] = sum;
             }
@@ -274,6 +281,14 @@ LERNMI_CLONES static void lernmi_axpy_pair(double alpha, double *LERNMI_RESTRICT
         y[i] += alpha * w[i];
         w[i] += beta * x[i];
     }
+}
+
+/* y[i] = alpha * x[i] for i < n. */
+LERNMI_CLONES static void lernmi_scale(double alpha, const double *LERNMI_RESTRICT x,
+                                       double *LERNMI_RESTRICT y, Py_ssize_t n)
+{
+    for (Py_ssize_t i = 0; i < n; i++)
+        y[i] = alpha * x[i];
 }
 
 /* Four axpys in one pass over y: y[i] += alpha[b] * x[b * stride + i] for b = 0, 1, 2, 3 in

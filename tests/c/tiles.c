@@ -1,0 +1,69 @@
+/* Checks vector.h's batch tiles against its plain sums: for many shapes, every sum that
+ * lernmi_dot_4x8_add and lernmi_gradient6 / lernmi_gradient4 work out must equal, bit for
+ * bit, the one lernmi_dot (forward) or lernmi_scale then lernmi_axpy (gradient) work out.
+ * tests/test_vector_h.py compiles it with and without the compiler's vector types
+ * (LERNMI_NO_VECTORS, as MSVC builds it) and runs it. Prints the mismatches found. */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef ptrdiff_t Py_ssize_t;
+#include "vector.h"
+
+static unsigned long long seed = 12345;
+
+static double uniform(void)  /* in [-1, 1), with all 53 bits: sums of them must round */
+{
+    seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;  /* xorshift64 */
+    return (double)(seed >> 11) / 4503599627370496.0 - 1.0;
+}
+
+static long same(double a, double b) { return memcmp(&a, &b, sizeof a) == 0 ? 0 : 1; }
+
+int main(void)
+{
+    long mismatches = 0, sums = 0;
+    for (int trial = 0; trial < 300; trial++) {
+        Py_ssize_t rows = 4 + trial % 9, n = 1 + (trial * 37) % 70;
+        Py_ssize_t samples = 1 + (trial * 11) % 40, stride = n + 16;  /* >= rows */
+        double *w = malloc(sizeof(double) * rows * n), *x = malloc(sizeof(double) * samples * stride);
+        double *s = malloc(sizeof(double) * samples * stride), *out = calloc(samples * stride, sizeof(double));
+        double *xp = malloc(sizeof(double) * (samples + LERNMI_TILE) * (n + LERNMI_TILE));
+        double *g = malloc(sizeof(double) * 6 * n), *want = malloc(sizeof(double) * n);
+        for (Py_ssize_t i = 0; i < rows * n; i++) w[i] = uniform();
+        for (Py_ssize_t i = 0; i < samples * stride; i++) { x[i] = uniform(); s[i] = uniform(); }
+
+        /* forward: four rows and up to eight samples a tile */
+        for (Py_ssize_t b = 0; b < samples; b += LERNMI_TILE) {
+            Py_ssize_t count = samples - b < LERNMI_TILE ? samples - b : LERNMI_TILE;
+            lernmi_pack_lanes(x + b * stride, stride, count, xp, n);
+            for (Py_ssize_t j = 0; j + 4 <= rows; j += 4)
+                lernmi_dot_4x8_add(w + j * n, xp, n, out + b * stride + j, stride, count);
+        }
+        for (Py_ssize_t b = 0; b < samples; b++)
+            for (Py_ssize_t j = 0; j < rows - rows % 4; j++, sums++)  /* the tiles' rows */
+                mismatches += same(out[b * stride + j], lernmi_dot(w + j * n, x + b * stride, n));
+
+        /* gradient: six rows or four, in groups of at most `group` samples */
+        Py_ssize_t group = 1 + trial % 13, tile = trial % 2 ? 6 : 4;
+        for (Py_ssize_t first = 0; first < samples; first += group) {
+            Py_ssize_t count = samples - first < group ? samples - first : group;
+            lernmi_pack_runs(x + first * stride, stride, count, xp, n);
+            if (tile == 6)
+                (first ? lernmi_gradient6_on : lernmi_gradient6)(s + first * stride, stride, xp, count, g, n);
+            else
+                (first ? lernmi_gradient4_on : lernmi_gradient4)(s + first * stride, stride, xp, count, g, n);
+        }
+        for (Py_ssize_t r = 0; r < tile; r++) {
+            lernmi_scale(s[r], x, want, n);
+            for (Py_ssize_t b = 1; b < samples; b++)
+                lernmi_axpy(s[b * stride + r], x + b * stride, want, n);
+            for (Py_ssize_t i = 0; i < n; i++, sums++)
+                mismatches += same(g[r * n + i], want[i]);
+        }
+        free(w); free(x); free(s); free(out); free(xp); free(g); free(want);
+    }
+    printf("%ld mismatches in %ld sums\n", mismatches, sums);
+    return mismatches != 0;
+}

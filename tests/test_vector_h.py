@@ -1,0 +1,38 @@
+"""vector.h's batch tiles add every sum in the same order as its plain loops.
+
+tests/c/tiles.c compares them sum by sum, bit for bit, over 300 shapes of random numbers;
+here it is compiled as each CPU and compiler would build it: without optimisation, for
+SSE2, AVX2 and this CPU, and without GCC's vector types (the plain C that MSVC compiles).
+The compiled-against-uncompiled tests check the same through whole networks, but only for
+the one build this machine made.
+"""
+
+import pathlib
+import shutil
+import subprocess
+
+import pytest
+
+ROOT = pathlib.Path(__file__).parent.parent
+HEADER = ROOT / "src" / "lernmi" / "vector.h"
+COMPILER = shutil.which("gcc") or shutil.which("cc")
+BUILDS = [["-O0"], ["-O2"], ["-O3", "-mavx2"], ["-O3", "-march=native"],
+          ["-O2", "-DLERNMI_NO_VECTORS"]]
+
+
+@pytest.mark.skipif(COMPILER is None, reason="needs a C compiler (gcc or cc)")
+@pytest.mark.skipif(not HEADER.exists(), reason="needs the source tree's src/lernmi/vector.h")
+@pytest.mark.parametrize("flags", BUILDS, ids=" ".join)
+def test_the_tiles_give_the_plain_loops_sums_bit_for_bit(tmp_path, flags):
+    program = tmp_path / "tiles"
+    built = subprocess.run([COMPILER, *flags, "-ffp-contract=off", "-Wall", "-Werror",
+                            f"-I{HEADER.parent}", "-o", str(program),
+                            str(ROOT / "tests" / "c" / "tiles.c"), "-lm"],
+                           capture_output=True, text=True)
+    if built.returncode != 0 and "-m" in " ".join(flags) and "unrecognized" in built.stderr:
+        pytest.skip(f"this compiler does not take {flags}")
+    assert built.returncode == 0, built.stderr
+    ran = subprocess.run([str(program)], capture_output=True, text=True)
+    assert ran.stdout.startswith("0 mismatches in "), ran.stdout + ran.stderr
+    assert int(ran.stdout.split()[3]) > 90_000  # every shape was checked
+    assert ran.returncode == 0
