@@ -262,11 +262,18 @@ def compute_outputs(n, first, size):
     """a = f(z) * keep for every neuron of the layer, bias included (keep is 1 unless the
     network learns with dropout; a softmax layer is never dropped)."""
     softmax = False
-    for i in range(first, first + size):
+    i = first
+    while i < first + size:
+        if n.kind[i] == IDENTITY:  # a run of them (an input layer) in a short loop: z * keep
+            while i < first + size and n.kind[i] == IDENTITY:
+                n.a[i] = n.z[i] * n.keep[i]
+                i += 1
+            continue
         if n.kind[i] == SOFTMAX:
             softmax = True
         else:
             n.a[i] = activate(n.kind[i], n.z[i]) * n.keep[i]
+        i += 1
     if softmax:
         peak = softmax_peak(n, first, size)
         total = softmax_total(n, first, size, peak)
