@@ -8,6 +8,7 @@ the one build this machine made.
 """
 
 import pathlib
+import platform
 import shutil
 import subprocess
 
@@ -16,8 +17,9 @@ import pytest
 ROOT = pathlib.Path(__file__).parent.parent
 HEADER = ROOT / "src" / "lernmi" / "vector.h"
 COMPILER = shutil.which("gcc") or shutil.which("cc")
-BUILDS = [["-O0"], ["-O2"], ["-O3", "-mavx2"], ["-O3", "-march=native"],
-          ["-O2", "-DLERNMI_NO_VECTORS"]]
+X86 = platform.machine().lower() in ("x86_64", "amd64", "i686", "i386")
+BUILDS = [["-O0"], ["-O2"], ["-O3", "-march=native"], ["-O2", "-DLERNMI_NO_VECTORS"],
+          *([["-O3", "-mavx2"]] if X86 else [])]
 
 
 @pytest.mark.skipif(COMPILER is None, reason="needs a C compiler (gcc or cc)")
@@ -29,7 +31,8 @@ def test_the_tiles_give_the_plain_loops_sums_bit_for_bit(tmp_path, flags):
                             f"-I{HEADER.parent}", "-o", str(program),
                             str(ROOT / "tests" / "c" / "tiles.c"), "-lm"],
                            capture_output=True, text=True)
-    if built.returncode != 0 and "-m" in " ".join(flags) and "unrecognized" in built.stderr:
+    if built.returncode != 0 and "-march=native" in flags and any(
+            word in built.stderr for word in ("unrecognized", "unsupported", "unknown")):
         pytest.skip(f"this compiler does not take {flags}")
     assert built.returncode == 0, built.stderr
     ran = subprocess.run([str(program)], capture_output=True, text=True)

@@ -22,11 +22,12 @@ cdef class LinkLayer:
     cdef readonly NeuronLayer output_layer  # every learning neuron of it receives
     cdef list _links                        # Link handles in the seed's order, made when asked
 
-    @cython.locals(src=NeuronStore, dst=NeuronStore, w="double[::1]", links=Links)
+    @cython.locals(src=NeuronStore, dst=NeuronStore, w="double[::1]", links=Links,
+                   none="double[::1]")
     cpdef void propagate(self) except *
 
     @cython.locals(src=NeuronStore, dst=NeuronStore, w="double[::1]", links=Links,
-                   straight=bint)
+                   straight=bint, none="double[::1]")
     cpdef void backpropagate(self) except *
 
 cdef Links links_of(LinkStore store)

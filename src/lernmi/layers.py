@@ -33,6 +33,7 @@ if not cython.compiled:
 # Neuron and Link handles are made when first asked for. Two threads asking at once (no GIL
 # stops them on free-threaded Python) must still get the very same objects.
 _HANDLES = threading.Lock()
+_NO_PACK = np.zeros(0)  # no room to pack samples: a layer's loops take one sample
 
 
 def layer_kinds(count, activation):
@@ -327,9 +328,10 @@ class LinkLayer:
         # checked when this layer was made, and none of the three can be made again.
         src, dst, w = self.input_layer.store, self.output_layer.store, self.store.w
         links = links_of(self.store)
+        none = _NO_PACK
         with cython.nogil:
             compute_outputs(src, 0, src.size)
-            propagate_links(w, links, src, dst, w[:0])  # one sample: no tiles, no packing
+            propagate_links(w, links, src, dst, none)
 
     def backpropagate(self):
         """Every link backpropagates, in one C loop: the neurons fed work out their
@@ -340,6 +342,7 @@ class LinkLayer:
         straight = plain(self.store.settings, 0)
         count_step(self.store.settings, 0)
         links = links_of(self.store)
+        none = _NO_PACK
         with cython.nogil:
             compute_outputs(src, 0, src.size)
             compute_outputs(dst, 0, dst.size)
@@ -347,7 +350,7 @@ class LinkLayer:
             if straight:
                 backpropagate_links(w, links, src, dst)
             else:
-                learn_links(w, self.store.moments, links, src, dst, w[:0])
+                learn_links(w, self.store.moments, links, src, dst, none)
 
     def __repr__(self):
         return (f"LinkLayer({self.store.cols} -> {self.store.rows}, "

@@ -47,9 +47,9 @@ cdef void drop(NetworkArrays net, NeuronStore n, Py_ssize_t b, Rows rows,
                Py_ssize_t r) noexcept nogil
 @cython.locals(i=Py_ssize_t)
 cdef void keep_all(NeuronStore n) noexcept nogil
-@cython.locals(last=Py_ssize_t, stride=Py_ssize_t, b=Py_ssize_t, l=Py_ssize_t,
-               pack="double[::1]")
-cdef void forward(NetworkArrays net, NeuronStore n, Py_ssize_t samples) noexcept nogil
+@cython.locals(last=Py_ssize_t, stride=Py_ssize_t, b=Py_ssize_t, l=Py_ssize_t)
+cdef void forward(NetworkArrays net, NeuronStore n, Py_ssize_t samples,
+                  double[::1] pack) noexcept nogil
 
 @cython.locals(last=Py_ssize_t, out=Py_ssize_t, k=Py_ssize_t, r=Py_ssize_t, l=Py_ssize_t)
 cdef void learn_samples(NetworkArrays net, NeuronStore n, Rows rows,
@@ -61,7 +61,8 @@ cdef void learn_batches(NetworkArrays net, NeuronStore n, Rows rows,
                         double[::1] score) noexcept nogil
 
 @cython.locals(last=Py_ssize_t, stride=Py_ssize_t, block=Py_ssize_t, start=Py_ssize_t,
-               samples=Py_ssize_t, b=Py_ssize_t, out=Py_ssize_t, j=Py_ssize_t)
+               samples=Py_ssize_t, b=Py_ssize_t, out=Py_ssize_t, j=Py_ssize_t,
+               none="double[::1]")
 cdef void infer_samples(NetworkArrays net, NeuronStore n, const double[:, ::1] x,
                         const double[:, ::1] t, double[:, ::1] outputs,
                         double[:, ::1] scores) noexcept nogil

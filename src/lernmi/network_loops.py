@@ -190,14 +190,13 @@ def keep_all(n):
         n.keep[i] = 1.0
 
 
-def forward(net, n, samples):
+def forward(net, n, samples, pack):
     """Propagate the inputs loaded for samples 0 to samples - 1 to the output layer's
     outputs, as Network.run does. Sample b's neurons are at b * (neurons of the network) in
-    the store n: the network's own for one sample, a scratch store for more. A batch of more
-    than BLOCK (learning's) is packed in net.pack for the tiles; inference leaves it be."""
+    the store n: the network's own for one sample, a scratch store for more. A batch is
+    packed into `pack` for the tiles: learning's net.pack, or none (inference's)."""
     last = net.layers - 1  # the output layer
     stride = net.first[last + 1]
-    pack = net.pack if samples > BLOCK else net.pack[:0]
     for l in range(last + 1):
         for b in range(samples):
             compute_outputs(n, b * stride + net.first[l], net.first[l + 1] - net.first[l])
@@ -222,7 +221,7 @@ def learn_samples(net, n, rows, score):
         k = rows.order[r]
         load_sample(net, n, 0, rows.x[k])
         drop(net, n, 0, rows, r)
-        forward(net, n, 1)
+        forward(net, n, 1, net.pack)  # (one sample takes no tiles)
         score[0] += sample_cost(net.cost, n, out, rows.t[k])
         score[1] += is_correct(n, out, rows.t[k])
         submit_expected(net.cost, n, out, rows.t[k])
@@ -252,7 +251,7 @@ def learn_batches(net, n, rows, score):
         for b in range(samples):
             load_sample(net, n, b, rows.x[rows.order[start + b]])
             drop(net, n, b, rows, start + b)
-        forward(net, n, samples)
+        forward(net, n, samples, net.pack)
         for b in range(samples):
             k = rows.order[start + b]
             out = b * stride + net.first[last]
@@ -273,17 +272,18 @@ def infer_samples(net, n, x, t, outputs, scores):
     layer's outputs if `outputs` has rows; if `t` has rows, scores[k] = (the row's cost
     against t[k], 1.0 if the network got it right else 0.0).
 
-    BLOCK samples at a time, in the scratch store n (`NetworkArrays.scratch`), so that the
-    network's own arrays are left alone; the same sums as one by one.
+    BLOCK samples at a time, in the scratch store n (`NetworkArrays.scratch`), leaving the
+    network's own arrays (net.pack too) to other threads; the same sums as one by one.
     """
     last = net.layers - 1
     stride = net.first[last + 1]
+    none = net.pack[:0]
     for block in range((x.shape[0] + BLOCK - 1) // BLOCK):
         start = block * BLOCK
         samples = min(BLOCK, x.shape[0] - start)
         for b in range(samples):
             load_sample(net, n, b, x[start + b])
-        forward(net, n, samples)
+        forward(net, n, samples, none)
         for b in range(samples):
             out = b * stride + net.first[last]
             if outputs.shape[0] > 0:

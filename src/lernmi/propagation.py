@@ -164,7 +164,8 @@ def propagate_links(w, links, src, dst, pack):
     (activations.compute_outputs).
     """
     j = 0
-    if cython.compiled and links.samples >= 6 and pack.shape[0] >= packed_size(links.cols):
+    if cython.compiled and links.samples >= 6 and links.rows >= 4 \
+            and pack.shape[0] >= packed_size(links.cols):
         j = tiles_4x8(w, links, src, dst, pack)
     blocks = links.samples // 4
     while j < links.rows:
@@ -226,20 +227,23 @@ def learn_links(w, moments, links, src, dst, pack):
     """Every link sends w * s back to its input neuron for each sample, then takes one step
     of the links' rule (links.rule) on its gradient summed over the samples.
 
-    Row after row: row j sends back with its weights from before the step, its gradient is
+    Row by row: row j sends back with its weights from before the step, its gradient is
     summed in moments.g, and the row steps, its velocity or moments in moments.m and
     moments.v. The outputs src.a and the sensitivities dst.s must be worked out. A batch (4
-    samples or more, room in moments.g for six rows and in `pack` as propagate_links asks)
-    takes six rows or four at a time through vector.h's gradient tiles (`tiled_rows`).
+    samples or more, 4 rows or more, room in moments.g for six rows and in `pack` as
+    propagate_links asks) takes six rows or four at a time through vector.h's gradient
+    tiles (`tiled_rows`: each of them sends back, then their gradients are summed, then
+    each steps; the same numbers, as no row's step touches another row).
     """
     j = 0
-    if cython.compiled and links.samples >= 4 and moments.g.shape[0] >= 6 * links.cols \
-            and pack.shape[0] >= packed_size(links.cols):
+    if cython.compiled and links.samples >= 4 and links.rows >= 4 \
+            and moments.g.shape[0] >= 6 * links.cols and pack.shape[0] >= packed_size(links.cols):
         if links.samples <= GROUP:  # then one packing serves every row
             lernmi_pack_runs(cython.address(src.a[links.source]), links.stride,
                              links.samples, cython.address(pack[0]), links.cols)
         while j + 4 <= links.rows:
-            rows = 6 if j + 6 <= links.rows else 4
+            # Sixes, but fours where a six would leave two or three rows to the row path.
+            rows = 4 if links.rows - j < 6 or links.rows - j - 6 in (2, 3) else 6
             tiled_rows(w, moments, some_rows(links, j, rows), src, dst, pack)
             j += rows
     while j < links.rows:

@@ -121,7 +121,7 @@ def new_store(kinds):
 
 
 class Moments:
-    """What an optimiser keeps for each of some weights, and room for one row's gradient.
+    """What an optimiser keeps for each of some weights, and room for rows' gradients.
 
     Parameters
     ----------

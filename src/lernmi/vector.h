@@ -104,11 +104,12 @@ typedef double lernmi_v4 __attribute__((vector_size(32), aligned(8)));
 #endif
 
 /* The kernels below take a batch's numbers in small tiles, as matrix products do: a tile of
- * rows of weights and of samples whose partial sums all stay in the CPU's registers while
- * it runs through the row. To read its samples one after the other the tile wants them
- * packed: copied side by side, eight samples (or the batch) to each element. A tile changes
- * no sum: each one adds its terms in the order the plain loops add them. */
-#define LERNMI_TILE 8  /* samples in a forward tile, numbers in a gradient tile's run */
+ * rows of weights and of samples (or of numbers) whose partial sums all stay in the CPU's
+ * registers while it runs through the row or the batch. To read its operands one after the
+ * other a tile wants them packed first: lernmi_pack_lanes puts eight samples side by side
+ * for each number of a row, lernmi_pack_runs each sample's runs of eight numbers one after
+ * another. A tile changes no sum: each adds its terms in the order the plain loops do. */
+#define LERNMI_TILE 8  /* samples in a forward tile, and numbers in a gradient tile's run */
 
 /* Packs up to eight samples for lernmi_dot_4x8_add: sample b's numbers are x[b * stride + i]
  * for i < n. xp gets them lane by lane, as lernmi_dot adds them (element i in lane i %
@@ -128,9 +129,9 @@ LERNMI_CLONES static void lernmi_pack_lanes(const double *LERNMI_RESTRICT x, Py_
 
 /* Four rows of weights (w, w + n, w + 2 n, w + 3 n) and up to eight samples (packed into xp
  * by lernmi_pack_lanes): out[r + b * stride] += lernmi_dot(w + r * n, sample b, n) for r <
- * 4 and b < samples, each sum taken exactly as lernmi_dot takes it. Lane by lane, each of
- * the 32 lanes' partial sums in a register, each weight read once for eight samples and
- * each sample's number once for four rows; then lernmi_dot's tree adds each sum's lanes. */
+ * 4 and b < samples, each sum taken exactly as lernmi_dot takes it. Lane by lane: lane k
+ * of all 32 sums in registers at once, each weight read once for eight samples and each
+ * sample's number once for four rows; then lernmi_dot's tree adds each sum's lanes. */
 LERNMI_CLONES static void lernmi_dot_4x8_add(const double *LERNMI_RESTRICT w,
                                              const double *LERNMI_RESTRICT xp, Py_ssize_t n,
                                              double *LERNMI_RESTRICT out, Py_ssize_t stride,
@@ -340,8 +341,8 @@ LERNMI_CLONES static void lernmi_mean_decay(double *LERNMI_RESTRICT g,
     }
 }
 
-/* Plain gradient descent on a summed gradient: lernmi_mean_decay then w[i] -= rate * g[i],
- * in one pass over w. */
+/* Plain gradient descent on a summed gradient: lernmi_mean_decay, then w[i] += -rate * g[i]
+ * as lernmi_axpy does it, in one pass over w. */
 LERNMI_CLONES static void lernmi_plain_step(double *LERNMI_RESTRICT w, double *LERNMI_RESTRICT g,
                                             const lernmi_rule *r, Py_ssize_t n)
 {

@@ -42,11 +42,13 @@ int main(void)
                 lernmi_dot_4x8_add(w + j * n, xp, n, out + b * stride + j, stride, count);
         }
         for (Py_ssize_t b = 0; b < samples; b++)
-            for (Py_ssize_t j = 0; j < rows - rows % 4; j++, sums++)  /* the tiles' rows */
-                mismatches += same(out[b * stride + j], lernmi_dot(w + j * n, x + b * stride, n));
+            for (Py_ssize_t j = 0; j < stride; j++, sums++)  /* the tiles' rows, and 0 past */
+                mismatches += same(out[b * stride + j], j < rows - rows % 4
+                                   ? lernmi_dot(w + j * n, x + b * stride, n) : 0.0);
 
         /* gradient: six rows or four, in groups of at most `group` samples */
-        Py_ssize_t group = 1 + trial % 13, tile = trial % 2 ? 6 : 4;
+        Py_ssize_t group = trial % 3 ? 1 + trial % 13 : 32, tile = trial % 2 ? 6 : 4;
+        for (Py_ssize_t i = 0; i < 6 * n; i++) g[i] = -7.0;  /* past the tile's rows: kept */
         for (Py_ssize_t first = 0; first < samples; first += group) {
             Py_ssize_t count = samples - first < group ? samples - first : group;
             lernmi_pack_runs(x + first * stride, stride, count, xp, n);
@@ -62,6 +64,8 @@ int main(void)
             for (Py_ssize_t i = 0; i < n; i++, sums++)
                 mismatches += same(g[r * n + i], want[i]);
         }
+        for (Py_ssize_t i = tile * n; i < 6 * n; i++)
+            mismatches += same(g[i], -7.0);
         free(w); free(x); free(s); free(out); free(xp); free(g); free(want);
     }
     printf("%ld mismatches in %ld sums\n", mismatches, sums);
