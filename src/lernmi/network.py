@@ -12,7 +12,7 @@ import threading
 
 import numpy as np
 
-from . import inference, saving, training
+from . import inference, training
 from ._checks import (as_matrix, as_vector, layer_sizes_of, positive_int, refuse_second_init,
                       samples_for, true_or_false)
 from .activations import activation_code
@@ -20,10 +20,11 @@ from .costs import COST_NAMES, check_cost, check_targets, cost_code
 from .layers import initial_weights, layer_kinds, link_layer_over, neuron_layer_over
 from .network_loops import NetworkArrays
 from .optimizers import optimizer_or_default, settings_of, with_rate
+from .portable import Portable
 from .tracing import trace_step
 
 
-class Network:
+class Network(Portable):
     """A fully connected network of neurons, learning by gradient descent or Adam.
 
     Parameters
@@ -366,35 +367,3 @@ class Network:
         cost = "" if self.cost == "quadratic" else f", {self.cost}"
         links = sum(links.store.rows * links.store.cols for links in self.link_layers)
         return f"Network({' -> '.join(layers)}{cost}, {links:,} links)"
-
-    def save(self, path):
-        """Save the network to the file `path` (a str or os.PathLike), replacing any there.
-
-        The file keeps the layer sizes, activations, cost, each link layer's training rate,
-        every weight, the optimiser with its numbers and steps, the dropout and the state of
-        the shuffling, so that `Network.load` gives a network that answers and trains
-        exactly as this one would. It is a numpy ``.npz`` archive (see `lernmi.saving` for
-        the format), written under exactly the name given: no ".npz" is added, though it is
-        the usual ending. The file is written to a temporary file first and then moved into
-        place, so a failure leaves no half-written file.
-        """
-        with self._lock:
-            state = saving.state_of(self)
-        saving.write(path, *state)
-
-    @classmethod
-    def load(cls, path):
-        """The network saved at `path` by `save`.
-
-        Loading runs no code from the file (it reads arrays and JSON, never pickles).
-        FileNotFoundError if there is no such file; ValueError, saying what is wrong, if it
-        is damaged, altered, or in a format version this lernmi does not read.
-        """
-        return saving.read(path, cls)
-
-    def __reduce__(self):
-        # Pickle, copy and deepcopy make a new network from the saved state: its own arrays,
-        # layers that are views into them, its own lock, the same random generator state.
-        with self._lock:
-            header, arrays = saving.state_of(self)
-        return (saving.restore, (type(self), header, arrays))

@@ -29,6 +29,7 @@ file raises ValueError saying what is wrong. The input sums, outputs and sensiti
 the neurons are not kept: they belong to one sample and every step starts by zeroing them.
 """
 
+import contextlib
 import dataclasses
 import json
 import os
@@ -268,21 +269,28 @@ def _checked_header(header):
 
 
 def write(path, header, arrays):
-    """Write the file, atomically: a failure leaves any file already at `path` as it was.
+    """Write the file, atomically: a failure leaves any file already at `path` as it was."""
+    path = checked_path(path)
+    text = json.dumps(header, allow_nan=False)
+    with new_file(path) as file:
+        # Through a file object, numpy writes to exactly this name, adding no ".npz".
+        np.savez(file, header=np.array(text), **arrays)
 
-    The archive goes to a temporary file in the same folder, which then replaces `path`.
-    """
-    path = _path(path)
+
+@contextlib.contextmanager
+def new_file(path):
+    """A binary file for what `path` will hold, written atomically: it is a temporary file
+    in the same folder, which replaces `path` only once the block within has written it
+    all; if the block fails, the temporary file goes and any file at `path` stays as it
+    was. (Export.py writes ONNX files through it too.)"""
     folder, name = os.path.split(os.path.abspath(path))
     temporary = os.path.join(folder, f".{name}.{secrets.token_hex(4)}.tmp")
-    text = json.dumps(header, allow_nan=False)
     # Opened like open(path, "xb") would be: new, and with the permissions the umask gives.
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
                  0o666)
     try:
         with os.fdopen(fd, "wb") as file:
-            # Through a file object, numpy writes to exactly this name, adding no ".npz".
-            np.savez(file, header=np.array(text), **arrays)
+            yield file
             file.flush()
             os.fsync(file.fileno())
         os.replace(temporary, path)
@@ -293,7 +301,7 @@ def write(path, header, arrays):
 
 def read(path, cls):
     """The network saved at `path`, made as a `cls`; ValueError if the file is not one."""
-    path = _path(path)
+    path = checked_path(path)
     with open(path, "rb") as file:  # a missing file stays FileNotFoundError
         try:
             header, arrays = _read_archive(file)
@@ -355,7 +363,8 @@ def _refuse_constant(name):
     raise ValueError(f"{name} is not a number JSON allows")
 
 
-def _path(path):
+def checked_path(path):
+    """`path` as a str; TypeError unless it is a str or an os.PathLike naming one."""
     try:
         path = os.fspath(path)
     except TypeError:
