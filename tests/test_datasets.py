@@ -3,7 +3,8 @@
 Every test works on a small fake MNIST (5 training and 3 test images) written with
 lernmi.idx; downloads come from an HTTP server on 127.0.0.1 that the test starts. No test
 touches the network or the real user cache. One test reads the real MNIST when the
-environment variable LERNMI_DATA_DIR names a folder holding it.
+environment variable LERNMI_DATA_DIR names a folder holding it. test_more_datasets.py
+reuses these fakes and servers for Fashion-MNIST and Kuzushiji-MNIST.
 """
 
 import functools
@@ -28,16 +29,19 @@ SIZES = {"train": 5, "t10k": 3}
 
 @pytest.fixture(autouse=True)
 def isolated(tmp_path, monkeypatch):
-    """No LERNMI_DATA_DIR, a user cache inside tmp_path, no proxy for 127.0.0.1."""
-    monkeypatch.delenv("LERNMI_DATA_DIR", raising=False)
+    """No dataset's variable (LERNMI_DATA_DIR, ...), a user cache inside tmp_path, no proxy
+    for 127.0.0.1."""
+    for entry in datasets.DATASETS.values():
+        monkeypatch.delenv(entry.variable, raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
     monkeypatch.setenv("NO_PROXY", "127.0.0.1")
 
 
-def write_fake_mnist(folder, compressed=True):
-    """Four small MNIST files in `folder`; returns what mnist() should make of them."""
+def write_fake_mnist(folder, compressed=True, seed=7):
+    """Four small files in MNIST's form in `folder`; returns what mnist() (or any of the
+    datasets) should make of them. Another seed makes other pictures and labels."""
     folder.mkdir(exist_ok=True)
-    rng = np.random.default_rng(7)
+    rng = np.random.default_rng(seed)
     arrays = {}
     for part, n in SIZES.items():
         arrays[part] = (rng.integers(0, 256, (n, 28, 28), dtype=np.uint8),
@@ -115,7 +119,7 @@ def test_data_dir_must_be_a_path():
     ("t10k-images-idx3-ubyte.gz", np.zeros((4, 28, 28), np.uint8),
      "has 4 images but .*t10k-labels-idx1-ubyte.gz has 3 labels"),
     ("train-labels-idx1-ubyte.gz", np.array([1, 2, 10, 3, 4], np.uint8),
-     "has the label 10; digits are 0 to 9"),
+     "has the label 10; MNIST's labels are 0 to 9"),
     ("train-labels-idx1-ubyte.gz", np.zeros((5, 1), np.uint8), "a list of uint8 labels"),
 ])
 def test_files_that_are_not_mnist_raise_a_value_error(tmp_path, name, array, message):
@@ -165,23 +169,44 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+def change_entry(monkeypatch, name, **fields):
+    """For one test, DATASETS[name] with some of its fields changed."""
+    monkeypatch.setitem(datasets.DATASETS, name, datasets.DATASETS[name]._replace(**fields))
+
+
 @pytest.fixture
-def served(tmp_path, monkeypatch):
+def serve(tmp_path, monkeypatch):
+    """Starts local mirrors: serve(name, seed) writes a fake of that dataset, sets its
+    entry's checksums to the fake files', serves them on 127.0.0.1, and returns (the URL,
+    the expected result, the served folder, the list of paths asked for)."""
+    servers = []
+
+    def start(name="mnist", seed=7):
+        folder = tmp_path / f"served-{name}"
+        expected = write_fake_mnist(folder, seed=seed)
+        change_entry(monkeypatch, name, sha256={
+            path.name: hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in folder.iterdir()})
+        requested = []
+        handler = functools.partial(QuietHandler, directory=str(folder), requested=requested)
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+        thread.start()
+        servers.append((server, thread))
+        return f"http://127.0.0.1:{server.server_address[1]}/", expected, folder, requested
+
+    yield start
+    for server, thread in servers:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@pytest.fixture
+def served(serve):
     """A local mirror of the fake MNIST: (its URL, the expected result, its folder, the
-    list of paths asked for). datasets.SHA256 is set to the fake files' checksums."""
-    folder = tmp_path / "served"
-    expected = write_fake_mnist(folder)
-    monkeypatch.setattr(datasets, "SHA256", {
-        path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in folder.iterdir()})
-    requested = []
-    handler = functools.partial(QuietHandler, directory=str(folder), requested=requested)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/", expected, folder, requested
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    list of paths asked for)."""
+    return serve("mnist")
 
 
 @pytest.fixture
@@ -240,9 +265,9 @@ def test_after_a_fallback_the_next_file_starts_at_the_mirror_that_worked(tmp_pat
         f"/{name}.gz" for name in datasets.FILES]
 
 
-def test_the_module_mirrors_are_the_default(tmp_path, served, monkeypatch):
+def test_the_tables_mirrors_are_the_default(tmp_path, served, monkeypatch):
     url, expected, *_ = served
-    monkeypatch.setattr(datasets, "MIRRORS", (url,))
+    change_entry(monkeypatch, "mnist", mirrors=(url,))
     assert_same(datasets.mnist(cache_dir=tmp_path / "cache"), expected)
 
 
