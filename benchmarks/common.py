@@ -83,6 +83,11 @@ def weight_count(sizes):
     return sum((n_in + 1) * n_out for n_in, n_out in zip(sizes, sizes[1:]))
 
 
+def cpus():
+    """The CPUs this process may run on (fewer than the machine's, in some containers)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+
+
 def markdown_table(header, rows):
     """A markdown table, columns padded so it reads in a terminal too."""
     cells = [list(map(str, header))] + [list(map(str, row)) for row in rows]

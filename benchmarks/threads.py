@@ -16,7 +16,6 @@ benchmark, not a test: nothing here checks a time.
 
 import argparse
 import multiprocessing
-import os
 import threading
 import time
 
@@ -66,7 +65,7 @@ def main():
     print("# Two networks, one after the other and in two threads\n")
     print(f"Data: {where}. Each network is {common.name(SIZES)} and trains one pass over "
           f"{len(x):,} samples. Median of {args.repeat} run(s), wall clock, on "
-          f"{cpus()} CPU(s).\n")
+          f"{common.cpus()} CPU(s).\n")
     print(common.markdown_table(["training", "seconds", "speedup"], [
         [name, f"{seconds:.2f}", f"{serial / seconds:.2f}x"] for name, seconds in median.items()
     ]))
@@ -85,11 +84,6 @@ def in_parallel(kind, train, nets):
     for worker in workers:
         worker.join()
     return time.perf_counter() - start
-
-
-def cpus():
-    """The CPUs this process may run on (fewer than the machine's, in some containers)."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """The benchmark scripts still run and print their tables: a smoke test that keeps them from
 rotting. It runs each on a few random samples and checks no time: benchmarks are not tests."""
 
+import importlib.util
 import pathlib
 import subprocess
 import sys
@@ -22,6 +23,10 @@ BENCHMARKS = pathlib.Path(__file__).parent.parent / "benchmarks"
      "| training ", "| in two threads (threading.Thread) "),
     ("startup.py", ["--repeat", "1"],
      "| measure ", "| build Network([784, 800, 10]) "),
+    pytest.param("sweep.py", ["--samples", "300", "--epochs", "1", "--repeat", "1"],
+                 "| search ", "| two jobs in threads (threading) ",
+                 marks=pytest.mark.skipif(importlib.util.find_spec("sklearn") is None,
+                                          reason="sweep.py needs scikit-learn")),
 ])
 def test_benchmark_prints_its_table(script, arguments, header, lernmi_row):
     result = subprocess.run([sys.executable, str(BENCHMARKS / script), "--random-data",
