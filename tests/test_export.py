@@ -84,9 +84,10 @@ def test_every_activation_has_one_way_out():
     assert set(export.WAYS) == set(HIDDEN) | set(OUTPUT)
 
 
-def test_importing_lernmi_imports_neither_torch_nor_onnx():
+def test_importing_lernmi_imports_no_optional_package():
+    optional = {"torch", "onnx", "onnxruntime", "sklearn", "joblib", "dask", "distributed"}
     code = ("import lernmi, sys; lernmi.Network([2, 3, 1]).predict([[0.0, 1.0]]); "
-            "assert not {'torch', 'onnx', 'onnxruntime'} & set(sys.modules), sys.modules")
+            f"assert not {optional!r} & set(sys.modules), sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
@@ -353,3 +354,14 @@ def test_to_onnx_leaves_no_file_when_it_fails(onnxruntime, tmp_path, monkeypatch
         net.to_onnx(tmp_path / "old.onnx")
     assert os.listdir(tmp_path) == ["old.onnx"]
     assert (tmp_path / "old.onnx").read_bytes() == b"as it was"
+
+
+def test_to_onnx_into_a_missing_folder_names_the_path(onnxruntime, tmp_path):
+    with pytest.raises(FileNotFoundError, match="cannot write .*net.onnx: there is no folder"):
+        Network([2, 1]).to_onnx(tmp_path / "missing" / "net.onnx")
+
+
+def test_from_torch_refuses_weights_without_numbers(torch):
+    module = torch.nn.Sequential(torch.nn.Linear(2, 1, device="meta"))
+    with pytest.raises(ValueError, match="layer 0 .*meta device"):
+        Network.from_torch(module)

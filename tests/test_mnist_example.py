@@ -74,7 +74,7 @@ def test_dataset_trains_on_another_dataset_and_names_it(tmp_path, name):
     assert 0.0 <= float(ACCURACY.search(out)[1]) <= 1.0
 
 
-def test_dataset_comes_from_its_own_variable_and_is_promised_no_98_percent(tmp_path):
+def test_dataset_comes_from_its_own_variable(tmp_path):
     write_fake_mnist(tmp_path / "kmnist", seed=9)
     env = {k: v for k, v in os.environ.items() if k != "LERNMI_DATA_DIR"}
     result = run([str(ROOT / "examples" / "mnist.py"), "--dataset", "kmnist", "--epochs", "1",
@@ -83,7 +83,6 @@ def test_dataset_comes_from_its_own_variable_and_is_promised_no_98_percent(tmp_p
                       "XDG_CACHE_HOME": str(tmp_path / "cache")})
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("5 training and 3 test Kuzushiji-MNIST characters\n")
-    assert "98%" not in result.stdout
 
 
 def test_without_data_the_example_names_the_dataset(tmp_path):
@@ -120,7 +119,6 @@ def test_help_names_the_command_and_shows_the_defaults(tmp_path):
     assert shown.returncode == 0 and shown.stdout.startswith("usage: python -m lernmi mnist")
     assert "(default: 6)" in shown.stdout and "(default: 0.02)" in shown.stdout
     assert "--dataset {mnist,fashion_mnist,kmnist}" in shown.stdout
-    assert "98%" not in shown.stdout  # the help promises no accuracy, for any dataset
     script = pathlib.Path(sys.executable).parent / "lernmi"
     if script.exists():
         shown = subprocess.run([str(script), "mnist", "--help"], capture_output=True, text=True,

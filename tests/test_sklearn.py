@@ -1,6 +1,7 @@
 """lernmi.sklearn: the estimators pass scikit-learn's own checks, fit exactly what a Network
 trained by hand would, and work in pipelines, grid searches and sweeps on a Dask cluster."""
 
+import copy
 import doctest
 import pickle
 
@@ -27,6 +28,9 @@ from lernmi.sklearn import NetworkClassifier, NetworkRegressor  # noqa: E402
     NetworkClassifier((8,), optimizer=lernmi.SGD(0.05, momentum=0.9), dropout=0.1,
                       batch_size=8, patience=5, seed=6),
     NetworkClassifier((8,), output_activation="sigmoid", seed=7),
+    NetworkRegressor((8,), output_activation="tanh", seed=8),
+    # A bottleneck of one neuron may not learn the checks' data: it says so (poor_score).
+    NetworkClassifier((1,), seed=9), NetworkRegressor((16, 1), seed=9),
 ])
 # Some checks fit on inputs near 100, on which lernmi warns that sigmoids saturate.
 @pytest.mark.filterwarnings("ignore:the inputs' root mean square:UserWarning")
@@ -91,6 +95,15 @@ def test_regression_with_one_target_and_with_several():
     assert one.score(x, y[:, 0]) > 0.9 and two.score(x, y) > 0.9
     assert one.network_.neuron_layers[-1].activation == "identity"
     assert one.network_.cost == "quadratic"
+    squashed = NetworkRegressor((4,), output_activation="sigmoid", epochs=2).fit(x, y * 9)
+    assert squashed.network_.cost == "quadratic"  # whatever the output activation
+
+
+def test_sigmoid_outputs_that_all_vanish_give_each_class_the_same_share():
+    x, y = blobs()
+    model = NetworkClassifier((4,), output_activation="sigmoid", epochs=1).fit(x, y)
+    model.network_.link_layers[-1].weights[...] = -1000.0  # every sigmoid output 0
+    np.testing.assert_array_equal(model.predict_proba(x[:3]), np.full((3, 3), 1 / 3))
 
 
 def test_warm_start_goes_on_and_a_cold_fit_starts_again():
@@ -105,6 +118,15 @@ def test_warm_start_goes_on_and_a_cold_fit_starts_again():
     np.testing.assert_array_equal(cold.network_.link_layers[0].weights, first)
     with pytest.raises(ValueError, match="not among the classes"):
         warm.fit(x, y + 1)
+    warm.set_params(dropout=0.25, optimizer=lernmi.SGD(0.01)).fit(x, y)
+    assert network.dropout == 0.25 and network.optimizer == lernmi.SGD(0.01)
+    for change in ({"hidden_layer_sizes": (6,)}, {"activation": "tanh"}, {"cost": "quadratic"},
+                   {"output_activation": "sigmoid"}):
+        before = copy.deepcopy(warm.__dict__)
+        with pytest.raises(ValueError, match=f"{next(iter(change))} is .*warm_start=False"):
+            warm.set_params(**change).fit(x, y)
+        warm.set_params(**{name: before[name] for name in change})
+        assert warm.network_ is network and network.steps == before["network_"].steps
 
 
 def test_partial_fit_is_one_epoch_at_a_time():
@@ -145,6 +167,10 @@ def test_bad_hyperparameters_are_named_and_leave_the_model_as_it_was(options, er
         model.set_params(**options).fit(x, y)
     assert model.network_ is network
     np.testing.assert_array_equal(network.link_layers[0].weights, weights)
+    # Nor does one that fails on data of another width: the model still takes 4 inputs.
+    with pytest.raises(error, match=match):
+        model.fit(np.hstack([x, x]), y)
+    assert model.n_features_in_ == 4 and model.predict(x).shape == (len(x),)
 
 
 def test_in_a_pipeline_and_a_grid_search():
@@ -192,6 +218,7 @@ def test_a_search_on_a_dask_cluster_finds_what_a_one_job_search_finds():
             distributed.Client(cluster) as client:
         with parallel_backend("dask"):
             on_cluster = grid_search(x, y, n_jobs=-1)
-        workers = client.run(lambda: __import__("os").getpid())
-    assert len(workers) == 2
+        # The fits ran in the workers' processes, which had to import lernmi to run them.
+        imported = client.run(lambda: "lernmi.sklearn" in __import__("sys").modules)
+    assert len(imported) == 2 and any(imported.values())
     same_results(on_cluster, grid_search(x, y))

@@ -47,10 +47,10 @@ OPSET, IR_VERSION = 17, 8
 
 #: erf(x) = 2 / sqrt(pi) * e^(-x^2) * sum over n of c_n * x^(2n + 1), c_n = 2^n / (1 * 3 *
 #: ... * (2n + 1)) (Abramowitz and Stegun 7.1.6). Every term is positive, so nothing
-#: cancels. Past |x| = 6, erf(x) is +-1 to within 2e-17; up to there these 100 terms
-#: reach float64's precision.
+#: cancels. Past |x| = 6, erf(x) is +-1 to within 2e-17; up to there ERF_TERMS terms reach
+#: float64's precision.
 ERF_REACH = 6.0
-ERF_SERIES = np.cumprod([1.0] + [2.0 / (2 * n + 1) for n in range(1, 100)])
+ERF_TERMS = 100
 
 
 class OnnxGraph:
@@ -112,13 +112,16 @@ def softplus_onnx(g, z):
 
 
 def gelu_onnx(g, z):
-    # z * Phi(z), Phi(z) = (1 + erf(z / sqrt 2)) / 2, erf by the series of ERF_SERIES in
-    # u = x^2: the powers u^0 ... u^99 along a new last axis, then one MatMul sums them.
+    # z * Phi(z), Phi(z) = (1 + erf(z / sqrt 2)) / 2, erf by its series in u = x^2 nested
+    # as 1 + (2u/3)(1 + (2u/5)(1 + (2u/7)(...))): three elementwise nodes a term and no
+    # array larger than z. (The terms' own coefficients fall below 1e-45 and would become
+    # float32 zeros, which onnxruntime's optimiser drops as adding nothing; these ratios
+    # never do.)
     x = g.add("Clip", g.add("Mul", z, math.sqrt(0.5)), -ERF_REACH, ERF_REACH)
     u = g.add("Mul", x, x)
-    powers = g.add("Pow", g.add("Unsqueeze", u, np.array([-1])),
-                   np.arange(len(ERF_SERIES), dtype=np.float64))
-    series = g.add("MatMul", powers, ERF_SERIES)
+    series = 1.0
+    for n in range(ERF_TERMS - 1, 0, -1):
+        series = g.add("Add", g.add("Mul", g.add("Mul", u, 2.0 / (2 * n + 1)), series), 1.0)
     scale = g.add("Mul", g.add("Exp", g.add("Neg", u)), 2.0 / math.sqrt(math.pi))
     erf = g.add("Mul", x, g.add("Mul", series, scale))
     return g.add("Mul", g.add("Mul", z, 0.5), g.add("Add", erf, 1.0))
@@ -264,6 +267,8 @@ def read_sequential(torch, module):
 
 def read_linear(torch, linear, where, layers):
     """The Read of a Linear: its weights, and for now the identity activation."""
+    if linear.weight.is_meta:
+        raise refusal(where, "its weights are on the meta device, which holds no numbers")
     if layers and linear.in_features != layers[-1].weights.shape[0]:
         raise refusal(where, f"it takes {linear.in_features} inputs, but the Linear before "
                       f"it gives {layers[-1].weights.shape[0]}")

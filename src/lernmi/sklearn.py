@@ -35,7 +35,12 @@ except ImportError:
 from .network import Network
 from .optimizers import Adam
 
-#: The classifier's output activations, and how each row of outputs becomes probabilities.
+#: A hidden layer narrower than this is a bottleneck that may not learn scikit-learn's test
+#: data (three clusters) at all, so an estimator with one says so: the poor_score tag.
+NARROW = 3
+
+#: The classifier's output activations: softmax gives each row's probabilities, and sigmoid
+#: outputs become them divided by their row's sum.
 CLASSIFIER_OUTPUTS = ("softmax", "sigmoid")
 
 
@@ -43,7 +48,7 @@ class _NetworkEstimator(BaseEstimator):
     """What the classifier and the regressor share: the hyperparameters and fitting.
 
     A subclass checks X and y and says what the network learns from them and how many
-    output neurons it needs (`_checked`), and gives its default output activation.
+    output neurons it needs (`_checked`), and gives its default output activation and cost.
     """
 
     def __init__(self, hidden_layer_sizes=(100,), *, activation="relu",
@@ -74,15 +79,24 @@ class _NetworkEstimator(BaseEstimator):
         return self._fit(X, y, going_on, epochs=self.epochs, patience=self.patience)
 
     def _fit(self, X, y, going_on, *, epochs, patience, **options):
-        # Every attribute is set at the end, so a fit that fails leaves the model as it was.
-        X, t, fitted = self._checked(X, y, going_on, **options)
-        network = self.network_ if going_on else self._new_network(X.shape[1], fitted)
-        validation = None
-        if patience is not None:
-            X, t, validation = self._held_out(X, t)
-        history = network.train(X, t, epochs=epochs, batch_size=self.batch_size,
-                                validation_data=validation, patience=patience,
-                                progress=False)
+        # A fit that fails leaves the model as it was: validate_data sets n_features_in_
+        # (and feature_names_in_) as it checks, so everything is put back on the way out.
+        before = dict(self.__dict__)
+        try:
+            X, t, fitted = self._checked(X, y, going_on, **options)
+            settings = self._settings(X.shape[1], fitted["n_outputs_"])
+            network = self._going_on(settings) if going_on else Network(**settings,
+                                                                        seed=self.seed)
+            validation = None
+            if patience is not None:
+                X, t, validation = self._held_out(X, t)
+            history = network.train(X, t, epochs=epochs, batch_size=self.batch_size,
+                                    validation_data=validation, patience=patience,
+                                    progress=False)
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(before)
+            raise
         self.__dict__.update(fitted, network_=network, history_=history)
         return self
 
@@ -102,23 +116,51 @@ class _NetworkEstimator(BaseEstimator):
         keep, hold = order[held:], order[:held]
         return X[keep], t[keep], (X[hold], t[hold])
 
-    def _new_network(self, inputs, fitted):
+    def _settings(self, inputs, outputs):
+        """The Network's arguments (but its seed) that the hyperparameters ask for."""
         hidden = self.hidden_layer_sizes
         if isinstance(hidden, numbers.Integral):
             hidden = (hidden,)
-        try:
-            hidden = list(hidden)
-        except TypeError:
+        if isinstance(hidden, str) or not hasattr(hidden, "__iter__"):
             raise TypeError(f"hidden_layer_sizes must be a list of layer sizes, not "
-                            f"{hidden!r}") from None
+                            f"{hidden!r}")
         output = self._output_activation()
-        cost = self.cost
-        if cost is None:
-            cost = "cross_entropy" if output in CLASSIFIER_OUTPUTS else "quadratic"
-        return Network([inputs, *hidden, fitted["n_outputs_"]], activation=self.activation,
-                       output_activation=output, cost=cost,
-                       optimizer=Adam() if self.optimizer is None else self.optimizer,
-                       dropout=self.dropout, seed=self.seed)
+        return {"layer_sizes": [inputs, *hidden, outputs], "activation": self.activation,
+                "output_activation": output,
+                "cost": self._default_cost() if self.cost is None else self.cost,
+                "optimizer": Adam() if self.optimizer is None else self.optimizer,
+                "dropout": self.dropout}
+
+    def _going_on(self, settings):
+        """The fitted network, to train on (warm_start, partial_fit): ValueError if the
+        hyperparameters now ask for another shape, activation or cost; a new optimizer or
+        dropout it takes on (a new optimizer starts afresh, as `Network.optimizer` says)."""
+        net = self.network_
+        now = {"hidden_layer_sizes": list(net.layer_sizes[1:-1]),
+               "activation": net.neuron_layers[1].activation if len(net.layer_sizes) > 2
+               else settings["activation"],
+               "output_activation": net.neuron_layers[-1].activation, "cost": net.cost}
+        asked = {"hidden_layer_sizes": settings["layer_sizes"][1:-1],
+                 "activation": settings["activation"],
+                 "output_activation": settings["output_activation"], "cost": settings["cost"]}
+        for name, value in asked.items():
+            if value != now[name]:
+                raise ValueError(f"{name} is {value!r}, but the fitted network that "
+                                 f"warm_start and partial_fit train on has {now[name]!r}; "
+                                 f"fit with warm_start=False to start a new network")
+        if net.optimizer != settings["optimizer"]:
+            net.optimizer = settings["optimizer"]
+        net.dropout = settings["dropout"]
+        return net
+
+    def _narrow(self):
+        """Whether a hidden layer is under NARROW neurons wide (checked in fit, not here)."""
+        hidden = self.hidden_layer_sizes
+        hidden = (hidden,) if isinstance(hidden, numbers.Integral) else hidden
+        try:
+            return any(int(size) < NARROW for size in hidden)
+        except (TypeError, ValueError):
+            return False
 
     def _run(self, X):
         """The network's outputs for the rows of X (checked against what it was fitted on)."""
@@ -153,9 +195,13 @@ class NetworkClassifier(ClassifierMixin, _NetworkEstimator):
     seed : int or None
         Seed of the network's initial weights, its shuffling, dropout and the validation
         rows; the same seed and data give the same fitted model (default 0). None draws a
-        new one each fit.
+        new one each fit. (scikit-learn's tools that reseed estimators, such as
+        ``BaggingClassifier``, set ``random_state``: give each copy a seed yourself.)
     warm_start : bool
-        Whether `fit` goes on training the network it fitted last (default False).
+        Whether `fit` goes on training the network it fitted last (default False). That
+        network's shape, activations and cost stay: changing ``hidden_layer_sizes``,
+        ``activation``, ``output_activation`` or ``cost`` and fitting warm is a ValueError.
+        A changed ``dropout`` applies, and a changed ``optimizer`` starts afresh.
 
     Attributes
     ----------
@@ -190,7 +236,10 @@ class NetworkClassifier(ClassifierMixin, _NetworkEstimator):
         outputs = self._run(X)
         if self.network_.neuron_layers[-1].activation == "softmax":
             return outputs
-        return outputs / np.maximum(outputs.sum(axis=1, keepdims=True), np.finfo(float).tiny)
+        total = outputs.sum(axis=1, keepdims=True)
+        # Sigmoids that all went to 0 say nothing for any class: each gets the same share.
+        return np.where(total > 0.0, outputs / np.where(total > 0.0, total, 1.0),
+                        1.0 / outputs.shape[1])
 
     def partial_fit(self, X, y, classes=None):
         """One epoch on the rows of X against y, going on from the network fitted so far.
@@ -217,12 +266,21 @@ class NetworkClassifier(ClassifierMixin, _NetworkEstimator):
             known = np.unique(y if classes is None else classes)
             if len(known) < 2:
                 raise ValueError(f"a classifier needs at least two classes to tell apart, "
-                                 f"but y holds only one class, {known[0]!r}")
+                                 f"but {'y' if classes is None else 'classes'} holds only "
+                                 f"one class, {known[0]}")
         unknown = np.setdiff1d(y, known)
         if unknown.size:
             raise ValueError(f"y holds labels {unknown} that are not among the classes "
                              f"{known} the network was made for")
         return X, np.searchsorted(known, y), {"classes_": known, "n_outputs_": len(known)}
+
+    def _default_cost(self):
+        return "cross_entropy"
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.poor_score = self._narrow()
+        return tags
 
     def _output_activation(self):
         output = "softmax" if self.output_activation is None else self.output_activation
@@ -276,6 +334,9 @@ class NetworkRegressor(RegressorMixin, _NetworkEstimator):
                              f"fitted to {self.network_.layer_sizes[-1]}")
         return X, t, {"n_outputs_": t.shape[1], "_one_target": y.ndim == 1}
 
+    def _default_cost(self):
+        return "quadratic"
+
     def _output_activation(self):
         return "identity" if self.output_activation is None else self.output_activation
 
@@ -283,4 +344,5 @@ class NetworkRegressor(RegressorMixin, _NetworkEstimator):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
         tags.target_tags.single_output = True
+        tags.regressor_tags.poor_score = self._narrow()
         return tags
