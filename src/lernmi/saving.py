@@ -63,8 +63,11 @@ HEADER_LIMIT = 1 << 20
 #: Room for an .npy member's own header, beyond its numbers.
 NPY_HEADER_LIMIT = 1 << 16
 
-#: What reading a damaged archive can raise, besides ValueError.
-DAMAGE = (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, MemoryError)
+#: What reading a damaged archive can raise, besides ValueError. (zipfile raises
+#: NotImplementedError for a member whose compression method or zip version it does not
+#: know, which a damaged byte can make of any member.)
+DAMAGE = (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, MemoryError,
+          NotImplementedError)
 
 
 def state_of(net):
@@ -282,8 +285,10 @@ def new_file(path):
     """A binary file for what `path` will hold, written atomically: it is a temporary file
     in the same folder, which replaces `path` only once the block within has written it
     all; if the block fails, the temporary file goes and any file at `path` stays as it
-    was. (Export.py writes ONNX files through it too.)"""
+    was. (export.py writes ONNX files through it too.)"""
     folder, name = os.path.split(os.path.abspath(path))
+    if not os.path.isdir(folder):  # said of `path`, not of the temporary file
+        raise FileNotFoundError(f"cannot write {path}: there is no folder {folder}")
     temporary = os.path.join(folder, f".{name}.{secrets.token_hex(4)}.tmp")
     # Opened like open(path, "xb") would be: new, and with the permissions the umask gives.
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
