@@ -14,12 +14,15 @@ cdef class Link:
     cdef Neuron _output                 # the neuron it sends to
     cdef bint _in_layer                 # part of a LinkLayer, whose shape fixes the wiring
     cdef void _rewire(self) except *
-    cdef void _check_wired(self) except *
+
+    @cython.locals(source=Neuron, target=Neuron)
     cpdef void propagate(self) except *
 
-    @cython.locals(source=Neuron, s=double, w=double)
+    @cython.locals(source=Neuron, target=Neuron, s=double, w=double)
     cpdef void backpropagate(self) except *
     cdef void _step(self, double gradient) except *
+
+cdef void check_wired(Neuron source, Neuron target) except *
 
 @cython.locals(link=Link)
 cdef Link link_in(LinkStore store, Py_ssize_t index, Neuron input_neuron, Neuron output_neuron,

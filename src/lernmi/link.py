@@ -61,6 +61,14 @@ def restore_hand_link(store, input_neuron, output_neuron):
     return link_in(store, 0, input_neuron, output_neuron, False)
 
 
+def check_wired(source, target):
+    """ValueError unless a link's input neuron (`source`) and output neuron (`target`)
+    are both set."""
+    for neuron, role in ((source, "input_neuron"), (target, "output_neuron")):
+        if neuron is None:
+            raise ValueError(f"this link has no {role}: set link.{role} first")
+
+
 def _neuron_or_none(value, role):
     if value is not None and not isinstance(value, Neuron):
         raise TypeError(f"{role} must be a Neuron or None, not {type(value).__name__}")
@@ -147,40 +155,52 @@ class Link:
         _, _, m, v = self.store.views()
         return float(m[self.index]), float(v[self.index])
 
+    # The neurons a Link joins may be changed by one thread while another uses them. Every
+    # read and write of them happens in a critical section on the link (free-threaded
+    # Python locks the link for it; with the GIL it costs nothing), and a method that uses
+    # them first takes strong references that way: a neuron that another thread unhooks
+    # meanwhile stays alive until the method is done with it.
+
     @property
     def input_neuron(self):
         """The neuron this link reads from."""
-        return self._input
+        with cython.critical_section(self):
+            neuron = self._input
+        return neuron
 
     @input_neuron.setter
     def input_neuron(self, neuron):
         self._rewire()
-        self._input = _neuron_or_none(neuron, "input_neuron")
+        neuron = _neuron_or_none(neuron, "input_neuron")
+        with cython.critical_section(self):
+            self._input = neuron
 
     @property
     def output_neuron(self):
         """The neuron this link sends to."""
-        return self._output
+        with cython.critical_section(self):
+            neuron = self._output
+        return neuron
 
     @output_neuron.setter
     def output_neuron(self, neuron):
         self._rewire()
-        self._output = _neuron_or_none(neuron, "output_neuron")
+        neuron = _neuron_or_none(neuron, "output_neuron")
+        with cython.critical_section(self):
+            self._output = neuron
 
     def _rewire(self):
         if self._in_layer:
             raise AttributeError("the links of a LinkLayer always join its layers' neurons; "
                                  "make Links by hand to wire neurons another way")
 
-    def _check_wired(self):
-        for neuron, role in ((self._input, "input_neuron"), (self._output, "output_neuron")):
-            if neuron is None:
-                raise ValueError(f"this link has no {role}: set link.{role} first")
-
     def propagate(self):
         """Send the input neuron's output times the weight to the output neuron."""
-        self._check_wired()
-        self._output.input(self._input.output() * self.store.w[self.index])
+        with cython.critical_section(self):
+            source = self._input
+            target = self._output
+        check_wired(source, target)
+        target.input(source.output() * self.store.w[self.index])
 
     def backpropagate(self):
         """Send w * s to the input neuron, then step w on its gradient s * a_in: by
@@ -190,9 +210,11 @@ class Link:
         sum delta times the slope of its activation, for a sigmoid a * (1 - a), worked out
         by that neuron when the sensitivities were sent back to it.
         """
-        self._check_wired()
-        source = self._input
-        s = self._output.sensitivity()
+        with cython.critical_section(self):
+            source = self._input
+            target = self._output
+        check_wired(source, target)
+        s = target.sensitivity()
         w = self.store.w[self.index]
         source.submit_sensitivity(w * s)  # the weight from before this step
         if plain(self.store.settings, 0):
@@ -227,6 +249,9 @@ class Link:
     def __reduce__(self):
         # A link made by hand is made again by hand, its neurons coming along. A link of a
         # LinkLayer is a handle into the layer's store, which comes along whole.
+        with cython.critical_section(self):
+            source = self._input
+            target = self._output
         if self._in_layer:
-            return (restore_link, (self.store, self.index, self._input, self._output))
-        return (restore_hand_link, (self.store, self._input, self._output))
+            return (restore_link, (self.store, self.index, source, target))
+        return (restore_hand_link, (self.store, source, target))
