@@ -271,6 +271,8 @@ def test_truncated_and_corrupted_files_are_refused(lernmi, tmp_path):
                # zipfile raises NotImplementedError for these, which must not get through.
                "unknown compression": (with_zip_field(data, "weights_1.npy", 10, 99),
                                        "weights_1 cannot be read .*compression method"),
+               "encrypted": (with_zip_field(data, "weights_1.npy", 8, 0x1),
+                             "weights_1 cannot be read .*encrypted"),
                "future zip version": (with_zip_field(data, "weights_1.npy", 6, 0xFF),
                                       "not a whole .npz archive .zip file version")}
     for name, (content, message) in damaged.items():
@@ -282,8 +284,8 @@ def test_truncated_and_corrupted_files_are_refused(lernmi, tmp_path):
 
 def with_zip_field(data, member, offset, value):
     """`data`, a zip archive, with the 2-byte field at `offset` in the central directory's
-    record of `member` set to `value` (6: the version needed to extract; 10: the
-    compression method)."""
+    record of `member` set to `value` (6: the version needed to extract; 8: the flags, whose
+    bit 0 says encrypted; 10: the compression method)."""
     data = bytearray(data)
     start = data.index(b"PK\x01\x02")
     while True:

@@ -63,11 +63,11 @@ HEADER_LIMIT = 1 << 20
 #: Room for an .npy member's own header, beyond its numbers.
 NPY_HEADER_LIMIT = 1 << 16
 
-#: What reading a damaged archive can raise, besides ValueError. (zipfile raises
-#: NotImplementedError for a member whose compression method or zip version it does not
-#: know, which a damaged byte can make of any member.)
+#: What reading a damaged archive can raise, besides ValueError. (A damaged byte can make
+#: any member look like one zipfile does not read: NotImplementedError for an unknown
+#: compression method or zip version, RuntimeError for one marked encrypted.)
 DAMAGE = (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, MemoryError,
-          NotImplementedError)
+          NotImplementedError, RuntimeError)
 
 
 def state_of(net):
