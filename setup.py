@@ -17,6 +17,13 @@ Modules compiled with the loops' directives must keep Python-level code out of t
 mark it ``@cython.boundscheck(True)`` as activations.py, costs.py and network_loops.py do:
 without bounds checks even a list's index goes unchecked.
 
+For hardening, build with LERNMI_SANITIZE=1: a debug build (the checks on everywhere)
+whose C is also compiled with AddressSanitizer and UndefinedBehaviorSanitizer, which stop
+the process at the first out-of-bounds access, use after free or undefined operation.
+Python itself is not built with them, so their runtimes must be loaded first:
+tools/sanitize.sh builds such a lernmi in a fresh virtual environment and runs the tests
+with them.
+
 To see the C each line became, build with LERNMI_ANNOTATE=1: Cython writes
 build/cython-release/src/lernmi/X.html for each compiled module (white lines are pure C;
 the yellower a line, the more it calls into Python). The C itself is written there too,
@@ -34,7 +41,8 @@ def switch(name):
     return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
 
-DEBUG = switch("LERNMI_DEBUG_BUILD")
+SANITIZE = switch("LERNMI_SANITIZE")
+DEBUG = switch("LERNMI_DEBUG_BUILD") or SANITIZE
 ANNOTATE = switch("LERNMI_ANNOTATE")
 
 EVERY_MODULE = {
@@ -65,6 +73,12 @@ GCC_LOOP_FLAGS = ["-falign-loops=64"]
 # keeps it.
 SMALL_FLAGS = {"unix": ["-g0"]}
 
+# LERNMI_SANITIZE=1: every module compiled and linked with the sanitizers, the frame
+# pointers kept and line numbers added so that a report names the line, and any undefined
+# operation fatal (not only reported).
+SANITIZE_FLAGS = ["-fsanitize=address,undefined", "-fno-sanitize-recover=all",
+                  "-fno-omit-frame-pointer", "-g"]
+
 
 class BuildExt(build_ext):
     """Adds LOOP_FLAGS (and GCC_LOOP_FLAGS) and SMALL_FLAGS for the compiler in use."""
@@ -77,6 +91,11 @@ class BuildExt(build_ext):
             if compiler == "unix" and "gcc" in os.path.basename(self.compiler.compiler_so[0]):
                 flags += GCC_LOOP_FLAGS
         ext.extra_compile_args = flags + ([] if DEBUG else SMALL_FLAGS.get(compiler, []))
+        if SANITIZE:
+            if compiler != "unix":
+                raise RuntimeError("LERNMI_SANITIZE=1 needs GCC or Clang")
+            ext.extra_compile_args += SANITIZE_FLAGS
+            ext.extra_link_args = SANITIZE_FLAGS
         super().build_extension(ext)
 
 
@@ -87,7 +106,7 @@ def extension(pxd):
                        include_dirs=[str(pxd.parent)], depends=[str(pxd.parent / "vector.h")])
     # Each kind of build writes its C to a folder of its own, so that a debug build never
     # reuses the C of a release build (Cython regenerates C only when the source is newer).
-    kind = "debug" if DEBUG else "release"
+    kind = "sanitize" if SANITIZE else "debug" if DEBUG else "release"
     return cythonize([source], compiler_directives=directives, include_path=["src"],
                      annotate=ANNOTATE, build_dir=f"build/cython-{kind}")[0]
 
