@@ -99,3 +99,13 @@ def test_the_modules_import_each_other_without_a_cycle():
 
     for module in graph:
         visit(module)
+
+
+def test_publishing_uploads_signed_provenance_for_every_file():
+    workflow = pathlib.Path(__file__).parent.parent / ".github" / "workflows" / "wheels.yml"
+    if not workflow.exists():
+        pytest.skip("the workflows are not beside these tests (an sdist holds none)")
+    publish = workflow.read_text(encoding="utf-8").split("\n  publish:\n")[1]
+    assert "id-token: write" in publish  # trusted publishing, which signs the provenance
+    assert re.search(r"pypa/gh-action-pypi-publish@\w+ # v1\.(1[1-9]|[2-9]\d)", publish)
+    assert "attestations: true" in publish
