@@ -260,6 +260,28 @@ def test_one_network_trained_from_two_threads_trains_one_epoch_after_the_other(c
         np.testing.assert_array_equal(got, want)
 
 
+@pytest.mark.parametrize("setting", ["training_rate", "dropout"])
+def test_a_setting_changed_while_another_thread_trains_waits_for_the_epoch(compiled, setting):
+    # The setter takes the network's lock, which train holds: asked for mid-epoch, the
+    # change waits for the epoch to end. Without the lock it would land in the middle, and
+    # the network would match neither one trained before nor one trained after it.
+    rng = np.random.default_rng(10)
+    x, t = rng.normal(size=(60000, 20)), rng.uniform(size=(60000, 5))
+    value = 0.5 if setting == "training_rate" else 0.3
+    shared, alone = (compiled.Network([20, 30, 5], dropout=0.1, seed=2) for _ in range(2))
+    trainer = threading.Thread(target=shared.train, args=(x, t), kwargs={"shuffle": False})
+    trainer.start()
+    while shared.lock.acquire(blocking=False):  # until the trainer holds it: in its epoch
+        shared.lock.release()
+        time.sleep(0.0005)
+    setattr(shared, setting, value)
+    trainer.join()
+    alone.train(x, t, shuffle=False)
+    for got, want in zip(weights(shared), weights(alone)):
+        np.testing.assert_array_equal(got, want)
+    assert getattr(shared, setting) == value
+
+
 def test_true_and_false_are_the_class_numbers_1_and_0(lernmi):
     x = np.random.default_rng(12).normal(size=(4, 4))
     labels = np.array([True, False, False, True])

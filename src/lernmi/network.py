@@ -90,6 +90,7 @@ class Network(Portable):
         code = cost_code(cost)
         check_cost(cost, out)
         optimizer = optimizer_or_default(optimizer, training_rate)
+        self._lock = threading.RLock()  # re-entrant: a schedule may call run, save, ...
         self.dropout = dropout  # checked by the setter
         eta = optimizer.training_rate
         rng = np.random.default_rng(seed)
@@ -102,7 +103,6 @@ class Network(Portable):
         self._arrays = arrays
         self._optimizer = optimizer
         self._rng = rng
-        self._lock = threading.RLock()  # re-entrant: a schedule may call run, save, ...
 
         # The layers are views into the network's arrays.
         self._neuron_layers = tuple(neuron_layer_over(arrays.layer_store(l), activations[l])
@@ -173,7 +173,9 @@ class Network(Portable):
 
     @dropout.setter
     def dropout(self, p):
-        self._dropout = training.checked_dropout(p)
+        p = training.checked_dropout(p)
+        with self._lock:  # not in the middle of another thread's epoch
+            self._dropout = p
 
     @property
     def steps(self):
