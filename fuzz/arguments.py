@@ -1,13 +1,16 @@
 """Fuzz the argument checks behind the public methods: random shapes, dtypes, NaN, huge and
 negative numbers, handed to Network, its methods, the layers, Neuron, Link and the
-optimisers. Each call works or raises the documented ValueError or TypeError; anything
-else (another exception, a crash, a sanitizer report) is a finding."""
+optimisers. Each call works or raises the documented ValueError or TypeError (or
+MemoryError, asked for more than the machine has); anything else (another exception, a
+crash, a sanitizer report) is a finding."""
 
 import numpy as np
 
 from common import fuzz
 
-DOCUMENTED = (ValueError, TypeError)
+#: What a call may raise: the documented errors for bad arguments, and MemoryError for
+#: sizes that are valid but larger than the machine (a NeuronLayer of 10**9 neurons).
+DOCUMENTED = (ValueError, TypeError, MemoryError)
 NUMBERS = [0.0, -0.0, 1.0, -1.0, 0.5, 1e-300, 1e300, -1e300, np.nan, np.inf, -np.inf, 2.0**63,
            3, -3, 0, 10**9, -(10**9), 2**64]
 DTYPES = [np.float64, np.float32, np.int64, np.int8, np.uint8, np.bool_, np.complex128, object]
