@@ -9,6 +9,7 @@ Each is published as four IDX files (see lernmi.idx) with the same four names. `
 reads them from a folder you name, or else downloads them once into your cache folder with
 pooch (``pip install "lernmi[mnist]"``), checking each file's SHA-256 before keeping it.
 What differs between the datasets is one entry in the table `DATASETS`.
+Also here: lernmi.toy_data's 2-D sets `xor`, `circles`, `moons`, `spirals` and `gaussians`.
 """
 
 import collections
@@ -21,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from . import idx
+from .toy_data import circles, gaussians, moons, spirals, xor  # noqa: F401
 
 MNIST = collections.namedtuple("MNIST", ["train_images", "train_labels",
                                          "test_images", "test_labels"])
