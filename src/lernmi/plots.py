@@ -9,6 +9,11 @@ matplotlib is an optional extra (``pip install "lernmi[plot]"``) and is imported
 a picture is drawn, never by ``import lernmi``. The numbers behind two of the pictures,
 `confusion` and `input_gradient`, need only numpy.
 
+A network with two inputs has pictures of its own, of the plane of inputs (from _planes.py):
+`decision_boundary`, its answer at every point of the plane; `neuron_maps`, each hidden
+neuron's output there; and `live_playground`, a callback that redraws both with the
+learning curves as the network trains.
+
 Colours: red is positive and blue negative, in every picture.
 """
 
@@ -20,6 +25,7 @@ from . import _figures
 from ._checks import as_vector, positive_int
 from ._curves import compared_curves, learning_curves, live_curves  # noqa: F401
 from ._figures import DPI  # noqa: F401  (lernmi.plots.DPI, the saved PNGs' pixels per inch)
+from ._planes import decision_boundary, live_playground, neuron_maps  # noqa: F401
 from .network import Network  # noqa: F401  (for the examples in the docstrings)
 
 #: network_drawing draws at most this many neurons in a layer.
