@@ -56,6 +56,11 @@ CASES = [
      " links.store.__init__(np.zeros(1), np.zeros(1), 1, 1)", "RuntimeError"),
     ("lernmi.Neuron().store.__init__(np.zeros(9, np.intc), *[np.zeros(9, np.float32)] * 5)",
      "RuntimeError"),
+    # (Found by review: the moments' guard read a field Python cannot see, so it never
+    # refused, and the next step wrote past the one-number arrays given.)
+    ("links = lernmi.LinkLayer(lernmi.NeuronLayer(200), lernmi.NeuronLayer(200),"
+     " optimizer=lernmi.Adam()); links.store.__reduce__()[1][5].__init__(*[np.zeros(1)] * 3)",
+     "RuntimeError"),
     # The sizes the loops trust come from C fields, not from anything a subclass overrides.
     ("class Wide(lernmi.NeuronLayer): count = 100000\nWide(2).input(np.ones(100000))",
      "ValueError"),

@@ -16,6 +16,7 @@ cdef class NeuronStore:
     cdef readonly Py_ssize_t size       # how many neurons
 
 cdef class Moments:
+    cdef readonly Py_ssize_t weights    # how many weights: the length of m and v
     cdef double[::1] m                  # per weight: SGD's velocity, or Adam's first moment
     cdef double[::1] v                  # per weight: Adam's second moment
     cdef double[::1] g                  # one row's gradient, summed over a batch (scratch)

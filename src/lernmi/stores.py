@@ -137,7 +137,7 @@ class Moments:
     """
 
     def __init__(self, m, v, g):
-        refuse_second_init(self, "m")
+        refuse_second_init(self, "weights")
         m, v, g = (_checked(array, np.float64, name)
                    for array, name in ((m, "m"), (v, "v"), (g, "g")))
         if m.shape != v.shape:
@@ -146,6 +146,7 @@ class Moments:
         self.m = m
         self.v = v
         self.g = g
+        self.weights = m.shape[0]  # last: it says the moments are made (refuse_second_init)
 
     def views(self):
         """Numpy views of m, v and g, sharing memory with the store."""

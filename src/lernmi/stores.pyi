@@ -38,6 +38,8 @@ def new_store(kinds: Sequence[int] | npt.NDArray[np.integer]) -> NeuronStore: ..
 
 @disjoint_base
 class Moments:
+    @property
+    def weights(self) -> int: ...
     def __init__(
         self, m: npt.NDArray[np.float64], v: npt.NDArray[np.float64], g: npt.NDArray[np.float64]
     ) -> None: ...
