@@ -17,9 +17,12 @@ Modules compiled with the loops' directives must keep Python-level code out of t
 mark it ``@cython.boundscheck(True)`` as activations.py, costs.py and network_loops.py do:
 without bounds checks even a list's index goes unchecked.
 
-For hardening, build with LERNMI_SANITIZE=1: a debug build (the checks on everywhere)
-whose C is also compiled with AddressSanitizer and UndefinedBehaviorSanitizer, which stop
-the process at the first out-of-bounds access, use after free or undefined operation.
+For hardening, build with LERNMI_SANITIZE=1: the release build's directives, its C also
+compiled with AddressSanitizer and UndefinedBehaviorSanitizer, which stop the process at
+the first out-of-bounds access, use after free or undefined operation. (Not Cython's
+bounds checks in the loops: in a function that cannot raise, an index error would only be
+printed as "Exception ignored", and the wrong access the sanitizers exist to catch would
+never happen.)
 Python itself is not built with them, so their runtimes must be loaded first:
 tools/sanitize.sh builds such a lernmi in a fresh virtual environment and runs the tests
 with them.
@@ -41,8 +44,9 @@ def switch(name):
     return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
 
+DEBUG = switch("LERNMI_DEBUG_BUILD")
 SANITIZE = switch("LERNMI_SANITIZE")
-DEBUG = switch("LERNMI_DEBUG_BUILD") or SANITIZE
+KIND = "sanitize" if SANITIZE else "debug" if DEBUG else "release"
 ANNOTATE = switch("LERNMI_ANNOTATE")
 
 EVERY_MODULE = {
@@ -90,7 +94,8 @@ class BuildExt(build_ext):
             flags += LOOP_FLAGS.get(compiler, [])
             if compiler == "unix" and "gcc" in os.path.basename(self.compiler.compiler_so[0]):
                 flags += GCC_LOOP_FLAGS
-        ext.extra_compile_args = flags + ([] if DEBUG else SMALL_FLAGS.get(compiler, []))
+        ext.extra_compile_args = flags + ([] if DEBUG or SANITIZE
+                                          else SMALL_FLAGS.get(compiler, []))
         if SANITIZE:
             if compiler != "unix":
                 raise RuntimeError("LERNMI_SANITIZE=1 needs GCC or Clang")
@@ -106,10 +111,11 @@ def extension(pxd):
                        include_dirs=[str(pxd.parent)], depends=[str(pxd.parent / "vector.h")])
     # Each kind of build writes its C to a folder of its own, so that a debug build never
     # reuses the C of a release build (Cython regenerates C only when the source is newer).
-    kind = "sanitize" if SANITIZE else "debug" if DEBUG else "release"
     return cythonize([source], compiler_directives=directives, include_path=["src"],
-                     annotate=ANNOTATE, build_dir=f"build/cython-{kind}")[0]
+                     annotate=ANNOTATE, build_dir=f"build/cython-{KIND}")[0]
 
 
+# ... and compiles into a folder of its own: setuptools skips a module whose compiled file
+# is newer than its C, which would otherwise hand one kind's modules to another.
 setup(ext_modules=[extension(pxd) for pxd in sorted(Path("src/lernmi").glob("*.pxd"))],
-      cmdclass={"build_ext": BuildExt})
+      cmdclass={"build_ext": BuildExt}, options={"build": {"build_base": f"build/{KIND}"}})

@@ -7,9 +7,17 @@ the checked-in seed corpus after it). tools/fuzz.sh runs every target that way, 
 sanitizer build.
 """
 
+import os
 import sys
 
 import atheris
+
+
+def _abort(unraisable):
+    # An exception that C code could only print ("Exception ignored") is a finding too:
+    # abort, so that libFuzzer keeps the input.
+    sys.__unraisablehook__(unraisable)
+    os.abort()
 
 
 def fuzz(test_one_input, *modules):
@@ -18,5 +26,6 @@ def fuzz(test_one_input, *modules):
     with atheris.instrument_imports(include=list(modules)):
         for module in modules:
             __import__(module)
+    sys.unraisablehook = _abort
     atheris.Setup(sys.argv, test_one_input)
     atheris.Fuzz()

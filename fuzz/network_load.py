@@ -1,13 +1,17 @@
 """Fuzz Network.load: any file gives a Network that runs, or a ValueError."""
 
+import atexit
 import os
+import shutil
 import tempfile
 
 import numpy as np
 
 from common import fuzz
 
-PATH = os.path.join(tempfile.mkdtemp(prefix="lernmi-fuzz-"), "net.npz")
+FOLDER = tempfile.mkdtemp(prefix="lernmi-fuzz-")
+atexit.register(shutil.rmtree, FOLDER, ignore_errors=True)
+PATH = os.path.join(FOLDER, "net.npz")
 
 
 def test_one_input(data):

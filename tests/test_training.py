@@ -271,9 +271,10 @@ def test_a_setting_changed_while_another_thread_trains_waits_for_the_epoch(compi
     shared, alone = (compiled.Network([20, 30, 5], dropout=0.1, seed=2) for _ in range(2))
     trainer = threading.Thread(target=shared.train, args=(x, t), kwargs={"shuffle": False})
     trainer.start()
-    while shared.lock.acquire(blocking=False):  # until the trainer holds it: in its epoch
-        shared.lock.release()
+    while trainer.is_alive() and shared.lock.acquire(blocking=False):
+        shared.lock.release()  # until the trainer holds it: it is in its epoch
         time.sleep(0.0005)
+    assert trainer.is_alive(), "the epoch ended before the test saw it start"
     setattr(shared, setting, value)
     trainer.join()
     alone.train(x, t, shuffle=False)

@@ -16,11 +16,15 @@ SOURCE="http://deb.debian.org/debian/pool/main/p/python3.13/python3.13_${VERSION
 SHA256=93e583f243454e6e9e4588ca2c2662206ad961659863277afcdb96801647d640
 home="${LERNMI_FREETHREADED_HOME:-$HOME/.cache/lernmi/python3.13t}"
 python="$home/bin/python3.13t"
+# What the tests and pip need of the interpreter; a build without one of them is not kept.
+needed="import sys, ssl, zlib, lzma, bz2, ctypes; sys.exit(sys._is_gil_enabled())"
 
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 
-if ! "$python" -c "import sys; sys.exit(sys._is_gil_enabled())" 2>/dev/null; then
+# Reused only if a build finished (the marker is written last) and works.
+if [ ! -f "$home/.complete" ] || ! "$python" -c "$needed" 2>/dev/null; then
+    rm -rf "$home"
     echo "freethreaded.sh: building free-threaded CPython $VERSION into $home"
     curl --fail --silent --show-error --location "$SOURCE" -o "$scratch/source.tar.xz"
     echo "$SHA256  $scratch/source.tar.xz" | sha256sum --check --quiet -
@@ -33,6 +37,8 @@ if ! "$python" -c "import sys; sys.exit(sys._is_gil_enabled())" 2>/dev/null; the
         make -j"$(nproc)" > "$scratch/make.log" 2>&1 || { tail -40 "$scratch/make.log"; exit 1; }
         make altinstall > "$scratch/install.log" 2>&1 || { tail -40 "$scratch/install.log"; exit 1; }
     )
+    "$python" -c "$needed" || { echo "freethreaded.sh: the build lacks a module"; exit 1; }
+    touch "$home/.complete"
 fi
 
 "$python" -m venv "$scratch/venv"

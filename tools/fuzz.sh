@@ -21,9 +21,10 @@ for target in fuzz/*.py; do
     echo "fuzz.sh: $name for $seconds s"
     # libFuzzer calls any single allocation over 2 GB a crash; a size a user may ask for
     # (10**9 neurons) should instead fail as Python does, with MemoryError, which the
-    # sanitizer build's allocator gives past 6 GB (tools/sanitize.sh). Hence the limits.
-    if ! python "$target" -max_total_time="$seconds" -max_len=16384 \
-            -malloc_limit_mb=8192 -rss_limit_mb=12288 \
+    # sanitizer build's allocator gives past 2 GB (tools/sanitize.sh). Hence the limits;
+    # and an input that runs for a minute is a finding (a hang).
+    if ! python "$target" -max_total_time="$seconds" -max_len=16384 -timeout=60 \
+            -malloc_limit_mb=4096 -rss_limit_mb=6144 \
             -artifact_prefix="fuzz-findings/$name-" "$scratch/$name" "${seeds[@]}" \
             > "$scratch/$name.log" 2>&1; then
         tail -60 "$scratch/$name.log"

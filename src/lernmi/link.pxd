@@ -22,7 +22,7 @@ cdef class Link:
     cpdef void backpropagate(self) except *
     cdef void _step(self, double gradient) except *
 
-cdef void check_wired(Neuron source, Neuron target) except *
+cdef void _check_wired(Neuron source, Neuron target) except *
 
 @cython.locals(link=Link)
 cdef Link link_in(LinkStore store, Py_ssize_t index, Neuron input_neuron, Neuron output_neuron,

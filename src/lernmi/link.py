@@ -61,7 +61,7 @@ def restore_hand_link(store, input_neuron, output_neuron):
     return link_in(store, 0, input_neuron, output_neuron, False)
 
 
-def check_wired(source, target):
+def _check_wired(source, target):
     """ValueError unless a link's input neuron (`source`) and output neuron (`target`)
     are both set."""
     for neuron, role in ((source, "input_neuron"), (target, "output_neuron")):
@@ -199,7 +199,7 @@ class Link:
         with cython.critical_section(self):
             source = self._input
             target = self._output
-        check_wired(source, target)
+        _check_wired(source, target)
         target.input(source.output() * self.store.w[self.index])
 
     def backpropagate(self):
@@ -213,7 +213,7 @@ class Link:
         with cython.critical_section(self):
             source = self._input
             target = self._output
-        check_wired(source, target)
+        _check_wired(source, target)
         s = target.sensitivity()
         w = self.store.w[self.index]
         source.submit_sensitivity(w * s)  # the weight from before this step
