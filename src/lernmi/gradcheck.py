@@ -87,9 +87,15 @@ class GradientCheck:
                          "is wrong somewhere.")
         return "\n".join(lines)
 
+    def _repr_html_(self):
+        """In a notebook: a table per link layer of the links that disagree most."""
+        from ._display import gradient_check_html
+        return gradient_check_html(self)
+
 
 def relative_error(backprop, numeric):
-    """|backprop - numeric| / max(|backprop|, |numeric|, FLOOR), elementwise."""
+    """How far apart two gradients of each weight are: ``|backprop - numeric| /
+    max(|backprop|, |numeric|, FLOOR)``, elementwise."""
     scale = np.maximum(np.maximum(np.abs(backprop), np.abs(numeric)), FLOOR)
     return np.abs(backprop - numeric) / scale
 

@@ -152,6 +152,11 @@ class NeuronLayer:
     def __repr__(self):
         return f"NeuronLayer({self.count} {self.activation} + bias)"
 
+    def _repr_html_(self):
+        """In a notebook: a table of the neurons' z, a and delta."""
+        from ._display import neuron_layer_html
+        return neuron_layer_html(self)
+
     def __reduce__(self):
         # Pickling and deepcopy copy the store; Neuron handles are made again when asked for.
         return (neuron_layer_over, (self.store, self.activation))
@@ -356,6 +361,11 @@ class LinkLayer:
         return (f"LinkLayer({self.store.cols} -> {self.store.rows}, "
                 f"{self.store.rows * self.store.cols} links, "
                 f"training_rate={self.training_rate:g})")
+
+    def _repr_html_(self):
+        """In a notebook: the weights, as a grid coloured by sign when there are few."""
+        from ._display import link_layer_html
+        return link_layer_html(self)
 
     def __reduce__(self):
         # Pickling and deepcopy copy the store and both NeuronLayers (deepcopy's memo keeps

@@ -318,8 +318,9 @@ class Network(Portable):
 
         Returns
         -------
-        dict
-            Per-epoch lists: ``"loss"``, the mean cost of the epoch's samples, and
+        training.History
+            A dict, which a notebook shows as its learning curves, of per-epoch lists:
+            ``"loss"``, the mean cost of the epoch's samples, and
             ``"accuracy"``, the share of them the network got right, each measured on the
             sample just before learning from it; with validation data also ``"val_loss"``
             and ``"val_accuracy"``; and ``"training_rate"``, the rate each epoch used. With
@@ -369,3 +370,8 @@ class Network(Portable):
         cost = "" if self.cost == "quadratic" else f", {self.cost}"
         links = sum(links.store.rows * links.store.cols for links in self.link_layers)
         return f"Network({' -> '.join(layers)}{cost}, {links:,} links)"
+
+    def _repr_html_(self):
+        """In a notebook: the network drawn, or a big one as a table of its layers."""
+        from ._display import network_html
+        return network_html(self)

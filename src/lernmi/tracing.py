@@ -14,8 +14,8 @@ column i is neuron i of the layer before it, the bias neuron (a_in[0] = 1) first
 
 import numpy as np
 
-from ._trace_text import DIGITS, SHOWN, Writer
-from .costs import cost_of, formula
+from ._trace_text import DIGITS, FORWARD, SHOWN, Writer
+from .costs import cost_of
 from .optimizers import bias_corrections, is_plain
 from .stores import NUMBERS
 from .training import set_state, state_of
@@ -141,6 +141,11 @@ class Trace:
     def __str__(self):
         return self.format()
 
+    def _repr_html_(self):
+        """In a notebook: the formulas filled in, as tables."""
+        from ._display import trace_html
+        return trace_html(self)
+
     def format(self, digits=DIGITS, shown=SHOWN):
         """The trace as text: `digits` significant digits, and at most `shown` neurons per
         layer, links per neuron and terms per sum."""
@@ -149,25 +154,20 @@ class Trace:
         text.line(f"Trace of one sample through {self.network}")
         text.line(f"x = {text.vector(self.inputs)}")
         text.line("")
-        text.line("forward: each neuron sums w * a_in over its links in (a_in[0] = 1, the bias)")
+        text.line(FORWARD)
         for l, step in enumerate(self.layers):
-            text.forward(l + 1, step, l + 1 == len(self.layers))
+            text.forward_layer(l + 1, step, l + 1 == len(self.layers))
         if not backward:
             return text.done()
         text.line("")
         text.line(f"t = {text.vector(self.expected_outputs)}")
-        text.line(f"cost = {formula(self.cost, self.layers[-1].activation)} "
-                  f"= {text.number(self.loss)}")
+        text.line(text.cost(self))
         text.line("")
-        text.line("backward, output layer first: each link's gradient = s * a_in, and " +
-                  ("w -> w - eta * gradient" if all(is_plain(step.optimizer) for step in
-                                                    self.layers)
-                   else "its layer's optimiser steps w"))
-        text.line("(learn=True: the weights took this step)" if self.learned else
-                  "(learn=False: the weights did not take this step)")
+        for line in text.backward(self):
+            text.line(line)
         for l in range(len(self.layers) - 1, -1, -1):
             following = self.layers[l + 1] if l + 1 < len(self.layers) else None
-            text.backward(l + 1, self.layers[l], following, self)
+            text.backward_layer(l + 1, self.layers[l], following, self)
         return text.done()
 
 

@@ -31,6 +31,26 @@ SCALE = 10.0
 SAMPLE_ROWS = 1000
 
 
+class History(dict):
+    """What `Network.train` returns: a dict of lists, one number per epoch ("loss",
+    "accuracy", ...), that a notebook shows as its learning curves.
+
+    It is a dict in every other way: it equals, copies and pickles as the dict of the same
+    items does, and its repr is that dict's.
+
+    Examples
+    --------
+    >>> History(loss=[0.5, 0.25], accuracy=[0.5, 1.0]) == {"loss": [0.5, 0.25],
+    ...                                                     "accuracy": [0.5, 1.0]}
+    True
+    """
+
+    def _repr_html_(self):
+        """In a notebook: loss and accuracy against the epoch, as a picture."""
+        from ._display import history_html
+        return history_html(self)
+
+
 def train_epochs(net, x, t, *, epochs, batch, shuffle, validation, rates, patience,
                  callbacks, progress):
     """Train `net` on the rows of x (checked) against t for `epochs` epochs; the history.
@@ -40,7 +60,7 @@ def train_epochs(net, x, t, *, epochs, batch, shuffle, validation, rates, patien
     (a tuple) and `progress` are Network.train's, checked.
     """
     bar = progress_bar(progress, epochs * x.shape[0])
-    history = {"loss": [], "accuracy": [], "training_rate": []}
+    history = History(loss=[], accuracy=[], training_rate=[])
     if validation is not None:
         history.update(val_loss=[], val_accuracy=[])
     best = None  # with patience: (val_loss, epoch, state) of the best epoch so far
