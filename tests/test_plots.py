@@ -401,7 +401,7 @@ def test_the_mnist_example_saves_its_pictures(tmp_path):
 
 
 def test_counts_are_drawn_in_red_as_every_positive_number_is(lernmi):
-    # The README's promise: red is positive and blue negative, in every picture.
+    # docs/pictures.md's promise: red is positive and blue negative, in every picture.
     fig = lernmi.plots.confusion_matrix([0, 1, 1, 2], [0, 1, 2, 2])
     image = fig.axes[0].images[0]
     red, green, blue, _ = image.cmap(image.norm(2))  # the largest count's colour

@@ -2,9 +2,9 @@
 
 Usage: python tools/check_dist.py SDIST WHEEL
 
-The sdist must hold exactly the checkout's files under src/lernmi/, tests/, examples/ and
-benchmarks/ (git's list of them, or every file on disk outside a git checkout), README.md,
-LICENSE and the build files, plus the metadata setuptools writes (PKG-INFO, setup.cfg,
+The sdist must hold exactly the checkout's files under src/lernmi/, tests/, examples/,
+benchmarks/ and docs/ (git's list of them, or every file on disk outside a git checkout),
+README.md, LICENSE and the build files, plus the metadata setuptools writes (PKG-INFO, setup.cfg,
 *.egg-info). So no C, HTML or compiled module made by an earlier build slips in, and no
 source file is left out.
 
@@ -25,7 +25,7 @@ from pathlib import Path, PurePosixPath
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = "src/lernmi"
-SOURCE_DIRS = (PACKAGE, "tests", "examples", "benchmarks")
+SOURCE_DIRS = (PACKAGE, "tests", "examples", "benchmarks", "docs")
 TOP_FILES = ("README.md", "LICENSE", "MANIFEST.in", "pyproject.toml", "setup.py")
 GENERATED = {".c", ".html", ".so", ".pyd", ".pyc", ".pyo"}
 

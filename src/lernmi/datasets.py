@@ -24,6 +24,9 @@ import numpy as np
 from . import idx
 from .toy_data import circles, gaussians, moons, spirals, xor  # noqa: F401
 
+__all__ = ["mnist", "fashion_mnist", "kmnist", "load", "MNIST", "DATASETS", "Dataset",
+           "DownloadError", "xor", "circles", "moons", "spirals", "gaussians"]
+
 MNIST = collections.namedtuple("MNIST", ["train_images", "train_labels",
                                          "test_images", "test_labels"])
 MNIST.__doc__ = """Four arrays in MNIST's form, which all three datasets share:

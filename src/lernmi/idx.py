@@ -1,6 +1,6 @@
 """Read and write IDX files, the simple format the MNIST digits are published in.
 
-An IDX file holds one n-dimensional array of numbers: a short header, then the numbers.
+An IDX file holds one n-dimensional array of numbers: a short header, then the numbers::
 
     bytes 0 and 1   two zero bytes
     byte 2          the type of every element: 0x08 uint8, 0x09 int8, 0x0B int16,
@@ -28,6 +28,8 @@ import struct
 import zlib
 
 import numpy as np
+
+__all__ = ["load", "save"]
 
 #: The IDX element types: the type byte and the numpy type code (kind and bytes per element).
 TYPES = {0x08: "u1", 0x09: "i1", 0x0B: "i2", 0x0C: "i4", 0x0D: "f4", 0x0E: "f8"}

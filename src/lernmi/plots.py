@@ -28,6 +28,10 @@ from ._figures import DPI  # noqa: F401  (lernmi.plots.DPI, the saved PNGs' pixe
 from ._planes import decision_boundary, live_playground, neuron_maps  # noqa: F401
 from .network import Network  # noqa: F401  (for the examples in the docstrings)
 
+__all__ = ["learning_curves", "compared_curves", "live_curves", "confusion",
+           "confusion_matrix", "hidden_weights", "network_drawing", "input_gradient",
+           "input_sensitivity", "decision_boundary", "neuron_maps", "live_playground"]
+
 #: network_drawing draws at most this many neurons in a layer.
 MAX_DRAWN_NEURONS = 50
 

@@ -10,7 +10,7 @@ Needs scikit-learn: ``pip install "lernmi[sklearn]"``.
 
 Because `train` runs without the GIL, a search over several networks runs on several cores
 in threads (joblib's threading backend), and on several machines through joblib's Dask
-backend; see the README's section on sweeps.
+backend; see docs/onward.md, "More cores, more machines".
 
 >>> from lernmi.sklearn import NetworkClassifier
 >>> from sklearn.model_selection import GridSearchCV
@@ -34,6 +34,8 @@ except ImportError:
 
 from .network import Network
 from .optimizers import Adam
+
+__all__ = ["NetworkClassifier", "NetworkRegressor"]
 
 #: A hidden layer narrower than this is a bottleneck that may not learn scikit-learn's test
 #: data (three clusters) at all, so an estimator with one says so: the poor_score tag.
