@@ -103,7 +103,7 @@ section "Install the repaired wheel into a fresh virtual environment (wheels onl
 "$PYTHON" -m venv "$work/venv"
 venv="$work/venv/bin"
 "$venv/python" -m pip install -qq --disable-pip-version-check --only-binary :all: \
-    "${repaired}[test]" "mypy==$MYPY_VERSION"
+    "${repaired}[test-core]" "mypy==$MYPY_VERSION"
 outside="$work/outside"  # an empty folder, so the current directory offers no lernmi
 mkdir "$outside"
 cd "$outside"

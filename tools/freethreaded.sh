@@ -46,7 +46,7 @@ fi
 . "$scratch/venv/bin/activate"
 # Binary wheels even where a newer release has only its source (numpy, say, which would take
 # many minutes to build for 3.13t): the tests need working packages, not the newest.
-pip install --quiet --prefer-binary ".[test]"
+pip install --quiet --prefer-binary ".[test-core]"
 python - <<'EOF'
 import sys
 import lernmi  # a module that did not declare itself free-threading safe would turn the GIL on

@@ -16,7 +16,7 @@ python3 -m venv "$venv"
 # shellcheck disable=SC1091
 . "$venv/bin/activate"
 # GCC's sanitizers, whose runtimes are preloaded below, whatever compiler CC names.
-CC=gcc LERNMI_SANITIZE=1 pip install --quiet ".[test]" atheris
+CC=gcc LERNMI_SANITIZE=1 pip install --quiet ".[test-core]" atheris
 
 # CPython is not built with the sanitizers, so their runtimes (GCC's, as the extension was
 # compiled with) go in first. Python keeps memory to the end on purpose, so leak reports
