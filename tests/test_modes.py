@@ -70,3 +70,20 @@ def test_the_environment_switch_picks_the_source():
     assert (compiled, path[-3:]) == ("False", ".py")
     for off in ("0", "false", ""):
         assert run_python(code, LERNMI_PURE_PYTHON=off).split()[0] == "True"
+
+
+@pytest.mark.parametrize("sizes", [[37, 3], [37, 21, 3], [40, 17, 9, 3]])
+def test_the_input_layers_waiting_step_is_taken_by_the_end_of_train(lernmi, sizes):
+    # Plain per-sample learning takes the input layer's step of one sample in the next one's
+    # forward pass, and the last one's at the end of each train call: the weights are those
+    # of learn, one sample at a time, bit for bit, whatever comes between two trains.
+    rng = np.random.default_rng(5)
+    x, t = rng.uniform(size=(9, sizes[0])), rng.uniform(size=(9, sizes[-1]))
+    trained, stepped = (lernmi.Network(sizes, training_rate=0.3, seed=2) for _ in range(2))
+    for rows in (slice(0, 1), slice(0, 9), slice(4, 9)):
+        trained.train(x[rows], t[rows], shuffle=False)
+        for inputs, expected in zip(x[rows], t[rows]):
+            stepped.learn(inputs, expected)
+        for a, b in zip(trained.link_layers, stepped.link_layers):
+            np.testing.assert_array_equal(a.weights, b.weights)
+        np.testing.assert_array_equal(trained.run(x[0]), stepped.run(x[0]))

@@ -76,7 +76,9 @@ def _as_array(values, shape, what):
         raise ValueError(f"{what} must have shape {wanted}, not "
                          f"{' x '.join(map(str, array.shape)) or 'a single number'}")
     array = np.ascontiguousarray(array, dtype=np.float64)
-    if not np.isfinite(array).all():
+    # min and max carry a NaN through and would be an infinity, so they find both without
+    # a temporary array of the data's size (np.isfinite(array).all() makes one).
+    if array.size and not (np.isfinite(array.min()) and np.isfinite(array.max())):
         raise ValueError(f"{what} contains NaN or infinity")
     return array
 
@@ -159,3 +161,26 @@ def samples_for(sizes, cost, output_activation, samples, names):
                          f"{t.shape[0]}; they must match")
     check_targets(t, cost, output_activation, t_name)
     return x, t
+
+
+def plain_array(array, dtype, ndim, what, rows=None, columns=None, empty=False, writable=False):
+    """`array` as the plain numpy array the loops will read (not a subclass, whose own
+    attributes could say other things), once it is checked to be C-contiguous, of `dtype`
+    and `ndim` dimensions, with `rows` rows (None: any) of `columns` (or, if `empty`, no
+    rows at all), and writable if asked. TypeError or ValueError if not."""
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"{what} must be a numpy array, not {type(array).__name__}")
+    array = np.asarray(array)
+    if array.dtype != dtype or array.ndim != ndim or not array.flags.c_contiguous:
+        raise TypeError(f"{what} must be a C-contiguous {ndim}-dimensional array of "
+                        f"{np.dtype(dtype).name}")
+    if writable and not array.flags.writeable:
+        raise ValueError(f"{what} must be writable")
+    if empty and array.shape[0] == 0:
+        return array
+    if rows is not None and array.shape[0] != rows or \
+            columns is not None and array.shape[1] != columns:
+        raise ValueError(f"{what} has shape {array.shape}; it must have "
+                         f"{'any number of' if rows is None else rows} rows"
+                         f"{'' if columns is None else f' of {columns}'}")
+    return array

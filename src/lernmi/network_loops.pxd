@@ -4,8 +4,8 @@ cimport cython
 
 from lernmi.activations cimport compute_outputs, compute_sensitivities, load_inputs, reset_sums
 from lernmi.costs cimport is_correct, sample_cost, submit_expected
-from lernmi.propagation cimport (Links, backpropagate_links, learn_links, packed_size,
-                                 propagate_links)
+from lernmi.propagation cimport (Links, backpropagate_links, keep_step, learn_links,
+                                 packed_size, propagate_links, step_kept)
 from lernmi.steps cimport SETTINGS, count_step, rule_of
 from lernmi.steps cimport plain as plain_rule
 from lernmi.stores cimport Moments, NeuronStore
@@ -49,7 +49,7 @@ cdef void drop(NetworkArrays net, NeuronStore n, Py_ssize_t b, Rows rows,
 cdef void keep_all(NeuronStore n) noexcept nogil
 @cython.locals(last=Py_ssize_t, stride=Py_ssize_t, b=Py_ssize_t, l=Py_ssize_t)
 cdef void forward(NetworkArrays net, NeuronStore n, Py_ssize_t samples,
-                  double[::1] pack) noexcept nogil
+                  double[::1] pack, bint waiting) noexcept nogil
 
 @cython.locals(last=Py_ssize_t, out=Py_ssize_t, k=Py_ssize_t, r=Py_ssize_t, l=Py_ssize_t)
 cdef void learn_samples(NetworkArrays net, NeuronStore n, Rows rows,

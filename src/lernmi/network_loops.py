@@ -13,7 +13,7 @@ import numpy as np
 
 import cython
 
-from ._checks import refuse_second_init, valid_training_rate
+from ._checks import plain_array, refuse_second_init, valid_training_rate
 from .costs import COSTS
 from .optimizers import plain_settings
 from .stores import LinkStore, Moments, NeuronStore, new_store
@@ -23,7 +23,7 @@ if not cython.compiled:
     from .activations import compute_outputs, compute_sensitivities, load_inputs, reset_sums
     from .costs import is_correct, sample_cost, submit_expected
     from .propagation import Links, backpropagate_links, learn_links, packed_size
-    from .propagation import propagate_links
+    from .propagation import keep_step, propagate_links, step_kept
     from .steps import SETTINGS, count_step, rule_of
     from .steps import plain as plain_rule
     BLOCK = 4  # network_loops.pxd's: samples inference takes through the weights at once
@@ -190,17 +190,21 @@ def keep_all(n):
         n.keep[i] = 1.0
 
 
-def forward(net, n, samples, pack):
+def forward(net, n, samples, pack, waiting):
     """Propagate the inputs loaded for samples 0 to samples - 1 to the output layer's
     outputs, as Network.run does. Sample b's neurons are at b * (neurons of the network) in
     the store n: the network's own for one sample, a scratch store for more. A batch is
-    packed into `pack` for the tiles: learning's net.pack, or none (inference's)."""
+    packed into `pack` for the tiles: learning's net.pack, or none (inference's). If
+    `waiting`, pack holds the input layer's step from the sample before (learn_samples),
+    which its links take on the way (propagation.step_kept)."""
     last = net.layers - 1  # the output layer
     stride = net.first[last + 1]
     for l in range(last + 1):
         for b in range(samples):
             compute_outputs(n, b * stride + net.first[l], net.first[l + 1] - net.first[l])
-        if l < last:
+        if l == 0 and waiting:
+            step_kept(net.w, link_layer(net, 0, 1), pack, n)
+        elif l < last:
             propagate_links(net.w, link_layer(net, l, samples), n, n, pack)
 
 
@@ -211,9 +215,11 @@ def learn_samples(net, n, rows, score):
     The same steps as Network.learn: forward; the output layer gets its errors from the
     cost; then each link layer, the last first, has the layer it feeds work out its
     sensitivities and sends them back, stepping its weights. The input layer's sensitivity
-    sums are never worked out: nothing reads them. Each sample's cost, and whether the
-    output was right before the step, is added to score[0] and score[1]. n is the network's
-    own store, net.neurons.
+    sums are never worked out: nothing reads them, so its step can wait: kept in net.pack
+    (which one sample leaves free of tiles), it is taken in the next sample's forward pass,
+    in one pass over each row of weights with that sample's sums (the same numbers). Each
+    sample's cost, and whether the output was right before the step, is added to score[0]
+    and score[1]. n is the network's own store, net.neurons.
     """
     last = net.layers - 1
     out = net.first[last]
@@ -221,14 +227,19 @@ def learn_samples(net, n, rows, score):
         k = rows.order[r]
         load_sample(net, n, 0, rows.x[k])
         drop(net, n, 0, rows, r)
-        forward(net, n, 1, net.pack)  # (one sample takes no tiles)
+        forward(net, n, 1, net.pack, r > 0)
         score[0] += sample_cost(net.cost, n, out, rows.t[k])
         score[1] += is_correct(n, out, rows.t[k])
         submit_expected(net.cost, n, out, rows.t[k])
         for l in range(last - 1, -1, -1):
             compute_sensitivities(n, net.first[l + 1], net.first[l + 2] - net.first[l + 1])
             count_step(net.settings, l * SETTINGS)
-            backpropagate_links(net.w, link_layer(net, l, 1), n, n)
+            if l > 0:
+                backpropagate_links(net.w, link_layer(net, l, 1), n, n)
+            else:
+                keep_step(link_layer(net, 0, 1), n, n, net.pack)
+    if rows.order.shape[0] > 0:
+        step_kept(net.w, link_layer(net, 0, 1), net.pack, None)
 
 
 def learn_batches(net, n, rows, score):
@@ -251,7 +262,7 @@ def learn_batches(net, n, rows, score):
         for b in range(samples):
             load_sample(net, n, b, rows.x[rows.order[start + b]])
             drop(net, n, b, rows, start + b)
-        forward(net, n, samples, net.pack)
+        forward(net, n, samples, net.pack, False)
         for b in range(samples):
             k = rows.order[start + b]
             out = b * stride + net.first[last]
@@ -283,7 +294,7 @@ def infer_samples(net, n, x, t, outputs, scores):
         samples = min(BLOCK, x.shape[0] - start)
         for b in range(samples):
             load_sample(net, n, b, x[start + b])
-        forward(net, n, samples, none)
+        forward(net, n, samples, none, False)
         for b in range(samples):
             out = b * stride + net.first[last]
             if outputs.shape[0] > 0:
@@ -311,16 +322,16 @@ def learn_rows(net, x, t, order, score, batch=1, keep=None):
     a writable array of two float64 numbers; batch a positive int.
     """
     sizes = _sizes(net)
-    x = _plain(x, np.float64, 2, "x", columns=sizes[0])
-    t = _plain(t, np.float64, 2, "t", rows=x.shape[0], columns=sizes[-1])
-    order = _plain(order, np.intp, 1, "order")
-    score = _plain(score, np.float64, 1, "score", rows=2, writable=True)
+    x = plain_array(x, np.float64, 2, "x", columns=sizes[0])
+    t = plain_array(t, np.float64, 2, "t", rows=x.shape[0], columns=sizes[-1])
+    order = plain_array(order, np.intp, 1, "order")
+    score = plain_array(score, np.float64, 1, "score", rows=2, writable=True)
     if order.shape[0] and not (0 <= order.min() and order.max() < x.shape[0]):
         raise ValueError(f"order must hold row numbers from 0 to {x.shape[0] - 1}")
     if isinstance(batch, bool) or not isinstance(batch, (int, np.integer)) or batch < 1:
         raise ValueError(f"batch must be a positive int, not {batch!r}")
     keep = np.ones((0, 0)) if keep is None else \
-        _plain(keep, np.float64, 2, "keep", rows=order.shape[0], columns=sum(sizes[1:-1]))
+        plain_array(keep, np.float64, 2, "keep", rows=order.shape[0], columns=sum(sizes[1:-1]))
     rows = Rows(x, t, order, keep, int(batch), batch == 1 and net.plain())
     # One row a step in the network's own store, as Network.learn leaves it; a batch in a
     # scratch store of a batch's samples.
@@ -338,12 +349,12 @@ def infer_rows(net, x, t, outputs, scores):
     columns, and rows whenever t has them).
     """
     sizes = _sizes(net)
-    x = _plain(x, np.float64, 2, "x", columns=sizes[0])
+    x = plain_array(x, np.float64, 2, "x", columns=sizes[0])
     rows = x.shape[0]
-    t = _plain(t, np.float64, 2, "t", rows=rows, columns=sizes[-1], empty=True)
-    outputs = _plain(outputs, np.float64, 2, "outputs", rows=rows, columns=sizes[-1],
+    t = plain_array(t, np.float64, 2, "t", rows=rows, columns=sizes[-1], empty=True)
+    outputs = plain_array(outputs, np.float64, 2, "outputs", rows=rows, columns=sizes[-1],
                      empty=True, writable=True)
-    scores = _plain(scores, np.float64, 2, "scores", rows=rows, columns=2,
+    scores = plain_array(scores, np.float64, 2, "scores", rows=rows, columns=2,
                     empty=t.shape[0] == 0, writable=True)
     infer_epoch(net, net.scratch(), x, t, outputs, scores)
 
@@ -353,30 +364,6 @@ def _sizes(net):
     if not isinstance(net, NetworkArrays):
         raise TypeError(f"net must be a NetworkArrays, not {type(net).__name__}")
     return net.layer_sizes()
-
-
-@cython.boundscheck(True)  # reached from Python: every index checked
-def _plain(array, dtype, ndim, what, rows=None, columns=None, empty=False, writable=False):
-    """`array` as the plain numpy array the loops will read (not a subclass, whose own
-    attributes could say other things), once it is checked to be C-contiguous, of `dtype`
-    and `ndim` dimensions, with `rows` rows (None: any) of `columns` (or, if `empty`, no
-    rows at all), and writable if asked. TypeError or ValueError if not."""
-    if not isinstance(array, np.ndarray):
-        raise TypeError(f"{what} must be a numpy array, not {type(array).__name__}")
-    array = np.asarray(array)
-    if array.dtype != dtype or array.ndim != ndim or not array.flags.c_contiguous:
-        raise TypeError(f"{what} must be a C-contiguous {ndim}-dimensional array of "
-                        f"{np.dtype(dtype).name}")
-    if writable and not array.flags.writeable:
-        raise ValueError(f"{what} must be writable")
-    if empty and array.shape[0] == 0:
-        return array
-    if rows is not None and array.shape[0] != rows or \
-            columns is not None and array.shape[1] != columns:
-        raise ValueError(f"{what} has shape {array.shape}; it must have "
-                         f"{'any number of' if rows is None else rows} rows"
-                         f"{'' if columns is None else f' of {columns}'}")
-    return array
 
 
 def learn_epoch(net, n, rows, score):

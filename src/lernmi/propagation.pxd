@@ -13,6 +13,8 @@ cdef extern from "vector.h":
     void lernmi_axpy(double alpha, const double *x, double *y, Py_ssize_t n) noexcept nogil
     void lernmi_axpy_pair(double alpha, double *w, double *y, double beta, const double *x,
                           Py_ssize_t n) noexcept nogil
+    double lernmi_axpy_dot(double alpha, const double *kept, double *w, const double *x,
+                           Py_ssize_t n) noexcept nogil
     void lernmi_scale(double alpha, const double *x, double *y, Py_ssize_t n) noexcept nogil
     void lernmi_axpy4(const double *alpha, const double *x, Py_ssize_t stride, double *y,
                       Py_ssize_t n) noexcept nogil
@@ -80,6 +82,12 @@ cdef Py_ssize_t tiles_4x8(const double[::1] w, Links links, NeuronStore src, Neu
 @cython.locals(j=Py_ssize_t, sj=double)
 cdef void backpropagate_links(double[::1] w, Links links, NeuronStore src,
                               NeuronStore dst) noexcept nogil
+@cython.locals(j=Py_ssize_t, i=Py_ssize_t)
+cdef void keep_step(Links links, NeuronStore src, NeuronStore dst,
+                    double[::1] kept) noexcept nogil
+@cython.locals(j=Py_ssize_t, i=Py_ssize_t, row=Py_ssize_t, alpha=double)
+cdef void step_kept(double[::1] w, Links links, const double[::1] kept,
+                    NeuronStore after) noexcept nogil
 @cython.locals(j=Py_ssize_t, row=Py_ssize_t, end=Py_ssize_t, rows=Py_ssize_t)
 cdef void learn_links(double[::1] w, Moments moments, Links links, NeuronStore src,
                       NeuronStore dst, double[::1] pack) noexcept nogil

@@ -223,6 +223,40 @@ def backpropagate_links(w, links, src, dst):
             row_step(w, links, j, src, sj)
 
 
+def keep_step(links, src, dst, kept):
+    """Keep what one sample's plain step of the links needs, for step_kept to take it later:
+    kept[0:cols] the outputs src.a they carried forward, kept[cols:cols + rows] the
+    sensitivities dst.s they carry back. (For a network's input layer, whose step can wait
+    for the next sample's forward pass: see network_loops.learn_samples.)"""
+    for i in range(links.cols):
+        kept[i] = src.a[links.source + i]
+    for j in range(links.rows):
+        kept[links.cols + j] = dst.s[links.target + 1 + j]
+
+
+def step_kept(w, links, kept, after):
+    """The step keep_step kept: each row as row_step takes it, w[j, i] += -eta * s_j * a_i.
+    Given a store `after` (None: the step alone), the same pass over each row also adds to
+    after.z the sums of the sample loaded in it, as propagate_links would for one sample
+    after the step: each weight is then read and written once, not read twice and written
+    once, and the numbers are the same."""
+    for j in range(links.rows):
+        row = links.start + j * links.cols
+        alpha = -links.rule.rate * kept[links.cols + j]
+        if cython.compiled and after is not None:
+            after.z[links.target + 1 + j] += lernmi_axpy_dot(
+                alpha, cython.address(kept[0]), cython.address(w[row]),
+                cython.address(after.a[links.source]), links.cols)
+            continue
+        if cython.compiled:
+            lernmi_axpy(alpha, cython.address(kept[0]), cython.address(w[row]), links.cols)
+        else:
+            for i in range(links.cols):
+                w[row + i] += alpha * kept[i]
+        if after is not None:
+            after.z[links.target + 1 + j] += row_dot(w, links, j, after.a, links.source)
+
+
 def learn_links(w, moments, links, src, dst, pack):
     """Every link sends w * s back to its input neuron for each sample, then takes one step
     of the links' rule (links.rule) on its gradient summed over the samples.

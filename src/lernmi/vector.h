@@ -284,6 +284,32 @@ LERNMI_CLONES static void lernmi_axpy_pair(double alpha, double *LERNMI_RESTRICT
     }
 }
 
+/* A plain step and the next sample's sum in one pass over a row of weights: w[i] += alpha *
+ * kept[i] (as lernmi_axpy), then the sum of w[i] * x[i] over i < n (as lernmi_dot), each
+ * weight read and written once instead of read twice and written once. */
+LERNMI_CLONES static double lernmi_axpy_dot(double alpha, const double *LERNMI_RESTRICT kept,
+                                            double *LERNMI_RESTRICT w,
+                                            const double *LERNMI_RESTRICT x, Py_ssize_t n)
+{
+    double lane[LERNMI_LANES] = {0.0};
+    Py_ssize_t i = 0;
+    for (; i + LERNMI_LANES <= n; i += LERNMI_LANES)
+        for (int k = 0; k < LERNMI_LANES; k++) {
+            double wk = w[i + k] + alpha * kept[i + k];
+            w[i + k] = wk;
+            lane[k] += wk * x[i + k];
+        }
+    for (int k = 0; i + k < n; k++) {
+        double wk = w[i + k] + alpha * kept[i + k];
+        w[i + k] = wk;
+        lane[k] += wk * x[i + k];
+    }
+    for (int width = LERNMI_LANES / 2; width > 0; width /= 2)
+        for (int k = 0; k < width; k++)
+            lane[k] += lane[k + width];
+    return lane[0];
+}
+
 /* y[i] = alpha * x[i] for i < n. */
 LERNMI_CLONES static void lernmi_scale(double alpha, const double *LERNMI_RESTRICT x,
                                        double *LERNMI_RESTRICT y, Py_ssize_t n)

@@ -1,6 +1,7 @@
 /* Checks vector.h's batch tiles against its plain sums: for many shapes, every sum that
  * lernmi_dot_4x8_add and lernmi_gradient6 / lernmi_gradient4 work out must equal, bit for
- * bit, the one lernmi_dot (forward) or lernmi_scale then lernmi_axpy (gradient) work out.
+ * bit, the one lernmi_dot (forward) or lernmi_scale then lernmi_axpy (gradient) work out;
+ * and lernmi_axpy_dot, a step and a sum in one pass, must equal lernmi_axpy then lernmi_dot.
  * tests/test_vector_h.py compiles it with and without the compiler's vector types
  * (LERNMI_NO_VECTORS, as MSVC builds it) and runs it. Prints the mismatches found. */
 #include <stddef.h>
@@ -66,6 +67,19 @@ int main(void)
         }
         for (Py_ssize_t i = tile * n; i < 6 * n; i++)
             mismatches += same(g[i], -7.0);
+
+        /* the input layer's step and the next sample's sum in one pass: lernmi_axpy_dot
+         * against lernmi_axpy then lernmi_dot, on a copy of each row of weights */
+        for (Py_ssize_t j = 0; j < rows; j++) {
+            double *stepped = g, *apart = want, alpha = s[j];
+            memcpy(stepped, w + j * n, sizeof(double) * n);
+            memcpy(apart, w + j * n, sizeof(double) * n);
+            double sum = lernmi_axpy_dot(alpha, x, stepped, x + stride, n);
+            lernmi_axpy(alpha, x, apart, n);
+            mismatches += same(sum, lernmi_dot(apart, x + stride, n)), sums++;
+            for (Py_ssize_t i = 0; i < n; i++, sums++)
+                mismatches += same(stepped[i], apart[i]);
+        }
         free(w); free(x); free(s); free(out); free(xp); free(g); free(want);
     }
     printf("%ld mismatches in %ld sums\n", mismatches, sums);

@@ -1,0 +1,156 @@
+"""Seconds of training until MNIST's test accuracy first reaches 98%: lernmi's example
+against PyTorch, side by side.
+
+    python benchmarks/time_to_accuracy.py [--repeat 3] [--target 0.98] [--skip-torch]
+                                          [--torch-threads 2] [--torch-epochs 15]
+                                          [--samples N] [--random-data]
+
+lernmi trains exactly as `python examples/mnist.py` does with its default settings (read
+from the example's own options, so the two cannot drift apart), for the example's epochs.
+PyTorch trains the best configuration found for it on this kind of machine: 784-512-10 ReLU,
+softmax cross-entropy, SGD with momentum 0.9 at rate 0.02, batches of 32, float32, the
+samples shuffled each epoch, on --torch-threads threads (all cores by default).
+
+After every epoch each one's accuracy on the 10,000 test digits is measured with the clock
+stopped, so the seconds are training only. Reported: the seconds until the accuracy first
+reached --target (the medians of --repeat runs, lernmi and PyTorch taking turns so a noisy
+machine slows both alike), their ratio, and lernmi's whole run (all the example's epochs)
+with the accuracy it ends at. This is a benchmark, not a test: nothing here checks a time.
+"""
+
+import argparse
+import math
+import os
+import sys
+import time
+
+import common  # first: it pins BLAS to one thread before numpy loads
+import numpy as np
+
+sys.path.insert(0, str(common.ROOT))
+from examples import mnist as example  # noqa: E402  (the example's defaults)
+
+import lernmi  # noqa: E402
+
+
+class Clock:
+    """Training seconds, with the clock stopped while the test digits are scored. `epochs`
+    lists (seconds so far, test accuracy) after each epoch."""
+
+    def __init__(self):
+        self.started = time.perf_counter()
+        self.paused = 0.0
+        self.epochs = []
+
+    def epoch_done(self, accuracy_of):
+        stopped = time.perf_counter()
+        self.epochs.append((stopped - self.started - self.paused, accuracy_of()))
+        self.paused += time.perf_counter() - stopped
+        return self.epochs[-1][1]
+
+    def seconds_to(self, target):
+        return next((seconds for seconds, accuracy in self.epochs if accuracy >= target),
+                    math.inf)
+
+
+def run_lernmi(data, target):
+    """examples/mnist.py with its defaults; every epoch runs (the example runs them all)."""
+    args = example.options([])
+    optimizer = lernmi.Adam(args.rate) if args.optimizer == "adam" else \
+        lernmi.SGD(args.rate, momentum=args.momentum)
+    net = lernmi.Network([784, args.hidden, 10], activation="relu",
+                         output_activation="softmax", cost="cross_entropy",
+                         optimizer=optimizer, dropout=args.dropout, seed=args.seed)
+    x, labels, test_x, test_labels = data
+    clock = Clock()
+
+    def scored(net, epoch, history):  # returns None: train on
+        clock.epoch_done(lambda: net.evaluate(test_x, test_labels))
+
+    net.train(x, labels, epochs=args.epochs, batch_size=args.batch_size,
+              schedule=lambda epoch: args.rate * 0.75 ** epoch, callbacks=[scored])
+    return clock
+
+
+def run_torch(data, target, threads, epochs, seed):
+    """PyTorch's best settings found here, stopping at the epoch that reaches target."""
+    import torch
+    torch.set_num_threads(threads)
+    torch.manual_seed(seed)
+    x, labels, test_x, test_labels = (torch.from_numpy(np.asarray(a)) for a in data)
+    x, test_x = x.float(), test_x.float()
+    model = torch.nn.Sequential(torch.nn.Linear(784, 512), torch.nn.ReLU(),
+                                torch.nn.Linear(512, 10))
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.02, momentum=0.9)
+    loss = torch.nn.CrossEntropyLoss()
+    order = torch.Generator().manual_seed(seed)
+
+    def accuracy():
+        with torch.no_grad():
+            return float((model(test_x).argmax(1) == test_labels).double().mean())
+
+    clock = Clock()
+    for _ in range(epochs):
+        for batch in torch.randperm(len(x), generator=order).split(32):
+            optimizer.zero_grad()
+            loss(model(x[batch]), labels[batch]).backward()
+            optimizer.step()
+        if clock.epoch_done(accuracy) >= target:
+            break
+    return clock
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=3, help="runs to take the median of")
+    parser.add_argument("--target", type=float, default=0.98, help="the test accuracy to reach")
+    parser.add_argument("--skip-torch", action="store_true", help="leave PyTorch out")
+    parser.add_argument("--torch-threads", type=int, default=os.cpu_count(),
+                        help="PyTorch's threads (default: every core, %(default)s)")
+    parser.add_argument("--torch-epochs", type=int, default=15,
+                        help="the most epochs PyTorch gets to reach the target")
+    parser.add_argument("--samples", type=int, default=None,
+                        help="train on only the first N training digits (a quick try)")
+    common.add_data_flag(parser)
+    args = parser.parse_args()
+    x, labels, test_x, test_labels, where = common.load_mnist(args.random_data)
+    data = (x[:args.samples], labels[:args.samples], test_x, test_labels)
+    print(f"{where}; target test accuracy {args.target}; medians of {args.repeat} runs\n")
+
+    runs = {"lernmi": [], "PyTorch": []}
+    for repeat in range(args.repeat):
+        runs["lernmi"].append(run_lernmi(data, args.target))
+        if not args.skip_torch:
+            runs["PyTorch"].append(run_torch(data, args.target, args.torch_threads,
+                                             args.torch_epochs, seed=repeat))
+        for name, clocks in runs.items():
+            if clocks:
+                print(f"run {repeat + 1}, {name}: " + ", ".join(
+                    f"{accuracy:.4f} at {seconds:.1f} s" for seconds, accuracy in
+                    clocks[-1].epochs), flush=True)
+
+    settings = example.options([])
+    print(f"\n| | seconds to {args.target:.0%} | epochs to {args.target:.0%} | every epoch run |")
+    print("| --- | --- | --- | --- |")
+    medians = {}
+    for name, clocks in runs.items():
+        if not clocks:
+            continue
+        medians[name] = common.median([clock.seconds_to(args.target) for clock in clocks])
+        reached = [next((e + 1 for e, (_, a) in enumerate(c.epochs) if a >= args.target), None)
+                   for c in clocks]
+        whole = (f"{common.median([c.epochs[-1][0] for c in clocks]):.1f} s, "
+                 f"{len(clocks[0].epochs)} epochs, ends at "
+                 f"{common.median([c.epochs[-1][1] for c in clocks]):.4f}")
+        label = (f"lernmi (examples/mnist.py: 784-{settings.hidden}-10, {settings.optimizer}, "
+                 f"batch {settings.batch_size}, 1 thread)" if name == "lernmi" else
+                 f"PyTorch {__import__('torch').__version__} (784-512-10, momentum 0.9, "
+                 f"batch 32, float32, {args.torch_threads} threads)")
+        print(f"| {label} | {medians[name]:.1f} | {reached} | {whole} |")
+    if len(medians) == 2:
+        print(f"\nlernmi / PyTorch, seconds to {args.target:.0%}: "
+              f"{medians['lernmi'] / medians['PyTorch']:.2f}")
+
+
+if __name__ == "__main__":
+    main()
