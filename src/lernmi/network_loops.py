@@ -353,9 +353,9 @@ def infer_rows(net, x, t, outputs, scores):
     rows = x.shape[0]
     t = plain_array(t, np.float64, 2, "t", rows=rows, columns=sizes[-1], empty=True)
     outputs = plain_array(outputs, np.float64, 2, "outputs", rows=rows, columns=sizes[-1],
-                     empty=True, writable=True)
+                          empty=True, writable=True)
     scores = plain_array(scores, np.float64, 2, "scores", rows=rows, columns=2,
-                    empty=t.shape[0] == 0, writable=True)
+                         empty=t.shape[0] == 0, writable=True)
     infer_epoch(net, net.scratch(), x, t, outputs, scores)
 
 
