@@ -100,6 +100,11 @@ def run_torch(data, target, threads, epochs, seed):
     return clock
 
 
+def torch_version():
+    import torch
+    return torch.__version__
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs to take the median of")
@@ -113,6 +118,11 @@ def main():
                         help="train on only the first N training digits (a quick try)")
     common.add_data_flag(parser)
     args = parser.parse_args()
+    for name in ("repeat", "torch_threads", "torch_epochs", "samples"):
+        if getattr(args, name) is not None and getattr(args, name) < 1:
+            parser.error(f"--{name.replace('_', '-')} must be at least 1")
+    if not 0.0 < args.target <= 1.0:
+        parser.error(f"--target must be a test accuracy in (0, 1], not {args.target}")
     x, labels, test_x, test_labels, where = common.load_mnist(args.random_data)
     data = (x[:args.samples], labels[:args.samples], test_x, test_labels)
     print(f"{where}; target test accuracy {args.target}; medians of {args.repeat} runs\n")
@@ -144,7 +154,7 @@ def main():
                  f"{common.median([c.epochs[-1][1] for c in clocks]):.4f}")
         label = (f"lernmi (examples/mnist.py: 784-{settings.hidden}-10, {settings.optimizer}, "
                  f"batch {settings.batch_size}, 1 thread)" if name == "lernmi" else
-                 f"PyTorch {__import__('torch').__version__} (784-512-10, momentum 0.9, "
+                 f"PyTorch {torch_version()} (784-512-10, momentum 0.9, "
                  f"batch 32, float32, {args.torch_threads} threads)")
         print(f"| {label} | {medians[name]:.1f} | {reached} | {whole} |")
     if len(medians) == 2:
