@@ -55,7 +55,8 @@ EVERY_MODULE = {
     "freethreading_compatible": True,  # importing lernmi leaves the GIL off on 3.13t and later
 }
 OBJECT_MODULES = {"nonecheck": True}
-LOOP_MODULES = {"activations", "costs", "propagation", "steps", "network_loops"}
+LOOP_MODULES = {"activations", "costs", "propagation", "steps", "network_loops",
+                "learning_loops", "team"}
 LOOPS = {"boundscheck": DEBUG, "wraparound": DEBUG, "initializedcheck": DEBUG, "cdivision": True}
 
 
@@ -107,8 +108,9 @@ class BuildExt(build_ext):
 def extension(pxd):
     name = pxd.stem
     directives = {**EVERY_MODULE, **(LOOPS if name in LOOP_MODULES else OBJECT_MODULES)}
+    headers = sorted(str(h) for h in pxd.parent.glob("*.h"))  # vector.h, team.h
     source = Extension(f"lernmi.{name}", [str(pxd.with_suffix(".py"))],
-                       include_dirs=[str(pxd.parent)], depends=[str(pxd.parent / "vector.h")])
+                       include_dirs=[str(pxd.parent)], depends=headers)
     # Each kind of build writes its C to a folder of its own, so that a debug build never
     # reuses the C of a release build (Cython regenerates C only when the source is newer).
     return cythonize([source], compiler_directives=directives, include_path=["src"],

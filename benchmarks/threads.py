@@ -1,6 +1,8 @@
-"""Two networks training at once in two Python threads, against one after the other.
+"""Two networks training at once in two Python threads; one network on two threads.
 
     python benchmarks/threads.py [--samples 20000] [--repeat 5] [--random-data]
+                                 [--shared-sizes 784-300-100-10,784-800-10]
+                                 [--shared-samples 10000]
 
 `Network.train` releases the GIL for its whole C loop, so two threads that each train their
 own 784-30-10 network should run on two cores at once and finish in little more than the
@@ -10,8 +12,16 @@ on a shared two-core machine.
 
 The same two networks are also trained in two processes at once. Processes share nothing,
 so their speedup is what the machine can give right now: if other work holds a core, the
-processes slow down as much as the threads, and the threads are not to blame. This is a
-benchmark, not a test: nothing here checks a time.
+processes slow down as much as the threads, and the threads are not to blame.
+
+Then one network shared by two threads (`train(threads=2)`, each sample's steps split
+between them), for each of --shared-sizes: its per-sample epoch on one thread, on two,
+and two such networks on one thread each in two Python threads, taking turns in each run.
+The speedup of two independent networks is what the machine's two cores give right now;
+the target is that one network on two threads gets at least SHARED_TARGET of it. The
+weights trained on two threads are checked to equal those trained on one, bit for bit.
+
+This is a benchmark, not a test: nothing here checks a time.
 """
 
 import argparse
@@ -21,18 +31,28 @@ import time
 
 import common  # first: it pins BLAS to one thread before numpy loads
 
+import numpy as np
+
 import lernmi
 
 SIZES = [784, 30, 10]
 TARGET = 1.6
+SHARED_TARGET = 0.85
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--samples", type=int, default=20_000, help="samples per network")
     parser.add_argument("--repeat", type=int, default=5, help="runs to take the median of")
+    parser.add_argument("--shared-sizes", default="784-300-100-10,784-800-10",
+                        help="networks to share between two threads ('' skips)")
+    parser.add_argument("--shared-samples", type=int, default=10_000,
+                        help="samples per epoch of a shared network")
     common.add_data_flag(parser)
     args = parser.parse_args()
+    for name in ("samples", "repeat", "shared_samples"):
+        if getattr(args, name) < 1:
+            parser.error(f"--{name.replace('_', '-')} must be at least 1")
 
     images, labels, _, _, where = common.load_mnist(args.random_data)
     x, t = images[:args.samples], common.one_hot(labels[:args.samples])
@@ -73,6 +93,46 @@ def main():
     print(f"\nSpeedup in two threads: {threads:.2f}x (target: at least {TARGET}x on two "
           "cores; 2.0x is the most two cores can give). Two processes show what the machine "
           "gave in the same run: when they fall short of 2.0x too, other work held a core.")
+
+    shared = common.parse_sizes(args.shared_sizes)
+    if shared:
+        one_network_on_two_threads(images, labels, shared, args)
+
+
+def one_network_on_two_threads(images, labels, networks, args):
+    """The table of one network's epoch on one and two threads, against two networks."""
+    x = images[:args.shared_samples]
+    t = common.one_hot(labels[:args.shared_samples])
+
+    def train(net, threads):
+        net.train(x, t, epochs=1, shuffle=False, threads=threads, progress=False)
+
+    rows = []
+    for sizes in networks:
+        times = {"one": [], "shared": [], "two": []}
+        for _ in range(args.repeat):
+            one, shared = (lernmi.Network(sizes, training_rate=0.5, seed=1) for _ in range(2))
+            times["one"].append(common.seconds(lambda: train(one, 1)))
+            times["shared"].append(common.seconds(lambda: train(shared, 2)))
+            pair = [lernmi.Network(sizes, training_rate=0.5, seed=seed) for seed in (1, 2)]
+            times["two"].append(in_parallel(threading.Thread, lambda net: train(net, 1), pair))
+            if not all(np.array_equal(a.weights, b.weights)
+                       for a, b in zip(one.link_layers, shared.link_layers)):
+                raise SystemExit(f"{common.name(sizes)}: two threads learnt other weights")
+        one, shared, two = (common.median(times[k]) for k in ("one", "shared", "two"))
+        machine = 2 * one / two  # two epochs' work in the time `two` took
+        rows.append([common.name(sizes), f"{one:.2f}", f"{shared:.2f}", f"{two:.2f}",
+                     f"{one / shared:.2f}x", f"{machine:.2f}x",
+                     f"{one / shared / machine:.2f}"])
+    print("\n# One network on two threads\n")
+    print(f"Each epoch: {len(x):,} samples, plain gradient descent, one sample a step, in "
+          f"file order. Median of {args.repeat} run(s), wall clock, on {common.cpus()} "
+          "CPU(s). Two threads learnt the same weights as one, bit for bit, in every run.\n")
+    print(common.markdown_table(
+        ["network", "1 thread (s)", "2 threads (s)", "two networks, 2 threads (s)",
+         "speedup, one network", "speedup, two networks", "share of it"], rows))
+    print(f"\nTarget: one network on two threads gets at least {SHARED_TARGET} of the speedup "
+          "that two independent networks get in the same run.")
 
 
 def in_parallel(kind, train, nets):

@@ -136,7 +136,7 @@ def test_learning_in_two_threads_with_different_masks_is_safe():
     # neither changes nor shortens them while the first one's loop reads them.
     code = """
 import threading, numpy as np, lernmi
-from lernmi.network_loops import learn_rows
+from lernmi.learning_loops import learn_rows
 net = lernmi.Network([4, 64, 2], seed=0); arrays = net.arrays; n = 40000
 rng = np.random.default_rng(0)
 x, t = rng.random((n, 4)), rng.random((n, 2))

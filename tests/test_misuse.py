@@ -80,16 +80,16 @@ CASES = [
     # The loops are C functions Python cannot call; what it can call checks every index.
     ("lernmi.costs.sample_cost(0, lernmi.NeuronLayer(1).store, 10**9, np.zeros(1))",
      "AttributeError"),
-    ("lernmi.network_loops.learn_samples", "AttributeError"),
-    ("lernmi.network_loops.learn_rows(lernmi.Network([2, 1]).arrays, np.zeros((3, 2)),"
+    ("lernmi.learning_loops.learn_samples", "AttributeError"),
+    ("lernmi.learning_loops.learn_rows(lernmi.Network([2, 1]).arrays, np.zeros((3, 2)),"
      " np.zeros((3, 1)), np.array([0, 3]), np.zeros(2))", "ValueError"),
-    ("lernmi.network_loops.learn_rows(lernmi.Network([2, 1]).arrays, np.zeros((3, 2)),"
+    ("lernmi.learning_loops.learn_rows(lernmi.Network([2, 1]).arrays, np.zeros((3, 2)),"
      " np.zeros((3, 1)), np.array([-1]), np.zeros(2))", "ValueError"),
-    ("lernmi.network_loops.learn_rows(lernmi.Network([2, 1]).arrays, np.zeros((3, 2)),"
+    ("lernmi.learning_loops.learn_rows(lernmi.Network([2, 1]).arrays, np.zeros((3, 2)),"
      " np.zeros((2, 1)), np.array([2]), np.zeros(2))", "ValueError"),
-    ("lernmi.network_loops.learn_rows(lernmi.Network([2, 1]).arrays, np.zeros((3, 2)),"
+    ("lernmi.learning_loops.learn_rows(lernmi.Network([2, 1]).arrays, np.zeros((3, 2)),"
      " np.zeros((3, 1)), np.array([0]), np.zeros(1))", "ValueError"),
-    ("lernmi.network_loops.learn_rows(lernmi.Network([2, 1]).arrays, np.zeros((3, 2)),"
+    ("lernmi.learning_loops.learn_rows(lernmi.Network([2, 1]).arrays, np.zeros((3, 2)),"
      " np.zeros((3, 1)), np.array([0]), np.zeros(2, np.float32))", "TypeError"),
     ("lernmi.network_loops.infer_rows(lernmi.Network([2, 1]).arrays, np.zeros((9, 2)),"
      " np.zeros((9, 1)), np.zeros((0, 1)), np.zeros((0, 2)))", "ValueError"),
@@ -114,11 +114,11 @@ CASES = [
      "ValueError"),
     (TALL + "lernmi.network_loops.NetworkArrays([np.zeros(2, np.intc).view(Tall)] * 2,"
      " [np.zeros((1, 2)).view(Tall)], 0.1, 0)", "ok"),
-    (TALL + "net = lernmi.Network([2, 1]); lernmi.network_loops.learn_rows(net.arrays,"
+    (TALL + "net = lernmi.Network([2, 1]); lernmi.learning_loops.learn_rows(net.arrays,"
      " np.zeros((1, 2)).view(Tall), np.zeros((1, 1)).view(Tall),"
      " np.array([10**6 - 1] * 50).view(Tall), np.zeros(2))", "ValueError"),
     ("class Low(np.ndarray):\n    def max(self, *args, **kwargs): return 0\n"
-     "net = lernmi.Network([2, 1]); lernmi.network_loops.learn_rows(net.arrays,"
+     "net = lernmi.Network([2, 1]); lernmi.learning_loops.learn_rows(net.arrays,"
      " np.zeros((1, 2)), np.zeros((1, 1)), np.array([10**6] * 50).view(Low), np.zeros(2))",
      "ValueError"),
     (TALL + "net = lernmi.Network([2, 1]); lernmi.network_loops.infer_rows(net.arrays,"

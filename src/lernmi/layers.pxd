@@ -7,7 +7,8 @@ from lernmi.activations cimport (BIAS, compute_outputs, compute_sensitivities, l
 from lernmi.costs cimport submit_expected
 from lernmi.link cimport Link, link_in
 from lernmi.neuron cimport Neuron, neuron_in
-from lernmi.propagation cimport Links, backpropagate_links, learn_links, propagate_links
+from lernmi.propagation cimport (Links, backpropagate_links, learn_links, propagate_links,
+                                 whole)
 from lernmi.steps cimport count_step, plain, rule_of
 from lernmi.stores cimport LinkStore, NeuronStore
 

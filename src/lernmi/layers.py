@@ -26,7 +26,7 @@ if not cython.compiled:
     from .costs import submit_expected
     from .link import link_in
     from .neuron import neuron_in
-    from .propagation import Links, backpropagate_links, learn_links, propagate_links
+    from .propagation import Links, backpropagate_links, learn_links, propagate_links, whole
     from .steps import count_step, plain, rule_of
 
 
@@ -353,7 +353,7 @@ class LinkLayer:
             compute_outputs(dst, 0, dst.size)
             compute_sensitivities(dst, 0, dst.size)
             if straight:
-                backpropagate_links(w, links, src, dst)
+                backpropagate_links(w, links, src, dst, whole(links))
             else:
                 learn_links(w, self.store.moments, links, src, dst, none)
 

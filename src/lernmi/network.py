@@ -276,7 +276,7 @@ class Network(Portable):
 
     def train(self, inputs, expected_outputs, *, epochs=1, batch_size=1, shuffle=True,
               validation_data=None, schedule=None, patience=None, callbacks=None,
-              progress=None):
+              progress=None, threads=None):
         """Learn from every row of `inputs`, `epochs` times over; return the history.
 
         Each epoch is one C loop, with the GIL released, taking the rows in a shuffled order
@@ -312,6 +312,12 @@ class Network(Portable):
             Each is called after every epoch as ``callback(network, epoch, history)``; one
             that returns True stops training after that epoch.
             (`lernmi.plots.live_curves` is one that redraws the learning curves.)
+        threads : int or None
+            How many threads share each sample's steps (plain gradient descent, batch size
+            1, a network with a hidden layer; anything else runs on one thread). The
+            weights learnt are the same, bit for bit, on any number of threads. None: as
+            many as this process may use (`training.usable_cores`) for a network of at
+            least `training.SHARED_WEIGHTS` weights, else one.
         progress : bool or None
             Show a progress bar (tqdm); None (default) shows one when stderr is a terminal
             and tqdm is installed.
@@ -334,11 +340,12 @@ class Network(Portable):
         rates = training.checked_rates(schedule, epochs, self._optimizer)
         patience = training.checked_patience(patience, validation)
         callbacks = training.checked_callbacks(callbacks)
+        threads = training.checked_threads(threads, self.layer_sizes)
         training.warn_about_scale(x, stacklevel=3)
         return training.train_epochs(self, x, t, epochs=epochs, batch=batch_size,
                                      shuffle=shuffle, validation=validation, rates=rates,
                                      patience=patience, callbacks=callbacks,
-                                     progress=progress)
+                                     progress=progress, threads=threads)
 
     def predict(self, inputs):
         """The outputs for every row of `inputs` (shape (samples, inputs)), one row each."""

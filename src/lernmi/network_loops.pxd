@@ -2,11 +2,10 @@
 
 cimport cython
 
-from lernmi.activations cimport compute_outputs, compute_sensitivities, load_inputs, reset_sums
-from lernmi.costs cimport is_correct, sample_cost, submit_expected
-from lernmi.propagation cimport (Links, backpropagate_links, keep_step, learn_links,
-                                 packed_size, propagate_links, step_kept)
-from lernmi.steps cimport SETTINGS, count_step, rule_of
+from lernmi.activations cimport compute_outputs, load_inputs, reset_sums
+from lernmi.costs cimport is_correct, sample_cost
+from lernmi.propagation cimport Links, packed_size, propagate_links
+from lernmi.steps cimport SETTINGS, rule_of
 from lernmi.steps cimport plain as plain_rule
 from lernmi.stores cimport Moments, NeuronStore
 
@@ -27,38 +26,15 @@ cdef class NetworkArrays:
     cdef readonly int cost              # the cost (costs.py's code) learning minimises
     cdef readonly Py_ssize_t layers     # how many neuron layers
 
-@cython.final
-cdef class Rows:                        # what one learn_rows call learns from
-    cdef const double[:, ::1] x         # inputs, a row per sample
-    cdef const double[:, ::1] t         # expected outputs, a row per sample
-    cdef const Py_ssize_t[::1] order    # the rows to learn from, in order
-    cdef const double[:, ::1] keep      # dropout: keep[r] for the hidden neurons of order[r]
-    cdef Py_ssize_t batch               # rows per step
-    cdef bint plain                     # one row per plain gradient-descent step
-
 @cython.locals(stride=Py_ssize_t)
 cdef Links link_layer(NetworkArrays net, Py_ssize_t l, Py_ssize_t samples) noexcept nogil
 
 @cython.locals(stride=Py_ssize_t, l=Py_ssize_t)
 cdef void load_sample(NetworkArrays net, NeuronStore n, Py_ssize_t b,
                       const double[::1] inputs) noexcept nogil
-@cython.locals(stride=Py_ssize_t, l=Py_ssize_t, i=Py_ssize_t, col=Py_ssize_t)
-cdef void drop(NetworkArrays net, NeuronStore n, Py_ssize_t b, Rows rows,
-               Py_ssize_t r) noexcept nogil
-@cython.locals(i=Py_ssize_t)
-cdef void keep_all(NeuronStore n) noexcept nogil
 @cython.locals(last=Py_ssize_t, stride=Py_ssize_t, b=Py_ssize_t, l=Py_ssize_t)
 cdef void forward(NetworkArrays net, NeuronStore n, Py_ssize_t samples,
-                  double[::1] pack, bint waiting) noexcept nogil
-
-@cython.locals(last=Py_ssize_t, out=Py_ssize_t, k=Py_ssize_t, r=Py_ssize_t, l=Py_ssize_t)
-cdef void learn_samples(NetworkArrays net, NeuronStore n, Rows rows,
-                        double[::1] score) noexcept nogil
-
-@cython.locals(last=Py_ssize_t, stride=Py_ssize_t, batch=Py_ssize_t, start=Py_ssize_t,
-               samples=Py_ssize_t, b=Py_ssize_t, k=Py_ssize_t, out=Py_ssize_t, l=Py_ssize_t)
-cdef void learn_batches(NetworkArrays net, NeuronStore n, Rows rows,
-                        double[::1] score) noexcept nogil
+                  double[::1] pack) noexcept nogil
 
 @cython.locals(last=Py_ssize_t, stride=Py_ssize_t, block=Py_ssize_t, start=Py_ssize_t,
                samples=Py_ssize_t, b=Py_ssize_t, out=Py_ssize_t, j=Py_ssize_t,
@@ -67,6 +43,5 @@ cdef void infer_samples(NetworkArrays net, NeuronStore n, const double[:, ::1] x
                         const double[:, ::1] t, double[:, ::1] outputs,
                         double[:, ::1] scores) noexcept nogil
 
-cdef void learn_epoch(NetworkArrays net, NeuronStore n, Rows rows, double[::1] score)
 cdef void infer_epoch(NetworkArrays net, NeuronStore n, const double[:, ::1] x,
                       const double[:, ::1] t, double[:, ::1] outputs, double[:, ::1] scores)

@@ -4,9 +4,12 @@ A Network keeps every neuron's numbers in one NeuronStore and every weight in on
 (NetworkArrays); its NeuronLayers and LinkLayers are views into them. That lets `train`,
 `predict` and `evaluate` run through whole sets of samples as one C loop with the GIL
 released, doing for each sample exactly what the layers' own methods do one call at a time.
+This module has the arrays, the forward pass and inference; learning_loops.py the loops
+that learn.
 
-The loops trust the arrays and the samples they are given. The two functions Python can
-call, `learn_rows` and `infer_rows`, check every shape and index against the arrays first.
+The loops trust the arrays and the samples they are given. What Python can call,
+`infer_rows` here and learning_loops.learn_rows, checks every shape and index against the
+arrays first.
 """
 
 import numpy as np
@@ -20,11 +23,10 @@ from .stores import LinkStore, Moments, NeuronStore, new_store
 
 if not cython.compiled:
     # Compiled, these are C functions and constants (see network_loops.pxd).
-    from .activations import compute_outputs, compute_sensitivities, load_inputs, reset_sums
-    from .costs import is_correct, sample_cost, submit_expected
-    from .propagation import Links, backpropagate_links, learn_links, packed_size
-    from .propagation import keep_step, propagate_links, step_kept
-    from .steps import SETTINGS, count_step, rule_of
+    from .activations import compute_outputs, load_inputs, reset_sums
+    from .costs import is_correct, sample_cost
+    from .propagation import Links, packed_size, propagate_links
+    from .steps import SETTINGS, rule_of
     from .steps import plain as plain_rule
     BLOCK = 4  # network_loops.pxd's: samples inference takes through the weights at once
 
@@ -138,18 +140,6 @@ class NetworkArrays:
                 f"{self.w.shape[0]:,} weights)")
 
 
-@cython.boundscheck(True)  # reached from Python: every index checked
-class Rows:
-    """What one learn_rows call learns from, checked by it: the inputs x and expected
-    outputs t (a row per sample), the rows to learn from in `order`, dropout's keep factors
-    for each (no columns: none), the rows per step, and whether each step is one row of
-    plain gradient descent."""
-
-    def __init__(self, x, t, order, keep, batch, plain):
-        self.x, self.t, self.order, self.keep = x, t, order, keep
-        self.batch, self.plain = batch, plain
-
-
 def link_layer(net, l, samples):
     """Where link layer l's numbers lie, for `samples` samples (a store of the network's
     layout, sample b's neurons at b * the network's neurons), and how it steps: its rule for
@@ -170,112 +160,18 @@ def load_sample(net, n, b, inputs):
     load_inputs(n, b * stride + net.first[0], inputs)
 
 
-def drop(net, n, b, rows, r):
-    """Dropout for sample b of the store n: its hidden neurons' keep factors from row r of
-    rows.keep (columns: the hidden layers' learning neurons in order), if it has columns."""
-    if rows.keep.shape[1] == 0:
-        return
-    stride = net.first[net.layers]
-    col = 0
-    for l in range(1, net.layers - 1):
-        for i in range(net.first[l] + 1, net.first[l + 1]):
-            n.keep[b * stride + i] = rows.keep[r, col]
-            col += 1
-
-
-def keep_all(n):
-    """Every neuron of the store n kept whole again (keep = 1), after learning with dropout,
-    so that run, predict and evaluate use every neuron, unscaled."""
-    for i in range(n.size):
-        n.keep[i] = 1.0
-
-
-def forward(net, n, samples, pack, waiting):
+def forward(net, n, samples, pack):
     """Propagate the inputs loaded for samples 0 to samples - 1 to the output layer's
     outputs, as Network.run does. Sample b's neurons are at b * (neurons of the network) in
     the store n: the network's own for one sample, a scratch store for more. A batch is
-    packed into `pack` for the tiles: learning's net.pack, or none (inference's). If
-    `waiting`, pack holds the input layer's step from the sample before (learn_samples),
-    which its links take on the way (propagation.step_kept)."""
+    packed into `pack` for the tiles: learning's net.pack, or none (inference's)."""
     last = net.layers - 1  # the output layer
     stride = net.first[last + 1]
     for l in range(last + 1):
         for b in range(samples):
             compute_outputs(n, b * stride + net.first[l], net.first[l + 1] - net.first[l])
-        if l == 0 and waiting:
-            step_kept(net.w, link_layer(net, 0, 1), pack, n)
-        elif l < last:
+        if l < last:
             propagate_links(net.w, link_layer(net, l, samples), n, n, pack)
-
-
-def learn_samples(net, n, rows, score):
-    """For each k in rows.order, one plain gradient-descent step on input x[k] with
-    expected output t[k] (rows.x and rows.t).
-
-    The same steps as Network.learn: forward; the output layer gets its errors from the
-    cost; then each link layer, the last first, has the layer it feeds work out its
-    sensitivities and sends them back, stepping its weights. The input layer's sensitivity
-    sums are never worked out: nothing reads them, so its step can wait: kept in net.pack
-    (which one sample leaves free of tiles), it is taken in the next sample's forward pass,
-    in one pass over each row of weights with that sample's sums (the same numbers). Each
-    sample's cost, and whether the output was right before the step, is added to score[0]
-    and score[1]. n is the network's own store, net.neurons.
-    """
-    last = net.layers - 1
-    out = net.first[last]
-    for r in range(rows.order.shape[0]):
-        k = rows.order[r]
-        load_sample(net, n, 0, rows.x[k])
-        drop(net, n, 0, rows, r)
-        forward(net, n, 1, net.pack, r > 0)
-        score[0] += sample_cost(net.cost, n, out, rows.t[k])
-        score[1] += is_correct(n, out, rows.t[k])
-        submit_expected(net.cost, n, out, rows.t[k])
-        for l in range(last - 1, -1, -1):
-            compute_sensitivities(n, net.first[l + 1], net.first[l + 2] - net.first[l + 1])
-            count_step(net.settings, l * SETTINGS)
-            if l > 0:
-                backpropagate_links(net.w, link_layer(net, l, 1), n, n)
-            else:
-                keep_step(link_layer(net, 0, 1), n, n, net.pack)
-    if rows.order.shape[0] > 0:
-        step_kept(net.w, link_layer(net, 0, 1), net.pack, None)
-
-
-def learn_batches(net, n, rows, score):
-    """For each batch of rows.order, one optimiser step on the gradient averaged over its
-    samples: the rows order[0:batch], order[batch:2 batch], ..., the last batch perhaps
-    smaller, batch being rows.batch; the store n holds that many samples' neurons.
-
-    Each batch: every sample forward; the output layer's errors from the cost; then each
-    link layer, the last first, has the layer it feeds work out every sample's
-    sensitivities, and learns (propagation.learn_links): sends them back, sums each row's
-    gradient over the samples, and steps the row by its rule, its step counted first. The
-    cost and rightness of each sample before the step go to score as in learn_samples.
-    """
-    last = net.layers - 1
-    stride = net.first[last + 1]
-    batch = rows.batch
-    start = 0
-    while start < rows.order.shape[0]:
-        samples = min(batch, rows.order.shape[0] - start)
-        for b in range(samples):
-            load_sample(net, n, b, rows.x[rows.order[start + b]])
-            drop(net, n, b, rows, start + b)
-        forward(net, n, samples, net.pack, False)
-        for b in range(samples):
-            k = rows.order[start + b]
-            out = b * stride + net.first[last]
-            score[0] += sample_cost(net.cost, n, out, rows.t[k])
-            score[1] += is_correct(n, out, rows.t[k])
-            submit_expected(net.cost, n, out, rows.t[k])
-        for l in range(last - 1, -1, -1):
-            for b in range(samples):
-                compute_sensitivities(n, b * stride + net.first[l + 1],
-                                      net.first[l + 2] - net.first[l + 1])
-            count_step(net.settings, l * SETTINGS)
-            learn_links(net.w, net.moments, link_layer(net, l, samples), n, n, net.pack)
-        start += samples
 
 
 def infer_samples(net, n, x, t, outputs, scores):
@@ -294,7 +190,7 @@ def infer_samples(net, n, x, t, outputs, scores):
         samples = min(BLOCK, x.shape[0] - start)
         for b in range(samples):
             load_sample(net, n, b, x[start + b])
-        forward(net, n, samples, none, False)
+        forward(net, n, samples, none)
         for b in range(samples):
             out = b * stride + net.first[last]
             if outputs.shape[0] > 0:
@@ -308,38 +204,6 @@ def infer_samples(net, n, x, t, outputs, scores):
 # --- what Python may call: checked, then run without the GIL ---------------------------------------
 
 @cython.boundscheck(True)  # reached from Python: every index checked
-def learn_rows(net, x, t, order, score, batch=1, keep=None):
-    """Learn from the rows `order` of x and t, with the GIL released, in batches of `batch`
-    rows (the last perhaps smaller), adding each row's cost and whether it was right,
-    measured just before learning from it, to score[0] and score[1].
-
-    With dropout, keep[r] holds the keep factors of the hidden neurons (the hidden layers'
-    learning neurons in order) for the row order[r]; None: every neuron kept whole.
-
-    Batches of one with plain gradient descent are learn_samples; anything else is
-    learn_batches. x and t must be C-contiguous float64 matrices, one row per sample, that
-    fit `net`; `order` an array of numpy.intp whose every number is one of their rows; score
-    a writable array of two float64 numbers; batch a positive int.
-    """
-    sizes = _sizes(net)
-    x = plain_array(x, np.float64, 2, "x", columns=sizes[0])
-    t = plain_array(t, np.float64, 2, "t", rows=x.shape[0], columns=sizes[-1])
-    order = plain_array(order, np.intp, 1, "order")
-    score = plain_array(score, np.float64, 1, "score", rows=2, writable=True)
-    if order.shape[0] and not (0 <= order.min() and order.max() < x.shape[0]):
-        raise ValueError(f"order must hold row numbers from 0 to {x.shape[0] - 1}")
-    if isinstance(batch, bool) or not isinstance(batch, (int, np.integer)) or batch < 1:
-        raise ValueError(f"batch must be a positive int, not {batch!r}")
-    keep = np.ones((0, 0)) if keep is None else \
-        plain_array(keep, np.float64, 2, "keep", rows=order.shape[0], columns=sum(sizes[1:-1]))
-    rows = Rows(x, t, order, keep, int(batch), batch == 1 and net.plain())
-    # One row a step in the network's own store, as Network.learn leaves it; a batch in a
-    # scratch store of a batch's samples.
-    learn_epoch(net, None if batch == 1 else net.scratch(min(int(batch), order.shape[0] or 1)),
-                rows, score)
-
-
-@cython.boundscheck(True)  # reached from Python: every index checked
 def infer_rows(net, x, t, outputs, scores):
     """infer_samples on every row of x, with the GIL released, in a scratch store of its own
     (so that many threads may run it on one network at once).
@@ -348,7 +212,7 @@ def infer_rows(net, x, t, outputs, scores):
     outputs and scores the same with no rows, or one row per row of x (scores with two
     columns, and rows whenever t has them).
     """
-    sizes = _sizes(net)
+    sizes = network_sizes(net)
     x = plain_array(x, np.float64, 2, "x", columns=sizes[0])
     rows = x.shape[0]
     t = plain_array(t, np.float64, 2, "t", rows=rows, columns=sizes[-1], empty=True)
@@ -360,25 +224,11 @@ def infer_rows(net, x, t, outputs, scores):
 
 
 @cython.boundscheck(True)  # reached from Python: every index checked
-def _sizes(net):
+def network_sizes(net):
+    """The learning neurons of each layer of `net`, a NetworkArrays (TypeError if not)."""
     if not isinstance(net, NetworkArrays):
         raise TypeError(f"net must be a NetworkArrays, not {type(net).__name__}")
     return net.layer_sizes()
-
-
-def learn_epoch(net, n, rows, score):
-    """learn_samples or learn_batches, as rows.plain says, in the store n (None: the
-    network's own), with the GIL released: other Python threads run meanwhile. Afterwards
-    every neuron of n is kept whole again."""
-    if n is None:
-        n = net.neurons
-    with cython.nogil:
-        if rows.plain:
-            learn_samples(net, n, rows, score)
-        else:
-            learn_batches(net, n, rows, score)
-        if rows.keep.shape[1] > 0:
-            keep_all(n)
 
 
 def infer_epoch(net, n, x, t, outputs, scores):

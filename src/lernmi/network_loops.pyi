@@ -29,27 +29,6 @@ class NetworkArrays:
     def scratch(self, samples: int = 4) -> NeuronStore: ...
     def plain(self) -> bool: ...
 
-@final
-class Rows:
-    def __init__(
-        self,
-        x: npt.NDArray[np.float64],
-        t: npt.NDArray[np.float64],
-        order: npt.NDArray[np.intp],
-        keep: npt.NDArray[np.float64],
-        batch: int,
-        plain: bool,
-    ) -> None: ...
-
-def learn_rows(
-    net: NetworkArrays,
-    x: npt.NDArray[np.float64],
-    t: npt.NDArray[np.float64],
-    order: npt.NDArray[np.intp],
-    score: npt.NDArray[np.float64],
-    batch: int = 1,
-    keep: npt.NDArray[np.float64] | None = None,
-) -> None: ...
 def infer_rows(
     net: NetworkArrays,
     x: npt.NDArray[np.float64],
@@ -57,3 +36,4 @@ def infer_rows(
     outputs: npt.NDArray[np.float64],
     scores: npt.NDArray[np.float64],
 ) -> None: ...
+def network_sizes(net: NetworkArrays) -> tuple[int, ...]: ...

@@ -48,6 +48,12 @@ cdef struct Links:                      # a layer of links: where its numbers li
     bint send_back                      # whether the feeding layer's delta is worked out
     Rule rule                           # how the links step (its rate is the training rate)
 
+cdef struct Part:                       # the links one thread of a team takes:
+    Py_ssize_t row0                     # rows row0 to row1 - 1
+    Py_ssize_t row1
+    Py_ssize_t col0                     # and columns col0 to col1 - 1
+    Py_ssize_t col1
+
 # --- one row of links, the runs of numbers that vector.h computes ----------------------------
 @cython.locals(row=Py_ssize_t)
 cdef double row_dot(const double[::1] w, Links links, Py_ssize_t j, const double[::1] x,
@@ -55,12 +61,12 @@ cdef double row_dot(const double[::1] w, Links links, Py_ssize_t j, const double
 @cython.locals(stride=Py_ssize_t)
 cdef void row_dot4_add(const double[::1] w, Links links, Py_ssize_t j, NeuronStore src,
                        NeuronStore dst, Py_ssize_t first) noexcept nogil
-@cython.locals(row=Py_ssize_t, alpha=double, k=Py_ssize_t)
-cdef void row_step(double[::1] w, Links links, Py_ssize_t j, NeuronStore src,
-                   double sj) noexcept nogil
-@cython.locals(row=Py_ssize_t, beta=double, k=Py_ssize_t)
+@cython.locals(row=Py_ssize_t, at=Py_ssize_t, alpha=double, k=Py_ssize_t)
+cdef void row_step(double[::1] w, Links links, Py_ssize_t j, NeuronStore src, double sj,
+                   Part part) noexcept nogil
+@cython.locals(row=Py_ssize_t, at=Py_ssize_t, beta=double, k=Py_ssize_t)
 cdef void row_send_back_and_step(double[::1] w, Links links, Py_ssize_t j, NeuronStore src,
-                                 double sj) noexcept nogil
+                                 double sj, Part part) noexcept nogil
 @cython.locals(row=Py_ssize_t, b=Py_ssize_t, k=Py_ssize_t, sj=double)
 cdef void row_send_back(const double[::1] w, Links links, Py_ssize_t j, NeuronStore src,
                         NeuronStore dst) noexcept nogil
@@ -71,6 +77,7 @@ cdef void row_gradient(double[::1] g, Links links, Py_ssize_t j, NeuronStore src
 
 # --- one link, and a whole layer of links --------------------------------------------------------
 cdef double updated_weight(double w, double eta, double s, double a_in) noexcept nogil
+cdef Part whole(Links links) noexcept nogil
 cdef Py_ssize_t packed_size(Py_ssize_t cols) noexcept nogil
 @cython.locals(j=Py_ssize_t, b=Py_ssize_t, blocks=Py_ssize_t)
 cdef void propagate_links(const double[::1] w, Links links, NeuronStore src, NeuronStore dst,
@@ -80,14 +87,14 @@ cdef void propagate_links(const double[::1] w, Links links, NeuronStore src, Neu
 cdef Py_ssize_t tiles_4x8(const double[::1] w, Links links, NeuronStore src, NeuronStore dst,
                           double[::1] pack) noexcept nogil
 @cython.locals(j=Py_ssize_t, sj=double)
-cdef void backpropagate_links(double[::1] w, Links links, NeuronStore src,
-                              NeuronStore dst) noexcept nogil
+cdef void backpropagate_links(double[::1] w, Links links, NeuronStore src, NeuronStore dst,
+                              Part part) noexcept nogil
 @cython.locals(j=Py_ssize_t, i=Py_ssize_t)
-cdef void keep_step(Links links, NeuronStore src, NeuronStore dst,
-                    double[::1] kept) noexcept nogil
+cdef void keep_step(Links links, NeuronStore src, NeuronStore dst, double[::1] kept,
+                    Part part) noexcept nogil
 @cython.locals(j=Py_ssize_t, i=Py_ssize_t, row=Py_ssize_t, alpha=double)
-cdef void step_kept(double[::1] w, Links links, const double[::1] kept,
-                    NeuronStore after) noexcept nogil
+cdef void step_kept(double[::1] w, Links links, const double[::1] kept, NeuronStore after,
+                    Part part) noexcept nogil
 @cython.locals(j=Py_ssize_t, row=Py_ssize_t, end=Py_ssize_t, rows=Py_ssize_t)
 cdef void learn_links(double[::1] w, Moments moments, Links links, NeuronStore src,
                       NeuronStore dst, double[::1] pack) noexcept nogil

@@ -14,7 +14,8 @@ one from each neuron i of the layer feeding it (the bias neuron first), so that:
   (`learn_links`, steps.py).
 
 A layer's numbers may be those of several samples at once, which lie `stride` apart in the
-stores (see Links).
+stores (see Links). The threads of a team (learning_loops.py) each take a Part of a layer's
+links: some of its rows, or some of its columns, so that no two write the same number.
 
 The long runs of numbers one row takes are vector.h's C functions when compiled; run as
 Python, the same operations in the same order (see vector.h). Compiled, a batch goes
@@ -36,6 +37,8 @@ if not cython.compiled:
                           cols=cython.Py_ssize_t, source=cython.Py_ssize_t,
                           target=cython.Py_ssize_t, samples=cython.Py_ssize_t,
                           stride=cython.Py_ssize_t, send_back=cython.bint, rule=Rule)
+    Part = cython.struct(row0=cython.Py_ssize_t, row1=cython.Py_ssize_t,
+                         col0=cython.Py_ssize_t, col1=cython.Py_ssize_t)
 
 
 # --- one row of links ----------------------------------------------------------------------
@@ -73,30 +76,33 @@ def row_dot4_add(w, links, j, src, dst, first):
                                                                 b * stride + links.source)
 
 
-def row_step(w, links, j, src, sj):
-    """Row j's links take their gradient step: w[j, i] += -eta * s_j * a_i."""
-    row = links.start + j * links.cols
+def row_step(w, links, j, src, sj, part):
+    """Row j's links in the columns of `part` take their gradient step:
+    w[j, i] += -eta * s_j * a_i."""
+    row = links.start + j * links.cols + part.col0
+    at = links.source + part.col0
     alpha = -links.rule.rate * sj
     if cython.compiled:
-        lernmi_axpy(alpha, cython.address(src.a[links.source]), cython.address(w[row]),
-                    links.cols)
+        lernmi_axpy(alpha, cython.address(src.a[at]), cython.address(w[row]),
+                    part.col1 - part.col0)
     else:
-        for k in range(links.cols):
-            w[row + k] += alpha * src.a[links.source + k]
+        for k in range(part.col1 - part.col0):
+            w[row + k] += alpha * src.a[at + k]
 
 
-def row_send_back_and_step(w, links, j, src, sj):
-    """Row j's links send w[j, i] * s_j back to input neuron i, then take their step, in one
-    pass over the row."""
-    row = links.start + j * links.cols
+def row_send_back_and_step(w, links, j, src, sj, part):
+    """Row j's links in the columns of `part` send w[j, i] * s_j back to input neuron i, then
+    take their step, in one pass over the row."""
+    row = links.start + j * links.cols + part.col0
+    at = links.source + part.col0
     beta = -links.rule.rate * sj
     if cython.compiled:
-        lernmi_axpy_pair(sj, cython.address(w[row]), cython.address(src.delta[links.source]),
-                         beta, cython.address(src.a[links.source]), links.cols)
+        lernmi_axpy_pair(sj, cython.address(w[row]), cython.address(src.delta[at]),
+                         beta, cython.address(src.a[at]), part.col1 - part.col0)
     else:
-        for k in range(links.cols):
-            src.delta[links.source + k] += sj * w[row + k]
-            w[row + k] += beta * src.a[links.source + k]
+        for k in range(part.col1 - part.col0):
+            src.delta[at + k] += sj * w[row + k]
+            w[row + k] += beta * src.a[at + k]
 
 
 def row_send_back(w, links, j, src, dst):
@@ -146,6 +152,11 @@ def row_gradient(g, links, j, src, dst):
 def updated_weight(w, eta, s, a_in):
     """One link's plain gradient step: the cost's gradient for its weight is s * a_in."""
     return w - eta * s * a_in
+
+
+def whole(links):
+    """Every row and column of the links."""
+    return Part(row0=0, row1=links.rows, col0=0, col1=links.cols)
 
 
 def packed_size(cols):
@@ -207,40 +218,43 @@ def tiles_4x8(w, links, src, dst, pack):
     return links.rows - links.rows % 4
 
 
-def backpropagate_links(w, links, src, dst):
-    """Every link sends w * s back to its input neuron, then takes its plain gradient step,
-    for one sample.
+def backpropagate_links(w, links, src, dst, part):
+    """The links of `part` (its rows and columns) send w * s back to their input neurons,
+    then take their plain gradient step, for one sample.
 
     Row j's links all carry s_j, the sensitivity of the neuron they feed (dst.s, worked out
     already). Unless links.send_back (false for a network's input layer, whose sensitivities
-    nothing reads) only the weights move. The outputs src.a must be worked out.
+    nothing reads) only the weights move. The outputs src.a must be worked out. Each input
+    neuron's sum takes the rows in order, so threads that take every row and some of the
+    columns each (learning_loops.part_of) give every sum as one thread taking them all would.
     """
-    for j in range(links.rows):
+    for j in range(part.row0, part.row1):
         sj = dst.s[links.target + 1 + j]
         if links.send_back:
-            row_send_back_and_step(w, links, j, src, sj)
+            row_send_back_and_step(w, links, j, src, sj, part)
         else:
-            row_step(w, links, j, src, sj)
+            row_step(w, links, j, src, sj, part)
 
 
-def keep_step(links, src, dst, kept):
+def keep_step(links, src, dst, kept, part):
     """Keep what one sample's plain step of the links needs, for step_kept to take it later:
-    kept[0:cols] the outputs src.a they carried forward, kept[cols:cols + rows] the
-    sensitivities dst.s they carry back. (For a network's input layer, whose step can wait
-    for the next sample's forward pass: see network_loops.learn_samples.)"""
-    for i in range(links.cols):
+    kept[i] the output src.a of input neuron i, for the columns i of `part`, and
+    kept[cols + j] the sensitivity dst.s that row j carries back, for its rows. (For a
+    network's input layer, whose step can wait for the next sample's forward pass: see
+    learning_loops.learn_samples.)"""
+    for i in range(part.col0, part.col1):
         kept[i] = src.a[links.source + i]
-    for j in range(links.rows):
+    for j in range(part.row0, part.row1):
         kept[links.cols + j] = dst.s[links.target + 1 + j]
 
 
-def step_kept(w, links, kept, after):
-    """The step keep_step kept: each row as row_step takes it, w[j, i] += -eta * s_j * a_i.
-    Given a store `after` (None: the step alone), the same pass over each row also adds to
-    after.z the sums of the sample loaded in it, as propagate_links would for one sample
-    after the step: each weight is then read and written once, not read twice and written
-    once, and the numbers are the same."""
-    for j in range(links.rows):
+def step_kept(w, links, kept, after, part):
+    """The step keep_step kept, for the rows of `part`, each as row_step takes it:
+    w[j, i] += -eta * s_j * a_i. Given a store `after` (None: the step alone), the same pass
+    over each row also adds to after.z the sums of the sample loaded in it, as
+    propagate_links would for one sample after the step: each weight is then read and
+    written once, not read twice and written once, and the numbers are the same."""
+    for j in range(part.row0, part.row1):
         row = links.start + j * links.cols
         alpha = -links.rule.rate * kept[links.cols + j]
         if cython.compiled and after is not None:

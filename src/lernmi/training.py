@@ -2,7 +2,7 @@
 
 Each epoch takes the samples in an order (shuffled by the network's random generator, or as
 given), sets the epoch's training rate, and learns from every sample in that order, a batch
-at a time, in one compiled loop without the GIL (network_loops.learn_rows), in pieces of
+at a time, in one compiled loop without the GIL (learning_loops.learn_rows), in pieces of
 about PROGRESS_STEP samples when a progress bar is shown. After each epoch the validation
 data, if any, is scored, the history records the epoch, early stopping keeps the best
 epoch's state, and the callbacks are called.
@@ -10,6 +10,7 @@ epoch's state, and the callbacks are called.
 
 import contextlib
 import importlib.util
+import os
 import sys
 import warnings
 
@@ -17,7 +18,7 @@ import numpy as np
 
 from . import inference
 from ._checks import fraction, positive_int
-from .network_loops import learn_rows
+from .learning_loops import learn_rows
 from .optimizers import with_rate
 
 #: A progress bar redraws after at most this many samples.
@@ -29,6 +30,11 @@ SCALE = 10.0
 
 #: How many rows, evenly spread, the scale is judged on.
 SAMPLE_ROWS = 1000
+
+#: With threads=None, a network of at least this many weights shares each sample's steps
+#: among every core this process may use; a smaller one trains on one thread, as the
+#: threads' meetings between steps would cost more than they save.
+SHARED_WEIGHTS = 50_000
 
 
 class History(dict):
@@ -52,12 +58,12 @@ class History(dict):
 
 
 def train_epochs(net, x, t, *, epochs, batch, shuffle, validation, rates, patience,
-                 callbacks, progress):
+                 callbacks, progress, threads=1):
     """Train `net` on the rows of x (checked) against t for `epochs` epochs; the history.
 
     `validation` is None or a pair (inputs, expected rows), checked; `rates` gives each
     epoch's training rate, None keeping the rate as it is; `batch`, `patience`, `callbacks`
-    (a tuple) and `progress` are Network.train's, checked.
+    (a tuple), `progress` and `threads` are Network.train's, checked (`checked_threads`).
     """
     bar = progress_bar(progress, epochs * x.shape[0])
     history = History(loss=[], accuracy=[], training_rate=[])
@@ -81,7 +87,7 @@ def train_epochs(net, x, t, *, epochs, batch, shuffle, validation, rates, patien
                 for start in range(0, order.shape[0], step):
                     rows = order[start:start + step]
                     learn_rows(net.arrays, x, t, rows, score, batch,
-                               draw_keep(net, rows.shape[0]))
+                               draw_keep(net, rows.shape[0]), threads)
                     if bar is not None:
                         bar.update(min(step, order.shape[0] - start))
                 record(history, "", score, x.shape[0])
@@ -107,6 +113,25 @@ def train_epochs(net, x, t, *, epochs, batch, shuffle, validation, rates, patien
         if bar is not None:
             bar.close()
     return history
+
+
+def checked_threads(threads, sizes):
+    """How many threads train a network of `sizes` neurons per layer: `threads` if it is a
+    positive integer; for None, as many as `usable_cores` for a network of at least
+    SHARED_WEIGHTS weights, else 1."""
+    if threads is not None:
+        return positive_int(threads, "threads")
+    weights = sum((n + 1) * m for n, m in zip(sizes, sizes[1:]))
+    return usable_cores() if weights >= SHARED_WEIGHTS else 1
+
+
+def usable_cores():
+    """How many cores this process may run on (its CPU affinity where the system has one)."""
+    if hasattr(os, "process_cpu_count"):  # Python 3.13 and later
+        return os.process_cpu_count() or 1
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
 
 
 def checked_dropout(p):

@@ -1,0 +1,347 @@
+"""The loops that learn: a network's samples one at a time, or a batch at a time.
+
+`learn_rows`, which Python calls, checks everything it is given, then runs the loops with the
+GIL released. One plain gradient-descent step per sample (`learn_samples`) may be shared by
+a team of threads (team.py): each takes some rows of every layer of links forward, some
+columns back, and the neurons those rows and columns belong to, meeting at a barrier
+between the steps that read what others wrote. Every number is worked out by exactly the
+operations one thread would use, in the same order, so the network learns the same
+weights, bit for bit, on any number of threads. Any other optimiser, or a batch of
+samples, is `learn_batches`, on one thread.
+"""
+
+import threading
+
+import numpy as np
+
+import cython
+
+from ._checks import plain_array
+from .network_loops import NetworkArrays, network_sizes
+
+if not cython.compiled:
+    # Compiled, these are C functions and constants (see learning_loops.pxd).
+    from .activations import SOFTMAX, compute_outputs, compute_sensitivities, load_inputs
+    from .activations import reset_sums
+    from .costs import is_correct, sample_cost, submit_expected
+    from .network_loops import forward, link_layer, load_sample
+    from .propagation import Part, backpropagate_links, keep_step, learn_links, propagate_links
+    from .propagation import some_rows, step_kept, whole
+    from .steps import SETTINGS, count_step
+    from .team import Team, wait
+
+
+@cython.boundscheck(True)  # reached from Python: every index checked
+class Rows:
+    """What one learn_rows call learns from, checked by it: the inputs x and expected
+    outputs t (a row per sample), the rows to learn from in `order`, dropout's keep factors
+    for each (no columns: none), the rows per step, and whether each step is one row of
+    plain gradient descent."""
+
+    def __init__(self, x, t, order, keep, batch, plain):
+        self.x, self.t, self.order, self.keep = x, t, order, keep
+        self.batch, self.plain = batch, plain
+
+
+def drop(net, n, b, rows, r):
+    """Dropout for sample b of the store n: its hidden neurons' keep factors from row r of
+    rows.keep (columns: the hidden layers' learning neurons in order), if it has columns."""
+    if rows.keep.shape[1] == 0:
+        return
+    stride = net.first[net.layers]
+    col = 0
+    for l in range(1, net.layers - 1):
+        for i in range(net.first[l] + 1, net.first[l + 1]):
+            n.keep[b * stride + i] = rows.keep[r, col]
+            col += 1
+
+
+def keep_all(n):
+    """Every neuron of the store n kept whole again (keep = 1), after learning with dropout,
+    so that run, predict and evaluate use every neuron, unscaled."""
+    for i in range(n.size):
+        n.keep[i] = 1.0
+
+
+# --- one sample at a time, on a team of threads ------------------------------------------------
+
+def split_layers(net, n, team):
+    """Split every layer's learning neurons among the team's threads: thread t's share of
+    layer l is its neurons team.first[l * (threads + 1) + t] to the next one - 1.
+
+    Shares as equal as can be, but that, compiled, each share but the first starts on a
+    64-byte line of the store n's sensitivity sums: the threads add to those row after row,
+    and two threads writing one line would pass it to and fro between their cores. (Any
+    split gives the same numbers.)"""
+    threads = team.threads
+    team.first = np.zeros(net.layers * (threads + 1), dtype=np.intp)
+    line = 8  # numbers in a 64-byte line
+    skew = 0
+    if cython.compiled:
+        skew = cython.cast(cython.Py_ssize_t, cython.address(n.delta[0])) // 8 % line
+    for l in range(net.layers):
+        count = net.first[l + 1] - net.first[l] - 1
+        at = l * (threads + 1)
+        team.first[at] = 0
+        for t in range(1, threads + 1):
+            j = count * t // threads
+            off = (skew + net.first[l] + 1 + j) % line  # where neuron j sits in its line
+            if t < threads and j - off >= team.first[at + t - 1]:
+                j -= off
+            team.first[at + t] = min(j, count)
+
+
+def share(net, team, l, t):
+    """Where thread t's share of layer l's learning neurons starts (`split_layers`); a team
+    of one (None) has them all: for t = 1, where they end."""
+    if team is None:
+        return 0 if t == 0 else net.first[l + 1] - net.first[l] - 1
+    return team.first[l * (team.threads + 1) + t]
+
+
+def part_of(net, team, l, t):
+    """Thread t's part of link layer l: the rows into its share of layer l + 1 and the
+    columns from its share of layer l (column 1 + j comes from learning neuron j; the bias
+    column goes with thread 0), so that a thread's rows forward and columns back belong to
+    the same neurons. Callers widen either to every row or column as a step needs."""
+    return Part(row0=share(net, team, l + 1, t), row1=share(net, team, l + 1, t + 1),
+                col0=0 if t == 0 else 1 + share(net, team, l, t),
+                col1=1 + share(net, team, l, t + 1))
+
+
+def start_sample(net, n, rows, r, team, t):
+    """Thread t's part of readying the network's store n for the row order[r]: its share of
+    each hidden layer's learning neurons has its sums reset and its dropout keep factors
+    set; thread 0 resets the output layer and loads the input layer with x[order[r]],
+    working out its outputs."""
+    last = net.layers - 1
+    col = 0
+    for l in range(1, last):
+        size = net.first[l + 1] - net.first[l] - 1
+        j0, j1 = share(net, team, l, t), share(net, team, l, t + 1)
+        reset_sums(n, net.first[l] + j0, j1 - j0 + 1)
+        if rows.keep.shape[1] > 0:
+            for j in range(j0, j1):
+                n.keep[net.first[l] + 1 + j] = rows.keep[r, col + j]
+        col += size
+    if t == 0:
+        reset_sums(n, net.first[last], net.first[last + 1] - net.first[last])
+        reset_sums(n, net.first[0], net.first[1] - net.first[0])
+        load_inputs(n, net.first[0], rows.x[rows.order[r]])
+        compute_outputs(n, net.first[0], net.first[1] - net.first[0])
+
+
+def learn_samples(net, n, rows, score, team, t):
+    """Thread t's part, in `team` (None: a team of one, t = 0), of one plain gradient-descent
+    step on each input x[k] with expected output t[k], for k in rows.order (rows.x, rows.t).
+
+    The same steps as Network.learn: forward; the output layer gets its errors from the
+    cost; then each link layer, the last first, has the layer it feeds work out its
+    sensitivities and sends them back, stepping its weights. Each sample's cost, and whether
+    the output was right before the step, is added to score[0] and score[1]. n is the
+    network's own store, net.neurons.
+
+    Shared among threads: a layer of links that feeds a hidden layer is split by rows
+    forward (each thread the sums, then the outputs, of its share of the neurons fed) and by
+    columns back (each thread every row's links from its share of the neurons feeding, whose
+    sensitivity sums then take the rows in the same order as on one thread). The links into
+    the output layer, the cost, and the output layer are thread 0's alone: they are few.
+
+    The input layer's sensitivity sums are never worked out: nothing reads them, so its
+    step can wait: kept in net.pack (which one sample leaves free of tiles), it is taken in
+    the next sample's forward pass, in one pass over each row of weights with that sample's
+    sums (the same numbers).
+    """
+    last = net.layers - 1
+    for r in range(rows.order.shape[0]):
+        start_sample(net, n, rows, r, team, t)
+        wait(team, t)
+        for l in range(last):
+            alone = l == last - 1  # the links into the output layer: thread 0's
+            if alone and t > 0:
+                break
+            links = link_layer(net, l, 1)
+            part = whole(links) if alone else part_of(net, team, l, t)
+            if l == 0 and r > 0:
+                step_kept(net.w, links, net.pack, n, part)
+            else:
+                propagate_links(net.w, some_rows(links, part.row0, part.row1 - part.row0),
+                                n, n, net.pack)
+            fed = net.first[l + 1] + (0 if t == 0 else 1 + part.row0)  # bias: thread 0's
+            compute_outputs(n, fed, net.first[l + 1] + 1 + part.row1 - fed)
+            if not alone:
+                wait(team, t)
+        if t == 0:
+            out = net.first[last]
+            k = rows.order[r]
+            score[0] += sample_cost(net.cost, n, out, rows.t[k])
+            score[1] += is_correct(n, out, rows.t[k])
+            submit_expected(net.cost, n, out, rows.t[k])
+        for l in range(last - 1, -1, -1):
+            alone = l == last - 1
+            links = link_layer(net, l, 1)
+            part = whole(links) if alone else part_of(net, team, l, t)
+            if t == 0:
+                count_step(net.settings, l * SETTINGS)
+                if alone:
+                    compute_sensitivities(n, net.first[last], net.first[last + 1] - net.first[last])
+            if l == 0:
+                part.col0, part.col1 = 0, (links.cols if t == 0 else 0)  # input outputs: thread 0
+                if t == 0 or not alone:
+                    keep_step(links, n, n, net.pack, part)
+                continue
+            if t == 0 or not alone:
+                part.row0, part.row1 = 0, links.rows  # every row, some columns
+                backpropagate_links(net.w, links, n, n, part)
+                # The sensitivities of the neurons whose sums these columns finished.
+                c0 = max(part.col0, 1)
+                compute_sensitivities(n, net.first[l] + c0 - 1, part.col1 - c0 + 1)
+            if alone or l > 1:  # the next links read every one of them
+                wait(team, t)
+    if rows.order.shape[0] > 0:
+        wait(team, t)  # thread 0 kept the input layer's outputs
+        links = link_layer(net, 0, 1)
+        step_kept(net.w, links, net.pack, None, part_of(net, team, 0, t))
+
+
+def shareable(net):
+    """Whether learn_samples can share the network among threads: it has a hidden layer,
+    and no softmax neuron but in the output layer (a softmax output needs its whole layer)."""
+    if net.layers < 3:
+        return False
+    for i in range(net.first[1], net.first[net.layers - 1]):
+        if net.neurons.kind[i] == SOFTMAX:
+            return False
+    return True
+
+
+def take_part(net, rows, score, team, t):
+    """Thread t's part of learn_samples in the network's own store, without the GIL."""
+    with cython.nogil:
+        learn_samples(net, net.neurons, rows, score, team, t)
+
+
+@cython.boundscheck(True)  # reached from Python: every index checked
+def learn_on_threads(net, rows, score, team):
+    """learn_samples on the team's threads: this one and team.threads - 1 started for it.
+    If one cannot be started, those started stop before doing anything and this thread
+    learns alone (the same numbers)."""
+    go, cancelled = threading.Event(), threading.Event()
+    workers = []
+    try:
+        for t in range(1, team.threads):
+            worker = threading.Thread(target=_work, args=(net, rows, score, team, t, go,
+                                                          cancelled),
+                                      name=f"lernmi-{t}", daemon=True)
+            worker.start()
+            workers.append(worker)
+    except RuntimeError:  # no more threads to be had
+        cancelled.set()
+    go.set()
+    try:
+        take_part(net, rows, score, None if cancelled.is_set() else team, 0)
+    finally:
+        for worker in workers:
+            worker.join()
+
+
+def _work(net, rows, score, team, t, go, cancelled):
+    go.wait()
+    if not cancelled.is_set():
+        take_part(net, rows, score, team, t)
+
+
+# --- a batch at a time ---------------------------------------------------------------------------
+
+def learn_batches(net, n, rows, score):
+    """For each batch of rows.order, one optimiser step on the gradient averaged over its
+    samples: the rows order[0:batch], order[batch:2 batch], ..., the last batch perhaps
+    smaller, batch being rows.batch; the store n holds that many samples' neurons.
+
+    Each batch: every sample forward; the output layer's errors from the cost; then each
+    link layer, the last first, has the layer it feeds work out every sample's
+    sensitivities, and learns (propagation.learn_links): sends them back, sums each row's
+    gradient over the samples, and steps the row by its rule, its step counted first. The
+    cost and rightness of each sample before the step go to score as in learn_samples.
+    """
+    last = net.layers - 1
+    stride = net.first[last + 1]
+    batch = rows.batch
+    start = 0
+    while start < rows.order.shape[0]:
+        samples = min(batch, rows.order.shape[0] - start)
+        for b in range(samples):
+            load_sample(net, n, b, rows.x[rows.order[start + b]])
+            drop(net, n, b, rows, start + b)
+        forward(net, n, samples, net.pack)
+        for b in range(samples):
+            k = rows.order[start + b]
+            out = b * stride + net.first[last]
+            score[0] += sample_cost(net.cost, n, out, rows.t[k])
+            score[1] += is_correct(n, out, rows.t[k])
+            submit_expected(net.cost, n, out, rows.t[k])
+        for l in range(last - 1, -1, -1):
+            for b in range(samples):
+                compute_sensitivities(n, b * stride + net.first[l + 1],
+                                      net.first[l + 2] - net.first[l + 1])
+            count_step(net.settings, l * SETTINGS)
+            learn_links(net.w, net.moments, link_layer(net, l, samples), n, n, net.pack)
+        start += samples
+
+
+# --- what Python may call: checked, then run without the GIL ------------------------------------
+
+@cython.boundscheck(True)  # reached from Python: every index checked
+def learn_rows(net, x, t, order, score, batch=1, keep=None, threads=1):
+    """Learn from the rows `order` of x and t, with the GIL released, in batches of `batch`
+    rows (the last perhaps smaller), adding each row's cost and whether it was right,
+    measured just before learning from it, to score[0] and score[1].
+
+    With dropout, keep[r] holds the keep factors of the hidden neurons (the hidden layers'
+    learning neurons in order) for the row order[r]; None: every neuron kept whole.
+
+    Batches of one with plain gradient descent are learn_samples, on `threads` threads if
+    the network is `shareable` (else on one: the same numbers); anything else is
+    learn_batches. x and t must be C-contiguous float64 matrices, one row per sample, that
+    fit `net`; `order` an array of numpy.intp whose every number is one of their rows; score
+    a writable array of two float64 numbers; batch and threads positive ints.
+    """
+    sizes = network_sizes(net)
+    x = plain_array(x, np.float64, 2, "x", columns=sizes[0])
+    t = plain_array(t, np.float64, 2, "t", rows=x.shape[0], columns=sizes[-1])
+    order = plain_array(order, np.intp, 1, "order")
+    score = plain_array(score, np.float64, 1, "score", rows=2, writable=True)
+    if order.shape[0] and not (0 <= order.min() and order.max() < x.shape[0]):
+        raise ValueError(f"order must hold row numbers from 0 to {x.shape[0] - 1}")
+    if isinstance(batch, bool) or not isinstance(batch, (int, np.integer)) or batch < 1:
+        raise ValueError(f"batch must be a positive int, not {batch!r}")
+    if isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) or threads < 1:
+        raise ValueError(f"threads must be a positive int, not {threads!r}")
+    keep = np.ones((0, 0)) if keep is None else \
+        plain_array(keep, np.float64, 2, "keep", rows=order.shape[0], columns=sum(sizes[1:-1]))
+    rows = Rows(x, t, order, keep, int(batch), batch == 1 and net.plain())
+    # One row a step in the network's own store, as Network.learn leaves it; a batch in a
+    # scratch store of a batch's samples.
+    learn_epoch(net, None if batch == 1 else net.scratch(min(int(batch), order.shape[0] or 1)),
+                rows, score, int(threads))
+
+
+def learn_epoch(net, n, rows, score, threads):
+    """learn_samples or learn_batches, as rows.plain says, in the store n (None: the
+    network's own), with the GIL released: other Python threads run meanwhile. Afterwards
+    every neuron of n is kept whole again."""
+    if n is None:
+        n = net.neurons
+    if rows.plain and threads > 1 and shareable(net):
+        team = Team(threads)
+        split_layers(net, n, team)
+        learn_on_threads(net, rows, score, team)
+    else:
+        with cython.nogil:
+            if rows.plain:
+                learn_samples(net, n, rows, score, None, 0)
+            else:
+                learn_batches(net, n, rows, score)
+    if rows.keep.shape[1] > 0:
+        keep_all(n)
+

@@ -1,0 +1,161 @@
+/* team.h: the barrier at which the threads that share one network's work meet.
+ *
+ * The threads of a team (team.py) each take a part of every step of a sample: some rows
+ * of a layer of links, some of a layer's neurons. Before a step that reads what other
+ * threads wrote, each waits here until all have arrived. A thread that arrives early spins
+ * for a short while (the others are usually a few microseconds behind), then sleeps on a
+ * lock of its own until the last to arrive wakes it: on a machine whose other cores are
+ * busy it gives its core away instead of spinning on it. Nothing here needs the GIL: the
+ * locks are Python's own C locks (pythread.h), which any thread may take and give back.
+ *
+ * The counters are read and written with sequentially consistent atomic operations: GCC's
+ * and Clang's __atomic builtins, MSVC's Interlocked functions. A team lives for one call
+ * of learning_loops.learn_rows, far fewer rounds than a long counts.
+ */
+#ifndef LERNMI_TEAM_H
+#define LERNMI_TEAM_H
+
+#include <Python.h>
+#include <pythread.h>
+#include <stdlib.h>
+
+#define LERNMI_TEAM_INLINE static inline
+
+#if defined(_MSC_VER)
+#include <intrin.h>
+#define lernmi_add(p, x) (_InterlockedExchangeAdd((volatile long *)(p), (x)) + (x))
+#define lernmi_load(p) _InterlockedCompareExchange((volatile long *)(p), 0, 0)
+#define lernmi_store(p, x) ((void)_InterlockedExchange((volatile long *)(p), (x)))
+#define lernmi_cas(p, from, to) \
+    (_InterlockedCompareExchange((volatile long *)(p), (to), (from)) == (from))
+#if defined(_M_ARM64)
+#define lernmi_pause() __yield()
+#else
+#define lernmi_pause() _mm_pause()
+#endif
+#else
+#define lernmi_add(p, x) __atomic_add_fetch((p), (x), __ATOMIC_SEQ_CST)
+#define lernmi_load(p) __atomic_load_n((p), __ATOMIC_SEQ_CST)
+#define lernmi_store(p, x) __atomic_store_n((p), (x), __ATOMIC_SEQ_CST)
+LERNMI_TEAM_INLINE int lernmi_cas(long *p, long from, long to)
+{
+    return __atomic_compare_exchange_n(p, &from, to, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+}
+#if defined(__x86_64__) || defined(__i386__)
+#define lernmi_pause() __builtin_ia32_pause()
+#elif defined(__aarch64__) || defined(__arm__)
+#define lernmi_pause() __asm__ __volatile__("yield")
+#else
+#define lernmi_pause() ((void)0)
+#endif
+#endif
+
+/* How many times a thread checks for the last arrival, pausing between checks, before it
+ * sleeps: a pause takes some tens of cycles, so a few tens of microseconds. */
+#define LERNMI_SPINS 4096
+
+typedef struct {
+    long threads;               /* how many threads meet at the barrier */
+    long arrived;               /* how many have arrived at it this time */
+    long round;                 /* how many times all have met; a waiter watches it move */
+    long *sleeping;             /* per thread: round + 1 while it sleeps in that round, or 0 */
+    PyThread_type_lock *locks;  /* per thread: held while it may sleep; given to wake it */
+} lernmi_team;
+
+/* Ready `team` for `threads` threads: 0, or -1 if memory or a lock could not be had (then
+ * nothing is left allocated). Each lock starts taken, so that taking it again sleeps. */
+LERNMI_TEAM_INLINE int lernmi_team_init(lernmi_team *team, long threads)
+{
+    long t;
+    team->locks = NULL;
+    team->sleeping = NULL;
+    team->threads = 0;
+    if (threads < 1)
+        return -1;
+    team->threads = threads;
+    team->arrived = 0;
+    team->round = 0;
+    team->sleeping = (long *)calloc((size_t)threads, sizeof(long));
+    team->locks = (PyThread_type_lock *)calloc((size_t)threads, sizeof(PyThread_type_lock));
+    if (team->sleeping == NULL || team->locks == NULL)
+        goto fail;
+    for (t = 0; t < threads; t++) {
+        team->locks[t] = PyThread_allocate_lock();
+        if (team->locks[t] == NULL)
+            goto fail;
+        PyThread_acquire_lock(team->locks[t], WAIT_LOCK);
+    }
+    return 0;
+fail:
+    if (team->locks != NULL)
+        for (t = 0; t < threads; t++)
+            if (team->locks[t] != NULL) {
+                PyThread_release_lock(team->locks[t]);
+                PyThread_free_lock(team->locks[t]);
+            }
+    free(team->locks);
+    free(team->sleeping);
+    team->locks = NULL;
+    team->sleeping = NULL;
+    team->threads = 0;
+    return -1;
+}
+
+/* Give back what lernmi_team_init took (no thread may be waiting). */
+LERNMI_TEAM_INLINE void lernmi_team_free(lernmi_team *team)
+{
+    long t;
+    if (team->locks == NULL)
+        return;
+    for (t = 0; t < team->threads; t++) {
+        PyThread_release_lock(team->locks[t]);
+        PyThread_free_lock(team->locks[t]);
+    }
+    free(team->locks);
+    free(team->sleeping);
+    team->locks = NULL;
+    team->sleeping = NULL;
+}
+
+/* Wake every thread that sleeps in `round`, or is about to: that round is over. (A thread
+ * that has gone on to sleep in the next round is left asleep.) */
+LERNMI_TEAM_INLINE void lernmi_team_wake(lernmi_team *team, long self, long round)
+{
+    long u;
+    for (u = 0; u < team->threads; u++)
+        if (u != self && lernmi_cas(&team->sleeping[u], round + 1, 0))
+            PyThread_release_lock(team->locks[u]);
+}
+
+/* Thread t (0 to threads - 1) waits here until every thread of the team has arrived.
+ *
+ * The last to arrive starts the next round and wakes the sleepers. A waiter that has
+ * spun long enough says in which round it sleeps, then looks at the round once more: if
+ * the round moved on meanwhile and it can take its word back, it goes on; if the waker
+ * took its word first, the waker gives its lock back (or will), and it takes the lock so
+ * that the next round finds it taken again. Its word is set before the round is looked at,
+ * and the round moved on before words are taken, so one of the two always sees the other.
+ * The word names the round so that a waker still busy waking a round's sleepers never
+ * wakes a thread that has already gone on to sleep in the next one. */
+LERNMI_TEAM_INLINE void lernmi_team_wait(lernmi_team *team, long t)
+{
+    long round = lernmi_load(&team->round);
+    long spin;
+    if (lernmi_add(&team->arrived, 1) == team->threads) {
+        lernmi_store(&team->arrived, 0);
+        lernmi_store(&team->round, round + 1);
+        lernmi_team_wake(team, t, round);
+        return;
+    }
+    for (spin = 0; spin < LERNMI_SPINS; spin++) {
+        if (lernmi_load(&team->round) != round)
+            return;
+        lernmi_pause();
+    }
+    lernmi_store(&team->sleeping[t], round + 1);
+    if (lernmi_load(&team->round) != round && lernmi_cas(&team->sleeping[t], round + 1, 0))
+        return;
+    PyThread_acquire_lock(team->locks[t], WAIT_LOCK);
+}
+
+#endif

@@ -1,0 +1,165 @@
+"""One network trained on several threads: the same weights, bit for bit, as on one.
+
+`Network.train(threads=N)` shares each sample's plain gradient-descent step among N threads
+(learning_loops.learn_samples): rows forward, columns back, a barrier between the steps.
+Every number is worked out by the same operations in the same order whatever N is, so
+these tests compare whole trained networks for exact equality, compiled and from source,
+against one thread and against `learn` one sample at a time.
+"""
+
+import threading
+import time
+
+import numpy as np
+import pytest
+
+# (layer sizes, network options): one hidden layer and several, every kind of output, and
+# layers narrower than the threads (some threads then have no neurons of a layer).
+NETWORKS = [
+    ([5, 7, 3], {}),
+    ([6, 40, 4], {"activation": "relu"}),
+    ([5, 9, 6, 3], {"activation": "tanh", "output_activation": "softmax",
+                    "cost": "cross_entropy"}),
+    ([4, 17, 3, 11, 2], {"activation": "gelu"}),
+    ([3, 2, 2], {}),
+]
+
+
+def samples(sizes, count=60, seed=0):
+    """Inputs and expected outputs, rows that add up to 1 (which softmax outputs need)."""
+    rng = np.random.default_rng(seed)
+    t = rng.random((count, sizes[-1]))
+    return rng.random((count, sizes[0])), t / t.sum(axis=1, keepdims=True)
+
+
+def trained(lernmi, sizes, options, threads, epochs=2, **train):
+    x, t = samples(sizes)
+    net = lernmi.Network(sizes, seed=5, training_rate=0.3, **options)
+    history = net.train(x, t, epochs=epochs, threads=threads, progress=False, **train)
+    return net, history
+
+
+def weights(net):
+    return [layer.weights.copy() for layer in net.link_layers]
+
+
+def same(a, b):
+    return all(np.array_equal(x, y) for x, y in zip(weights(a), weights(b)))
+
+
+@pytest.mark.parametrize("sizes, options", NETWORKS)
+def test_any_number_of_threads_learns_the_same_weights_to_the_last_bit(lernmi, sizes, options):
+    one, history = trained(lernmi, sizes, options, threads=1)
+    for threads in (2, 3, 5):
+        net, other = trained(lernmi, sizes, options, threads=threads)
+        assert same(net, one), threads
+        assert other == history, threads  # the costs and rights each sample was scored by
+
+
+def test_threads_learn_what_learn_does_sample_by_sample(compiled):
+    sizes = [6, 20, 12, 3]
+    x, t = samples(sizes, count=25)
+    by_hand = compiled.Network(sizes, seed=2, training_rate=0.4)
+    for row, expected in zip(x, t):
+        by_hand.learn(row, expected)
+    net = compiled.Network(sizes, seed=2, training_rate=0.4)
+    net.train(x, t, shuffle=False, threads=2, progress=False)
+    assert same(net, by_hand)
+
+
+def test_compiled_threads_and_source_on_one_thread_agree(compiled, source):
+    sizes, options = NETWORKS[3]
+    assert same(trained(compiled, sizes, options, threads=3)[0],
+                trained(source, sizes, options, threads=1)[0])
+
+
+def test_dropout_draws_the_same_neurons_on_any_number_of_threads(lernmi):
+    sizes = [5, 16, 8, 3]
+    one = trained(lernmi, sizes, {"dropout": 0.3}, threads=1)[0]
+    two = trained(lernmi, sizes, {"dropout": 0.3}, threads=2)[0]
+    assert same(one, two)
+    # Afterwards every neuron is kept whole again, as after training on one thread.
+    assert np.array_equal(one.predict(samples(sizes)[0]), two.predict(samples(sizes)[0]))
+
+
+@pytest.mark.parametrize("train", [{"batch_size": 4}, {"batch_size": 60}])
+def test_what_is_not_shared_runs_on_one_thread_with_the_same_numbers(compiled, train):
+    sizes = [5, 12, 3]
+    assert same(trained(compiled, sizes, {}, threads=1, **train)[0],
+                trained(compiled, sizes, {}, threads=4, **train)[0])
+    # Momentum, and a network without a hidden layer, are not shared either.
+    for options, layers in (({"optimizer": compiled.SGD(0.1, momentum=0.9)}, sizes),
+                            ({}, [5, 3])):
+        assert same(trained(compiled, layers, options, threads=1)[0],
+                    trained(compiled, layers, options, threads=3)[0])
+
+
+@pytest.mark.parametrize("bad, error", [(0, ValueError), (-2, ValueError), (1.5, TypeError),
+                                        (True, TypeError), ("2", TypeError)])
+def test_a_bad_thread_count_is_refused_before_anything_changes(lernmi, bad, error):
+    sizes = [4, 6, 2]
+    x, t = samples(sizes)
+    net = lernmi.Network(sizes, seed=1)
+    before = weights(net)
+    with pytest.raises(error, match="threads"):
+        net.train(x, t, threads=bad, progress=False)
+    assert all(np.array_equal(a, b) for a, b in zip(before, weights(net)))
+
+
+def test_none_shares_only_a_big_network_among_the_usable_cores(compiled):
+    from lernmi import training
+    cores = training.usable_cores()
+    assert cores >= 1
+    assert training.checked_threads(None, (784, 100, 10)) == cores  # 79,510 weights
+    assert training.checked_threads(None, (784, 30, 10)) == 1  # 23,860 weights
+    assert training.checked_threads(3, (2, 1)) == 3
+
+
+def test_a_thread_that_cannot_start_leaves_the_others_to_learn_the_same(compiled,
+                                                                        monkeypatch):
+    sizes, options = NETWORKS[1]
+    one = trained(compiled, sizes, options, threads=1)[0]
+    started = []
+    real_start = threading.Thread.start
+
+    def start(self):
+        if self.name.startswith("lernmi-") and started:
+            raise RuntimeError("can't start new thread")
+        started.append(self.name)
+        real_start(self)
+
+    monkeypatch.setattr(threading.Thread, "start", start)
+    net = trained(compiled, sizes, options, threads=4)[0]
+    assert started  # one worker started, the next failed: this thread learnt alone
+    assert same(net, one)
+    assert not [t for t in threading.enumerate() if t.name.startswith("lernmi-")]
+
+
+def test_the_gil_stays_released_while_threads_learn(compiled):
+    sizes = [200, 300, 100, 10]
+    x, t = samples(sizes, count=10_000)
+    net = compiled.Network(sizes, seed=1, training_rate=0.1)
+    counted, done = [0], threading.Event()
+
+    def count():
+        while not done.is_set():
+            counted[0] += 1
+            time.sleep(0.001)
+
+    counter = threading.Thread(target=count)
+    counter.start()
+    start = time.perf_counter()
+    try:
+        net.train(x, t, shuffle=False, threads=2, progress=False)
+    finally:
+        done.set()
+        counter.join()
+    assert time.perf_counter() - start > 0.05  # long enough for the counter to count
+    # A Python thread ran alongside: far more than the one count a held GIL would allow.
+    assert counted[0] >= 10
+
+
+def test_more_threads_than_cores_still_agree(compiled):
+    sizes = [8, 64, 32, 4]
+    one = trained(compiled, sizes, {}, threads=1, epochs=3)[0]
+    assert same(trained(compiled, sizes, {}, threads=9, epochs=3)[0], one)
