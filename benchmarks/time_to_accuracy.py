@@ -68,7 +68,8 @@ def run_lernmi(data, target):
         clock.epoch_done(lambda: net.evaluate(test_x, test_labels))
 
     net.train(x, labels, epochs=args.epochs, batch_size=args.batch_size,
-              schedule=lambda epoch: args.rate * 0.75 ** epoch, callbacks=[scored])
+              schedule=lambda epoch: args.rate * 0.75 ** epoch, callbacks=[scored],
+              threads=args.threads)
     return clock
 
 
@@ -152,8 +153,9 @@ def main():
         whole = (f"{common.median([c.epochs[-1][0] for c in clocks]):.1f} s, "
                  f"{len(clocks[0].epochs)} epochs, ends at "
                  f"{common.median([c.epochs[-1][1] for c in clocks]):.4f}")
+        threads = lernmi.training.checked_threads(settings.threads, (784, settings.hidden, 10))
         label = (f"lernmi (examples/mnist.py: 784-{settings.hidden}-10, {settings.optimizer}, "
-                 f"batch {settings.batch_size}, 1 thread)" if name == "lernmi" else
+                 f"batch {settings.batch_size}, {threads} thread(s))" if name == "lernmi" else
                  f"PyTorch {torch_version()} (784-512-10, momentum 0.9, "
                  f"batch 32, float32, {args.torch_threads} threads)")
         print(f"| {label} | {medians[name]:.1f} | {reached} | {whole} |")

@@ -68,6 +68,10 @@ def options(argv=None):
                         "keep the best epoch's weights (default: train every epoch)")
     parser.add_argument("--seed", type=int, default=1,
                         help="seed for the weights and shuffles (default: %(default)s)")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="threads that share each picture's step; the weights learnt "
+                        "are the same on any number (default: every core this process may "
+                        "use, for a network this big)")
     parser.add_argument("--show", type=int, default=0, metavar="N",
                         help="draw every Nth training picture with the network's guess "
                         "(default: 0, none)")
@@ -125,7 +129,8 @@ def main(argv=None):
     history = net.train(data.train_images, data.train_labels, epochs=args.epochs,
                         batch_size=args.batch_size, patience=args.patience,
                         validation_data=(data.test_images, data.test_labels),
-                        schedule=lambda epoch: args.rate * 0.75 ** epoch)
+                        schedule=lambda epoch: args.rate * 0.75 ** epoch,
+                        threads=args.threads)
     for epoch in range(len(history["loss"])):
         print(f"epoch {epoch + 1}: training rate {history['training_rate'][epoch]:.4f}, "
               f"training accuracy {history['accuracy'][epoch]:.4f}, "
