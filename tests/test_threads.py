@@ -1,10 +1,10 @@
 """One network trained on several threads: the same weights, bit for bit, as on one.
 
-`Network.train(threads=N)` shares each sample's plain gradient-descent step among N threads
-(learning_loops.learn_samples): rows forward, columns back, a barrier between the steps.
-Every number is worked out by the same operations in the same order whatever N is, so
-these tests compare whole trained networks for exact equality, compiled and from source,
-against one thread and against `learn` one sample at a time.
+`Network.train(threads=N)` shares each step among N threads (learning_loops.learn_samples
+and learn_batches): rows forward, columns back, a barrier between the steps. Every number
+is worked out by the same operations in the same order whatever N is, so these tests
+compare whole trained networks for exact equality, compiled and from source, against one
+thread and against `learn` one sample at a time.
 """
 
 import threading
@@ -13,16 +13,21 @@ import time
 import numpy as np
 import pytest
 
-# (layer sizes, network options): one hidden layer and several, every kind of output, and
-# layers narrower than the threads (some threads then have no neurons of a layer).
-NETWORKS = [
-    ([5, 7, 3], {}),
-    ([6, 40, 4], {"activation": "relu"}),
-    ([5, 9, 6, 3], {"activation": "tanh", "output_activation": "softmax",
-                    "cost": "cross_entropy"}),
-    ([4, 17, 3, 11, 2], {"activation": "gelu"}),
-    ([3, 2, 2], {}),
-]
+# (layer sizes, network options): one hidden layer and several, every kind of output,
+# layers wide enough that each thread takes the lines it shares with its neighbours apart
+# (learning_loops.send_back), and layers narrower than the threads (some threads then have
+# no neurons of a layer).
+ONE_HIDDEN = ([5, 7, 3], {})
+RELU = ([6, 40, 4], {"activation": "relu"})
+SOFTMAX = ([5, 9, 6, 3], {"activation": "tanh", "output_activation": "softmax",
+                          "cost": "cross_entropy"})
+DEEP = ([4, 17, 3, 11, 2], {"activation": "gelu"})
+WIDE = ([10, 80, 60, 3], {})
+NARROW = ([3, 2, 2], {})
+NETWORKS = [ONE_HIDDEN, RELU, SOFTMAX, DEEP, WIDE, NARROW]
+
+# How each optimiser and batch size is shared: optimiser, batch size.
+STEPS = [(None, 4), (None, 60), ("momentum", 1), ("adam", 7)]
 
 
 def samples(sizes, count=60, seed=0):
@@ -68,7 +73,7 @@ def test_threads_learn_what_learn_does_sample_by_sample(compiled):
 
 
 def test_compiled_threads_and_source_on_one_thread_agree(compiled, source):
-    sizes, options = NETWORKS[3]
+    sizes, options = DEEP
     assert same(trained(compiled, sizes, options, threads=3)[0],
                 trained(source, sizes, options, threads=1)[0])
 
@@ -82,20 +87,32 @@ def test_dropout_draws_the_same_neurons_on_any_number_of_threads(lernmi):
     assert np.array_equal(one.predict(samples(sizes)[0]), two.predict(samples(sizes)[0]))
 
 
-@pytest.mark.parametrize("train", [{"batch_size": 4}, {"batch_size": 60}])
-def test_what_is_not_shared_runs_on_one_thread_with_the_same_numbers(compiled, train):
-    sizes = [5, 12, 3]
-    assert same(trained(compiled, sizes, {}, threads=1, **train)[0],
-                trained(compiled, sizes, {}, threads=4, **train)[0])
-    # Momentum, and a network without a hidden layer, are not shared either.
-    for options, layers in (({"optimizer": compiled.SGD(0.1, momentum=0.9)}, sizes),
-                            ({}, [5, 3])):
-        assert same(trained(compiled, layers, options, threads=1)[0],
-                    trained(compiled, layers, options, threads=3)[0])
+def optimizer(lernmi, name):
+    return {None: None, "momentum": lernmi.SGD(0.1, momentum=0.9, nesterov=True,
+                                               weight_decay=0.01),
+            "adam": lernmi.Adam(0.01, weight_decay=0.001)}[name]
+
+
+@pytest.mark.parametrize("step, batch", STEPS)
+@pytest.mark.parametrize("sizes, options", [SOFTMAX, DEEP, WIDE])
+def test_batches_and_every_optimiser_learn_the_same_on_any_number_of_threads(
+        lernmi, sizes, options, step, batch):
+    options = {**options, "optimizer": optimizer(lernmi, step)}
+    one, history = trained(lernmi, sizes, options, threads=1, batch_size=batch)
+    for threads in (2, 3):
+        net, other = trained(lernmi, sizes, options, threads=threads, batch_size=batch)
+        assert same(net, one), threads
+        assert other == history, threads
+
+
+def test_a_network_without_a_hidden_layer_runs_on_one_thread_with_the_same_numbers(compiled):
+    assert same(trained(compiled, [5, 3], {}, threads=1)[0],
+                trained(compiled, [5, 3], {}, threads=3)[0])
 
 
 @pytest.mark.parametrize("bad, error", [(0, ValueError), (-2, ValueError), (1.5, TypeError),
-                                        (True, TypeError), ("2", TypeError)])
+                                        (True, TypeError), ("2", TypeError),
+                                        (257, ValueError)])
 def test_a_bad_thread_count_is_refused_before_anything_changes(lernmi, bad, error):
     sizes = [4, 6, 2]
     x, t = samples(sizes)
@@ -106,31 +123,41 @@ def test_a_bad_thread_count_is_refused_before_anything_changes(lernmi, bad, erro
     assert all(np.array_equal(a, b) for a, b in zip(before, weights(net)))
 
 
-def test_none_shares_only_a_big_network_among_the_usable_cores(compiled):
+def test_none_shares_only_a_big_network_among_the_usable_cores(compiled, monkeypatch):
     from lernmi import training
-    cores = training.usable_cores()
-    assert cores >= 1
-    assert training.checked_threads(None, (784, 100, 10)) == cores  # 79,510 weights
+    monkeypatch.setattr(training, "usable_cores", lambda: 6)
+    assert training.checked_threads(None, (784, 100, 10)) == 6  # 79,510 weights
     assert training.checked_threads(None, (784, 30, 10)) == 1  # 23,860 weights
     assert training.checked_threads(3, (2, 1)) == 3
 
 
+def test_the_usable_cores_are_those_this_process_may_run_on(compiled):
+    import os
+
+    from lernmi import training
+    if hasattr(os, "sched_getaffinity"):
+        assert training.usable_cores() == len(os.sched_getaffinity(0))
+    else:
+        assert training.usable_cores() == (os.cpu_count() or 1)
+
+
 def test_a_thread_that_cannot_start_leaves_the_others_to_learn_the_same(compiled,
                                                                         monkeypatch):
-    sizes, options = NETWORKS[1]
+    sizes, options = RELU
     one = trained(compiled, sizes, options, threads=1)[0]
     started = []
     real_start = threading.Thread.start
 
     def start(self):
-        if self.name.startswith("lernmi-") and started:
+        if self.name.startswith("lernmi-") and self.name != "lernmi-1":
             raise RuntimeError("can't start new thread")
         started.append(self.name)
         real_start(self)
 
     monkeypatch.setattr(threading.Thread, "start", start)
     net = trained(compiled, sizes, options, threads=4)[0]
-    assert started  # one worker started, the next failed: this thread learnt alone
+    assert started == ["lernmi-1", "lernmi-1"]  # each epoch: one started, the next failed,
+    # and this thread learnt alone
     assert same(net, one)
     assert not [t for t in threading.enumerate() if t.name.startswith("lernmi-")]
 
@@ -163,3 +190,26 @@ def test_more_threads_than_cores_still_agree(compiled):
     sizes = [8, 64, 32, 4]
     one = trained(compiled, sizes, {}, threads=1, epochs=3)[0]
     assert same(trained(compiled, sizes, {}, threads=9, epochs=3)[0], one)
+
+
+def test_ctrl_c_while_waiting_for_the_threads_is_raised_once_all_have_stopped(compiled):
+    from lernmi.team import join_all
+
+    class Worker:  # a thread whose first join is interrupted by Ctrl-C
+        def __init__(self):
+            self.joins, self.alive = 0, True
+
+        def is_alive(self):
+            return self.alive
+
+        def join(self):
+            self.joins += 1
+            if self.joins == 1:
+                raise KeyboardInterrupt
+            self.alive = False
+
+    workers = [Worker(), Worker()]
+    with pytest.raises(KeyboardInterrupt):
+        join_all(workers)
+    assert [worker.joins for worker in workers] == [2, 2]
+    assert not any(worker.alive for worker in workers)

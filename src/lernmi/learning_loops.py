@@ -7,28 +7,31 @@ columns back, and the neurons those rows and columns belong to, meeting at a bar
 between the steps that read what others wrote. Every number is worked out by exactly the
 operations one thread would use, in the same order, so the network learns the same
 weights, bit for bit, on any number of threads. Any other optimiser, or a batch of
-samples, is `learn_batches`, on one thread.
+samples, is `learn_batches`, which a team shares the same way.
 """
-
-import threading
 
 import numpy as np
 
 import cython
 
 from ._checks import plain_array
-from .network_loops import NetworkArrays, network_sizes
+from .network_loops import network_sizes
+from .stores import Moments
+from .team import Team, run
+
+#: The most threads learn_rows shares a network among.
+MAX_THREADS = 256
 
 if not cython.compiled:
     # Compiled, these are C functions and constants (see learning_loops.pxd).
-    from .activations import SOFTMAX, compute_outputs, compute_sensitivities, load_inputs
+    from .activations import compute_outputs, compute_sensitivities, load_inputs
     from .activations import reset_sums
     from .costs import is_correct, sample_cost, submit_expected
-    from .network_loops import forward, link_layer, load_sample
+    from .network_loops import link_layer, load_sample
     from .propagation import Part, backpropagate_links, keep_step, learn_links, propagate_links
-    from .propagation import some_rows, step_kept, whole
+    from .propagation import send_back_rows, some_rows, step_kept, whole
     from .steps import SETTINGS, count_step
-    from .team import Team, wait
+    from .team import LINE, part_of, share, shareable, split_layers, wait
 
 
 @cython.boundscheck(True)  # reached from Python: every index checked
@@ -41,6 +44,16 @@ class Rows:
     def __init__(self, x, t, order, keep, batch, plain):
         self.x, self.t, self.order, self.keep = x, t, order, keep
         self.batch, self.plain = batch, plain
+
+
+class Scratch:
+    """What thread t of a team works in when it learns from batches: its own room to pack
+    samples and to sum a row's gradient, beside the network's velocity and moments (each
+    thread steps rows of its own). Thread 0 of a team, or a thread alone, works in the
+    network's own (`net`'s pack and moments)."""
+
+    def __init__(self, t, pack, moments):
+        self.t, self.pack, self.moments = t, pack, moments
 
 
 def drop(net, n, b, rows, r):
@@ -64,50 +77,6 @@ def keep_all(n):
 
 
 # --- one sample at a time, on a team of threads ------------------------------------------------
-
-def split_layers(net, n, team):
-    """Split every layer's learning neurons among the team's threads: thread t's share of
-    layer l is its neurons team.first[l * (threads + 1) + t] to the next one - 1.
-
-    Shares as equal as can be, but that, compiled, each share but the first starts on a
-    64-byte line of the store n's sensitivity sums: the threads add to those row after row,
-    and two threads writing one line would pass it to and fro between their cores. (Any
-    split gives the same numbers.)"""
-    threads = team.threads
-    team.first = np.zeros(net.layers * (threads + 1), dtype=np.intp)
-    line = 8  # numbers in a 64-byte line
-    skew = 0
-    if cython.compiled:
-        skew = cython.cast(cython.Py_ssize_t, cython.address(n.delta[0])) // 8 % line
-    for l in range(net.layers):
-        count = net.first[l + 1] - net.first[l] - 1
-        at = l * (threads + 1)
-        team.first[at] = 0
-        for t in range(1, threads + 1):
-            j = count * t // threads
-            off = (skew + net.first[l] + 1 + j) % line  # where neuron j sits in its line
-            if t < threads and j - off >= team.first[at + t - 1]:
-                j -= off
-            team.first[at + t] = min(j, count)
-
-
-def share(net, team, l, t):
-    """Where thread t's share of layer l's learning neurons starts (`split_layers`); a team
-    of one (None) has them all: for t = 1, where they end."""
-    if team is None:
-        return 0 if t == 0 else net.first[l + 1] - net.first[l] - 1
-    return team.first[l * (team.threads + 1) + t]
-
-
-def part_of(net, team, l, t):
-    """Thread t's part of link layer l: the rows into its share of layer l + 1 and the
-    columns from its share of layer l (column 1 + j comes from learning neuron j; the bias
-    column goes with thread 0), so that a thread's rows forward and columns back belong to
-    the same neurons. Callers widen either to every row or column as a step needs."""
-    return Part(row0=share(net, team, l + 1, t), row1=share(net, team, l + 1, t + 1),
-                col0=0 if t == 0 else 1 + share(net, team, l, t),
-                col1=1 + share(net, team, l, t + 1))
-
 
 def start_sample(net, n, rows, r, team, t):
     """Thread t's part of readying the network's store n for the row order[r]: its share of
@@ -181,10 +150,8 @@ def learn_samples(net, n, rows, score, team, t):
             alone = l == last - 1
             links = link_layer(net, l, 1)
             part = whole(links) if alone else part_of(net, team, l, t)
-            if t == 0:
-                count_step(net.settings, l * SETTINGS)
-                if alone:
-                    compute_sensitivities(n, net.first[last], net.first[last + 1] - net.first[last])
+            if t == 0 and alone:
+                compute_sensitivities(n, net.first[last], net.first[last + 1] - net.first[last])
             if l == 0:
                 part.col0, part.col1 = 0, (links.cols if t == 0 else 0)  # input outputs: thread 0
                 if t == 0 or not alone:
@@ -192,7 +159,7 @@ def learn_samples(net, n, rows, score, team, t):
                 continue
             if t == 0 or not alone:
                 part.row0, part.row1 = 0, links.rows  # every row, some columns
-                backpropagate_links(net.w, links, n, n, part)
+                send_back(net, links, n, part, team, t)
                 # The sensitivities of the neurons whose sums these columns finished.
                 c0 = max(part.col0, 1)
                 compute_sensitivities(n, net.first[l] + c0 - 1, part.col1 - c0 + 1)
@@ -202,91 +169,152 @@ def learn_samples(net, n, rows, score, team, t):
         wait(team, t)  # thread 0 kept the input layer's outputs
         links = link_layer(net, 0, 1)
         step_kept(net.w, links, net.pack, None, part_of(net, team, 0, t))
+        # Every layer's steps counted, once no thread reads the layers' rules any more (a
+        # plain step's numbers do not depend on the count).
+        wait(team, t)
+        if t == 0:
+            for l in range(last):
+                for r in range(rows.order.shape[0]):
+                    count_step(net.settings, l * SETTINGS)
 
 
-def shareable(net):
-    """Whether learn_samples can share the network among threads: it has a hidden layer,
-    and no softmax neuron but in the output layer (a softmax output needs its whole layer)."""
-    if net.layers < 3:
-        return False
-    for i in range(net.first[1], net.first[net.layers - 1]):
-        if net.neurons.kind[i] == SOFTMAX:
-            return False
-    return True
+def send_back(net, links, n, part, team, t):
+    """backpropagate_links on the columns of `part`, every row, for thread t of the team.
+
+    A row's numbers do not start on a 64-byte line (rows are as long as their layer), so
+    in each row the line where one thread's columns end and the next one's begin is
+    written by both: passed between their cores a hundred times a sample, it would cost
+    more than the rest of the layer. So a thread takes the LINE columns at its right end
+    first, for every row, then its middle, then the LINE columns at its left end: the
+    threads on either side of a boundary write their lines there at opposite ends of the
+    step, and each column still takes the rows in order, so the sums are unchanged."""
+    threads = 1 if team is None else team.threads
+    lo, hi = part.col0, part.col1
+    if t + 1 < threads and hi - lo >= 3 * LINE:
+        backpropagate_links(net.w, links, n, n, columns(part, hi - LINE, hi))
+        hi -= LINE
+    if t > 0 and hi - lo >= 2 * LINE:
+        backpropagate_links(net.w, links, n, n, columns(part, lo + LINE, hi))
+        hi = lo + LINE
+    backpropagate_links(net.w, links, n, n, columns(part, lo, hi))
 
 
-def take_part(net, rows, score, team, t):
-    """Thread t's part of learn_samples in the network's own store, without the GIL."""
+def columns(part, col0, col1):
+    """The rows of `part`, columns col0 to col1 - 1."""
+    return Part(row0=part.row0, row1=part.row1, col0=col0, col1=col1)
+
+
+def take_part(net, n, rows, score, team, own):
+    """Thread own.t's part of learn_samples or learn_batches, as rows.plain says, in the
+    store n, without the GIL."""
     with cython.nogil:
-        learn_samples(net, net.neurons, rows, score, team, t)
+        if rows.plain:
+            learn_samples(net, n, rows, score, team, own.t)
+        else:
+            learn_batches(net, n, rows, score, team, own)
 
 
-@cython.boundscheck(True)  # reached from Python: every index checked
-def learn_on_threads(net, rows, score, team):
-    """learn_samples on the team's threads: this one and team.threads - 1 started for it.
-    If one cannot be started, those started stop before doing anything and this thread
-    learns alone (the same numbers)."""
-    go, cancelled = threading.Event(), threading.Event()
-    workers = []
-    try:
-        for t in range(1, team.threads):
-            worker = threading.Thread(target=_work, args=(net, rows, score, team, t, go,
-                                                          cancelled),
-                                      name=f"lernmi-{t}", daemon=True)
-            worker.start()
-            workers.append(worker)
-    except RuntimeError:  # no more threads to be had
-        cancelled.set()
-    go.set()
-    try:
-        take_part(net, rows, score, None if cancelled.is_set() else team, 0)
-    finally:
-        for worker in workers:
-            worker.join()
+def _take(part, team):
+    """take_part for team.run: part is (net, n, rows, score, own)."""
+    net, n, rows, score, own = part
+    take_part(net, n, rows, score, team, own)
 
 
-def _work(net, rows, score, team, t, go, cancelled):
-    go.wait()
-    if not cancelled.is_set():
-        take_part(net, rows, score, team, t)
+def scratch_for(net, t):
+    """Thread t's Scratch: the network's own pack and moments for thread 0, room of its own
+    (as big) beside the network's velocity and moments for any other."""
+    if t == 0:
+        return Scratch(0, net.pack, net.moments)
+    m, v, g = net.moments.views()
+    return Scratch(t, np.zeros(net.pack.shape[0]), Moments(m, v, np.zeros_like(g)))
 
 
 # --- a batch at a time ---------------------------------------------------------------------------
 
-def learn_batches(net, n, rows, score):
-    """For each batch of rows.order, one optimiser step on the gradient averaged over its
-    samples: the rows order[0:batch], order[batch:2 batch], ..., the last batch perhaps
-    smaller, batch being rows.batch; the store n holds that many samples' neurons.
+def learn_batches(net, n, rows, score, team, own):
+    """Thread own.t's part, in `team` (None: a team of one), of one optimiser step per batch
+    of rows.order, on the gradient averaged over its samples: the rows order[0:batch],
+    order[batch:2 batch], ..., the last batch perhaps smaller, batch being rows.batch; the
+    store n holds that many samples' neurons.
 
     Each batch: every sample forward; the output layer's errors from the cost; then each
     link layer, the last first, has the layer it feeds work out every sample's
     sensitivities, and learns (propagation.learn_links): sends them back, sums each row's
-    gradient over the samples, and steps the row by its rule, its step counted first. The
-    cost and rightness of each sample before the step go to score as in learn_samples.
+    gradient over the samples, and steps the row by its rule. The cost and rightness of each
+    sample before the step go to score as in learn_samples.
+
+    Shared among threads: each loads its share of the batch's samples; forward, each takes
+    the rows into its share of a hidden layer's neurons, for every sample, as in
+    learn_samples; back, each first sends every row's sensitivities back through the
+    columns from its share of the neurons feeding, and once all have (the steps change the
+    weights sent back through), sums the gradients of, and steps, its rows, packing and
+    summing in its own scratch room (`own`). The links into the output layer, the cost and
+    the output layer are thread 0's, which also counts every layer's step at the start.
     """
+    t = own.t
+    threads = 1 if team is None else team.threads
     last = net.layers - 1
     stride = net.first[last + 1]
-    batch = rows.batch
     start = 0
     while start < rows.order.shape[0]:
-        samples = min(batch, rows.order.shape[0] - start)
-        for b in range(samples):
+        samples = min(rows.batch, rows.order.shape[0] - start)
+        for b in range(samples * t // threads, samples * (t + 1) // threads):
             load_sample(net, n, b, rows.x[rows.order[start + b]])
             drop(net, n, b, rows, start + b)
-        forward(net, n, samples, net.pack)
-        for b in range(samples):
-            k = rows.order[start + b]
-            out = b * stride + net.first[last]
-            score[0] += sample_cost(net.cost, n, out, rows.t[k])
-            score[1] += is_correct(n, out, rows.t[k])
-            submit_expected(net.cost, n, out, rows.t[k])
-        for l in range(last - 1, -1, -1):
+            compute_outputs(n, b * stride + net.first[0], net.first[1] - net.first[0])
+        if t == 0:
+            for l in range(last):
+                count_step(net.settings, l * SETTINGS)
+        wait(team, t)
+        for l in range(last):
+            alone = l == last - 1  # the links into the output layer: thread 0's
+            if alone and t > 0:
+                break
+            links = link_layer(net, l, samples)
+            part = whole(links) if alone else part_of(net, team, l, t)
+            propagate_links(net.w, some_rows(links, part.row0, part.row1 - part.row0), n, n,
+                            own.pack)
             for b in range(samples):
-                compute_sensitivities(n, b * stride + net.first[l + 1],
-                                      net.first[l + 2] - net.first[l + 1])
-            count_step(net.settings, l * SETTINGS)
-            learn_links(net.w, net.moments, link_layer(net, l, samples), n, n, net.pack)
+                fed = b * stride + net.first[l + 1] + (0 if t == 0 else 1 + part.row0)
+                compute_outputs(n, fed, b * stride + net.first[l + 1] + 1 + part.row1 - fed)
+            if not alone:
+                wait(team, t)
+        if t == 0:
+            for b in range(samples):
+                k = rows.order[start + b]
+                out = b * stride + net.first[last]
+                score[0] += sample_cost(net.cost, n, out, rows.t[k])
+                score[1] += is_correct(n, out, rows.t[k])
+                submit_expected(net.cost, n, out, rows.t[k])
+                compute_sensitivities(n, out, net.first[last + 1] - net.first[last])
+        for l in range(last - 1, -1, -1):
+            links = link_layer(net, l, samples)
+            if l == last - 1 or team is None:  # thread 0's alone
+                if t == 0:
+                    learn_links(net.w, own.moments, links, n, n, own.pack)
+                    worked_out(net, n, samples, l, whole(links))
+                wait(team, t)
+                continue
+            part = part_of(net, team, l, t)
+            mine = some_rows(links, part.row0, part.row1 - part.row0)
+            if l > 0:
+                part.row0, part.row1 = 0, links.rows  # every row, some columns
+                send_back_rows(net.w, links, n, n, part)
+                worked_out(net, n, samples, l, part)
+                wait(team, t)  # every row sent back before any row steps
+            mine.send_back = False
+            learn_links(net.w, own.moments, mine, n, n, own.pack)
+        wait(team, t)  # before the next batch loads over these samples
         start += samples
+
+
+def worked_out(net, n, samples, l, part):
+    """The sensitivities, for every sample, of layer l's learning neurons whose sums the
+    columns of `part` (of the links layer l feeds) have finished."""
+    stride = net.first[net.layers]
+    c0 = max(part.col0, 1)
+    for b in range(samples):
+        compute_sensitivities(n, b * stride + net.first[l] + c0 - 1, part.col1 - c0 + 1)
 
 
 # --- what Python may call: checked, then run without the GIL ------------------------------------
@@ -317,6 +345,8 @@ def learn_rows(net, x, t, order, score, batch=1, keep=None, threads=1):
         raise ValueError(f"batch must be a positive int, not {batch!r}")
     if isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) or threads < 1:
         raise ValueError(f"threads must be a positive int, not {threads!r}")
+    if threads > MAX_THREADS:
+        raise ValueError(f"threads must be at most {MAX_THREADS}, not {threads}")
     keep = np.ones((0, 0)) if keep is None else \
         plain_array(keep, np.float64, 2, "keep", rows=order.shape[0], columns=sum(sizes[1:-1]))
     rows = Rows(x, t, order, keep, int(batch), batch == 1 and net.plain())
@@ -328,20 +358,18 @@ def learn_rows(net, x, t, order, score, batch=1, keep=None, threads=1):
 
 def learn_epoch(net, n, rows, score, threads):
     """learn_samples or learn_batches, as rows.plain says, in the store n (None: the
-    network's own), with the GIL released: other Python threads run meanwhile. Afterwards
-    every neuron of n is kept whole again."""
+    network's own), on `threads` threads if the network is `shareable`, with the GIL
+    released: other Python threads run meanwhile. Afterwards every neuron of n is kept
+    whole again."""
     if n is None:
         n = net.neurons
-    if rows.plain and threads > 1 and shareable(net):
-        team = Team(threads)
-        split_layers(net, n, team)
-        learn_on_threads(net, rows, score, team)
-    else:
-        with cython.nogil:
-            if rows.plain:
-                learn_samples(net, n, rows, score, None, 0)
-            else:
-                learn_batches(net, n, rows, score)
-    if rows.keep.shape[1] > 0:
-        keep_all(n)
-
+    try:
+        if threads > 1 and shareable(net):
+            team = Team(threads)
+            split_layers(net, n, team)
+            run(team, _take, [(net, n, rows, score, scratch_for(net, t)) for t in range(threads)])
+        else:
+            take_part(net, n, rows, score, None, scratch_for(net, 0))
+    finally:
+        if rows.keep.shape[1] > 0:
+            keep_all(n)

@@ -6,7 +6,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .network_loops import NetworkArrays
-from .team import Team
+from .stores import Moments
 
 @final
 class Rows:
@@ -20,9 +20,18 @@ class Rows:
         plain: bool,
     ) -> None: ...
 
-def learn_on_threads(
-    net: NetworkArrays, rows: Rows, score: npt.NDArray[np.float64], team: Team
-) -> None: ...
+@final
+class Scratch:
+    def __init__(
+        self,
+        t: int,
+        pack: npt.NDArray[np.float64],
+        moments: Moments,
+    ) -> None: ...
+
+MAX_THREADS: int
+
+
 def learn_rows(
     net: NetworkArrays,
     x: npt.NDArray[np.float64],

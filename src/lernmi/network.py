@@ -313,11 +313,10 @@ class Network(Portable):
             that returns True stops training after that epoch.
             (`lernmi.plots.live_curves` is one that redraws the learning curves.)
         threads : int or None
-            How many threads share each sample's steps (plain gradient descent, batch size
-            1, a network with a hidden layer; anything else runs on one thread). The
-            weights learnt are the same, bit for bit, on any number of threads. None: as
-            many as this process may use (`training.usable_cores`) for a network of at
-            least `training.SHARED_WEIGHTS` weights, else one.
+            How many threads share each step (up to 256; a network without a hidden layer
+            runs on one). The weights learnt are the same, bit for bit, on any number of
+            threads. None: as many as this process may use (`training.usable_cores`) for a
+            network of at least `training.SHARED_WEIGHTS` weights, else one.
         progress : bool or None
             Show a progress bar (tqdm); None (default) shows one when stderr is a terminal
             and tqdm is installed.

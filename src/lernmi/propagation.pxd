@@ -67,9 +67,9 @@ cdef void row_step(double[::1] w, Links links, Py_ssize_t j, NeuronStore src, do
 @cython.locals(row=Py_ssize_t, at=Py_ssize_t, beta=double, k=Py_ssize_t)
 cdef void row_send_back_and_step(double[::1] w, Links links, Py_ssize_t j, NeuronStore src,
                                  double sj, Part part) noexcept nogil
-@cython.locals(row=Py_ssize_t, b=Py_ssize_t, k=Py_ssize_t, sj=double)
+@cython.locals(row=Py_ssize_t, at=Py_ssize_t, b=Py_ssize_t, k=Py_ssize_t, sj=double)
 cdef void row_send_back(const double[::1] w, Links links, Py_ssize_t j, NeuronStore src,
-                        NeuronStore dst) noexcept nogil
+                        NeuronStore dst, Part part) noexcept nogil
 @cython.locals(b=Py_ssize_t, k=Py_ssize_t, at=Py_ssize_t, stride=Py_ssize_t, s0=double, sj=double,
                alpha="double[4]")
 cdef void row_gradient(double[::1] g, Links links, Py_ssize_t j, NeuronStore src,
@@ -95,6 +95,9 @@ cdef void keep_step(Links links, NeuronStore src, NeuronStore dst, double[::1] k
 @cython.locals(j=Py_ssize_t, i=Py_ssize_t, row=Py_ssize_t, alpha=double)
 cdef void step_kept(double[::1] w, Links links, const double[::1] kept, NeuronStore after,
                     Part part) noexcept nogil
+@cython.locals(j=Py_ssize_t)
+cdef void send_back_rows(const double[::1] w, Links links, NeuronStore src, NeuronStore dst,
+                         Part part) noexcept nogil
 @cython.locals(j=Py_ssize_t, row=Py_ssize_t, end=Py_ssize_t, rows=Py_ssize_t)
 cdef void learn_links(double[::1] w, Moments moments, Links links, NeuronStore src,
                       NeuronStore dst, double[::1] pack) noexcept nogil

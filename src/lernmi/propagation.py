@@ -105,17 +105,19 @@ def row_send_back_and_step(w, links, j, src, sj, part):
             w[row + k] += beta * src.a[at + k]
 
 
-def row_send_back(w, links, j, src, dst):
-    """Row j's links send w[j, i] * s_j back to input neuron i, for every sample."""
-    row = links.start + j * links.cols
+def row_send_back(w, links, j, src, dst, part):
+    """Row j's links in the columns of `part` send w[j, i] * s_j back to input neuron i, for
+    every sample."""
+    row = links.start + j * links.cols + part.col0
+    at = links.source + part.col0
     for b in range(links.samples):
         sj = dst.s[b * links.stride + links.target + 1 + j]
         if cython.compiled:
             lernmi_axpy(sj, cython.address(w[row]),
-                        cython.address(src.delta[b * links.stride + links.source]), links.cols)
+                        cython.address(src.delta[b * links.stride + at]), part.col1 - part.col0)
         else:
-            for k in range(links.cols):
-                src.delta[b * links.stride + links.source + k] += sj * w[row + k]
+            for k in range(part.col1 - part.col0):
+                src.delta[b * links.stride + at + k] += sj * w[row + k]
 
 
 def row_gradient(g, links, j, src, dst):
@@ -271,6 +273,14 @@ def step_kept(w, links, kept, after, part):
             after.z[links.target + 1 + j] += row_dot(w, links, j, after.a, links.source)
 
 
+def send_back_rows(w, links, src, dst, part):
+    """The links of `part` (its rows and columns) send w * s back to their input neurons,
+    for every sample, without a step: learn_links's first step, for threads that take every
+    row and some of the columns each (each sum takes the rows in order, as in learn_links)."""
+    for j in range(part.row0, part.row1):
+        row_send_back(w, links, j, src, dst, part)
+
+
 def learn_links(w, moments, links, src, dst, pack):
     """Every link sends w * s back to its input neuron for each sample, then takes one step
     of the links' rule (links.rule) on its gradient summed over the samples.
@@ -298,7 +308,7 @@ def learn_links(w, moments, links, src, dst, pack):
         row = links.start + j * links.cols
         end = row + links.cols
         if links.send_back:
-            row_send_back(w, links, j, src, dst)
+            row_send_back(w, links, j, src, dst, whole(links))
         row_gradient(moments.g, links, j, src, dst)
         step_row(w[row:end], moments.m[row:end], moments.v[row:end], moments.g[:links.cols],
                  links.rule)
@@ -322,7 +332,7 @@ def tiled_rows(w, moments, links, src, dst, pack):
     stride = links.stride
     for r in range(links.rows):
         if links.send_back:
-            row_send_back(w, links, r, src, dst)
+            row_send_back(w, links, r, src, dst, whole(links))
     g = cython.address(moments.g[0])
     first = 0
     while first < links.samples:

@@ -1,6 +1,14 @@
-# C declarations for team.py: the barrier where the threads sharing one network's work meet.
+# C declarations for team.py: the threads that share one network's work, and their barrier.
 
 cimport cython
+
+from lernmi.activations cimport SOFTMAX
+from lernmi.network_loops cimport NetworkArrays
+from lernmi.propagation cimport Part
+from lernmi.stores cimport NeuronStore
+
+cdef enum:
+    LINE = 8                            # numbers (doubles) in a 64-byte line of memory
 
 cdef extern from "team.h":
     ctypedef struct lernmi_team:        # the barrier's counters and locks (team.h)
@@ -16,3 +24,12 @@ cdef class Team:
     cdef Py_ssize_t[::1] first          # how they split their work (see its user)
 
 cdef void wait(Team team, Py_ssize_t t) noexcept nogil
+
+# --- how a team splits a network ----------------------------------------------------------------
+@cython.locals(i=Py_ssize_t)
+cdef bint shareable(NetworkArrays net) noexcept nogil
+@cython.locals(threads=Py_ssize_t, line=Py_ssize_t, skew=Py_ssize_t, l=Py_ssize_t,
+               count=Py_ssize_t, at=Py_ssize_t, t=Py_ssize_t, j=Py_ssize_t, off=Py_ssize_t)
+cdef void split_layers(NetworkArrays net, NeuronStore n, Team team)
+cdef Py_ssize_t share(NetworkArrays net, Team team, Py_ssize_t l, Py_ssize_t t) noexcept nogil
+cdef Part part_of(NetworkArrays net, Team team, Py_ssize_t l, Py_ssize_t t) noexcept nogil

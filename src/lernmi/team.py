@@ -1,14 +1,12 @@
-"""A team of threads that share the work of one network, and the barrier where they meet.
-
-Which part each thread takes is up to whoever uses the team; it may keep the split in
-`first` (learning_loops.split_layers does).
+"""A team of threads that share the work of one network: how they split its layers, the
+barrier where they meet, and starting and stopping them.
 
 The threads of a team each take a part of every step of a sample (learning_loops.py):
-some rows of a layer of links, some neurons of a layer. Where a step reads numbers that
+some rows of a layer of links, some neurons of a layer (`split_layers`, `part_of`). Where a step reads numbers that
 other threads wrote in the step before, every thread first waits at the barrier until all
 have arrived (`wait`). Compiled, the barrier is team.h's: a thread that arrives early spins
-for a few tens of microseconds, then sleeps until the last one wakes it, and no thread needs
-the GIL. Run as Python, it is a threading.Barrier.
+for up to a fraction of a millisecond, then sleeps until the last one wakes it, and no
+thread needs the GIL. Run as Python, it is a threading.Barrier.
 """
 
 import threading
@@ -18,6 +16,12 @@ import numpy as np
 import cython
 
 from ._checks import refuse_second_init
+
+if not cython.compiled:
+    # Compiled, these are C (see team.pxd).
+    from .activations import SOFTMAX
+    from .propagation import Part
+    LINE = 8  # team.pxd's: numbers in a 64-byte line
 
 
 class Team:
@@ -58,3 +62,116 @@ def wait(team, t):
         lernmi_team_wait(cython.address(team.barrier), t)
     else:
         team.barrier.wait()
+
+
+# --- how a team splits a network ------------------------------------------------------------
+
+def shareable(net):
+    """Whether learn_samples can share the network among threads: it has a hidden layer,
+    and no softmax neuron but in the output layer (a softmax output needs its whole layer)."""
+    if net.layers < 3:
+        return False
+    for i in range(net.first[1], net.first[net.layers - 1]):
+        if net.neurons.kind[i] == SOFTMAX:
+            return False
+    return True
+
+
+def split_layers(net, n, team):
+    """Split every layer's learning neurons among the team's threads: thread t's share of
+    layer l is its neurons team.first[l * (threads + 1) + t] to the next one - 1.
+
+    Shares as equal as can be, but that, compiled, a share is moved back to start on a
+    64-byte line of the store n's sensitivity sums where that leaves it some neurons: the
+    threads add to those row after row, and two threads writing one line would pass it to
+    and fro between their cores. (Any split gives the same numbers.)"""
+    threads = team.threads
+    team.first = np.zeros(net.layers * (threads + 1), dtype=np.intp)
+    line = LINE
+    skew = 0
+    if cython.compiled:
+        skew = cython.cast(cython.Py_ssize_t, cython.address(n.delta[0])) // 8 % line
+    for l in range(net.layers):
+        count = net.first[l + 1] - net.first[l] - 1
+        at = l * (threads + 1)
+        team.first[at] = 0
+        for t in range(1, threads + 1):
+            j = count * t // threads
+            off = (skew + net.first[l] + 1 + j) % line  # where neuron j sits in its line
+            if t < threads and j - off >= team.first[at + t - 1]:
+                j -= off
+            team.first[at + t] = min(j, count)
+
+
+def share(net, team, l, t):
+    """Where thread t's share of layer l's learning neurons starts (`split_layers`); a team
+    of one (None) has them all: for t = 1, where they end."""
+    if team is None:
+        return 0 if t == 0 else net.first[l + 1] - net.first[l] - 1
+    return team.first[l * (team.threads + 1) + t]
+
+
+def part_of(net, team, l, t):
+    """Thread t's part of link layer l: the rows into its share of layer l + 1 and the
+    columns from its share of layer l (column 1 + j comes from learning neuron j; the bias
+    column goes with thread 0), so that a thread's rows forward and columns back belong to
+    the same neurons. Callers widen either to every row or column as a step needs."""
+    return Part(row0=share(net, team, l + 1, t), row1=share(net, team, l + 1, t + 1),
+                col0=0 if t == 0 else 1 + share(net, team, l, t),
+                col1=1 + share(net, team, l, t + 1))
+
+
+# --- starting and stopping the threads --------------------------------------------------------------
+
+@cython.boundscheck(True)  # reached from Python: every index checked
+def run(team, work, parts):
+    """Call work(parts[t], team) on thread t of the team, for every t: parts[0] on this
+    thread, the others on threads started for it (named "lernmi-t").
+
+    Everything that can fail happens before the threads are let go: if a thread cannot be
+    started, those started return without calling work and this thread calls
+    work(parts[0], None) alone; anything else is raised once they have stopped. Every thread
+    is waited for before this returns or raises, even if Ctrl-C comes meanwhile."""
+    go, cancelled = threading.Event(), threading.Event()
+    workers = []
+    alone = False
+    try:
+        for t in range(1, team.threads):
+            worker = threading.Thread(target=_member, name=f"lernmi-{t}", daemon=True,
+                                      args=(work, parts[t], team, go, cancelled))
+            workers.append(worker)
+            worker.start()
+    except RuntimeError:  # no more threads to be had
+        alone = True
+    except BaseException:
+        cancelled.set()
+        go.set()
+        join_all(workers)
+        raise
+    if alone:
+        cancelled.set()
+    go.set()
+    try:
+        work(parts[0], None if alone else team)
+    finally:
+        join_all(workers)
+
+
+def _member(work, part, team, go, cancelled):
+    go.wait()
+    if not cancelled.is_set():
+        work(part, team)
+
+
+def join_all(workers):
+    """Wait for every worker to stop, even if Ctrl-C interrupts a wait (it is raised once
+    they all have: until then they may still be changing the network)."""
+    interrupted = None
+    for worker in workers:
+        while worker.is_alive():
+            try:
+                worker.join()
+            except KeyboardInterrupt as error:
+                interrupted = error
+    if interrupted is not None:
+        raise interrupted

@@ -18,7 +18,7 @@ import numpy as np
 
 from . import inference
 from ._checks import fraction, positive_int
-from .learning_loops import learn_rows
+from .learning_loops import MAX_THREADS, learn_rows
 from .optimizers import with_rate
 
 #: A progress bar redraws after at most this many samples.
@@ -116,13 +116,16 @@ def train_epochs(net, x, t, *, epochs, batch, shuffle, validation, rates, patien
 
 
 def checked_threads(threads, sizes):
-    """How many threads train a network of `sizes` neurons per layer: `threads` if it is a
-    positive integer; for None, as many as `usable_cores` for a network of at least
-    SHARED_WEIGHTS weights, else 1."""
+    """How many threads train a network of `sizes` neurons per layer: `threads` if it is an
+    integer from 1 to MAX_THREADS; for None, as many as `usable_cores` (at most
+    MAX_THREADS) for a network of at least SHARED_WEIGHTS weights, else 1."""
     if threads is not None:
-        return positive_int(threads, "threads")
+        threads = positive_int(threads, "threads")
+        if threads > MAX_THREADS:
+            raise ValueError(f"threads must be at most {MAX_THREADS}, not {threads}")
+        return threads
     weights = sum((n + 1) * m for n, m in zip(sizes, sizes[1:]))
-    return usable_cores() if weights >= SHARED_WEIGHTS else 1
+    return min(usable_cores(), MAX_THREADS) if weights >= SHARED_WEIGHTS else 1
 
 
 def usable_cores():
