@@ -49,6 +49,9 @@ class Team:
         if cython.compiled:
             lernmi_team_free(cython.address(self.barrier))
 
+    def __reduce__(self):
+        raise TypeError("a Team holds its threads' locks for one call: it cannot be pickled")
+
     def __repr__(self):
         return f"Team({self.threads})"
 
