@@ -68,7 +68,7 @@ def run_lernmi(data, target):
         clock.epoch_done(lambda: net.evaluate(test_x, test_labels))
 
     net.train(x, labels, epochs=args.epochs, batch_size=args.batch_size,
-              schedule=lambda epoch: args.rate * 0.75 ** epoch, callbacks=[scored],
+              schedule=lambda epoch: args.rate * args.decay ** epoch, callbacks=[scored],
               threads=args.threads)
     return clock
 

@@ -47,13 +47,14 @@ def options(argv=None):
                         "the folder its environment variable names, " + ", ".join(
                             f"${entry.variable} for {entry.title}" for entry in
                             DATASETS.values()) + "; or else download them once)")
-    parser.add_argument("--epochs", type=int, default=6,
+    parser.add_argument("--epochs", type=int, default=4,
                         help="passes over the training set (default: %(default)s)")
     parser.add_argument("--hidden", type=int, default=300,
                         help="neurons in the hidden layer (default: %(default)s)")
-    parser.add_argument("--rate", type=float, default=0.02, help="the first epoch's training "
-                        "rate; each later epoch's is 0.75 times the one before (default: "
-                        "%(default)s)")
+    parser.add_argument("--rate", type=float, default=0.03, help="the first epoch's training "
+                        "rate (default: %(default)s)")
+    parser.add_argument("--decay", type=float, default=0.65, help="each later epoch's rate is "
+                        "this times the one before (default: %(default)s)")
     parser.add_argument("--optimizer", choices=("sgd", "adam"), default="sgd",
                         help="how the weights step (default: %(default)s)")
     parser.add_argument("--momentum", type=float, default=0.0,
@@ -91,6 +92,10 @@ def options(argv=None):
         parser.error(f"--dropout must be in [0, 1), not {args.dropout}")
     if not 0.0 < args.rate < float("inf"):
         parser.error(f"--rate must be a positive number, not {args.rate}")
+    if not 0.0 < args.decay <= 1.0:
+        parser.error(f"--decay must be in (0, 1], not {args.decay}")
+    if args.threads is not None and not 1 <= args.threads <= 256:
+        parser.error(f"--threads must be from 1 to 256, not {args.threads}")
     if args.show < 0:
         parser.error(f"--show must be 0 or more, not {args.show}")
     if args.plots:
@@ -125,11 +130,11 @@ def main(argv=None):
     print(net)
 
     # 3. Learning, one picture at a time (the labels stand for one-hot expected outputs).
-    #    Big steps first, smaller ones later: the rate shrinks by a quarter every epoch.
+    #    Big steps first, smaller ones later: the rate shrinks by a third every epoch.
     history = net.train(data.train_images, data.train_labels, epochs=args.epochs,
                         batch_size=args.batch_size, patience=args.patience,
                         validation_data=(data.test_images, data.test_labels),
-                        schedule=lambda epoch: args.rate * 0.75 ** epoch,
+                        schedule=lambda epoch: args.rate * args.decay ** epoch,
                         threads=args.threads)
     for epoch in range(len(history["loss"])):
         print(f"epoch {epoch + 1}: training rate {history['training_rate'][epoch]:.4f}, "

@@ -213,3 +213,27 @@ def test_ctrl_c_while_waiting_for_the_threads_is_raised_once_all_have_stopped(co
         join_all(workers)
     assert [worker.joins for worker in workers] == [2, 2]
     assert not any(worker.alive for worker in workers)
+
+
+def test_none_times_one_thread_and_all_each_epoch_then_learns_on_the_faster(compiled,
+                                                                           monkeypatch):
+    from lernmi import training
+    sizes = [200, 260, 10]  # 54,870 weights: shared with threads=None
+    x, t = samples(sizes, count=100)
+    one = compiled.Network(sizes, seed=4, dropout=0.2)
+    one.train(x, t, epochs=2, threads=1, progress=False)
+    used, learn_rows = [], training.learn_rows
+
+    def spy(*args):
+        used.append((args[3].shape[0], args[-1]))  # (rows, threads) of each call
+        learn_rows(*args)
+
+    monkeypatch.setattr(training, "usable_cores", lambda: 2)
+    monkeypatch.setattr(training, "TRIAL", 10)
+    monkeypatch.setattr(training, "learn_rows", spy)
+    net = compiled.Network(sizes, seed=4, dropout=0.2)
+    net.train(x, t, epochs=2, progress=False)
+    assert same(net, one)  # cut into pieces, on one thread or two: the same numbers
+    for epoch in (used[:3], used[3:]):
+        assert [call[0] for call in epoch] == [10, 10, 80]
+        assert [call[1] for call in epoch[:2]] == [1, 2] and epoch[2][1] in (1, 2)

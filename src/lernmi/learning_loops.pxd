@@ -32,7 +32,7 @@ cdef void drop(NetworkArrays net, NeuronStore n, Py_ssize_t b, Rows rows,
 @cython.locals(i=Py_ssize_t)
 cdef void keep_all(NeuronStore n) noexcept nogil
 
-# --- one sample at a time, on a team of threads ---------------------------------------------------
+# --- one sample at a time, on a team of threads ------------------------------------------------
 @cython.locals(last=Py_ssize_t, col=Py_ssize_t, l=Py_ssize_t, size=Py_ssize_t, j0=Py_ssize_t,
                j1=Py_ssize_t, j=Py_ssize_t)
 cdef void start_sample(NetworkArrays net, NeuronStore n, Rows rows, Py_ssize_t r, Team team,
@@ -43,7 +43,7 @@ cdef void start_sample(NetworkArrays net, NeuronStore n, Rows rows, Py_ssize_t r
 cdef void learn_samples(NetworkArrays net, NeuronStore n, Rows rows, double[::1] score,
                         Team team, Py_ssize_t t) noexcept nogil
 
-# --- a batch at a time ------------------------------------------------------------------------------
+# --- a batch at a time -------------------------------------------------------------------------
 @cython.locals(t=Py_ssize_t, threads=Py_ssize_t, last=Py_ssize_t, stride=Py_ssize_t,
                start=Py_ssize_t, samples=Py_ssize_t, b=Py_ssize_t, k=Py_ssize_t, out=Py_ssize_t,
                l=Py_ssize_t, fed=Py_ssize_t, alone=bint, links=Links, part=Part, mine=Links)

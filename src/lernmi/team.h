@@ -63,6 +63,23 @@ typedef struct {
     PyThread_type_lock *locks;  /* per thread: held while it may sleep; given to wake it */
 } lernmi_team;
 
+/* Give back what lernmi_team_init took, all or part (no thread may be waiting). */
+LERNMI_TEAM_INLINE void lernmi_team_free(lernmi_team *team)
+{
+    long t;
+    if (team->locks != NULL)
+        for (t = 0; t < team->threads; t++)
+            if (team->locks[t] != NULL) {  /* every lock made is taken */
+                PyThread_release_lock(team->locks[t]);
+                PyThread_free_lock(team->locks[t]);
+            }
+    free(team->locks);
+    free(team->sleeping);
+    team->locks = NULL;
+    team->sleeping = NULL;
+    team->threads = 0;
+}
+
 /* Ready `team` for `threads` threads: 0, or -1 if memory or a lock could not be had (then
  * nothing is left allocated). Each lock starts taken, so that taking it again sleeps. */
 LERNMI_TEAM_INLINE int lernmi_team_init(lernmi_team *team, long threads)
@@ -78,44 +95,19 @@ LERNMI_TEAM_INLINE int lernmi_team_init(lernmi_team *team, long threads)
     team->round = 0;
     team->sleeping = (long *)calloc((size_t)threads, sizeof(long));
     team->locks = (PyThread_type_lock *)calloc((size_t)threads, sizeof(PyThread_type_lock));
-    if (team->sleeping == NULL || team->locks == NULL)
-        goto fail;
+    if (team->sleeping == NULL || team->locks == NULL) {
+        lernmi_team_free(team);
+        return -1;
+    }
     for (t = 0; t < threads; t++) {
         team->locks[t] = PyThread_allocate_lock();
-        if (team->locks[t] == NULL)
-            goto fail;
+        if (team->locks[t] == NULL) {
+            lernmi_team_free(team);
+            return -1;
+        }
         PyThread_acquire_lock(team->locks[t], WAIT_LOCK);
     }
     return 0;
-fail:
-    if (team->locks != NULL)
-        for (t = 0; t < threads; t++)
-            if (team->locks[t] != NULL) {
-                PyThread_release_lock(team->locks[t]);
-                PyThread_free_lock(team->locks[t]);
-            }
-    free(team->locks);
-    free(team->sleeping);
-    team->locks = NULL;
-    team->sleeping = NULL;
-    team->threads = 0;
-    return -1;
-}
-
-/* Give back what lernmi_team_init took (no thread may be waiting). */
-LERNMI_TEAM_INLINE void lernmi_team_free(lernmi_team *team)
-{
-    long t;
-    if (team->locks == NULL)
-        return;
-    for (t = 0; t < team->threads; t++) {
-        PyThread_release_lock(team->locks[t]);
-        PyThread_free_lock(team->locks[t]);
-    }
-    free(team->locks);
-    free(team->sleeping);
-    team->locks = NULL;
-    team->sleeping = NULL;
 }
 
 /* Wake every thread that sleeps in `round`, or is about to: that round is over. (A thread

@@ -2,11 +2,12 @@
 barrier where they meet, and starting and stopping them.
 
 The threads of a team each take a part of every step of a sample (learning_loops.py):
-some rows of a layer of links, some neurons of a layer (`split_layers`, `part_of`). Where a step reads numbers that
-other threads wrote in the step before, every thread first waits at the barrier until all
-have arrived (`wait`). Compiled, the barrier is team.h's: a thread that arrives early spins
-for up to a fraction of a millisecond, then sleeps until the last one wakes it, and no
-thread needs the GIL. Run as Python, it is a threading.Barrier.
+some rows of a layer of links, some neurons of a layer (`split_layers`, `part_of`). Where
+a step reads numbers that other threads wrote in the step before, every thread first
+waits at the barrier until all have arrived (`wait`). Compiled, the barrier is team.h's:
+a thread that arrives early spins for up to a fraction of a millisecond, then sleeps until
+the last one wakes it, and no thread needs the GIL. Run as Python, it is a
+threading.Barrier.
 """
 
 import threading
@@ -67,7 +68,7 @@ def wait(team, t):
         team.barrier.wait()
 
 
-# --- how a team splits a network ------------------------------------------------------------
+# --- how a team splits a network -------------------------------------------------------------
 
 def shareable(net):
     """Whether learn_samples can share the network among threads: it has a hidden layer,
@@ -124,7 +125,7 @@ def part_of(net, team, l, t):
                 col1=1 + share(net, team, l, t + 1))
 
 
-# --- starting and stopping the threads --------------------------------------------------------------
+# --- starting and stopping the threads -------------------------------------------------------
 
 @cython.boundscheck(True)  # reached from Python: every index checked
 def run(team, work, parts):

@@ -12,6 +12,7 @@ import contextlib
 import importlib.util
 import os
 import sys
+import time
 import warnings
 
 import numpy as np
@@ -35,6 +36,11 @@ SAMPLE_ROWS = 1000
 #: among every core this process may use; a smaller one trains on one thread, as the
 #: threads' meetings between steps would cost more than they save.
 SHARED_WEIGHTS = 50_000
+
+#: With threads=None, each epoch first learns from this many rows (in whole batches) on one
+#: thread and as many on every usable core, and learns from the rest on the faster: on a
+#: machine whose other cores are busy, threads wait for each other at every step.
+TRIAL = 1000
 
 
 class History(dict):
@@ -80,16 +86,7 @@ def train_epochs(net, x, t, *, epochs, batch, shuffle, validation, rates, patien
                          else np.arange(x.shape[0])).astype(np.intp)
                 if bar is not None:
                     bar.set_description(f"epoch {epoch + 1}/{epochs}")
-                score = np.zeros(2)  # the summed cost, the rows right
-                # A piece between redraws is whole batches, so no batch is split.
-                step = -(-PROGRESS_STEP // batch) * batch if bar is not None \
-                    else order.shape[0]
-                for start in range(0, order.shape[0], step):
-                    rows = order[start:start + step]
-                    learn_rows(net.arrays, x, t, rows, score, batch,
-                               draw_keep(net, rows.shape[0]), threads)
-                    if bar is not None:
-                        bar.update(min(step, order.shape[0] - start))
+                score = learn_epoch(net, x, t, order, batch, threads, bar)
                 record(history, "", score, x.shape[0])
                 if validation is not None:
                     record(history, "val_", inference.score(net.arrays, *validation),
@@ -117,15 +114,16 @@ def train_epochs(net, x, t, *, epochs, batch, shuffle, validation, rates, patien
 
 def checked_threads(threads, sizes):
     """How many threads train a network of `sizes` neurons per layer: `threads` if it is an
-    integer from 1 to MAX_THREADS; for None, as many as `usable_cores` (at most
-    MAX_THREADS) for a network of at least SHARED_WEIGHTS weights, else 1."""
+    integer from 1 to MAX_THREADS; for None, for a network of at least SHARED_WEIGHTS
+    weights, a Choice of as many as `usable_cores` (at most MAX_THREADS), else 1."""
     if threads is not None:
         threads = positive_int(threads, "threads")
         if threads > MAX_THREADS:
             raise ValueError(f"threads must be at most {MAX_THREADS}, not {threads}")
         return threads
     weights = sum((n + 1) * m for n, m in zip(sizes, sizes[1:]))
-    return min(usable_cores(), MAX_THREADS) if weights >= SHARED_WEIGHTS else 1
+    cores = min(usable_cores(), MAX_THREADS)
+    return Choice(cores) if weights >= SHARED_WEIGHTS and cores > 1 else 1
 
 
 def usable_cores():
@@ -135,6 +133,43 @@ def usable_cores():
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0)) or 1
     return os.cpu_count() or 1
+
+
+def learn_epoch(net, x, t, order, batch, threads, bar):
+    """Learn from the rows `order` of x and t, a batch at a time; the summed cost and the
+    number of rows right, each measured before learning from it.
+
+    The rows go to learn_rows in pieces of whole batches: about PROGRESS_STEP rows each when
+    the progress bar `bar` (or None) is shown, else all at once. `threads` is
+    `checked_threads`'s: with threads=None (`Choice`) each epoch first times TRIAL rows on
+    one thread and TRIAL rows on all of them, then learns from the rest on the faster. (How
+    the rows are cut into pieces, and on how many threads, changes no number.)
+    """
+    score = np.zeros(2)
+    count = order.shape[0]
+    step = -(-PROGRESS_STEP // batch) * batch if bar is not None else count
+    trial = -(-TRIAL // batch) * batch  # whole batches
+    trials = [1, int(threads)] if isinstance(threads, Choice) and 3 * trial <= count else []
+    seconds = []
+    start = 0
+    while start < count:
+        use = trials[len(seconds)] if len(seconds) < len(trials) else int(threads)
+        rows = order[start:start + (trial if len(seconds) < len(trials) else step)]
+        began = time.perf_counter()
+        learn_rows(net.arrays, x, t, rows, score, batch, draw_keep(net, rows.shape[0]), use)
+        if len(seconds) < len(trials):
+            seconds.append(time.perf_counter() - began)
+            if len(seconds) == len(trials):  # the faster, for the rest of this epoch
+                threads = 1 if seconds[0] <= seconds[1] else trials[1]
+        if bar is not None:
+            bar.update(rows.shape[0])
+        start += rows.shape[0]
+    return score
+
+
+class Choice(int):
+    """threads=None's number of threads: every usable core, unless an epoch's trial finds
+    one thread faster (`learn_epoch`); chosen afresh each epoch."""
 
 
 def checked_dropout(p):
