@@ -71,8 +71,8 @@ def wait(team, t):
 # --- how a team splits a network -------------------------------------------------------------
 
 def shareable(net):
-    """Whether learn_samples can share the network among threads: it has a hidden layer,
-    and no softmax neuron but in the output layer (a softmax output needs its whole layer)."""
+    """Whether a team can share the network's learning: it has a hidden layer, and no
+    softmax neuron but in the output layer (a softmax output needs its whole layer)."""
     if net.layers < 3:
         return False
     for i in range(net.first[1], net.first[net.layers - 1]):
