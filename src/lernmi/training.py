@@ -171,6 +171,8 @@ class Choice(int):
     """threads=None's number of threads: every usable core, unless an epoch's trial finds
     one thread faster (`learn_epoch`); chosen afresh each epoch."""
 
+    __slots__ = ()  # an int and nothing more
+
 
 def checked_dropout(p):
     """A dropout probability: a number in [0, 1)."""
