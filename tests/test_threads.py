@@ -13,10 +13,10 @@ import time
 import numpy as np
 import pytest
 
-# (layer sizes, network options): one hidden layer and several, every kind of output,
-# layers wide enough that each thread takes the lines it shares with its neighbours apart
-# (learning_loops.send_back), and layers narrower than the threads (some threads then have
-# no neurons of a layer).
+# (layer sizes, network options): one hidden layer and several (whose middle layers send
+# back by columns, then step by rows: learning_loops.step_rows), every kind of output, wide
+# layers whose shares start on 64-byte lines (team.split_layers), and layers narrower than
+# the threads (some threads then have no neurons of a layer).
 ONE_HIDDEN = ([5, 7, 3], {})
 RELU = ([6, 40, 4], {"activation": "relu"})
 SOFTMAX = ([5, 9, 6, 3], {"activation": "tanh", "output_activation": "softmax",

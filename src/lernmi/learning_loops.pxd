@@ -9,7 +9,7 @@ from lernmi.propagation cimport (Links, Part, backpropagate_links, keep_step, le
                                  propagate_links, send_back_rows, some_rows, step_kept, whole)
 from lernmi.steps cimport SETTINGS, count_step
 from lernmi.stores cimport Moments, NeuronStore
-from lernmi.team cimport LINE, Team, part_of, share, shareable, split_layers, wait
+from lernmi.team cimport Team, part_of, share, shareable, split_layers, wait
 
 @cython.final
 cdef class Rows:                        # what one learn_rows call learns from
@@ -53,10 +53,7 @@ cdef void learn_batches(NetworkArrays net, NeuronStore n, Rows rows, double[::1]
 cdef void worked_out(NetworkArrays net, NeuronStore n, Py_ssize_t samples, Py_ssize_t l,
                      Part part) noexcept nogil
 
-@cython.locals(threads=Py_ssize_t, lo=Py_ssize_t, hi=Py_ssize_t)
-cdef void send_back(NetworkArrays net, Links links, NeuronStore n, Part part, Team team,
-                    Py_ssize_t t) noexcept nogil
-cdef Part columns(Part part, Py_ssize_t col0, Py_ssize_t col1) noexcept nogil
+cdef void step_rows(NetworkArrays net, Links links, NeuronStore n, Part part) noexcept nogil
 cdef void take_part(NetworkArrays net, NeuronStore n, Rows rows, double[::1] score, Team team,
                     Scratch own)
 cdef Scratch scratch_for(NetworkArrays net, Py_ssize_t t)

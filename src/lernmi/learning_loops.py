@@ -31,7 +31,7 @@ if not cython.compiled:
     from .propagation import Part, backpropagate_links, keep_step, learn_links, propagate_links
     from .propagation import send_back_rows, some_rows, step_kept, whole
     from .steps import SETTINGS, count_step
-    from .team import LINE, part_of, share, shareable, split_layers, wait
+    from .team import part_of, share, shareable, split_layers, wait
 
 
 @cython.boundscheck(True)  # reached from Python: every index checked
@@ -111,10 +111,11 @@ def learn_samples(net, n, rows, score, team, t):
     network's own store, net.neurons.
 
     Shared among threads: a layer of links that feeds a hidden layer is split by rows
-    forward (each thread the sums, then the outputs, of its share of the neurons fed) and by
-    columns back (each thread every row's links from its share of the neurons feeding, whose
-    sensitivity sums then take the rows in the same order as on one thread). The links into
-    the output layer, the cost, and the output layer are thread 0's alone: they are few.
+    forward (each thread the sums, then the outputs, of its rows' neurons) and by columns
+    back (each thread sends back through every row's links from its share of the neurons
+    feeding, whose sensitivity sums then take the rows in the same order as on one thread;
+    then, once every thread has, it steps its rows: `step_rows`). The links into the output
+    layer, the cost, and the output layer are thread 0's alone: they are few.
 
     The input layer's sensitivity sums are never worked out: nothing reads them, so its
     step can wait: kept in net.pack (which one sample leaves free of tiles), it is taken in
@@ -159,12 +160,18 @@ def learn_samples(net, n, rows, score, team, t):
                 continue
             if t == 0 or not alone:
                 part.row0, part.row1 = 0, links.rows  # every row, some columns
-                send_back(net, links, n, part, team, t)
+                if team is None or alone:
+                    backpropagate_links(net.w, links, n, n, part)
+                else:
+                    send_back_rows(net.w, links, n, n, part)  # the steps wait: see below
                 # The sensitivities of the neurons whose sums these columns finished.
                 c0 = max(part.col0, 1)
                 compute_sensitivities(n, net.first[l] + c0 - 1, part.col1 - c0 + 1)
-            if alone or l > 1:  # the next links read every one of them
-                wait(team, t)
+            # The next links read every one of them. (Below the first hidden layer, each
+            # thread reads only its own, but the steps below wait for every thread's reads.)
+            wait(team, t)
+            if team is not None and not alone:
+                step_rows(net, links, n, part_of(net, team, l, t))
     if rows.order.shape[0] > 0:
         wait(team, t)  # thread 0 kept the input layer's outputs
         links = link_layer(net, 0, 1)
@@ -178,30 +185,18 @@ def learn_samples(net, n, rows, score, team, t):
                     count_step(net.settings, l * SETTINGS)
 
 
-def send_back(net, links, n, part, team, t):
-    """backpropagate_links on the columns of `part`, every row, for thread t of the team.
+def step_rows(net, links, n, part):
+    """The plain steps of the rows of `part`, every column, of links that sent back already.
 
-    A row's numbers do not start on a 64-byte line (rows are as long as their layer), so
-    in each row the line where one thread's columns end and the next one's begin is
-    written by both: passed between their cores a hundred times a sample, it would cost
-    more than the rest of the layer. So a thread takes the LINE columns at its right end
-    first, for every row, then its middle, then the LINE columns at its left end: the
-    threads on either side of a boundary write their lines there at opposite ends of the
-    step, and each column still takes the rows in order, so the sums are unchanged."""
-    threads = 1 if team is None else team.threads
-    lo, hi = part.col0, part.col1
-    if t + 1 < threads and hi - lo >= 3 * LINE:
-        backpropagate_links(net.w, links, n, n, columns(part, hi - LINE, hi))
-        hi -= LINE
-    if t > 0 and hi - lo >= 2 * LINE:
-        backpropagate_links(net.w, links, n, n, columns(part, lo + LINE, hi))
-        hi = lo + LINE
-    backpropagate_links(net.w, links, n, n, columns(part, lo, hi))
-
-
-def columns(part, col0, col1):
-    """The rows of `part`, columns col0 to col1 - 1."""
-    return Part(row0=part.row0, row1=part.row1, col0=col0, col1=col1)
+    Threads that share a layer split its sending back by columns and its steps by rows. A
+    row's numbers do not start on a 64-byte line (a row is as long as its layer), so if each
+    thread stepped the weights of its columns, the line where one thread's columns end and
+    the next one's begin would be written by both in every row, passed to and fro between
+    their cores. Split this way, each weight is still read for sending back before its step,
+    by the same operations as one thread's single pass over the row."""
+    part.col0, part.col1 = 0, links.cols
+    links.send_back = False
+    backpropagate_links(net.w, links, n, n, part)
 
 
 def take_part(net, n, rows, score, team, own):

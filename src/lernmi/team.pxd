@@ -32,4 +32,5 @@ cdef bint shareable(NetworkArrays net) noexcept nogil
                count=Py_ssize_t, at=Py_ssize_t, t=Py_ssize_t, j=Py_ssize_t, off=Py_ssize_t)
 cdef void split_layers(NetworkArrays net, NeuronStore n, Team team)
 cdef Py_ssize_t share(NetworkArrays net, Team team, Py_ssize_t l, Py_ssize_t t) noexcept nogil
+@cython.locals(threads=Py_ssize_t, rows=Py_ssize_t)
 cdef Part part_of(NetworkArrays net, Team team, Py_ssize_t l, Py_ssize_t t) noexcept nogil

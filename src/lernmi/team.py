@@ -82,8 +82,9 @@ def shareable(net):
 
 
 def split_layers(net, n, team):
-    """Split every layer's learning neurons among the team's threads: thread t's share of
-    layer l is its neurons team.first[l * (threads + 1) + t] to the next one - 1.
+    """Split every layer's learning neurons among the team's threads, for the columns that
+    send back to them (`part_of`): thread t's share of layer l is its neurons
+    team.first[l * (threads + 1) + t] to the next one - 1.
 
     Shares as equal as can be, but that, compiled, a share is moved back to start on a
     64-byte line of the store n's sensitivity sums where that leaves it some neurons: the
@@ -116,11 +117,17 @@ def share(net, team, l, t):
 
 
 def part_of(net, team, l, t):
-    """Thread t's part of link layer l: the rows into its share of layer l + 1 and the
-    columns from its share of layer l (column 1 + j comes from learning neuron j; the bias
-    column goes with thread 0), so that a thread's rows forward and columns back belong to
-    the same neurons. Callers widen either to every row or column as a step needs."""
-    return Part(row0=share(net, team, l + 1, t), row1=share(net, team, l + 1, t + 1),
+    """Thread t's part of link layer l: an even share of its rows (the links into layer
+    l + 1's learning neurons) and the columns from its share of layer l (`share`: column
+    1 + j comes from learning neuron j; the bias column goes with thread 0). Callers widen
+    either to every row or column as a step needs.
+
+    The rows need no lines of their own: a thread writes one sum per row forward, and steps
+    a row's weights only once every thread has sent back through them. So they are split
+    evenly, every row being as much work, while the columns keep `split_layers`'s lines."""
+    threads = 1 if team is None else team.threads
+    rows = net.first[l + 2] - net.first[l + 1] - 1
+    return Part(row0=rows * t // threads, row1=rows * (t + 1) // threads,
                 col0=0 if t == 0 else 1 + share(net, team, l, t),
                 col1=1 + share(net, team, l, t + 1))
 
