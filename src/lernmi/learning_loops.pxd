@@ -6,8 +6,8 @@ from lernmi.activations cimport compute_outputs, compute_sensitivities, load_inp
 from lernmi.costs cimport is_correct, sample_cost, submit_expected
 from lernmi.network_loops cimport NetworkArrays, link_layer, load_sample
 from lernmi.propagation cimport (Links, Part, backpropagate_links, keep_step, learn_links,
-                                 propagate_links, row_step, send_back_rows, some_rows,
-                                 step_kept, whole)
+                                 propagate_links, send_back_rows, some_rows, step_kept,
+                                 step_links, whole)
 from lernmi.steps cimport SETTINGS, count_step
 from lernmi.stores cimport Moments, NeuronStore
 from lernmi.team cimport Team, part_of, share, shareable, split_layers, wait
@@ -54,7 +54,6 @@ cdef void learn_batches(NetworkArrays net, NeuronStore n, Rows rows, double[::1]
 cdef void worked_out(NetworkArrays net, NeuronStore n, Py_ssize_t samples, Py_ssize_t l,
                      Part part) noexcept nogil
 
-@cython.locals(rows=Part, j=Py_ssize_t)
 cdef void step_rows(NetworkArrays net, Links links, NeuronStore n, Part part) noexcept nogil
 cdef void take_part(NetworkArrays net, NeuronStore n, Rows rows, double[::1] score, Team team,
                     Scratch own)

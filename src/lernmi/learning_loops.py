@@ -29,7 +29,7 @@ if not cython.compiled:
     from .costs import is_correct, sample_cost, submit_expected
     from .network_loops import link_layer, load_sample
     from .propagation import Part, backpropagate_links, keep_step, learn_links, propagate_links
-    from .propagation import row_step, send_back_rows, some_rows, step_kept, whole
+    from .propagation import send_back_rows, some_rows, step_kept, step_links, whole
     from .steps import SETTINGS, count_step
     from .team import part_of, share, shareable, split_layers, wait
 
@@ -194,9 +194,8 @@ def step_rows(net, links, n, part):
     the next one's begin would be written by both in every row, passed to and fro between
     their cores. Split this way, each weight is still read for sending back before its step,
     by the same operations as one thread's single pass over the row."""
-    rows = Part(row0=part.row0, row1=part.row1, col0=0, col1=links.cols)
-    for j in range(rows.row0, rows.row1):
-        row_step(net.w, links, j, n, n.s[links.target + 1 + j], rows)
+    step_links(net.w, links, n, n, Part(row0=part.row0, row1=part.row1, col0=0,
+                                        col1=links.cols))
 
 
 def take_part(net, n, rows, score, team, own):

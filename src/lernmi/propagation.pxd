@@ -86,9 +86,12 @@ cdef void propagate_links(const double[::1] w, Links links, NeuronStore src, Neu
                b=Py_ssize_t, j=Py_ssize_t)
 cdef Py_ssize_t tiles_4x8(const double[::1] w, Links links, NeuronStore src, NeuronStore dst,
                           double[::1] pack) noexcept nogil
-@cython.locals(j=Py_ssize_t, sj=double)
+@cython.locals(j=Py_ssize_t)
 cdef void backpropagate_links(double[::1] w, Links links, NeuronStore src, NeuronStore dst,
                               Part part) noexcept nogil
+@cython.locals(j=Py_ssize_t)
+cdef void step_links(double[::1] w, Links links, NeuronStore src, NeuronStore dst,
+                     Part part) noexcept nogil
 @cython.locals(j=Py_ssize_t, i=Py_ssize_t)
 cdef void keep_step(Links links, NeuronStore src, NeuronStore dst, double[::1] kept,
                     Part part) noexcept nogil

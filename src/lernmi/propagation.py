@@ -230,12 +230,20 @@ def backpropagate_links(w, links, src, dst, part):
     neuron's sum takes the rows in order, so threads that take every row and some of the
     columns each (learning_loops.part_of) give every sum as one thread taking them all would.
     """
+    if not links.send_back:
+        step_links(w, links, src, dst, part)
+        return
     for j in range(part.row0, part.row1):
-        sj = dst.s[links.target + 1 + j]
-        if links.send_back:
-            row_send_back_and_step(w, links, j, src, sj, part)
-        else:
-            row_step(w, links, j, src, sj, part)
+        row_send_back_and_step(w, links, j, src, dst.s[links.target + 1 + j], part)
+
+
+def step_links(w, links, src, dst, part):
+    """The links of `part` (its rows and columns) take their plain gradient step for one
+    sample, sending nothing back: backpropagate_links for links whose input neurons need
+    no sensitivities, or whose sensitivities were sent back already (a team's middle
+    layers: learning_loops.step_rows)."""
+    for j in range(part.row0, part.row1):
+        row_step(w, links, j, src, dst.s[links.target + 1 + j], part)
 
 
 def keep_step(links, src, dst, kept, part):
