@@ -49,11 +49,11 @@ def options(argv=None):
                             DATASETS.values()) + "; or else download them once)")
     parser.add_argument("--epochs", type=int, default=4,
                         help="passes over the training set (default: %(default)s)")
-    parser.add_argument("--hidden", type=int, default=300,
+    parser.add_argument("--hidden", type=int, default=200,
                         help="neurons in the hidden layer (default: %(default)s)")
     parser.add_argument("--rate", type=float, default=0.03, help="the first epoch's training "
                         "rate (default: %(default)s)")
-    parser.add_argument("--decay", type=float, default=0.65, help="each later epoch's rate is "
+    parser.add_argument("--decay", type=float, default=0.5, help="each later epoch's rate is "
                         "this times the one before (default: %(default)s)")
     parser.add_argument("--optimizer", choices=("sgd", "adam"), default="sgd",
                         help="how the weights step (default: %(default)s)")
@@ -130,7 +130,7 @@ def main(argv=None):
     print(net)
 
     # 3. Learning, one picture at a time (the labels stand for one-hot expected outputs).
-    #    Big steps first, smaller ones later: the rate shrinks by a third every epoch.
+    #    Big steps first, smaller ones later: the rate halves every epoch.
     history = net.train(data.train_images, data.train_labels, epochs=args.epochs,
                         batch_size=args.batch_size, patience=args.patience,
                         validation_data=(data.test_images, data.test_labels),
