@@ -2,9 +2,10 @@
 
 `learn_rows`, which Python calls, checks everything it is given, then runs the loops with the
 GIL released. One plain gradient-descent step per sample (`learn_samples`) may be shared by
-a team of threads (team.py): each takes some rows of every layer of links forward, some
-columns back, and the neurons those rows and columns belong to, meeting at a barrier
-between the steps that read what others wrote. Every number is worked out by exactly the
+a team of threads (team.py): each takes some rows of every layer of links forward and
+steps them back, sends back through some columns, and works out the neurons those columns
+come from, meeting at a barrier between a step and the next one that reads what it wrote
+or overwrites what it read. Every number is worked out by exactly the
 operations one thread would use, in the same order, so the network learns the same
 weights, bit for bit, on any number of threads. Any other optimiser, or a batch of
 samples, is `learn_batches`, which a team shares the same way.
@@ -167,8 +168,9 @@ def learn_samples(net, n, rows, score, team, t):
                 # The sensitivities of the neurons whose sums these columns finished.
                 c0 = max(part.col0, 1)
                 compute_sensitivities(n, net.first[l] + c0 - 1, part.col1 - c0 + 1)
-            # The next links read every one of them. (Below the first hidden layer, each
-            # thread reads only its own, but the steps below wait for every thread's reads.)
+            # Needed for two reasons: the next links back, and the rows of this layer's step
+            # (an even split, not the columns' shares), read sensitivities other threads
+            # worked out; and no row may step before every thread has sent back through it.
             wait(team, t)
             if team is not None and not alone:
                 step_rows(net, links, n, part_of(net, team, l, t))
@@ -238,7 +240,7 @@ def learn_batches(net, n, rows, score, team, own):
     sample before the step go to score as in learn_samples.
 
     Shared among threads: each loads its share of the batch's samples; forward, each takes
-    the rows into its share of a hidden layer's neurons, for every sample, as in
+    its rows (team.part_of) of the links into a hidden layer, for every sample, as in
     learn_samples; back, each first sends every row's sensitivities back through the
     columns from its share of the neurons feeding, and once all have (the steps change the
     weights sent back through), sums the gradients of, and steps, its rows, packing and

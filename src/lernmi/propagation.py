@@ -227,8 +227,8 @@ def backpropagate_links(w, links, src, dst, part):
     Row j's links all carry s_j, the sensitivity of the neuron they feed (dst.s, worked out
     already). Unless links.send_back (false for a network's input layer, whose sensitivities
     nothing reads) only the weights move. The outputs src.a must be worked out. Each input
-    neuron's sum takes the rows in order, so threads that take every row and some of the
-    columns each (learning_loops.part_of) give every sum as one thread taking them all would.
+    neuron's sum takes the rows in order. (A team of threads sends back by columns with
+    send_back_rows and steps by rows with step_links: the same numbers.)
     """
     if not links.send_back:
         step_links(w, links, src, dst, part)
