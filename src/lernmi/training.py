@@ -153,11 +153,12 @@ def learn_epoch(net, x, t, order, batch, threads, bar):
     seconds = []
     start = 0
     while start < count:
-        use = trials[len(seconds)] if len(seconds) < len(trials) else int(threads)
-        rows = order[start:start + (trial if len(seconds) < len(trials) else step)]
+        trying = len(seconds) < len(trials)  # a trial's rows, timed
+        use = trials[len(seconds)] if trying else int(threads)
+        rows = order[start:start + (trial if trying else step)]
         began = time.perf_counter()
         learn_rows(net.arrays, x, t, rows, score, batch, draw_keep(net, rows.shape[0]), use)
-        if len(seconds) < len(trials):
+        if trying:
             seconds.append(time.perf_counter() - began)
             if len(seconds) == len(trials):  # the faster, for the rest of this epoch
                 threads = 1 if seconds[0] <= seconds[1] else trials[1]
