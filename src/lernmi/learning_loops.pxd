@@ -10,7 +10,7 @@ from lernmi.propagation cimport (Links, Part, backpropagate_links, keep_step, le
                                  step_links, whole)
 from lernmi.steps cimport SETTINGS, count_step
 from lernmi.stores cimport Moments, NeuronStore
-from lernmi.team cimport Team, part_of, share, shareable, split_layers, wait
+from lernmi.team cimport Team, part_of, shareable, split_layers, wait
 
 @cython.final
 cdef class Rows:                        # what one learn_rows call learns from
@@ -34,13 +34,14 @@ cdef void drop(NetworkArrays net, NeuronStore n, Py_ssize_t b, Rows rows,
 cdef void keep_all(NeuronStore n) noexcept nogil
 
 # --- one sample at a time, on a team of threads ------------------------------------------------
-@cython.locals(last=Py_ssize_t, col=Py_ssize_t, l=Py_ssize_t, size=Py_ssize_t, j0=Py_ssize_t,
-               j1=Py_ssize_t, j=Py_ssize_t)
-cdef void start_sample(NetworkArrays net, NeuronStore n, Rows rows, Py_ssize_t r, Team team,
-                       Py_ssize_t t) noexcept nogil
-@cython.locals(last=Py_ssize_t, r=Py_ssize_t, l=Py_ssize_t, k=Py_ssize_t,
+@cython.locals(size=Py_ssize_t)
+cdef void load_row(NetworkArrays net, NeuronStore n, Rows rows, Py_ssize_t r) noexcept nogil
+@cython.locals(last=Py_ssize_t, col=Py_ssize_t, l=Py_ssize_t, j=Py_ssize_t, part=Part)
+cdef void ready_rows(NetworkArrays net, NeuronStore n, Rows rows, Py_ssize_t r, Team team,
+                     Py_ssize_t t) noexcept nogil
+@cython.locals(last=Py_ssize_t, loader=Py_ssize_t, r=Py_ssize_t, l=Py_ssize_t, k=Py_ssize_t,
                out=Py_ssize_t, fed=Py_ssize_t, c0=Py_ssize_t, alone=bint, links=Links,
-               part=Part)
+               inputs=Links, part=Part)
 cdef void learn_samples(NetworkArrays net, NeuronStore n, Rows rows, double[::1] score,
                         Team team, Py_ssize_t t) noexcept nogil
 

@@ -32,7 +32,7 @@ if not cython.compiled:
     from .propagation import Part, backpropagate_links, keep_step, learn_links, propagate_links
     from .propagation import send_back_rows, some_rows, step_kept, step_links, whole
     from .steps import SETTINGS, count_step
-    from .team import part_of, share, shareable, split_layers, wait
+    from .team import part_of, shareable, split_layers, wait
 
 
 @cython.boundscheck(True)  # reached from Python: every index checked
@@ -79,26 +79,30 @@ def keep_all(n):
 
 # --- one sample at a time, on a team of threads ------------------------------------------------
 
-def start_sample(net, n, rows, r, team, t):
-    """Thread t's part of readying the network's store n for the row order[r]: its share of
-    each hidden layer's learning neurons has its sums reset and its dropout keep factors
-    set; thread 0 resets the output layer and loads the input layer with x[order[r]],
-    working out its outputs."""
+def load_row(net, n, rows, r):
+    """Load the input layer of the store n with x[order[r]] (rows.x, rows.order): its sums
+    reset, the inputs added, its outputs worked out."""
+    size = net.first[1] - net.first[0]
+    reset_sums(n, net.first[0], size)
+    load_inputs(n, net.first[0], rows.x[rows.order[r]])
+    compute_outputs(n, net.first[0], size)
+
+
+def ready_rows(net, n, rows, r, team, t):
+    """Thread t's part of readying the store n for the row order[r] (load_row aside): in each
+    hidden layer, the neurons its rows of links feed (team.part_of) have their sums reset
+    and their dropout keep factors set, rows.keep[r]; thread 0 resets the output layer."""
     last = net.layers - 1
     col = 0
     for l in range(1, last):
-        size = net.first[l + 1] - net.first[l] - 1
-        j0, j1 = share(net, team, l, t), share(net, team, l, t + 1)
-        reset_sums(n, net.first[l] + j0, j1 - j0 + 1)
+        part = part_of(net, team, l - 1, t)
+        reset_sums(n, net.first[l] + part.row0, part.row1 - part.row0 + 1)
         if rows.keep.shape[1] > 0:
-            for j in range(j0, j1):
+            for j in range(part.row0, part.row1):
                 n.keep[net.first[l] + 1 + j] = rows.keep[r, col + j]
-        col += size
+        col += net.first[l + 1] - net.first[l] - 1
     if t == 0:
         reset_sums(n, net.first[last], net.first[last + 1] - net.first[last])
-        reset_sums(n, net.first[0], net.first[1] - net.first[0])
-        load_inputs(n, net.first[0], rows.x[rows.order[r]])
-        compute_outputs(n, net.first[0], net.first[1] - net.first[0])
 
 
 def learn_samples(net, n, rows, score, team, t):
@@ -112,21 +116,35 @@ def learn_samples(net, n, rows, score, team, t):
     network's own store, net.neurons.
 
     Shared among threads: a layer of links that feeds a hidden layer is split by rows
-    forward (each thread the sums, then the outputs, of its rows' neurons) and by columns
-    back (each thread sends back through every row's links from its share of the neurons
-    feeding, whose sensitivity sums then take the rows in the same order as on one thread;
-    then, once every thread has, it steps its rows: `step_rows`). The links into the output
-    layer, the cost, and the output layer are thread 0's alone: they are few.
+    forward (each thread the sums, then the outputs, of its rows' neurons, which it also
+    readies for the next sample: `ready_rows`) and by columns back (each thread sends back
+    through every row's links from its share of the neurons feeding, whose sensitivity sums
+    then take the rows in the same order as on one thread; then, once every thread has, it
+    steps its rows: `step_rows`). The links into the output layer, the cost, and the output
+    layer are thread 0's alone: they are few. Meanwhile another thread (the `loader`) loads
+    the next sample's inputs, which nothing reads once the forward pass is over.
 
     The input layer's sensitivity sums are never worked out: nothing reads them, so its
     step can wait: kept in net.pack (which one sample leaves free of tiles), it is taken in
     the next sample's forward pass, in one pass over each row of weights with that sample's
     sums (the same numbers).
+
+    A barrier comes before a step that reads what another thread wrote, or writes what
+    another thread may still read. With one hidden layer, each sample needs two: after
+    the hidden layer's outputs, and after its sensitivities. With more, each sample also
+    starts with one: a middle layer's rows step from the outputs of the layer that feeds
+    them, which the next sample's forward pass overwrites.
     """
     last = net.layers - 1
+    loader = 0 if team is None else 1
+    inputs = link_layer(net, 0, 1)
+    if rows.order.shape[0] > 0:
+        if t == loader:
+            load_row(net, n, rows, 0)
+        ready_rows(net, n, rows, 0, team, t)
     for r in range(rows.order.shape[0]):
-        start_sample(net, n, rows, r, team, t)
-        wait(team, t)
+        if r == 0 or last > 2:
+            wait(team, t)
         for l in range(last):
             alone = l == last - 1  # the links into the output layer: thread 0's
             if alone and t > 0:
@@ -142,6 +160,10 @@ def learn_samples(net, n, rows, score, team, t):
             compute_outputs(n, fed, net.first[l + 1] + 1 + part.row1 - fed)
             if not alone:
                 wait(team, t)
+        if t == loader:  # the inputs kept for the step of the input layer, the next loaded
+            keep_step(inputs, n, n, net.pack, Part(row0=0, row1=0, col0=0, col1=inputs.cols))
+            if r + 1 < rows.order.shape[0]:
+                load_row(net, n, rows, r + 1)
         if t == 0:
             out = net.first[last]
             k = rows.order[r]
@@ -155,7 +177,7 @@ def learn_samples(net, n, rows, score, team, t):
             if t == 0 and alone:
                 compute_sensitivities(n, net.first[last], net.first[last + 1] - net.first[last])
             if l == 0:
-                part.col0, part.col1 = 0, (links.cols if t == 0 else 0)  # input outputs: thread 0
+                part.col0, part.col1 = 0, 0  # the loader kept the inputs
                 if t == 0 or not alone:
                     keep_step(links, n, n, net.pack, part)
                 continue
@@ -174,10 +196,11 @@ def learn_samples(net, n, rows, score, team, t):
             wait(team, t)
             if team is not None and not alone:
                 step_rows(net, links, n, part_of(net, team, l, t))
+        if r + 1 < rows.order.shape[0]:
+            ready_rows(net, n, rows, r + 1, team, t)
     if rows.order.shape[0] > 0:
-        wait(team, t)  # thread 0 kept the input layer's outputs
-        links = link_layer(net, 0, 1)
-        step_kept(net.w, links, net.pack, None, part_of(net, team, 0, t))
+        wait(team, t)  # the loader kept the input layer's outputs
+        step_kept(net.w, inputs, net.pack, None, part_of(net, team, 0, t))
         # Every layer's steps counted, once no thread reads the layers' rules any more (a
         # plain step's numbers do not depend on the count).
         wait(team, t)
