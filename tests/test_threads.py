@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 
 # (layer sizes, network options): one hidden layer and several (whose middle layers send
-# back by columns, then step by rows: learning_loops.step_rows), every kind of output, wide
-# layers whose shares start on 64-byte lines (team.split_layers), and layers narrower than
-# the threads (some threads then have no neurons of a layer).
+# back by columns, then step by rows in the next sample's forward pass), every kind of
+# output, wide layers whose shares start on 64-byte lines (team.split_layers), and layers
+# narrower than the threads (some threads then have no neurons of a layer).
 ONE_HIDDEN = ([5, 7, 3], {})
 RELU = ([6, 40, 4], {"activation": "relu"})
 SOFTMAX = ([5, 9, 6, 3], {"activation": "tanh", "output_activation": "softmax",

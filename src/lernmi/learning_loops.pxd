@@ -7,7 +7,7 @@ from lernmi.costs cimport is_correct, sample_cost, submit_expected
 from lernmi.network_loops cimport NetworkArrays, link_layer, load_sample
 from lernmi.propagation cimport (Links, Part, backpropagate_links, keep_step, learn_links,
                                  propagate_links, send_back_rows, some_rows, step_kept,
-                                 step_links, whole)
+                                 whole)
 from lernmi.steps cimport SETTINGS, count_step
 from lernmi.stores cimport Moments, NeuronStore
 from lernmi.team cimport Team, part_of, shareable, split_layers, wait
@@ -39,11 +39,14 @@ cdef void load_row(NetworkArrays net, NeuronStore n, Rows rows, Py_ssize_t r) no
 @cython.locals(last=Py_ssize_t, col=Py_ssize_t, l=Py_ssize_t, j=Py_ssize_t, part=Part)
 cdef void ready_rows(NetworkArrays net, NeuronStore n, Rows rows, Py_ssize_t r, Team team,
                      Py_ssize_t t) noexcept nogil
+cdef Py_ssize_t kept_at(NetworkArrays net, Py_ssize_t l) noexcept nogil
 @cython.locals(last=Py_ssize_t, loader=Py_ssize_t, r=Py_ssize_t, l=Py_ssize_t, k=Py_ssize_t,
                out=Py_ssize_t, fed=Py_ssize_t, c0=Py_ssize_t, alone=bint, links=Links,
                inputs=Links, part=Part)
 cdef void learn_samples(NetworkArrays net, NeuronStore n, Rows rows, double[::1] score,
                         Team team, Py_ssize_t t) noexcept nogil
+@cython.locals(l=Py_ssize_t, part=Part)
+cdef void keep_outputs(NetworkArrays net, NeuronStore n, Team team, Py_ssize_t t) noexcept nogil
 
 # --- a batch at a time -------------------------------------------------------------------------
 @cython.locals(t=Py_ssize_t, threads=Py_ssize_t, last=Py_ssize_t, stride=Py_ssize_t,
@@ -55,7 +58,6 @@ cdef void learn_batches(NetworkArrays net, NeuronStore n, Rows rows, double[::1]
 cdef void worked_out(NetworkArrays net, NeuronStore n, Py_ssize_t samples, Py_ssize_t l,
                      Part part) noexcept nogil
 
-cdef void step_rows(NetworkArrays net, Links links, NeuronStore n, Part part) noexcept nogil
 cdef void take_part(NetworkArrays net, NeuronStore n, Rows rows, double[::1] score, Team team,
                     Scratch own)
 cdef Scratch scratch_for(NetworkArrays net, Py_ssize_t t)

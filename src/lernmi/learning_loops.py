@@ -30,7 +30,7 @@ if not cython.compiled:
     from .costs import is_correct, sample_cost, submit_expected
     from .network_loops import link_layer, load_sample
     from .propagation import Part, backpropagate_links, keep_step, learn_links, propagate_links
-    from .propagation import send_back_rows, some_rows, step_kept, step_links, whole
+    from .propagation import send_back_rows, some_rows, step_kept, whole
     from .steps import SETTINGS, count_step
     from .team import part_of, shareable, split_layers, wait
 
@@ -105,6 +105,13 @@ def ready_rows(net, n, rows, r, team, t):
         reset_sums(n, net.first[last], net.first[last + 1] - net.first[last])
 
 
+def kept_at(net, l):
+    """Where, in net.pack, link layer l keeps what its deferred step needs (keep_step,
+    step_kept): the outputs of its cols input neurons, then the sensitivities of its rows.
+    (Each layer's numbers start after the last one's; NetworkArrays makes room for all.)"""
+    return net.first[l] + net.first[l + 1] - net.first[1]
+
+
 def learn_samples(net, n, rows, score, team, t):
     """Thread t's part, in `team` (None: a team of one, t = 0), of one plain gradient-descent
     step on each input x[k] with expected output t[k], for k in rows.order (rows.x, rows.t).
@@ -115,25 +122,22 @@ def learn_samples(net, n, rows, score, team, t):
     the output was right before the step, is added to score[0] and score[1]. n is the
     network's own store, net.neurons.
 
+    Every layer of links but the one into the output layer takes its step later: what the
+    step needs (the outputs it carried forward, the sensitivities it carried back) is kept
+    in net.pack (which one sample leaves free of tiles; `kept_at`), and the next sample's
+    forward pass takes it, in one pass over each row of weights with that sample's sums (the
+    same numbers; the last sample's steps are taken at the end). Nothing reads a row in
+    between: the next sample sends back through it only after its forward pass.
+
     Shared among threads: a layer of links that feeds a hidden layer is split by rows
-    forward (each thread the sums, then the outputs, of its rows' neurons, which it also
-    readies for the next sample: `ready_rows`) and by columns back (each thread sends back
-    through every row's links from its share of the neurons feeding, whose sensitivity sums
-    then take the rows in the same order as on one thread; then, once every thread has, it
-    steps its rows: `step_rows`). The links into the output layer, the cost, and the output
-    layer are thread 0's alone: they are few. Meanwhile another thread (the `loader`) loads
-    the next sample's inputs, which nothing reads once the forward pass is over.
-
-    The input layer's sensitivity sums are never worked out: nothing reads them, so its
-    step can wait: kept in net.pack (which one sample leaves free of tiles), it is taken in
-    the next sample's forward pass, in one pass over each row of weights with that sample's
-    sums (the same numbers).
-
-    A barrier comes before a step that reads what another thread wrote, or writes what
-    another thread may still read. With one hidden layer, each sample needs two: after
-    the hidden layer's outputs, and after its sensitivities. With more, each sample also
-    starts with one: a middle layer's rows step from the outputs of the layer that feeds
-    them, which the next sample's forward pass overwrites.
+    forward (each thread steps its rows, then works out their sums and outputs, and readies
+    their neurons for the next sample: `ready_rows`) and by columns back (each thread sends
+    back through every row's links from its share of the neurons feeding, whose sensitivity
+    sums then take the rows in the same order as on one thread). The links into the output
+    layer, the cost, and the output layer are thread 0's alone: they are few. Meanwhile
+    another thread (the `loader`) loads the next sample's inputs, which nothing reads once
+    the forward pass is over. The threads meet at a barrier after each layer's outputs and
+    after each hidden layer's sensitivities, the steps that read what other threads wrote.
     """
     last = net.layers - 1
     loader = 0 if team is None else 1
@@ -142,17 +146,16 @@ def learn_samples(net, n, rows, score, team, t):
         if t == loader:
             load_row(net, n, rows, 0)
         ready_rows(net, n, rows, 0, team, t)
+        wait(team, t)
     for r in range(rows.order.shape[0]):
-        if r == 0 or last > 2:
-            wait(team, t)
         for l in range(last):
             alone = l == last - 1  # the links into the output layer: thread 0's
             if alone and t > 0:
                 break
             links = link_layer(net, l, 1)
             part = whole(links) if alone else part_of(net, team, l, t)
-            if l == 0 and r > 0:
-                step_kept(net.w, links, net.pack, n, part)
+            if r > 0 and (l == 0 or not alone):  # the last sample's step, then its sums
+                step_kept(net.w, links, net.pack[kept_at(net, l):], n, part)
             else:
                 propagate_links(net.w, some_rows(links, part.row0, part.row1 - part.row0),
                                 n, n, net.pack)
@@ -160,7 +163,8 @@ def learn_samples(net, n, rows, score, team, t):
             compute_outputs(n, fed, net.first[l + 1] + 1 + part.row1 - fed)
             if not alone:
                 wait(team, t)
-        if t == loader:  # the inputs kept for the step of the input layer, the next loaded
+        keep_outputs(net, n, team, t)
+        if t == loader:  # the inputs kept for the input layer's step, the next ones loaded
             keep_step(inputs, n, n, net.pack, Part(row0=0, row1=0, col0=0, col1=inputs.cols))
             if r + 1 < rows.order.shape[0]:
                 load_row(net, n, rows, r + 1)
@@ -171,36 +175,37 @@ def learn_samples(net, n, rows, score, team, t):
             score[1] += is_correct(n, out, rows.t[k])
             submit_expected(net.cost, n, out, rows.t[k])
         for l in range(last - 1, -1, -1):
-            alone = l == last - 1
             links = link_layer(net, l, 1)
-            part = whole(links) if alone else part_of(net, team, l, t)
-            if t == 0 and alone:
-                compute_sensitivities(n, net.first[last], net.first[last + 1] - net.first[last])
-            if l == 0:
-                part.col0, part.col1 = 0, 0  # the loader kept the inputs
-                if t == 0 or not alone:
-                    keep_step(links, n, n, net.pack, part)
+            if l == last - 1:  # thread 0's alone
+                if t == 0:
+                    out = net.first[last]
+                    compute_sensitivities(n, out, net.first[last + 1] - out)
+                    if l == 0:  # its sensitivities (the loader kept its inputs)
+                        keep_step(links, n, n, net.pack,
+                                  Part(row0=0, row1=links.rows, col0=0, col1=0))
+                    else:
+                        backpropagate_links(net.w, links, n, n, whole(links))
+                        compute_sensitivities(n, net.first[l], net.first[l + 1] - net.first[l])
+                wait(team, t)
                 continue
-            if t == 0 or not alone:
+            part = part_of(net, team, l, t)
+            keep_step(links, n, n, net.pack[kept_at(net, l):],
+                      Part(row0=part.row0, row1=part.row1, col0=0, col1=0))
+            if l > 0:
                 part.row0, part.row1 = 0, links.rows  # every row, some columns
-                if team is None or alone:
-                    backpropagate_links(net.w, links, n, n, part)
-                else:
-                    send_back_rows(net.w, links, n, n, part)  # the steps wait: see below
-                # The sensitivities of the neurons whose sums these columns finished.
+                send_back_rows(net.w, links, n, n, part)
+                # The sensitivities of the neurons whose sums these columns finished, which
+                # the next links back read, every thread all of them.
                 c0 = max(part.col0, 1)
                 compute_sensitivities(n, net.first[l] + c0 - 1, part.col1 - c0 + 1)
-            # Needed for two reasons: the next links back, and the rows of this layer's step
-            # (an even split, not the columns' shares), read sensitivities other threads
-            # worked out; and no row may step before every thread has sent back through it.
-            wait(team, t)
-            if team is not None and not alone:
-                step_rows(net, links, n, part_of(net, team, l, t))
+                wait(team, t)
         if r + 1 < rows.order.shape[0]:
             ready_rows(net, n, rows, r + 1, team, t)
     if rows.order.shape[0] > 0:
-        wait(team, t)  # the loader kept the input layer's outputs
-        step_kept(net.w, inputs, net.pack, None, part_of(net, team, 0, t))
+        wait(team, t)  # every layer's kept numbers written
+        for l in range(max(last - 1, 1)):
+            step_kept(net.w, link_layer(net, l, 1), net.pack[kept_at(net, l):], None,
+                      part_of(net, team, l, t))
         # Every layer's steps counted, once no thread reads the layers' rules any more (a
         # plain step's numbers do not depend on the count).
         wait(team, t)
@@ -210,17 +215,15 @@ def learn_samples(net, n, rows, score, team, t):
                     count_step(net.settings, l * SETTINGS)
 
 
-def step_rows(net, links, n, part):
-    """The plain steps of the rows of `part`, every column, of links that sent back already.
-
-    Threads that share a layer split its sending back by columns and its steps by rows. A
-    row's numbers do not start on a 64-byte line (a row is as long as its layer), so if each
-    thread stepped the weights of its columns, the line where one thread's columns end and
-    the next one's begin would be written by both in every row, passed to and fro between
-    their cores. Split this way, each weight is still read for sending back before its step,
-    by the same operations as one thread's single pass over the row."""
-    step_links(net.w, links, n, n, Part(row0=part.row0, row1=part.row1, col0=0,
-                                        col1=links.cols))
+def keep_outputs(net, n, team, t):
+    """Once a sample's forward pass is over, thread t keeps, for the deferred step of each
+    middle layer of links (learn_samples), the outputs of the neurons its rows worked out
+    (thread 0 the bias neuron's too). (The loader keeps the inputs.)"""
+    for l in range(1, net.layers - 2):
+        part = part_of(net, team, l - 1, t)
+        keep_step(link_layer(net, l, 1), n, n, net.pack[kept_at(net, l):],
+                  Part(row0=0, row1=0, col0=(0 if t == 0 else 1 + part.row0),
+                       col1=1 + part.row1))
 
 
 def take_part(net, n, rows, score, team, own):

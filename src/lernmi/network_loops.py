@@ -88,7 +88,8 @@ class NetworkArrays:
         self.eta = np.full(len(weights), eta)
         self.settings = np.tile(settings, len(weights))
         self.moments = moments
-        self.pack = np.zeros(packed_size(max(sizes)))
+        # Room for the tiles, and for what learn_samples keeps of each layer for its steps.
+        self.pack = np.zeros(max(packed_size(max(sizes)), 2 * sum(sizes)))
         self.cost = int(cost)
         self.layers = len(sizes)
 

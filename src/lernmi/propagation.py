@@ -227,8 +227,9 @@ def backpropagate_links(w, links, src, dst, part):
     Row j's links all carry s_j, the sensitivity of the neuron they feed (dst.s, worked out
     already). Unless links.send_back (false for a network's input layer, whose sensitivities
     nothing reads) only the weights move. The outputs src.a must be worked out. Each input
-    neuron's sum takes the rows in order. (A team of threads sends back by columns with
-    send_back_rows and steps by rows with step_links: the same numbers.)
+    neuron's sum takes the rows in order. (learning_loops.learn_samples sends back with
+    send_back_rows and steps with step_kept in the next sample's forward pass: the same
+    numbers.)
     """
     if not links.send_back:
         step_links(w, links, src, dst, part)
@@ -240,8 +241,7 @@ def backpropagate_links(w, links, src, dst, part):
 def step_links(w, links, src, dst, part):
     """The links of `part` (its rows and columns) take their plain gradient step for one
     sample, sending nothing back: backpropagate_links for links whose input neurons need
-    no sensitivities, or whose sensitivities were sent back already (a team's middle
-    layers: learning_loops.step_rows)."""
+    no sensitivities."""
     for j in range(part.row0, part.row1):
         row_step(w, links, j, src, dst.s[links.target + 1 + j], part)
 
@@ -250,7 +250,7 @@ def keep_step(links, src, dst, kept, part):
     """Keep what one sample's plain step of the links needs, for step_kept to take it later:
     kept[i] the output src.a of input neuron i, for the columns i of `part`, and
     kept[cols + j] the sensitivity dst.s that row j carries back, for its rows. (For a
-    network's input layer, whose step can wait for the next sample's forward pass: see
+    layer of links whose step waits for the next sample's forward pass: see
     learning_loops.learn_samples.)"""
     for i in range(part.col0, part.col1):
         kept[i] = src.a[links.source + i]
