@@ -73,10 +73,11 @@ def test_the_environment_switch_picks_the_source():
 
 
 @pytest.mark.parametrize("sizes", [[37, 3], [37, 21, 3], [40, 17, 9, 3]])
-def test_the_input_layers_waiting_step_is_taken_by_the_end_of_train(lernmi, sizes):
-    # Plain per-sample learning takes the input layer's step of one sample in the next one's
-    # forward pass, and the last one's at the end of each train call: the weights are those
-    # of learn, one sample at a time, bit for bit, whatever comes between two trains.
+def test_the_waiting_steps_are_taken_by_the_end_of_train(lernmi, sizes):
+    # Plain per-sample learning takes the step of every layer of links but the output
+    # layer's of one sample in the next one's forward pass, and the last one's at the end of
+    # each train call: the weights are those of learn, one sample at a time, bit for bit,
+    # whatever comes between two trains.
     rng = np.random.default_rng(5)
     x, t = rng.uniform(size=(9, sizes[0])), rng.uniform(size=(9, sizes[-1]))
     trained, stepped = (lernmi.Network(sizes, training_rate=0.3, seed=2) for _ in range(2))

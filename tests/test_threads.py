@@ -72,6 +72,21 @@ def test_threads_learn_what_learn_does_sample_by_sample(compiled):
     assert same(net, by_hand)
 
 
+@pytest.mark.parametrize("sizes, options", [ONE_HIDDEN, DEEP])
+@pytest.mark.parametrize("count", [1, 2, 7])
+def test_threads_leave_every_neuron_as_one_thread_does(lernmi, sizes, options, count):
+    # After train, each neuron holds the numbers of the last sample learnt from, whichever
+    # thread worked them out or readied it; and a call of one sample takes its steps too.
+    x, t = samples(sizes, count=count)
+    nets = [lernmi.Network(sizes, seed=3, training_rate=0.3, **options) for _ in range(2)]
+    for net, threads in zip(nets, (1, 3)):
+        net.train(x, t, shuffle=False, threads=threads, progress=False)
+    assert same(*nets)
+    for one, many in zip(*(net.neuron_layers for net in nets)):
+        for a, b in zip(one.store.views(), many.store.views()):
+            assert np.array_equal(a, b)
+
+
 def test_compiled_threads_and_source_on_one_thread_agree(compiled, source):
     sizes, options = DEEP
     assert same(trained(compiled, sizes, options, threads=3)[0],

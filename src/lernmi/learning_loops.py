@@ -2,12 +2,12 @@
 
 `learn_rows`, which Python calls, checks everything it is given, then runs the loops with the
 GIL released. One plain gradient-descent step per sample (`learn_samples`) may be shared by
-a team of threads (team.py): each takes some rows of every layer of links forward and
-steps them back, sends back through some columns, and works out the neurons those columns
-come from, meeting at a barrier between a step and the next one that reads what it wrote
-or overwrites what it read. Every number is worked out by exactly the
-operations one thread would use, in the same order, so the network learns the same
-weights, bit for bit, on any number of threads. Any other optimiser, or a batch of
+a team of threads (team.py): each takes some rows of every layer of links forward, steps
+them, sends back through some columns, and works out the neurons those columns come from,
+meeting at a barrier between a step and the next one that reads what it wrote or
+overwrites what it read. Every number is worked out by exactly the operations one thread
+would use, in the same order, so the network learns the same weights, bit for bit, on any
+number of threads. Any other optimiser, or a batch of
 samples, is `learn_batches`, which a team shares the same way.
 """
 
@@ -136,8 +136,8 @@ def learn_samples(net, n, rows, score, team, t):
     sums then take the rows in the same order as on one thread). The links into the output
     layer, the cost, and the output layer are thread 0's alone: they are few. Meanwhile
     another thread (the `loader`) loads the next sample's inputs, which nothing reads once
-    the forward pass is over. The threads meet at a barrier after each layer's outputs and
-    after each hidden layer's sensitivities, the steps that read what other threads wrote.
+    the forward pass is over. The threads meet at a barrier after each hidden layer's
+    outputs and after its sensitivities, the steps that read what other threads wrote.
     """
     last = net.layers - 1
     loader = 0 if team is None else 1

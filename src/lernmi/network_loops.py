@@ -123,7 +123,7 @@ class NetworkArrays:
 
     def plain(self):
         """Whether every link layer learns by plain gradient descent without weight decay,
-        which learn_samples takes as each sample's sensitivities are sent back."""
+        which learn_samples takes one sample at a time."""
         for l in range(self.settings.shape[0] // SETTINGS):
             if not plain_rule(self.settings, l * SETTINGS):
                 return False
