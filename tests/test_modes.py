@@ -72,6 +72,21 @@ def test_the_environment_switch_picks_the_source():
         assert run_python(code, LERNMI_PURE_PYTHON=off).split()[0] == "True"
 
 
+def test_an_input_neuron_made_a_bias_neuron_outputs_1_while_the_network_learns(lernmi):
+    # The loops load an input layer of identity neurons in one pass; one that is not (here
+    # an input neuron made a bias neuron) learns as if its input were always 1.
+    rng = np.random.default_rng(0)
+    x, t = rng.random((20, 4)), rng.random((20, 2))
+    biased, plain = (lernmi.Network([4, 5, 2], seed=1) for _ in range(2))
+    biased.neuron_layers[0].learning_neurons[2].bias()
+    ones = x.copy()
+    ones[:, 2] = 1.0
+    biased.train(x, t, epochs=2, progress=False)
+    plain.train(ones, t, epochs=2, progress=False)
+    for a, b in zip(biased.link_layers, plain.link_layers):
+        np.testing.assert_array_equal(a.weights, b.weights)
+
+
 @pytest.mark.parametrize("sizes", [[37, 3], [37, 21, 3], [40, 17, 9, 3]])
 def test_the_waiting_steps_are_taken_by_the_end_of_train(lernmi, sizes):
     # Plain per-sample learning takes the step of every layer of links but the output

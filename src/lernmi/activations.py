@@ -260,6 +260,26 @@ def load_inputs(n, first, x):
         z[first + 1 + i] += x[i]
 
 
+def load_layer(n, first, x, identity):
+    """The layer loaded afresh with x, as reset_sums, load_inputs and compute_outputs leave
+    it, with the same numbers: its sums zeroed, x[i] added to learning neuron i's, and
+    every output worked out. If its learning neurons are all identity neurons (`identity`:
+    an input layer, most often), in one pass over them: z = 0.0 + x, a = z * keep."""
+    if not identity:
+        reset_sums(n, first, x.shape[0] + 1)
+        load_inputs(n, first, x)
+        compute_outputs(n, first, x.shape[0] + 1)
+        return
+    z, delta, direct, a, keep = n.z, n.delta, n.direct, n.a, n.keep
+    for i in range(x.shape[0]):
+        j = first + 1 + i
+        z[j] = 0.0 + x[i]
+        delta[j] = 0.0
+        direct[j] = 0.0
+        a[j] = z[j] * keep[j]
+    compute_outputs(n, first, 1)  # the bias neuron
+
+
 def compute_outputs(n, first, size):
     """a = f(z) * keep for every neuron of the layer, bias included (keep is 1 unless the
     network learns with dropout; a softmax layer is never dropped)."""

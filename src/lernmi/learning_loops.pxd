@@ -2,7 +2,7 @@
 
 cimport cython
 
-from lernmi.activations cimport compute_outputs, compute_sensitivities, load_inputs, reset_sums
+from lernmi.activations cimport compute_outputs, compute_sensitivities, load_layer, reset_sums
 from lernmi.costs cimport is_correct, sample_cost, submit_expected
 from lernmi.network_loops cimport NetworkArrays, link_layer, load_sample
 from lernmi.propagation cimport (Links, Part, backpropagate_links, keep_step, learn_links,
@@ -20,6 +20,7 @@ cdef class Rows:                        # what one learn_rows call learns from
     cdef const double[:, ::1] keep      # dropout: keep[r] for the hidden neurons of order[r]
     cdef Py_ssize_t batch               # rows per step
     cdef bint plain                     # one row per plain gradient-descent step
+    cdef bint identity                  # the input layer's learning neurons: all identity
 
 @cython.final
 cdef class Scratch:                     # what one thread of a team learns from batches in
@@ -34,8 +35,6 @@ cdef void drop(NetworkArrays net, NeuronStore n, Py_ssize_t b, Rows rows,
 cdef void keep_all(NeuronStore n) noexcept nogil
 
 # --- one sample at a time, on a team of threads ------------------------------------------------
-@cython.locals(size=Py_ssize_t)
-cdef void load_row(NetworkArrays net, NeuronStore n, Rows rows, Py_ssize_t r) noexcept nogil
 @cython.locals(last=Py_ssize_t, col=Py_ssize_t, l=Py_ssize_t, j=Py_ssize_t, part=Part)
 cdef void ready_rows(NetworkArrays net, NeuronStore n, Rows rows, Py_ssize_t r, Team team,
                      Py_ssize_t t) noexcept nogil

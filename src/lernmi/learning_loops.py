@@ -16,6 +16,7 @@ import numpy as np
 import cython
 
 from ._checks import plain_array
+from .activations import activation_code
 from .network_loops import network_sizes
 from .stores import Moments
 from .team import Team, run
@@ -25,8 +26,7 @@ MAX_THREADS = 256
 
 if not cython.compiled:
     # Compiled, these are C functions and constants (see learning_loops.pxd).
-    from .activations import compute_outputs, compute_sensitivities, load_inputs
-    from .activations import reset_sums
+    from .activations import compute_outputs, compute_sensitivities, load_layer, reset_sums
     from .costs import is_correct, sample_cost, submit_expected
     from .network_loops import link_layer, load_sample
     from .propagation import Part, backpropagate_links, keep_step, learn_links, propagate_links
@@ -39,12 +39,13 @@ if not cython.compiled:
 class Rows:
     """What one learn_rows call learns from, checked by it: the inputs x and expected
     outputs t (a row per sample), the rows to learn from in `order`, dropout's keep factors
-    for each (no columns: none), the rows per step, and whether each step is one row of
-    plain gradient descent."""
+    for each (no columns: none), the rows per step, whether each step is one row of plain
+    gradient descent, and whether the input layer's learning neurons are all identity
+    neurons (activations.load_layer)."""
 
-    def __init__(self, x, t, order, keep, batch, plain):
+    def __init__(self, x, t, order, keep, batch, plain, identity):
         self.x, self.t, self.order, self.keep = x, t, order, keep
-        self.batch, self.plain = batch, plain
+        self.batch, self.plain, self.identity = batch, plain, identity
 
 
 class Scratch:
@@ -79,17 +80,8 @@ def keep_all(n):
 
 # --- one sample at a time, on a team of threads ------------------------------------------------
 
-def load_row(net, n, rows, r):
-    """Load the input layer of the store n with x[order[r]] (rows.x, rows.order): its sums
-    reset, the inputs added, its outputs worked out."""
-    size = net.first[1] - net.first[0]
-    reset_sums(n, net.first[0], size)
-    load_inputs(n, net.first[0], rows.x[rows.order[r]])
-    compute_outputs(n, net.first[0], size)
-
-
 def ready_rows(net, n, rows, r, team, t):
-    """Thread t's part of readying the store n for the row order[r] (load_row aside): in each
+    """Thread t's part of readying the store n for the row order[r] (the input layer aside): in each
     hidden layer, the neurons its rows of links feed (team.part_of) have their sums reset
     and their dropout keep factors set, rows.keep[r]; thread 0 resets the output layer."""
     last = net.layers - 1
@@ -144,7 +136,7 @@ def learn_samples(net, n, rows, score, team, t):
     inputs = link_layer(net, 0, 1)
     if rows.order.shape[0] > 0:
         if t == loader:
-            load_row(net, n, rows, 0)
+            load_layer(n, net.first[0], rows.x[rows.order[0]], rows.identity)
         ready_rows(net, n, rows, 0, team, t)
         wait(team, t)
     for r in range(rows.order.shape[0]):
@@ -167,7 +159,7 @@ def learn_samples(net, n, rows, score, team, t):
         if t == loader:  # the inputs kept for the input layer's step, the next ones loaded
             keep_step(inputs, n, n, net.pack, Part(row0=0, row1=0, col0=0, col1=inputs.cols))
             if r + 1 < rows.order.shape[0]:
-                load_row(net, n, rows, r + 1)
+                load_layer(n, net.first[0], rows.x[rows.order[r + 1]], rows.identity)
         if t == 0:
             out = net.first[last]
             k = rows.order[r]
@@ -371,7 +363,9 @@ def learn_rows(net, x, t, order, score, batch=1, keep=None, threads=1):
         raise ValueError(f"threads must be at most {MAX_THREADS}, not {threads}")
     keep = np.ones((0, 0)) if keep is None else \
         plain_array(keep, np.float64, 2, "keep", rows=order.shape[0], columns=sum(sizes[1:-1]))
-    rows = Rows(x, t, order, keep, int(batch), batch == 1 and net.plain())
+    kinds = np.asarray(net.layer_store(0).views().kind)[1:]  # the input layer's
+    rows = Rows(x, t, order, keep, int(batch), batch == 1 and net.plain(),
+                bool(np.all(kinds == activation_code("identity"))))
     # One row a step in the network's own store, as Network.learn leaves it; a batch in a
     # scratch store of a batch's samples.
     learn_epoch(net, None if batch == 1 else net.scratch(min(int(batch), order.shape[0] or 1)),
