@@ -3,6 +3,7 @@
 import gc
 import threading
 import time
+import warnings
 
 import numpy as np
 import pytest
@@ -138,6 +139,8 @@ def test_bad_layer_sizes(lernmi, sizes, error):
     (lambda net: net.train(XOR_X[0], XOR_T[0]), ValueError),
     (lambda net: net.train(XOR_X[:, :1], XOR_T), ValueError),
     (lambda net: net.train(np.where(XOR_X == 1, np.nan, 0), XOR_T), ValueError),
+    (lambda net: net.train(np.where(XOR_X == 1, np.inf, 0), XOR_T), ValueError),
+    (lambda net: net.train(np.where(XOR_X == 1, np.inf, -np.inf), XOR_T), ValueError),
     (lambda net: net.train(XOR_X[:0], XOR_T[:0]), ValueError),
     (lambda net: net.train(XOR_X, XOR_T, epochs=0), ValueError),
     (lambda net: net.train(XOR_X, XOR_T, epochs=1.5), TypeError),
@@ -151,6 +154,15 @@ def test_bad_input_raises_before_any_weight_changes(lernmi, call, error):
         call(net)
     assert all(np.array_equal(p, q) for p, q in zip(before, weights(net)))
     assert net.training_rate == 0.1
+
+
+def test_huge_finite_inputs_are_numbers_even_if_their_sum_is_not(lernmi):
+    # The check for NaN and infinity sums the inputs first; a sum past the largest float
+    # must not refuse numbers that are all finite.
+    net = lernmi.Network([2, 1], seed=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the advice on the inputs' scale, and overflows
+        net.train(np.full((4, 2), 1e308), XOR_T, epochs=1, progress=False)
 
 
 def test_integer_and_boolean_arrays_are_numbers(lernmi):

@@ -76,9 +76,13 @@ def _as_array(values, shape, what):
         raise ValueError(f"{what} must have shape {wanted}, not "
                          f"{' x '.join(map(str, array.shape)) or 'a single number'}")
     array = np.ascontiguousarray(array, dtype=np.float64)
-    # min and max carry a NaN through and would be an infinity, so they find both without
-    # a temporary array of the data's size (np.isfinite(array).all() makes one).
-    if array.size and not (np.isfinite(array.min()) and np.isfinite(array.max())):
+    # A sum carries a NaN or an infinity through, so one pass finds both, without a
+    # temporary array of the data's size (np.isfinite(array).all() makes one). Finite
+    # numbers may also add up past the largest float: then min and max decide.
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = array.sum()
+    if array.size and not np.isfinite(total) \
+            and not (np.isfinite(array.min()) and np.isfinite(array.max())):
         raise ValueError(f"{what} contains NaN or infinity")
     return array
 
