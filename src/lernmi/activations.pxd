@@ -8,6 +8,10 @@ cimport cython
 
 from lernmi.stores cimport NeuronStore
 
+cdef extern from "vector.h":
+    void lernmi_load_identity(const double *x, double *z, double *a, const double *keep,
+                              Py_ssize_t n) noexcept nogil
+
 # The two codes other modules test for. Every code is set in activations.py, beside its
 # entry in ACTIVATIONS.
 cdef int BIAS                           # a = 1.0, whatever the neuron was sent
@@ -34,7 +38,7 @@ cdef void reset_sums(NeuronStore n, Py_ssize_t first, Py_ssize_t size) noexcept 
 @cython.locals(i=Py_ssize_t, z="double[::1]")
 cdef void load_inputs(NeuronStore n, Py_ssize_t first, const double[::1] x) noexcept nogil
 @cython.locals(i=Py_ssize_t, j=Py_ssize_t, z="double[::1]", delta="double[::1]",
-               direct="double[::1]", a="double[::1]", keep="double[::1]")
+               direct="double[::1]", a="double[::1]", keep="double[::1]", end=Py_ssize_t)
 cdef void load_layer(NeuronStore n, Py_ssize_t first, const double[::1] x,
                      bint identity) noexcept nogil
 @cython.locals(i=Py_ssize_t, end=Py_ssize_t, softmax=bint, peak=double, total=double,

@@ -22,8 +22,8 @@
 #include <math.h>
 #include <stdlib.h>  /* also defines __GLIBC__ where there is one; target_clones needs it */
 
-/* Every module that cimports propagation or steps includes this header, but only those two
- * call these functions: the others would warn that they are unused. */
+/* Every module that cimports propagation or steps includes this header, but each calls only
+ * some of these functions: it would warn that the others are unused. */
 #if defined(__x86_64__) && defined(__GNUC__) && defined(__linux__) && defined(__GLIBC__)
 #define LERNMI_CLONES __attribute__((unused, target_clones("default", "avx2", "avx512f")))
 #elif defined(__GNUC__)
@@ -308,6 +308,20 @@ LERNMI_CLONES static double lernmi_axpy_dot(double alpha, const double *LERNMI_R
         for (int k = 0; k < width; k++)
             lane[k] += lane[k + width];
     return lane[0];
+}
+
+/* A layer of identity neurons loaded with x (activations.load_layer): z[i] = 0.0 + x[i], the
+ * sum reset and x[i] added to it, and a[i] = z[i] * keep[i], the output. */
+LERNMI_CLONES static void lernmi_load_identity(const double *LERNMI_RESTRICT x,
+                                               double *LERNMI_RESTRICT z,
+                                               double *LERNMI_RESTRICT a,
+                                               const double *LERNMI_RESTRICT keep, Py_ssize_t n)
+{
+    for (Py_ssize_t i = 0; i < n; i++) {
+        const double sum = 0.0 + x[i];
+        z[i] = sum;
+        a[i] = sum * keep[i];
+    }
 }
 
 /* y[i] = alpha * x[i] for i < n. */
