@@ -156,13 +156,23 @@ def test_bad_input_raises_before_any_weight_changes(lernmi, call, error):
     assert net.training_rate == 0.1
 
 
-def test_huge_finite_inputs_are_numbers_even_if_their_sum_is_not(lernmi):
-    # The check for NaN and infinity sums the inputs first; a sum past the largest float
-    # must not refuse numbers that are all finite.
-    net = lernmi.Network([2, 1], seed=0)
+@pytest.mark.parametrize("values, finite", [
+    ([[1e308, 1e308]], True),  # they add up to infinity
+    ([[1e308, 1e308], [-1e308, -1e308]], True),  # to infinity minus infinity, NaN
+    ([[1.0, -np.inf]], False), ([[np.inf, 1.0]], False), ([[np.inf, -np.inf]], False),
+    ([[0.0, np.nan]], False), ([[1.0, 2.0]], True)])
+def test_inputs_are_refused_for_nan_or_infinity_not_for_a_sum_past_the_largest_float(
+        values, finite):
+    # The check sums the inputs first and asks min and max only if the sum is not finite:
+    # quietly, as numpy would otherwise warn of the overflow.
+    from lernmi._checks import as_matrix
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # the advice on the inputs' scale, and overflows
-        net.train(np.full((4, 2), 1e308), XOR_T, epochs=1, progress=False)
+        warnings.simplefilter("error")
+        if finite:
+            assert as_matrix(values, 2, "x").shape == (len(values), 2)
+        else:
+            with pytest.raises(ValueError, match="x contains NaN or infinity"):
+                as_matrix(values, 2, "x")
 
 
 def test_integer_and_boolean_arrays_are_numbers(lernmi):

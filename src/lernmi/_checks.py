@@ -81,7 +81,7 @@ def _as_array(values, shape, what):
     # numbers may also add up past the largest float: then min and max decide.
     with np.errstate(over="ignore", invalid="ignore"):
         total = array.sum()
-    if array.size and not np.isfinite(total) \
+    if not np.isfinite(total) \
             and not (np.isfinite(array.min()) and np.isfinite(array.max())):
         raise ValueError(f"{what} contains NaN or infinity")
     return array

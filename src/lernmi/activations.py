@@ -271,7 +271,7 @@ def load_layer(n, first, x, identity):
         load_inputs(n, first, x)
         compute_outputs(n, first, x.shape[0] + 1)
         return
-    z, delta, direct, a, keep = n.z, n.delta, n.direct, n.a, n.keep  # (the C loops vectorised)
+    z, delta, direct, a, keep = n.z, n.delta, n.direct, n.a, n.keep
     end = first + 1 + x.shape[0]
     for j in range(first + 1, end):
         delta[j] = 0.0
@@ -283,7 +283,7 @@ def load_layer(n, first, x, identity):
     else:
         for i in range(x.shape[0]):
             j = first + 1 + i
-            z[j] = 0.0 + x[i]
+            z[j] = 0.0 + x[i]  # as the sum reset, then x added: -0.0 gives +0.0
             a[j] = z[j] * keep[j]
     compute_outputs(n, first, 1)  # the bias neuron
 

@@ -81,9 +81,10 @@ def keep_all(n):
 # --- one sample at a time, on a team of threads ------------------------------------------------
 
 def ready_rows(net, n, rows, r, team, t):
-    """Thread t's part of readying the store n for the row order[r] (the input layer aside): in each
-    hidden layer, the neurons its rows of links feed (team.part_of) have their sums reset
-    and their dropout keep factors set, rows.keep[r]; thread 0 resets the output layer."""
+    """Thread t's part of readying the store n for the row order[r], the input layer aside:
+    in each hidden layer, the neurons its rows of links feed (team.part_of) have their sums
+    reset and their dropout keep factors set, rows.keep[r]; thread 0 resets the output
+    layer."""
     last = net.layers - 1
     col = 0
     for l in range(1, last):
@@ -363,7 +364,7 @@ def learn_rows(net, x, t, order, score, batch=1, keep=None, threads=1):
         raise ValueError(f"threads must be at most {MAX_THREADS}, not {threads}")
     keep = np.ones((0, 0)) if keep is None else \
         plain_array(keep, np.float64, 2, "keep", rows=order.shape[0], columns=sum(sizes[1:-1]))
-    kinds = np.asarray(net.layer_store(0).views().kind)[1:]  # the input layer's
+    kinds = net.layer_store(0).views().kind[1:]  # the input layer's learning neurons
     rows = Rows(x, t, order, keep, int(batch), batch == 1 and net.plain(),
                 bool(np.all(kinds == activation_code("identity"))))
     # One row a step in the network's own store, as Network.learn leaves it; a batch in a

@@ -1,8 +1,9 @@
 /* The vector arithmetic under lernmi's layer loops, in C so that compilers vectorise it.
  *
  * propagation.py, the loops of a layer of links, and steps.py, an optimiser's step on a row
- * of weights, call these primitives for the long runs of numbers a row of links works on,
- * and run a Python copy of each (beside its call) when they run uncompiled.
+ * of weights, call these primitives for the long runs of numbers a row of links works on
+ * (and activations.py one to load an input layer), and run a Python copy of each (beside
+ * its call) when they run uncompiled.
  *
  * Two rules keep every result the same on every machine:
  *   - A sum is taken in a fixed order that does not depend on the CPU: LANES running
@@ -22,8 +23,8 @@
 #include <math.h>
 #include <stdlib.h>  /* also defines __GLIBC__ where there is one; target_clones needs it */
 
-/* Every module that cimports propagation or steps includes this header, but each calls only
- * some of these functions: it would warn that the others are unused. */
+/* Every module that cimports activations, propagation or steps includes this header, but
+ * each calls only some of these functions: it would warn that the others are unused. */
 #if defined(__x86_64__) && defined(__GNUC__) && defined(__linux__) && defined(__GLIBC__)
 #define LERNMI_CLONES __attribute__((unused, target_clones("default", "avx2", "avx512f")))
 #elif defined(__GNUC__)
@@ -311,7 +312,8 @@ LERNMI_CLONES static double lernmi_axpy_dot(double alpha, const double *LERNMI_R
 }
 
 /* A layer of identity neurons loaded with x (activations.load_layer): z[i] = 0.0 + x[i], the
- * sum reset and x[i] added to it, and a[i] = z[i] * keep[i], the output. */
+ * sum reset and x[i] added to it (which makes an x of -0.0 a sum of +0.0: the 0.0 + stays),
+ * and a[i] = z[i] * keep[i], the output. */
 LERNMI_CLONES static void lernmi_load_identity(const double *LERNMI_RESTRICT x,
                                                double *LERNMI_RESTRICT z,
                                                double *LERNMI_RESTRICT a,
