@@ -266,16 +266,12 @@ def load_layer(n, first, x, identity):
     every output worked out. If its learning neurons are all identity neurons (`identity`:
     an input layer, most often), without a look at each one's kind, in loops the compiler
     vectorises: z = 0.0 + x, a = z * keep."""
+    reset_sums(n, first, x.shape[0] + 1)
     if not identity:
-        reset_sums(n, first, x.shape[0] + 1)
         load_inputs(n, first, x)
         compute_outputs(n, first, x.shape[0] + 1)
         return
-    z, delta, direct, a, keep = n.z, n.delta, n.direct, n.a, n.keep
-    end = first + 1 + x.shape[0]
-    for j in range(first + 1, end):
-        delta[j] = 0.0
-        direct[j] = 0.0
+    z, a, keep = n.z, n.a, n.keep
     if cython.compiled:  # vector.h's, the same sums
         lernmi_load_identity(cython.address(x[0]), cython.address(z[first + 1]),
                              cython.address(a[first + 1]), cython.address(keep[first + 1]),
@@ -283,7 +279,7 @@ def load_layer(n, first, x, identity):
     else:
         for i in range(x.shape[0]):
             j = first + 1 + i
-            z[j] = 0.0 + x[i]  # as the sum reset, then x added: -0.0 gives +0.0
+            z[j] = 0.0 + x[i]  # the sum reset, then x added: -0.0 gives +0.0
             a[j] = z[j] * keep[j]
     compute_outputs(n, first, 1)  # the bias neuron
 
