@@ -102,4 +102,4 @@ def markdown_table(header, rows):
 
 def one_thread_note():
     return ("BLAS and OpenMP pinned to one thread (" + ", ".join(f"{n}=1" for n in ONE_THREAD)
-            + ") so every contender uses one core, as lernmi does.")
+            + "), and lernmi's train given threads=1, so every contender uses one core.")

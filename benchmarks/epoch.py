@@ -129,7 +129,7 @@ def print_optimizers(images, targets, args):
             for name, batch in cases:
                 net = lernmi.Network(sizes, optimizer=OPTIMIZERS[name](), seed=1)
                 times[name, batch].append(common.seconds(
-                    lambda: net.train(x, t, batch_size=batch, shuffle=False)))
+                    lambda: net.train(x, t, batch_size=batch, shuffle=False, threads=1)))
         epoch = {case: common.median(runs) * common.EPOCH / n for case, runs in times.items()}
         for name, batch in cases:
             gflops = flops_per_sample(sizes) * common.EPOCH / epoch[name, batch] / 1e9
@@ -238,7 +238,7 @@ def new_network(sizes):
 def lernmi_run(start, x, t):
     sizes = [start[0].shape[1] - 1] + [w.shape[0] for w in start]
     net = new_network(sizes)  # seed=1 again: the very weights in `start`
-    return (lambda: net.train(x, t, epochs=1, shuffle=False),
+    return (lambda: net.train(x, t, epochs=1, shuffle=False, threads=1),
             lambda: [layer.weights.copy() for layer in net.link_layers])
 
 
