@@ -30,8 +30,8 @@ CASES = [
     ("lernmi.LinkLayer.__new__(lernmi.LinkLayer).weights", "AttributeError"),
     ("lernmi.Network.__new__(lernmi.Network).train([[1.0]], [[1.0]])", "AttributeError"),
     ("lernmi.stores.LinkStore.__new__(lernmi.stores.LinkStore).eta", "AttributeError"),
-    ("lernmi.network_loops.NetworkArrays.__new__(lernmi.network_loops.NetworkArrays).plain()",
-     "AttributeError"),
+    ("lernmi.network_loops.NetworkArrays.__new__(lernmi.network_loops.NetworkArrays)"
+     ".scratch()", "AttributeError"),
     ("lernmi.stores.LinkStore.__new__(lernmi.stores.LinkStore).moments_views()",
      "AttributeError"),
     ("lernmi.stores.Moments.__new__(lernmi.stores.Moments).views()", "AttributeError"),

@@ -27,7 +27,7 @@ NARROW = ([3, 2, 2], {})
 NETWORKS = [ONE_HIDDEN, RELU, SOFTMAX, DEEP, WIDE, NARROW]
 
 # How each optimiser and batch size is shared: optimiser, batch size.
-STEPS = [(None, 4), (None, 60), ("momentum", 1), ("adam", 7)]
+STEPS = [(None, 4), (None, 60), ("momentum", 1), ("adam", 1), ("adam", 7)]
 
 
 def samples(sizes, count=60, seed=0):

@@ -8,7 +8,7 @@ from lernmi.network_loops cimport NetworkArrays, link_layer, load_sample
 from lernmi.propagation cimport (Links, Part, backpropagate_links, keep_step, learn_links,
                                  propagate_links, send_back_rows, some_rows, step_kept,
                                  whole)
-from lernmi.steps cimport SETTINGS, count_step
+from lernmi.steps cimport SETTINGS, STEPS, count_step, plain_step, rule_at
 from lernmi.stores cimport Moments, NeuronStore
 from lernmi.team cimport Team, part_of, shareable, split_layers, wait
 
@@ -19,11 +19,10 @@ cdef class Rows:                        # what one learn_rows call learns from
     cdef const Py_ssize_t[::1] order    # the rows to learn from, in order
     cdef const double[:, ::1] keep      # dropout: keep[r] for the hidden neurons of order[r]
     cdef Py_ssize_t batch               # rows per step
-    cdef bint plain                     # one row per plain gradient-descent step
     cdef bint identity                  # the input layer's learning neurons: all identity
 
 @cython.final
-cdef class Scratch:                     # what one thread of a team learns from batches in
+cdef class Scratch:                     # what one thread of a team learns in
     cdef Py_ssize_t t                   # the thread's number in its team
     cdef double[::1] pack               # room to pack a batch's outputs (propagation.py)
     cdef Moments moments                # the network's m and v, and its own g
@@ -39,11 +38,13 @@ cdef void keep_all(NeuronStore n) noexcept nogil
 cdef void ready_rows(NetworkArrays net, NeuronStore n, Rows rows, Py_ssize_t r, Team team,
                      Py_ssize_t t) noexcept nogil
 cdef Py_ssize_t kept_at(NetworkArrays net, Py_ssize_t l) noexcept nogil
-@cython.locals(last=Py_ssize_t, loader=Py_ssize_t, r=Py_ssize_t, l=Py_ssize_t, k=Py_ssize_t,
-               out=Py_ssize_t, fed=Py_ssize_t, c0=Py_ssize_t, alone=bint, links=Links,
-               inputs=Links, part=Part)
+@cython.locals(links=Links)
+cdef Links sample_links(NetworkArrays net, Py_ssize_t l, Py_ssize_t r) noexcept nogil
+@cython.locals(t=Py_ssize_t, last=Py_ssize_t, loader=Py_ssize_t, r=Py_ssize_t, l=Py_ssize_t,
+               k=Py_ssize_t, out=Py_ssize_t, fed=Py_ssize_t, c0=Py_ssize_t, alone=bint,
+               links=Links, inputs=Links, part=Part)
 cdef void learn_samples(NetworkArrays net, NeuronStore n, Rows rows, double[::1] score,
-                        Team team, Py_ssize_t t) noexcept nogil
+                        Team team, Scratch own) noexcept nogil
 @cython.locals(l=Py_ssize_t, part=Part)
 cdef void keep_outputs(NetworkArrays net, NeuronStore n, Team team, Py_ssize_t t) noexcept nogil
 

@@ -1,14 +1,13 @@
 """The loops that learn: a network's samples one at a time, or a batch at a time.
 
 `learn_rows`, which Python calls, checks everything it is given, then runs the loops with the
-GIL released. One plain gradient-descent step per sample (`learn_samples`) may be shared by
-a team of threads (team.py): each takes some rows of every layer of links forward, steps
-them, sends back through some columns, and works out the neurons those columns come from,
-meeting at a barrier between a step and the next one that reads what it wrote or
-overwrites what it read. Every number is worked out by exactly the operations one thread
-would use, in the same order, so the network learns the same weights, bit for bit, on any
-number of threads. Any other optimiser, or a batch of
-samples, is `learn_batches`, which a team shares the same way.
+GIL released. One step per sample (`learn_samples`) may be shared by a team of threads
+(team.py): each takes some rows of every layer of links forward, steps them, sends back
+through some columns, and works out the neurons those columns come from, meeting at a
+barrier between a step and the next one that reads what it wrote or overwrites what it
+read. Every number is worked out by exactly the operations one thread would use, in the
+same order, so the network learns the same weights, bit for bit, on any number of threads.
+A step per batch of samples is `learn_batches`, which a team shares the same way.
 """
 
 import numpy as np
@@ -31,7 +30,7 @@ if not cython.compiled:
     from .network_loops import link_layer, load_sample
     from .propagation import Part, backpropagate_links, keep_step, learn_links, propagate_links
     from .propagation import send_back_rows, some_rows, step_kept, whole
-    from .steps import SETTINGS, count_step
+    from .steps import SETTINGS, STEPS, count_step, plain_step, rule_at
     from .team import part_of, shareable, split_layers, wait
 
 
@@ -39,20 +38,18 @@ if not cython.compiled:
 class Rows:
     """What one learn_rows call learns from, checked by it: the inputs x and expected
     outputs t (a row per sample), the rows to learn from in `order`, dropout's keep factors
-    for each (no columns: none), the rows per step, whether each step is one row of plain
-    gradient descent, and whether the input layer's learning neurons are all identity
-    neurons (activations.load_layer)."""
+    for each (no columns: none), the rows per step, and whether the input layer's learning
+    neurons are all identity neurons (activations.load_layer)."""
 
-    def __init__(self, x, t, order, keep, batch, plain, identity):
+    def __init__(self, x, t, order, keep, batch, identity):
         self.x, self.t, self.order, self.keep = x, t, order, keep
-        self.batch, self.plain, self.identity = batch, plain, identity
+        self.batch, self.identity = batch, identity
 
 
 class Scratch:
-    """What thread t of a team works in when it learns from batches: its own room to pack
-    samples and to sum a row's gradient, beside the network's velocity and moments (each
-    thread steps rows of its own). Thread 0 of a team, or a thread alone, works in the
-    network's own (`net`'s pack and moments)."""
+    """What thread t of a team works in as it learns: room of its own to pack samples and sum
+    a row's gradient in, beside the network's velocity and moments (each thread steps rows of
+    its own). Thread 0, or a thread alone, works in the network's own pack and moments."""
 
     def __init__(self, t, pack, moments):
         self.t, self.pack, self.moments = t, pack, moments
@@ -105,15 +102,25 @@ def kept_at(net, l):
     return net.first[l] + net.first[l + 1] - net.first[1]
 
 
-def learn_samples(net, n, rows, score, team, t):
-    """Thread t's part, in `team` (None: a team of one, t = 0), of one plain gradient-descent
+def sample_links(net, l, r):
+    """link_layer(net, l, 1) for the step on the r-th sample (from 0) of a learn_samples
+    call, which counts its steps at its end: its rule at the count it will have then."""
+    links = link_layer(net, l, 1)
+    links.rule = rule_at(net.settings, l * SETTINGS, net.eta[l], 1.0,
+                         net.settings[l * SETTINGS + STEPS] + cython.cast(cython.double, r + 1))
+    return links
+
+
+def learn_samples(net, n, rows, score, team, own):
+    """Thread own.t's part, in `team` (None: a team of one, own.t = 0), of one optimiser
     step on each input x[k] with expected output t[k], for k in rows.order (rows.x, rows.t).
 
     The same steps as Network.learn: forward; the output layer gets its errors from the
     cost; then each link layer, the last first, has the layer it feeds work out its
-    sensitivities and sends them back, stepping its weights. Each sample's cost, and whether
-    the output was right before the step, is added to score[0] and score[1]. n is the
-    network's own store, net.neurons.
+    sensitivities and sends them back, stepping its weights (plain gradient descent as it
+    sends back; any other rule as learn_links steps it, with its gradient in own.moments.g).
+    Each sample's cost, and whether the output was right before the step, is added to
+    score[0] and score[1]. n is the network's own store, net.neurons.
 
     Every layer of links but the one into the output layer takes its step later: what the
     step needs (the outputs it carried forward, the sensitivities it carried back) is kept
@@ -132,6 +139,7 @@ def learn_samples(net, n, rows, score, team, t):
     the forward pass is over. The threads meet at a barrier after each hidden layer's
     outputs and after its sensitivities, the steps that read what other threads wrote.
     """
+    t = own.t
     last = net.layers - 1
     loader = 0 if team is None else 1
     inputs = link_layer(net, 0, 1)
@@ -145,10 +153,10 @@ def learn_samples(net, n, rows, score, team, t):
             alone = l == last - 1  # the links into the output layer: thread 0's
             if alone and t > 0:
                 break
-            links = link_layer(net, l, 1)
+            links = sample_links(net, l, r - 1)
             part = whole(links) if alone else part_of(net, team, l, t)
             if r > 0 and (l == 0 or not alone):  # the last sample's step, then its sums
-                step_kept(net.w, links, net.pack[kept_at(net, l):], n, part)
+                step_kept(net.w, own.moments, links, net.pack[kept_at(net, l):], n, part)
             else:
                 propagate_links(net.w, some_rows(links, part.row0, part.row1 - part.row0),
                                 n, n, net.pack)
@@ -168,7 +176,7 @@ def learn_samples(net, n, rows, score, team, t):
             score[1] += is_correct(n, out, rows.t[k])
             submit_expected(net.cost, n, out, rows.t[k])
         for l in range(last - 1, -1, -1):
-            links = link_layer(net, l, 1)
+            links = sample_links(net, l, r)
             if l == last - 1:  # thread 0's alone
                 if t == 0:
                     out = net.first[last]
@@ -176,8 +184,11 @@ def learn_samples(net, n, rows, score, team, t):
                     if l == 0:  # its sensitivities (the loader kept its inputs)
                         keep_step(links, n, n, net.pack,
                                   Part(row0=0, row1=links.rows, col0=0, col1=0))
-                    else:
+                    elif plain_step(links.rule):
                         backpropagate_links(net.w, links, n, n, whole(links))
+                    else:  # (one sample: learn_links packs nothing)
+                        learn_links(net.w, own.moments, links, n, n, own.pack)
+                    if l > 0:
                         compute_sensitivities(n, net.first[l], net.first[l + 1] - net.first[l])
                 wait(team, t)
                 continue
@@ -197,10 +208,9 @@ def learn_samples(net, n, rows, score, team, t):
     if rows.order.shape[0] > 0:
         wait(team, t)  # every layer's kept numbers written
         for l in range(max(last - 1, 1)):
-            step_kept(net.w, link_layer(net, l, 1), net.pack[kept_at(net, l):], None,
-                      part_of(net, team, l, t))
-        # Every layer's steps counted, once no thread reads the layers' rules any more (a
-        # plain step's numbers do not depend on the count).
+            step_kept(net.w, own.moments, sample_links(net, l, rows.order.shape[0] - 1),
+                      net.pack[kept_at(net, l):], None, part_of(net, team, l, t))
+        # Every layer's steps counted, once no thread reads the settings any more.
         wait(team, t)
         if t == 0:
             for l in range(last):
@@ -220,11 +230,11 @@ def keep_outputs(net, n, team, t):
 
 
 def take_part(net, n, rows, score, team, own):
-    """Thread own.t's part of learn_samples or learn_batches, as rows.plain says, in the
-    store n, without the GIL."""
+    """Thread own.t's part of learn_samples (batches of one) or learn_batches, in the store
+    n, without the GIL."""
     with cython.nogil:
-        if rows.plain:
-            learn_samples(net, n, rows, score, team, own.t)
+        if rows.batch == 1:
+            learn_samples(net, n, rows, score, team, own)
         else:
             learn_batches(net, n, rows, score, team, own)
 
@@ -343,9 +353,8 @@ def learn_rows(net, x, t, order, score, batch=1, keep=None, threads=1):
     With dropout, keep[r] holds the keep factors of the hidden neurons (the hidden layers'
     learning neurons in order) for the row order[r]; None: every neuron kept whole.
 
-    Batches of one with plain gradient descent are learn_samples, on `threads` threads if
-    the network is `shareable` (else on one: the same numbers); anything else is
-    learn_batches. x and t must be C-contiguous float64 matrices, one row per sample, that
+    Batches of one are learn_samples, larger ones learn_batches, on `threads` threads if
+    the network is `shareable` (else on one: the same numbers). x and t must be C-contiguous float64 matrices, one row per sample, that
     fit `net`; `order` an array of numpy.intp whose every number is one of their rows; score
     a writable array of two float64 numbers; batch and threads positive ints.
     """
@@ -365,8 +374,7 @@ def learn_rows(net, x, t, order, score, batch=1, keep=None, threads=1):
     keep = np.ones((0, 0)) if keep is None else \
         plain_array(keep, np.float64, 2, "keep", rows=order.shape[0], columns=sum(sizes[1:-1]))
     kinds = net.layer_store(0).views().kind[1:]  # the input layer's learning neurons
-    rows = Rows(x, t, order, keep, int(batch), batch == 1 and net.plain(),
-                bool(np.all(kinds == activation_code("identity"))))
+    rows = Rows(x, t, order, keep, int(batch), bool(np.all(kinds == activation_code("identity"))))
     # One row a step in the network's own store, as Network.learn leaves it; a batch in a
     # scratch store of a batch's samples.
     learn_epoch(net, None if batch == 1 else net.scratch(min(int(batch), order.shape[0] or 1)),
@@ -374,7 +382,7 @@ def learn_rows(net, x, t, order, score, batch=1, keep=None, threads=1):
 
 
 def learn_epoch(net, n, rows, score, threads):
-    """learn_samples or learn_batches, as rows.plain says, in the store n (None: the
+    """learn_samples or learn_batches, as rows.batch says, in the store n (None: the
     network's own), on `threads` threads if the network is `shareable`, with the GIL
     released: other Python threads run meanwhile. Afterwards every neuron of n is kept
     whole again."""

@@ -17,7 +17,7 @@ class Rows:
         order: npt.NDArray[np.intp],
         keep: npt.NDArray[np.float64],
         batch: int,
-        plain: bool,
+        identity: bool,
     ) -> None: ...
 
 @final

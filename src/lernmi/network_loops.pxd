@@ -6,7 +6,6 @@ from lernmi.activations cimport compute_outputs, load_inputs, reset_sums
 from lernmi.costs cimport is_correct, sample_cost
 from lernmi.propagation cimport Links, packed_size, propagate_links
 from lernmi.steps cimport SETTINGS, rule_of
-from lernmi.steps cimport plain as plain_rule
 from lernmi.stores cimport Moments, NeuronStore
 
 cdef enum:

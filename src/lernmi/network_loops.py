@@ -27,7 +27,6 @@ if not cython.compiled:
     from .costs import is_correct, sample_cost
     from .propagation import Links, packed_size, propagate_links
     from .steps import SETTINGS, rule_of
-    from .steps import plain as plain_rule
     BLOCK = 4  # network_loops.pxd's: samples inference takes through the weights at once
 
 
@@ -120,14 +119,6 @@ class NetworkArrays:
         learn_batches a batch): its activation codes are the network's as they are now (a
         neuron may have been made a bias neuron)."""
         return new_store(np.tile(self.neurons.views().kind, samples))
-
-    def plain(self):
-        """Whether every link layer learns by plain gradient descent without weight decay,
-        which learn_samples takes one sample at a time."""
-        for l in range(self.settings.shape[0] // SETTINGS):
-            if not plain_rule(self.settings, l * SETTINGS):
-                return False
-        return True
 
     def _check_layer(self, l, count):
         # The loops index without bounds checks, so check the layer number here.

@@ -2,7 +2,7 @@
 
 cimport cython
 
-from lernmi.steps cimport Rule, step_row
+from lernmi.steps cimport Rule, plain_step, step_row
 from lernmi.stores cimport Moments, NeuronStore
 
 cdef extern from "vector.h":
@@ -15,6 +15,8 @@ cdef extern from "vector.h":
                           Py_ssize_t n) noexcept nogil
     double lernmi_axpy_dot(double alpha, const double *kept, double *w, const double *x,
                            Py_ssize_t n) noexcept nogil
+    double lernmi_step_dot(double s, const double *kept, double *w, double *m, double *v,
+                           const double *x, const Rule *r, Py_ssize_t n) noexcept nogil
     void lernmi_scale(double alpha, const double *x, double *y, Py_ssize_t n) noexcept nogil
     void lernmi_axpy4(const double *alpha, const double *x, Py_ssize_t stride, double *y,
                       Py_ssize_t n) noexcept nogil
@@ -74,6 +76,8 @@ cdef void row_send_back(const double[::1] w, Links links, Py_ssize_t j, NeuronSt
                alpha="double[4]")
 cdef void row_gradient(double[::1] g, Links links, Py_ssize_t j, NeuronStore src,
                        NeuronStore dst) noexcept nogil
+@cython.locals(i=Py_ssize_t)
+cdef void scaled(double[::1] g, double alpha, const double[::1] x, Py_ssize_t n) noexcept nogil
 
 # --- one link, and a whole layer of links --------------------------------------------------------
 cdef double updated_weight(double w, double eta, double s, double a_in) noexcept nogil
@@ -95,9 +99,10 @@ cdef void step_links(double[::1] w, Links links, NeuronStore src, NeuronStore ds
 @cython.locals(j=Py_ssize_t, i=Py_ssize_t)
 cdef void keep_step(Links links, NeuronStore src, NeuronStore dst, double[::1] kept,
                     Part part) noexcept nogil
-@cython.locals(j=Py_ssize_t, i=Py_ssize_t, row=Py_ssize_t, alpha=double)
-cdef void step_kept(double[::1] w, Links links, const double[::1] kept, NeuronStore after,
-                    Part part) noexcept nogil
+@cython.locals(j=Py_ssize_t, i=Py_ssize_t, row=Py_ssize_t, end=Py_ssize_t, alpha=double,
+               plain=bint)
+cdef void step_kept(double[::1] w, Moments moments, Links links, const double[::1] kept,
+                    NeuronStore after, Part part) noexcept nogil
 @cython.locals(j=Py_ssize_t)
 cdef void send_back_rows(const double[::1] w, Links links, NeuronStore src, NeuronStore dst,
                          Part part) noexcept nogil

@@ -32,7 +32,7 @@ if not cython.compiled:
     LANES = 16
     TILE = 8  # vector.h's LERNMI_TILE
     GROUP = 32  # propagation.pxd's: samples packed at once for the tiles
-    from .steps import Rule, step_row
+    from .steps import Rule, plain_step, step_row
     Links = cython.struct(start=cython.Py_ssize_t, rows=cython.Py_ssize_t,
                           cols=cython.Py_ssize_t, source=cython.Py_ssize_t,
                           target=cython.Py_ssize_t, samples=cython.Py_ssize_t,
@@ -126,8 +126,8 @@ def row_gradient(g, links, j, src, dst):
     at = links.source
     stride = links.stride
     s0 = dst.s[links.target + 1 + j]
+    scaled(g, s0, src.a[at:], links.cols)
     if cython.compiled:
-        lernmi_scale(s0, cython.address(src.a[at]), cython.address(g[0]), links.cols)
         b = 1
         while b + 4 <= links.samples:
             for k in range(4):
@@ -141,12 +141,20 @@ def row_gradient(g, links, j, src, dst):
                         links.cols)
             b += 1
     else:
-        for k in range(links.cols):
-            g[k] = s0 * src.a[at + k]
         for b in range(1, links.samples):
             sj = dst.s[b * stride + links.target + 1 + j]
             for k in range(links.cols):
                 g[k] += sj * src.a[b * stride + at + k]
+
+
+def scaled(g, alpha, x, n):
+    """g[i] = alpha * x[i] for i < n: a row's gradient from one sample, alpha being its
+    sensitivity and x the outputs it carried forward."""
+    if cython.compiled:
+        lernmi_scale(alpha, cython.address(x[0]), cython.address(g[0]), n)
+    else:
+        for i in range(n):
+            g[i] = alpha * x[i]
 
 
 # --- one link, and a whole layer of links --------------------------------------------------
@@ -247,7 +255,7 @@ def step_links(w, links, src, dst, part):
 
 
 def keep_step(links, src, dst, kept, part):
-    """Keep what one sample's plain step of the links needs, for step_kept to take it later:
+    """Keep what one sample's step of the links needs, for step_kept to take it later:
     kept[i] the output src.a of input neuron i, for the columns i of `part`, and
     kept[cols + j] the sensitivity dst.s that row j carries back, for its rows. (For a
     layer of links whose step waits for the next sample's forward pass: see
@@ -258,25 +266,41 @@ def keep_step(links, src, dst, kept, part):
         kept[links.cols + j] = dst.s[links.target + 1 + j]
 
 
-def step_kept(w, links, kept, after, part):
-    """The step keep_step kept, for the rows of `part`, each as row_step takes it:
-    w[j, i] += -eta * s_j * a_i. Given a store `after` (None: the step alone), the same pass
-    over each row also adds to after.z the sums of the sample loaded in it, as
-    propagate_links would for one sample after the step: each weight is then read and
-    written once, not read twice and written once, and the numbers are the same."""
+def step_kept(w, moments, links, kept, after, part):
+    """The step keep_step kept, for the rows of `part`, by the links' rule (for a batch of
+    one): plain gradient descent as row_step takes it, w[j, i] += -eta * s_j * a_i; any
+    other rule as learn_links takes it, row j's gradient s_j * a_i in moments.g, then
+    steps.step_row with its velocity or moments. Given a store `after` (None: the step
+    alone), the same pass over each row also adds to after.z the sums of the sample loaded
+    in it, as propagate_links would for one sample after the step. Each weight is then read
+    and written once, not read twice and written once, and the numbers are the same."""
+    plain = plain_step(links.rule)
     for j in range(part.row0, part.row1):
         row = links.start + j * links.cols
-        alpha = -links.rule.rate * kept[links.cols + j]
-        if cython.compiled and after is not None:
-            after.z[links.target + 1 + j] += lernmi_axpy_dot(
-                alpha, cython.address(kept[0]), cython.address(w[row]),
-                cython.address(after.a[links.source]), links.cols)
-            continue
-        if cython.compiled:
-            lernmi_axpy(alpha, cython.address(kept[0]), cython.address(w[row]), links.cols)
+        end = row + links.cols
+        if not plain:
+            if cython.compiled and after is not None:
+                after.z[links.target + 1 + j] += lernmi_step_dot(
+                    kept[links.cols + j], cython.address(kept[0]), cython.address(w[row]),
+                    cython.address(moments.m[row]), cython.address(moments.v[row]),
+                    cython.address(after.a[links.source]), cython.address(links.rule),
+                    links.cols)
+                continue
+            scaled(moments.g, kept[links.cols + j], kept, links.cols)
+            step_row(w[row:end], moments.m[row:end], moments.v[row:end],
+                     moments.g[:links.cols], links.rule)
         else:
-            for i in range(links.cols):
-                w[row + i] += alpha * kept[i]
+            alpha = -links.rule.rate * kept[links.cols + j]
+            if cython.compiled and after is not None:
+                after.z[links.target + 1 + j] += lernmi_axpy_dot(
+                    alpha, cython.address(kept[0]), cython.address(w[row]),
+                    cython.address(after.a[links.source]), links.cols)
+                continue
+            if cython.compiled:
+                lernmi_axpy(alpha, cython.address(kept[0]), cython.address(w[row]), links.cols)
+            else:
+                for i in range(links.cols):
+                    w[row + i] += alpha * kept[i]
         if after is not None:
             after.z[links.target + 1 + j] += row_dot(w, links, j, after.a, links.source)
 

@@ -27,10 +27,13 @@ cdef extern from "vector.h":
 cdef int PLAIN, MOMENTUM, NESTEROV, ADAM
 cdef Py_ssize_t KIND, MU, BETA1, BETA2, EPSILON, DECAY, STEPS, SETTINGS
 
-@cython.locals(kind=int, size=double, root=double, k=double)
 cdef Rule rule_of(const double[::1] settings, Py_ssize_t at, double eta,
                   double batch) noexcept nogil
+@cython.locals(kind=int, size=double, root=double)
+cdef Rule rule_at(const double[::1] settings, Py_ssize_t at, double eta, double batch,
+                  double k) noexcept nogil
 cdef bint plain(const double[::1] settings, Py_ssize_t at) noexcept nogil
+cdef bint plain_step(Rule rule) noexcept nogil
 cdef void count_step(double[::1] settings, Py_ssize_t at) noexcept nogil
 @cython.locals(n=Py_ssize_t, i=Py_ssize_t, one1=double, one2=double, averaged=bint)
 cdef void step_row(double[::1] w, double[::1] m, double[::1] v, double[::1] g,

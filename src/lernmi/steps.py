@@ -51,10 +51,15 @@ def rule_of(settings, at, eta, batch):
     """The Rule for a step with training rate eta on a gradient summed over `batch`
     samples, from the settings at settings[at:at + SETTINGS] (their step count already
     counting this step)."""
+    return rule_at(settings, at, eta, batch, settings[at + STEPS])
+
+
+def rule_at(settings, at, eta, batch, k):
+    """rule_of's Rule for the k-th step, whatever the settings' count (learn_samples counts
+    its steps only once it has taken them all)."""
     kind = cython.cast(cython.int, settings[at + KIND])
     size = eta
     root = 1.0
-    k = settings[at + STEPS]
     if kind == ADAM and k > 0.0:  # (before the first step, forward passes need no rule)
         size = eta / (1.0 - pow(settings[at + BETA1], k))
         root = sqrt(1.0 - pow(settings[at + BETA2], k))
@@ -67,6 +72,11 @@ def plain(settings, at):
     """Whether the rule is plain gradient descent without weight decay: the step that
     needs no gradient kept, w -= eta * s * a, taken as the sensitivities are sent back."""
     return settings[at + KIND] == PLAIN and settings[at + DECAY] == 0.0
+
+
+def plain_step(rule):
+    """plain() for a Rule: whether its step is w -= eta * s * a."""
+    return rule.kind == PLAIN and rule.decay == 0.0
 
 
 def count_step(settings, at):

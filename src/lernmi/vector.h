@@ -439,4 +439,78 @@ LERNMI_CLONES static void lernmi_adam(double *LERNMI_RESTRICT w, double *LERNMI_
     }
 }
 
+/* One weight's step, w[i], by the rule r on its gradient g from one sample, as
+ * lernmi_mean_decay (for a batch of one: decay * w[i] added, if `decayed`) and then
+ * lernmi_plain_step, lernmi_momentum or lernmi_adam take it, `kind` being r's. Returns the
+ * stepped weight. */
+LERNMI_INLINE double lernmi_rule_one(int kind, int decayed, double g, Py_ssize_t i,
+                                     double *LERNMI_RESTRICT w, double *LERNMI_RESTRICT m,
+                                     double *LERNMI_RESTRICT v, const lernmi_rule *r)
+{
+    if (decayed)
+        g = g + r->decay * w[i];
+    if (kind == 0) {                    /* plain (with decay: else it is lernmi_axpy_dot's) */
+        w[i] += -r->rate * g;
+    } else if (kind == 3) {             /* Adam */
+        m[i] = r->beta1 * m[i] + (1.0 - r->beta1) * g;
+        v[i] = r->beta2 * v[i] + (1.0 - r->beta2) * g * g;
+        w[i] -= r->size * m[i] / (sqrt(v[i]) / r->root + r->epsilon);
+    } else {                            /* momentum, or Nesterov's (2) */
+        m[i] = r->momentum * m[i] + g;
+        w[i] -= kind == 2 ? r->rate * (g + r->momentum * m[i]) : r->rate * m[i];
+    }
+    return w[i];
+}
+
+/* lernmi_step_dot for one kind of rule, decayed or not: both constants where it is called,
+ * so that each of its loops is compiled for one rule. */
+LERNMI_INLINE double lernmi_step_dot_as(int kind, int decayed, double s,
+                                        const double *LERNMI_RESTRICT kept,
+                                        double *LERNMI_RESTRICT w, double *LERNMI_RESTRICT m,
+                                        double *LERNMI_RESTRICT v,
+                                        const double *LERNMI_RESTRICT x, const lernmi_rule *r,
+                                        Py_ssize_t n)
+{
+    const lernmi_rule rule = *r;        /* a copy that no store to w, m or v can change */
+    double lane[LERNMI_LANES] = {0.0};
+    Py_ssize_t i = 0;
+    for (; i + LERNMI_LANES <= n; i += LERNMI_LANES)
+        for (int k = 0; k < LERNMI_LANES; k++)
+            lane[k] += lernmi_rule_one(kind, decayed, s * kept[i + k], i + k, w, m, v, &rule)
+                       * x[i + k];
+    for (int k = 0; i + k < n; k++)
+        lane[k] += lernmi_rule_one(kind, decayed, s * kept[i + k], i + k, w, m, v, &rule)
+                   * x[i + k];
+    for (int width = LERNMI_LANES / 2; width > 0; width /= 2)
+        for (int k = 0; k < width; k++)
+            lane[k] += lane[k + width];
+    return lane[0];
+}
+
+/* One sample's step of a row of weights by its rule, and the next sample's sum, in one pass
+ * over the row (for plain gradient descent without decay, lernmi_axpy_dot's numbers are
+ * those learn_samples takes): the gradient g[i] = s * kept[i] (lernmi_scale), the step as lernmi_rule_one takes
+ * it, with m and v the rule's numbers for the row, then the sum of w[i] * x[i] over i < n
+ * as lernmi_dot takes it. r->kind is steps.py's code: 0 plain, 1 momentum, 2 Nesterov's
+ * momentum, 3 Adam. */
+LERNMI_CLONES static double lernmi_step_dot(double s, const double *LERNMI_RESTRICT kept,
+                                            double *LERNMI_RESTRICT w,
+                                            double *LERNMI_RESTRICT m,
+                                            double *LERNMI_RESTRICT v,
+                                            const double *LERNMI_RESTRICT x,
+                                            const lernmi_rule *r, Py_ssize_t n)
+{
+    int decayed = r->decay != 0.0;
+    switch (r->kind * 2 + decayed) {
+    case 0: return lernmi_step_dot_as(0, 0, s, kept, w, m, v, x, r, n);
+    case 1: return lernmi_step_dot_as(0, 1, s, kept, w, m, v, x, r, n);
+    case 2: return lernmi_step_dot_as(1, 0, s, kept, w, m, v, x, r, n);
+    case 3: return lernmi_step_dot_as(1, 1, s, kept, w, m, v, x, r, n);
+    case 4: return lernmi_step_dot_as(2, 0, s, kept, w, m, v, x, r, n);
+    case 5: return lernmi_step_dot_as(2, 1, s, kept, w, m, v, x, r, n);
+    case 6: return lernmi_step_dot_as(3, 0, s, kept, w, m, v, x, r, n);
+    default: return lernmi_step_dot_as(3, 1, s, kept, w, m, v, x, r, n);
+    }
+}
+
 #endif
