@@ -87,19 +87,31 @@ def test_an_input_neuron_made_a_bias_neuron_outputs_1_while_the_network_learns(l
         np.testing.assert_array_equal(a.weights, b.weights)
 
 
+OPTIMIZERS = {"sgd": lambda m: m.SGD(0.3),
+              "decay": lambda m: m.SGD(0.3, weight_decay=0.01),
+              "momentum": lambda m: m.SGD(0.1, momentum=0.9, weight_decay=0.001),
+              "nesterov": lambda m: m.SGD(0.1, momentum=0.8, nesterov=True),
+              "adam": lambda m: m.Adam(0.01),
+              "adam_decay": lambda m: m.Adam(0.02, betas=(0.8, 0.99), weight_decay=0.01)}
+
+
 @pytest.mark.parametrize("sizes", [[37, 3], [37, 21, 3], [40, 17, 9, 3]])
-def test_the_waiting_steps_are_taken_by_the_end_of_train(lernmi, sizes):
-    # Plain per-sample learning takes the step of every layer of links but the output
-    # layer's of one sample in the next one's forward pass, and the last one's at the end of
-    # each train call: the weights are those of learn, one sample at a time, bit for bit,
-    # whatever comes between two trains.
+@pytest.mark.parametrize("rule", OPTIMIZERS)
+def test_the_waiting_steps_are_taken_by_the_end_of_train(lernmi, sizes, rule):
+    # Per-sample learning takes the step of every layer of links but the output layer's of
+    # one sample in the next one's forward pass, and the last one's at the end of each train
+    # call, with any optimiser: the weights and the optimiser's numbers are those of learn,
+    # one sample at a time, bit for bit, whatever comes between two trains (Adam's step
+    # count too).
     rng = np.random.default_rng(5)
     x, t = rng.uniform(size=(9, sizes[0])), rng.uniform(size=(9, sizes[-1]))
-    trained, stepped = (lernmi.Network(sizes, training_rate=0.3, seed=2) for _ in range(2))
+    trained, stepped = (lernmi.Network(sizes, optimizer=OPTIMIZERS[rule](lernmi), seed=2)
+                        for _ in range(2))
     for rows in (slice(0, 1), slice(0, 9), slice(4, 9)):
         trained.train(x[rows], t[rows], shuffle=False)
         for inputs, expected in zip(x[rows], t[rows]):
             stepped.learn(inputs, expected)
         for a, b in zip(trained.link_layers, stepped.link_layers):
-            np.testing.assert_array_equal(a.weights, b.weights)
+            for mine, theirs in zip(a.store.views(), b.store.views()):  # w, settings, m, v
+                np.testing.assert_array_equal(mine, theirs)
         np.testing.assert_array_equal(trained.run(x[0]), stepped.run(x[0]))

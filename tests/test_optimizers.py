@@ -16,6 +16,10 @@ RULES = {
     "momentum": (("SGD", 0.05, {"momentum": 0.9}), dict(kind="sgd", rate=0.05, momentum=0.9)),
     "nesterov": (("SGD", 0.05, {"momentum": 0.8, "nesterov": True, "weight_decay": 0.001}),
                  dict(kind="sgd", rate=0.05, momentum=0.8, nesterov=True, decay=0.001)),
+    "momentum_decay": (("SGD", 0.05, {"momentum": 0.9, "weight_decay": 0.01}),
+                       dict(kind="sgd", rate=0.05, momentum=0.9, decay=0.01)),
+    "nesterov_plain": (("SGD", 0.05, {"momentum": 0.7, "nesterov": True}),
+                       dict(kind="sgd", rate=0.05, momentum=0.7, nesterov=True)),
     "adam": (("Adam", 0.01, {}), dict(kind="adam", rate=0.01)),
     "adam_decay": (("Adam", 0.02, {"betas": (0.8, 0.99), "epsilon": 1e-6,
                                    "weight_decay": 0.01}),
@@ -90,9 +94,12 @@ def test_learn_is_one_step_and_train_at_batch_size_one_takes_the_same(lernmi, ru
 @pytest.mark.parametrize("rule, sizes, batch, dropout", [
     # Wider than vector.h's 16 lanes; batches of 7 (one tile of samples, not full), of 33
     # and 70 (more than one GROUP of packed samples: the gradient tiles pack each in turn);
-    # rows that the tiles of 4 and 6 do not divide; hidden layers that send back.
+    # rows that the tiles of 4 and 6 do not divide; hidden layers that send back. At batch
+    # size 1, every rule: each hidden layer's step waits for the next sample's forward pass
+    # and is taken in one pass with its sums (vector.h's lernmi_step_dot compiled).
     ("momentum", [37, 21, 3], 7, 0.0), ("adam_decay", [37, 21, 3], 7, 0.0),
-    ("sgd", [37, 21, 13, 3], 70, 0.0), ("nesterov", [37, 23, 14, 3], 33, 0.25)])
+    ("sgd", [37, 21, 13, 3], 70, 0.0), ("nesterov", [37, 23, 14, 3], 33, 0.25),
+    *[(rule, [37, 21, 13, 3], 1, 0.25) for rule in RULES if rule != "sgd"]])
 def test_compiled_and_source_give_the_same_numbers(compiled, source, rule, sizes, batch,
                                                    dropout):
     rng = np.random.default_rng(5)

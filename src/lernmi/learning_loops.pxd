@@ -4,11 +4,11 @@ cimport cython
 
 from lernmi.activations cimport compute_outputs, compute_sensitivities, load_layer, reset_sums
 from lernmi.costs cimport is_correct, sample_cost, submit_expected
-from lernmi.network_loops cimport NetworkArrays, link_layer, load_sample
+from lernmi.network_loops cimport NetworkArrays, link_layer, links_at, load_sample
 from lernmi.propagation cimport (Links, Part, backpropagate_links, keep_step, learn_links,
                                  propagate_links, send_back_rows, some_rows, step_kept,
                                  whole)
-from lernmi.steps cimport SETTINGS, STEPS, count_step, plain_step, rule_at
+from lernmi.steps cimport SETTINGS, STEPS, count_step, plain_step
 from lernmi.stores cimport Moments, NeuronStore
 from lernmi.team cimport Team, part_of, shareable, split_layers, wait
 
@@ -38,7 +38,7 @@ cdef void keep_all(NeuronStore n) noexcept nogil
 cdef void ready_rows(NetworkArrays net, NeuronStore n, Rows rows, Py_ssize_t r, Team team,
                      Py_ssize_t t) noexcept nogil
 cdef Py_ssize_t kept_at(NetworkArrays net, Py_ssize_t l) noexcept nogil
-@cython.locals(links=Links)
+@cython.locals(k=double)
 cdef Links sample_links(NetworkArrays net, Py_ssize_t l, Py_ssize_t r) noexcept nogil
 @cython.locals(t=Py_ssize_t, last=Py_ssize_t, loader=Py_ssize_t, r=Py_ssize_t, l=Py_ssize_t,
                k=Py_ssize_t, out=Py_ssize_t, fed=Py_ssize_t, c0=Py_ssize_t, alone=bint,

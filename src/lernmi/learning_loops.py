@@ -27,10 +27,10 @@ if not cython.compiled:
     # Compiled, these are C functions and constants (see learning_loops.pxd).
     from .activations import compute_outputs, compute_sensitivities, load_layer, reset_sums
     from .costs import is_correct, sample_cost, submit_expected
-    from .network_loops import link_layer, load_sample
+    from .network_loops import link_layer, links_at, load_sample
     from .propagation import Part, backpropagate_links, keep_step, learn_links, propagate_links
     from .propagation import send_back_rows, some_rows, step_kept, whole
-    from .steps import SETTINGS, STEPS, count_step, plain_step, rule_at
+    from .steps import SETTINGS, STEPS, count_step, plain_step
     from .team import part_of, shareable, split_layers, wait
 
 
@@ -105,10 +105,8 @@ def kept_at(net, l):
 def sample_links(net, l, r):
     """link_layer(net, l, 1) for the step on the r-th sample (from 0) of a learn_samples
     call, which counts its steps at its end: its rule at the count it will have then."""
-    links = link_layer(net, l, 1)
-    links.rule = rule_at(net.settings, l * SETTINGS, net.eta[l], 1.0,
-                         net.settings[l * SETTINGS + STEPS] + cython.cast(cython.double, r + 1))
-    return links
+    k = net.settings[l * SETTINGS + STEPS] + cython.cast(cython.double, r + 1)
+    return links_at(net, l, 1, k)
 
 
 def learn_samples(net, n, rows, score, team, own):
@@ -117,10 +115,9 @@ def learn_samples(net, n, rows, score, team, own):
 
     The same steps as Network.learn: forward; the output layer gets its errors from the
     cost; then each link layer, the last first, has the layer it feeds work out its
-    sensitivities and sends them back, stepping its weights (plain gradient descent as it
-    sends back; any other rule as learn_links steps it, with its gradient in own.moments.g).
-    Each sample's cost, and whether the output was right before the step, is added to
-    score[0] and score[1]. n is the network's own store, net.neurons.
+    sensitivities and sends them back, stepping its weights by their rule. Each sample's
+    cost, and whether the output was right before the step, is added to score[0] and
+    score[1]. n is the network's own store, net.neurons.
 
     Every layer of links but the one into the output layer takes its step later: what the
     step needs (the outputs it carried forward, the sensitivities it carried back) is kept
@@ -186,8 +183,8 @@ def learn_samples(net, n, rows, score, team, own):
                                   Part(row0=0, row1=links.rows, col0=0, col1=0))
                     elif plain_step(links.rule):
                         backpropagate_links(net.w, links, n, n, whole(links))
-                    else:  # (one sample: learn_links packs nothing)
-                        learn_links(net.w, own.moments, links, n, n, own.pack)
+                    else:  # (no room to pack: net.pack holds what the steps kept)
+                        learn_links(net.w, own.moments, links, n, n, net.pack[:0])
                     if l > 0:
                         compute_sensitivities(n, net.first[l], net.first[l + 1] - net.first[l])
                 wait(team, t)
@@ -230,8 +227,7 @@ def keep_outputs(net, n, team, t):
 
 
 def take_part(net, n, rows, score, team, own):
-    """Thread own.t's part of learn_samples (batches of one) or learn_batches, in the store
-    n, without the GIL."""
+    """Thread own.t's part of learn_samples (batches of one) or learn_batches, without the GIL."""
     with cython.nogil:
         if rows.batch == 1:
             learn_samples(net, n, rows, score, team, own)
@@ -317,7 +313,8 @@ def learn_batches(net, n, rows, score, team, own):
             if l == last - 1 or team is None:  # thread 0's alone
                 if t == 0:
                     learn_links(net.w, own.moments, links, n, n, own.pack)
-                    worked_out(net, n, samples, l, whole(links))
+                    if l > 0:  # (the input layer's sensitivities: nothing reads them)
+                        worked_out(net, n, samples, l, whole(links))
                 wait(team, t)
                 continue
             part = part_of(net, team, l, t)
@@ -353,10 +350,11 @@ def learn_rows(net, x, t, order, score, batch=1, keep=None, threads=1):
     With dropout, keep[r] holds the keep factors of the hidden neurons (the hidden layers'
     learning neurons in order) for the row order[r]; None: every neuron kept whole.
 
-    Batches of one are learn_samples, larger ones learn_batches, on `threads` threads if
-    the network is `shareable` (else on one: the same numbers). x and t must be C-contiguous float64 matrices, one row per sample, that
-    fit `net`; `order` an array of numpy.intp whose every number is one of their rows; score
-    a writable array of two float64 numbers; batch and threads positive ints.
+    Batches of one are learn_samples, larger ones learn_batches, on `threads` threads if the
+    network is `shareable` (else on one: the same numbers). x and t must be C-contiguous
+    float64 matrices, one row per sample, that fit `net`; `order` an array of numpy.intp
+    whose every number is one of their rows; score a writable array of two float64 numbers;
+    batch and threads positive ints.
     """
     sizes = network_sizes(net)
     x = plain_array(x, np.float64, 2, "x", columns=sizes[0])

@@ -5,7 +5,7 @@ cimport cython
 from lernmi.activations cimport compute_outputs, load_inputs, reset_sums
 from lernmi.costs cimport is_correct, sample_cost
 from lernmi.propagation cimport Links, packed_size, propagate_links
-from lernmi.steps cimport SETTINGS, rule_of
+from lernmi.steps cimport SETTINGS, STEPS, rule_at
 from lernmi.stores cimport Moments, NeuronStore
 
 cdef enum:
@@ -25,8 +25,9 @@ cdef class NetworkArrays:
     cdef readonly int cost              # the cost (costs.py's code) learning minimises
     cdef readonly Py_ssize_t layers     # how many neuron layers
 
-@cython.locals(stride=Py_ssize_t)
 cdef Links link_layer(NetworkArrays net, Py_ssize_t l, Py_ssize_t samples) noexcept nogil
+@cython.locals(stride=Py_ssize_t)
+cdef Links links_at(NetworkArrays net, Py_ssize_t l, Py_ssize_t samples, double k) noexcept nogil
 
 @cython.locals(stride=Py_ssize_t, l=Py_ssize_t)
 cdef void load_sample(NetworkArrays net, NeuronStore n, Py_ssize_t b,

@@ -26,7 +26,7 @@ if not cython.compiled:
     from .activations import compute_outputs, load_inputs, reset_sums
     from .costs import is_correct, sample_cost
     from .propagation import Links, packed_size, propagate_links
-    from .steps import SETTINGS, rule_of
+    from .steps import SETTINGS, STEPS, rule_at
     BLOCK = 4  # network_loops.pxd's: samples inference takes through the weights at once
 
 
@@ -136,11 +136,17 @@ def link_layer(net, l, samples):
     """Where link layer l's numbers lie, for `samples` samples (a store of the network's
     layout, sample b's neurons at b * the network's neurons), and how it steps: its rule for
     a gradient summed over those samples."""
+    return links_at(net, l, samples, net.settings[l * SETTINGS + STEPS])
+
+
+def links_at(net, l, samples, k):
+    """link_layer's Links with the rule of the k-th step, whatever the step count in the
+    settings (learn_samples counts its steps once it has taken them all)."""
     stride = net.first[net.layers]
     return Links(start=net.w0[l], rows=net.first[l + 2] - net.first[l + 1] - 1,
                  cols=net.first[l + 1] - net.first[l], source=net.first[l],
                  target=net.first[l + 1], samples=samples, stride=stride, send_back=l > 0,
-                 rule=rule_of(net.settings, l * SETTINGS, net.eta[l], samples))
+                 rule=rule_at(net.settings, l * SETTINGS, net.eta[l], samples, k))
 
 
 def load_sample(net, n, b, inputs):

@@ -11,7 +11,8 @@ one from each neuron i of the layer feeding it (the bias neuron first), so that:
   gradient descent steps each weight as the sensitivities are sent back,
   w[j, i] -= eta * s_j * a_i (`backpropagate_links`); any other optimiser, or a batch of
   samples, sums row j's gradient over the batch first and then steps the row by its rule
-  (`learn_links`, steps.py).
+  (`learn_links`, steps.py). Learning one sample at a time, a layer whose step nothing
+  reads before the next sample's forward pass takes it then, with any rule (`step_kept`).
 
 A layer's numbers may be those of several samples at once, which lie `stride` apart in the
 stores (see Links). The threads of a team (learning_loops.py) each take a Part of a layer's

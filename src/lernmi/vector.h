@@ -439,6 +439,9 @@ LERNMI_CLONES static void lernmi_adam(double *LERNMI_RESTRICT w, double *LERNMI_
     }
 }
 
+/* The rules' codes in lernmi_rule's kind: steps.py's PLAIN, MOMENTUM, NESTEROV and ADAM. */
+enum { LERNMI_PLAIN, LERNMI_MOMENTUM, LERNMI_NESTEROV, LERNMI_ADAM };
+
 /* One weight's step, w[i], by the rule r on its gradient g from one sample, as
  * lernmi_mean_decay (for a batch of one: decay * w[i] added, if `decayed`) and then
  * lernmi_plain_step, lernmi_momentum or lernmi_adam take it, `kind` being r's. Returns the
@@ -449,15 +452,15 @@ LERNMI_INLINE double lernmi_rule_one(int kind, int decayed, double g, Py_ssize_t
 {
     if (decayed)
         g = g + r->decay * w[i];
-    if (kind == 0) {                    /* plain (with decay: else it is lernmi_axpy_dot's) */
+    if (kind == LERNMI_PLAIN) {
         w[i] += -r->rate * g;
-    } else if (kind == 3) {             /* Adam */
+    } else if (kind == LERNMI_ADAM) {
         m[i] = r->beta1 * m[i] + (1.0 - r->beta1) * g;
         v[i] = r->beta2 * v[i] + (1.0 - r->beta2) * g * g;
         w[i] -= r->size * m[i] / (sqrt(v[i]) / r->root + r->epsilon);
-    } else {                            /* momentum, or Nesterov's (2) */
+    } else {                            /* momentum, or Nesterov's */
         m[i] = r->momentum * m[i] + g;
-        w[i] -= kind == 2 ? r->rate * (g + r->momentum * m[i]) : r->rate * m[i];
+        w[i] -= kind == LERNMI_NESTEROV ? r->rate * (g + r->momentum * m[i]) : r->rate * m[i];
     }
     return w[i];
 }
@@ -488,11 +491,10 @@ LERNMI_INLINE double lernmi_step_dot_as(int kind, int decayed, double s,
 }
 
 /* One sample's step of a row of weights by its rule, and the next sample's sum, in one pass
- * over the row (for plain gradient descent without decay, lernmi_axpy_dot's numbers are
- * those learn_samples takes): the gradient g[i] = s * kept[i] (lernmi_scale), the step as lernmi_rule_one takes
- * it, with m and v the rule's numbers for the row, then the sum of w[i] * x[i] over i < n
- * as lernmi_dot takes it. r->kind is steps.py's code: 0 plain, 1 momentum, 2 Nesterov's
- * momentum, 3 Adam. */
+ * over the row: the gradient g[i] = s * kept[i] (lernmi_scale), the step as lernmi_rule_one
+ * takes it, m and v being the rule's numbers for the row, then the sum of w[i] * x[i] over
+ * i < n as lernmi_dot takes it. (For plain gradient descent without decay learn_samples
+ * takes lernmi_axpy_dot instead, which rounds -rate * s first, as a Link's step does.) */
 LERNMI_CLONES static double lernmi_step_dot(double s, const double *LERNMI_RESTRICT kept,
                                             double *LERNMI_RESTRICT w,
                                             double *LERNMI_RESTRICT m,
@@ -502,14 +504,19 @@ LERNMI_CLONES static double lernmi_step_dot(double s, const double *LERNMI_RESTR
 {
     int decayed = r->decay != 0.0;
     switch (r->kind * 2 + decayed) {
-    case 0: return lernmi_step_dot_as(0, 0, s, kept, w, m, v, x, r, n);
-    case 1: return lernmi_step_dot_as(0, 1, s, kept, w, m, v, x, r, n);
-    case 2: return lernmi_step_dot_as(1, 0, s, kept, w, m, v, x, r, n);
-    case 3: return lernmi_step_dot_as(1, 1, s, kept, w, m, v, x, r, n);
-    case 4: return lernmi_step_dot_as(2, 0, s, kept, w, m, v, x, r, n);
-    case 5: return lernmi_step_dot_as(2, 1, s, kept, w, m, v, x, r, n);
-    case 6: return lernmi_step_dot_as(3, 0, s, kept, w, m, v, x, r, n);
-    default: return lernmi_step_dot_as(3, 1, s, kept, w, m, v, x, r, n);
+    case 2 * LERNMI_PLAIN: return lernmi_step_dot_as(LERNMI_PLAIN, 0, s, kept, w, m, v, x, r, n);
+    case 2 * LERNMI_PLAIN + 1:
+        return lernmi_step_dot_as(LERNMI_PLAIN, 1, s, kept, w, m, v, x, r, n);
+    case 2 * LERNMI_MOMENTUM:
+        return lernmi_step_dot_as(LERNMI_MOMENTUM, 0, s, kept, w, m, v, x, r, n);
+    case 2 * LERNMI_MOMENTUM + 1:
+        return lernmi_step_dot_as(LERNMI_MOMENTUM, 1, s, kept, w, m, v, x, r, n);
+    case 2 * LERNMI_NESTEROV:
+        return lernmi_step_dot_as(LERNMI_NESTEROV, 0, s, kept, w, m, v, x, r, n);
+    case 2 * LERNMI_NESTEROV + 1:
+        return lernmi_step_dot_as(LERNMI_NESTEROV, 1, s, kept, w, m, v, x, r, n);
+    case 2 * LERNMI_ADAM: return lernmi_step_dot_as(LERNMI_ADAM, 0, s, kept, w, m, v, x, r, n);
+    default: return lernmi_step_dot_as(LERNMI_ADAM, 1, s, kept, w, m, v, x, r, n);
     }
 }
 
