@@ -280,9 +280,8 @@ def learn_batches(net, n, rows, score, team, own):
     while start < rows.order.shape[0]:
         samples = min(rows.batch, rows.order.shape[0] - start)
         for b in range(samples * t // threads, samples * (t + 1) // threads):
-            load_sample(net, n, b, rows.x[rows.order[start + b]])
+            load_sample(net, n, b, rows.x[rows.order[start + b]], rows.identity)
             drop(net, n, b, rows, start + b)
-            compute_outputs(n, b * stride + net.first[0], net.first[1] - net.first[0])
         if t == 0:
             for l in range(last):
                 count_step(net.settings, l * SETTINGS)

@@ -2,7 +2,7 @@
 
 cimport cython
 
-from lernmi.activations cimport compute_outputs, load_inputs, reset_sums
+from lernmi.activations cimport compute_outputs, load_layer, reset_sums
 from lernmi.costs cimport is_correct, sample_cost
 from lernmi.propagation cimport Links, packed_size, propagate_links
 from lernmi.steps cimport SETTINGS, STEPS, rule_at
@@ -31,7 +31,7 @@ cdef Links links_at(NetworkArrays net, Py_ssize_t l, Py_ssize_t samples, double 
 
 @cython.locals(stride=Py_ssize_t, l=Py_ssize_t)
 cdef void load_sample(NetworkArrays net, NeuronStore n, Py_ssize_t b,
-                      const double[::1] inputs) noexcept nogil
+                      const double[::1] inputs, bint identity) noexcept nogil
 @cython.locals(last=Py_ssize_t, stride=Py_ssize_t, b=Py_ssize_t, l=Py_ssize_t)
 cdef void forward(NetworkArrays net, NeuronStore n, Py_ssize_t samples,
                   double[::1] pack) noexcept nogil

@@ -23,7 +23,7 @@ from .stores import LinkStore, Moments, NeuronStore, new_store
 
 if not cython.compiled:
     # Compiled, these are C functions and constants (see network_loops.pxd).
-    from .activations import compute_outputs, load_inputs, reset_sums
+    from .activations import compute_outputs, load_layer, reset_sums
     from .costs import is_correct, sample_cost
     from .propagation import Links, packed_size, propagate_links
     from .steps import SETTINGS, STEPS, rule_at
@@ -149,27 +149,29 @@ def links_at(net, l, samples, k):
                  rule=rule_at(net.settings, l * SETTINGS, net.eta[l], samples, k))
 
 
-def load_sample(net, n, b, inputs):
-    """Reset every layer of sample b in the store n and load its inputs (the first steps of
-    Network.run). Like every loop below, it runs without the GIL and trusts its caller."""
+def load_sample(net, n, b, inputs, identity):
+    """Reset every layer of sample b in the store n, load its inputs and work out the input
+    layer's outputs (the first steps of Network.run): activations.load_layer, `identity`
+    saying whether the input layer's learning neurons are all identity neurons. Like every
+    loop below, it runs without the GIL and trusts its caller."""
     stride = net.first[net.layers]
-    for l in range(net.layers):
+    for l in range(1, net.layers):
         reset_sums(n, b * stride + net.first[l], net.first[l + 1] - net.first[l])
-    load_inputs(n, b * stride + net.first[0], inputs)
+    load_layer(n, b * stride + net.first[0], inputs, identity)
 
 
 def forward(net, n, samples, pack):
-    """Propagate the inputs loaded for samples 0 to samples - 1 to the output layer's
-    outputs, as Network.run does. Sample b's neurons are at b * (neurons of the network) in
-    the store n: the network's own for one sample, a scratch store for more. A batch is
-    packed into `pack` for the tiles: learning's net.pack, or none (inference's)."""
+    """Propagate the inputs loaded for samples 0 to samples - 1 (load_sample) to the output
+    layer's outputs, as Network.run does. Sample b's neurons are at b * (neurons of the
+    network) in the store n: the network's own for one sample, a scratch store for more. A
+    batch is packed into `pack` for the tiles: learning's net.pack, or none
+    (inference's)."""
     last = net.layers - 1  # the output layer
     stride = net.first[last + 1]
-    for l in range(last + 1):
+    for l in range(last):
+        propagate_links(net.w, link_layer(net, l, samples), n, n, pack)
         for b in range(samples):
-            compute_outputs(n, b * stride + net.first[l], net.first[l + 1] - net.first[l])
-        if l < last:
-            propagate_links(net.w, link_layer(net, l, samples), n, n, pack)
+            compute_outputs(n, b * stride + net.first[l + 1], net.first[l + 2] - net.first[l + 1])
 
 
 def infer_samples(net, n, x, t, outputs, scores):
@@ -187,7 +189,7 @@ def infer_samples(net, n, x, t, outputs, scores):
         start = block * BLOCK
         samples = min(BLOCK, x.shape[0] - start)
         for b in range(samples):
-            load_sample(net, n, b, x[start + b])
+            load_sample(net, n, b, x[start + b], False)
         forward(net, n, samples, none)
         for b in range(samples):
             out = b * stride + net.first[last]
