@@ -72,19 +72,22 @@ def test_the_environment_switch_picks_the_source():
         assert run_python(code, LERNMI_PURE_PYTHON=off).split()[0] == "True"
 
 
-def test_an_input_neuron_made_a_bias_neuron_outputs_1_while_the_network_learns(lernmi):
+@pytest.mark.parametrize("batch", [1, 7])
+def test_an_input_neuron_made_a_bias_neuron_outputs_1_while_the_network_learns(lernmi, batch):
     # The loops load an input layer of identity neurons in one pass; one that is not (here
-    # an input neuron made a bias neuron) learns as if its input were always 1.
+    # an input neuron made a bias neuron) learns, and predicts, as if its input were always 1.
     rng = np.random.default_rng(0)
     x, t = rng.random((20, 4)), rng.random((20, 2))
     biased, plain = (lernmi.Network([4, 5, 2], seed=1) for _ in range(2))
     biased.neuron_layers[0].learning_neurons[2].bias()
     ones = x.copy()
     ones[:, 2] = 1.0
-    biased.train(x, t, epochs=2, progress=False)
-    plain.train(ones, t, epochs=2, progress=False)
+    biased.train(x, t, epochs=2, batch_size=batch, progress=False)
+    plain.train(ones, t, epochs=2, batch_size=batch, progress=False)
     for a, b in zip(biased.link_layers, plain.link_layers):
         np.testing.assert_array_equal(a.weights, b.weights)
+    assert not np.array_equal(x, ones)  # (the inputs differ; the networks do not)
+    np.testing.assert_array_equal(biased.predict(x), plain.predict(ones))
 
 
 OPTIMIZERS = {"sgd": lambda m: m.SGD(0.3),
@@ -98,11 +101,11 @@ OPTIMIZERS = {"sgd": lambda m: m.SGD(0.3),
 @pytest.mark.parametrize("sizes", [[37, 3], [37, 21, 3], [40, 17, 9, 3]])
 @pytest.mark.parametrize("rule", OPTIMIZERS)
 def test_the_waiting_steps_are_taken_by_the_end_of_train(lernmi, sizes, rule):
-    # Per-sample learning takes the step of every layer of links but the output layer's of
-    # one sample in the next one's forward pass, and the last one's at the end of each train
-    # call, with any optimiser: the weights and the optimiser's numbers are those of learn,
-    # one sample at a time, bit for bit, whatever comes between two trains (Adam's step
-    # count too).
+    # Per-sample learning takes the step of every layer of links but the output layer's (in
+    # a network with a hidden layer) of one sample in the next one's forward pass, and the
+    # last one's at the end of each train call, with any optimiser: the weights and the
+    # optimiser's numbers are those of learn, one sample at a time, bit for bit, whatever
+    # comes between two trains (Adam's step count too).
     rng = np.random.default_rng(5)
     x, t = rng.uniform(size=(9, sizes[0])), rng.uniform(size=(9, sizes[-1]))
     trained, stepped = (lernmi.Network(sizes, optimizer=OPTIMIZERS[rule](lernmi), seed=2)

@@ -119,12 +119,13 @@ def learn_samples(net, n, rows, score, team, own):
     cost, and whether the output was right before the step, is added to score[0] and
     score[1]. n is the network's own store, net.neurons.
 
-    Every layer of links but the one into the output layer takes its step later: what the
-    step needs (the outputs it carried forward, the sensitivities it carried back) is kept
-    in net.pack (which one sample leaves free of tiles; `kept_at`), and the next sample's
-    forward pass takes it, in one pass over each row of weights with that sample's sums (the
-    same numbers; the last sample's steps are taken at the end). Nothing reads a row in
-    between: the next sample sends back through it only after its forward pass.
+    Every layer of links but the one into the output layer (unless it is the only one) takes
+    its step later: what the step needs (the outputs it carried forward, the sensitivities
+    it carried back) is kept in net.pack (which one sample leaves free of tiles; `kept_at`),
+    and the next sample's forward pass takes it, in one pass over each row of weights with
+    that sample's sums (the same numbers; the last sample's steps are taken at the end).
+    Nothing reads a row in between: the next sample sends back through it only after its
+    forward pass.
 
     Shared among threads: a layer of links that feeds a hidden layer is split by rows
     forward (each thread steps its rows, then works out their sums and outputs, and readies

@@ -151,9 +151,10 @@ def links_at(net, l, samples, k):
 
 def load_sample(net, n, b, inputs, identity):
     """Reset every layer of sample b in the store n, load its inputs and work out the input
-    layer's outputs (the first steps of Network.run): activations.load_layer, `identity`
-    saying whether the input layer's learning neurons are all identity neurons. Like every
-    loop below, it runs without the GIL and trusts its caller."""
+    layer's outputs (the first steps of Network.run): activations.load_layer. `identity`
+    True says the input layer's learning neurons are all identity neurons; False, always
+    safe, has each neuron's kind looked at. Like every loop below, it runs without the GIL
+    and trusts its caller."""
     stride = net.first[net.layers]
     for l in range(1, net.layers):
         reset_sums(n, b * stride + net.first[l], net.first[l + 1] - net.first[l])

@@ -236,9 +236,9 @@ def backpropagate_links(w, links, src, dst, part):
     Row j's links all carry s_j, the sensitivity of the neuron they feed (dst.s, worked out
     already). Unless links.send_back (false for a network's input layer, whose sensitivities
     nothing reads) only the weights move. The outputs src.a must be worked out. Each input
-    neuron's sum takes the rows in order. (learning_loops.learn_samples sends back with
-    send_back_rows and steps with step_kept in the next sample's forward pass: the same
-    numbers.)
+    neuron's sum takes the rows in order. (learning_loops.learn_samples sends back through
+    a hidden layer's links with send_back_rows and steps them with step_kept in the next
+    sample's forward pass: the same numbers.)
     """
     if not links.send_back:
         step_links(w, links, src, dst, part)
@@ -269,12 +269,13 @@ def keep_step(links, src, dst, kept, part):
 
 def step_kept(w, moments, links, kept, after, part):
     """The step keep_step kept, for the rows of `part`, by the links' rule (for a batch of
-    one): plain gradient descent as row_step takes it, w[j, i] += -eta * s_j * a_i; any
-    other rule as learn_links takes it, row j's gradient s_j * a_i in moments.g, then
-    steps.step_row with its velocity or moments. Given a store `after` (None: the step
-    alone), the same pass over each row also adds to after.z the sums of the sample loaded
-    in it, as propagate_links would for one sample after the step. Each weight is then read
-    and written once, not read twice and written once, and the numbers are the same."""
+    one): plain gradient descent without weight decay as row_step takes it,
+    w[j, i] += -eta * s_j * a_i; any other rule as learn_links takes it, row j's gradient
+    s_j * a_i in moments.g, then steps.step_row with its velocity or moments. Given a store `after`
+    (None: the step alone), the same pass over each row also adds to after.z the sums of the
+    sample loaded in it, as propagate_links would for one sample after the step. Each weight
+    is then read and written once, not read twice and written once, and the numbers are the
+    same."""
     plain = plain_step(links.rule)
     for j in range(part.row0, part.row1):
         row = links.start + j * links.cols
