@@ -404,48 +404,14 @@ LERNMI_CLONES static void lernmi_plain_step(double *LERNMI_RESTRICT w, double *L
     }
 }
 
-/* Momentum: m[i] = mu * m[i] + g[i], then w[i] -= rate * m[i]; or, with Nesterov's look
- * ahead, w[i] -= rate * (g[i] + mu * m[i]). */
-LERNMI_CLONES static void lernmi_momentum(double *LERNMI_RESTRICT w, double *LERNMI_RESTRICT m,
-                                          const double *LERNMI_RESTRICT g,
-                                          const lernmi_rule *r, int nesterov, Py_ssize_t n)
-{
-    double rate = r->rate, mu = r->momentum;
-    if (nesterov)
-        for (Py_ssize_t i = 0; i < n; i++) {
-            m[i] = mu * m[i] + g[i];
-            w[i] -= rate * (g[i] + mu * m[i]);
-        }
-    else
-        for (Py_ssize_t i = 0; i < n; i++) {
-            m[i] = mu * m[i] + g[i];
-            w[i] -= rate * m[i];
-        }
-}
-
-/* Adam: m[i] = b1 * m[i] + (1 - b1) * g[i] and v[i] = b2 * v[i] + (1 - b2) * g[i]^2, then
- * w[i] -= size * m[i] / (sqrt(v[i]) / root + eps), arranged as torch.optim.Adam arranges it
- * (size and root are the bias corrections, see lernmi_rule). */
-LERNMI_CLONES static void lernmi_adam(double *LERNMI_RESTRICT w, double *LERNMI_RESTRICT m,
-                                      double *LERNMI_RESTRICT v, const double *LERNMI_RESTRICT g,
-                                      const lernmi_rule *r, Py_ssize_t n)
-{
-    double b1 = r->beta1, b2 = r->beta2, size = r->size, root = r->root, eps = r->epsilon;
-    double one1 = 1.0 - b1, one2 = 1.0 - b2;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        m[i] = b1 * m[i] + one1 * g[i];
-        v[i] = b2 * v[i] + one2 * g[i] * g[i];
-        w[i] -= size * m[i] / (sqrt(v[i]) / root + eps);
-    }
-}
-
 /* The rules' codes in lernmi_rule's kind: steps.py's PLAIN, MOMENTUM, NESTEROV and ADAM. */
 enum { LERNMI_PLAIN, LERNMI_MOMENTUM, LERNMI_NESTEROV, LERNMI_ADAM };
 
-/* One weight's step, w[i], by the rule r on its gradient g from one sample, as
- * lernmi_mean_decay (for a batch of one: decay * w[i] added, if `decayed`) and then
- * lernmi_plain_step, lernmi_momentum or lernmi_adam take it, `kind` being r's. Returns the
- * stepped weight. */
+/* One weight's step, w[i], by the rule r on its gradient g, `kind` being r's: decay * w[i]
+ * added first if `decayed` (as lernmi_mean_decay adds it, for a batch of one), then plain
+ * gradient descent, momentum (Nesterov's too) or Adam, arranged as torch.optim arranges
+ * them. Returns the stepped weight. The loops below that step a row take each weight
+ * through it; r should be a local copy, which their stores cannot change. */
 LERNMI_INLINE double lernmi_rule_one(int kind, int decayed, double g, Py_ssize_t i,
                                      double *LERNMI_RESTRICT w, double *LERNMI_RESTRICT m,
                                      double *LERNMI_RESTRICT v, const lernmi_rule *r)
@@ -463,6 +429,33 @@ LERNMI_INLINE double lernmi_rule_one(int kind, int decayed, double g, Py_ssize_t
         w[i] -= kind == LERNMI_NESTEROV ? r->rate * (g + r->momentum * m[i]) : r->rate * m[i];
     }
     return w[i];
+}
+
+/* Momentum: m[i] = mu * m[i] + g[i], then w[i] -= rate * m[i]; or, with Nesterov's look
+ * ahead, w[i] -= rate * (g[i] + mu * m[i]). */
+LERNMI_CLONES static void lernmi_momentum(double *LERNMI_RESTRICT w, double *LERNMI_RESTRICT m,
+                                          const double *LERNMI_RESTRICT g,
+                                          const lernmi_rule *r, int nesterov, Py_ssize_t n)
+{
+    const lernmi_rule rule = *r;
+    if (nesterov)
+        for (Py_ssize_t i = 0; i < n; i++)
+            lernmi_rule_one(LERNMI_NESTEROV, 0, g[i], i, w, m, NULL, &rule);
+    else
+        for (Py_ssize_t i = 0; i < n; i++)
+            lernmi_rule_one(LERNMI_MOMENTUM, 0, g[i], i, w, m, NULL, &rule);
+}
+
+/* Adam: m[i] = b1 * m[i] + (1 - b1) * g[i] and v[i] = b2 * v[i] + (1 - b2) * g[i]^2, then
+ * w[i] -= size * m[i] / (sqrt(v[i]) / root + eps) (size and root are the bias corrections,
+ * see lernmi_rule). */
+LERNMI_CLONES static void lernmi_adam(double *LERNMI_RESTRICT w, double *LERNMI_RESTRICT m,
+                                      double *LERNMI_RESTRICT v, const double *LERNMI_RESTRICT g,
+                                      const lernmi_rule *r, Py_ssize_t n)
+{
+    const lernmi_rule rule = *r;
+    for (Py_ssize_t i = 0; i < n; i++)
+        lernmi_rule_one(LERNMI_ADAM, 0, g[i], i, w, m, v, &rule);
 }
 
 /* lernmi_step_dot for one kind of rule, decayed or not: both constants where it is called,
