@@ -23,7 +23,8 @@ cdef extern from "vector.h":
     const int TILE "LERNMI_TILE"
     void lernmi_pack_lanes(const double *x, Py_ssize_t stride, Py_ssize_t samples, double *xp,
                            Py_ssize_t n) noexcept nogil
-    void lernmi_dot_4x8_add(const double *w, const double *xp, Py_ssize_t n, double *out,
+    void lernmi_pack_rows(const double *w, Py_ssize_t n, double *wp) noexcept nogil
+    void lernmi_dot_4x8_add(const double *wp, const double *xp, Py_ssize_t n, double *out,
                             Py_ssize_t stride, Py_ssize_t samples) noexcept nogil
     void lernmi_pack_runs(const double *x, Py_ssize_t stride, Py_ssize_t samples, double *xp,
                           Py_ssize_t n) noexcept nogil

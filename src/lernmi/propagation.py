@@ -172,8 +172,9 @@ def whole(links):
 
 def packed_size(cols):
     """How many numbers `pack` needs for the tiles to take a layer of links whose rows are
-    `cols` long: GROUP samples' outputs, rounded up to whole runs of TILE numbers."""
-    return GROUP * (cols + TILE)
+    `cols` long: GROUP samples' outputs, rounded up to whole runs of TILE numbers, then
+    four rows of weights."""
+    return GROUP * (cols + TILE) + 4 * cols
 
 
 def propagate_links(w, links, src, dst, pack):
@@ -202,7 +203,7 @@ def propagate_links(w, links, src, dst, pack):
 def tiles_4x8(w, links, src, dst, pack):
     """propagate_links for rows 0 to 4 * (rows // 4) - 1, which it returns the end of:
     GROUP samples at a time packed (lernmi_pack_lanes, TILE samples to a block), then four
-    rows at a time through every block. (Compiled only: run as Python, propagate_links
+    rows at a time, packed after them (lernmi_pack_rows), through every block. (Compiled only: run as Python, propagate_links
     takes each row and sample by itself, which gives the same sums.)"""
     n = links.cols
     stride = links.stride
@@ -216,9 +217,11 @@ def tiles_4x8(w, links, src, dst, pack):
             b += TILE
         j = 0
         while j + 4 <= links.rows:
+            lernmi_pack_rows(cython.address(w[links.start + j * n]), n,
+                             cython.address(pack[GROUP * n]))
             b = 0
             while b < group:
-                lernmi_dot_4x8_add(cython.address(w[links.start + j * n]),
+                lernmi_dot_4x8_add(cython.address(pack[GROUP * n]),
                                    cython.address(pack[b * n]), n,
                                    cython.address(dst.z[(first + b) * stride + links.target
                                                         + 1 + j]),

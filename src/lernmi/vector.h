@@ -128,12 +128,49 @@ LERNMI_CLONES static void lernmi_pack_lanes(const double *LERNMI_RESTRICT x, Py_
         }
 }
 
-/* Four rows of weights (w, w + n, w + 2 n, w + 3 n) and up to eight samples (packed into xp
- * by lernmi_pack_lanes): out[r + b * stride] += lernmi_dot(w + r * n, sample b, n) for r <
- * 4 and b < samples, each sum taken exactly as lernmi_dot takes it. Lane by lane: lane k
- * of all 32 sums in registers at once, each weight read once for eight samples and each
+/* Packs four rows of weights (w, w + n, w + 2 n, w + 3 n) for lernmi_dot_4x8_add, in the
+ * order it reads them: element by element in lernmi_pack_lanes's order, and for each
+ * element i the four rows' weights side by side: 4 n numbers. Read in place, a tile would
+ * take each row's lane k from every sixteenth number, a cache line for each weight. */
+LERNMI_CLONES static void lernmi_pack_rows(const double *LERNMI_RESTRICT w, Py_ssize_t n,
+                                           double *LERNMI_RESTRICT wp)
+{
+    /* where lane k's elements start in wp, in fours: lane k has (n - k + 15) / 16 */
+    Py_ssize_t at[LERNMI_LANES], whole = n - n % 4;
+    at[0] = 0;
+    for (int k = 1; k < LERNMI_LANES; k++)
+        at[k] = at[k - 1] + 4 * ((n - k + LERNMI_LANES) / LERNMI_LANES);
+#ifdef LERNMI_VECTORS
+    /* four elements of the four rows at a time, turned from rows into elements (a 4 x 4
+     * transpose in registers), each element's four then stored where its lane goes on */
+    for (Py_ssize_t i = 0; i < whole; i += 4) {
+        lernmi_v4 r0 = *(const lernmi_v4 *)(w + i), r1 = *(const lernmi_v4 *)(w + n + i);
+        lernmi_v4 r2 = *(const lernmi_v4 *)(w + 2 * n + i);
+        lernmi_v4 r3 = *(const lernmi_v4 *)(w + 3 * n + i);
+        lernmi_v4 t0 = __builtin_shufflevector(r0, r1, 0, 4, 2, 6);
+        lernmi_v4 t1 = __builtin_shufflevector(r0, r1, 1, 5, 3, 7);
+        lernmi_v4 t2 = __builtin_shufflevector(r2, r3, 0, 4, 2, 6);
+        lernmi_v4 t3 = __builtin_shufflevector(r2, r3, 1, 5, 3, 7);
+        Py_ssize_t k = i % LERNMI_LANES, q = 4 * (i / LERNMI_LANES);
+        *(lernmi_v4 *)(wp + at[k] + q) = __builtin_shufflevector(t0, t2, 0, 1, 4, 5);
+        *(lernmi_v4 *)(wp + at[k + 1] + q) = __builtin_shufflevector(t1, t3, 0, 1, 4, 5);
+        *(lernmi_v4 *)(wp + at[k + 2] + q) = __builtin_shufflevector(t0, t2, 2, 3, 6, 7);
+        *(lernmi_v4 *)(wp + at[k + 3] + q) = __builtin_shufflevector(t1, t3, 2, 3, 6, 7);
+    }
+#else
+    whole = 0;
+#endif
+    for (Py_ssize_t i = whole; i < n; i++)
+        for (int r = 0; r < 4; r++)
+            wp[at[i % LERNMI_LANES] + 4 * (i / LERNMI_LANES) + r] = w[r * n + i];
+}
+
+/* Four rows of weights (packed into wp by lernmi_pack_rows) and up to eight samples (packed
+ * into xp by lernmi_pack_lanes): out[r + b * stride] += lernmi_dot(row r, sample b, n) for
+ * r < 4 and b < samples, each sum taken exactly as lernmi_dot takes it. Lane by lane: lane
+ * k of all 32 sums in registers at once, each weight read once for eight samples and each
  * sample's number once for four rows; then lernmi_dot's tree adds each sum's lanes. */
-LERNMI_CLONES static void lernmi_dot_4x8_add(const double *LERNMI_RESTRICT w,
+LERNMI_CLONES static void lernmi_dot_4x8_add(const double *LERNMI_RESTRICT wp,
                                              const double *LERNMI_RESTRICT xp, Py_ssize_t n,
                                              double *LERNMI_RESTRICT out, Py_ssize_t stride,
                                              Py_ssize_t samples)
@@ -146,10 +183,10 @@ LERNMI_CLONES static void lernmi_dot_4x8_add(const double *LERNMI_RESTRICT w,
         lernmi_v4 acc[4][2];
         for (int r = 0; r < 4; r++)
             acc[r][0] = acc[r][1] = (lernmi_v4){0.0, 0.0, 0.0, 0.0};
-        for (Py_ssize_t i = k; i < n; i += LERNMI_LANES, xp += LERNMI_TILE) {
+        for (Py_ssize_t i = k; i < n; i += LERNMI_LANES, xp += LERNMI_TILE, wp += 4) {
             lernmi_v4 x0 = *(const lernmi_v4 *)xp, x1 = *(const lernmi_v4 *)(xp + 4);
             for (int r = 0; r < 4; r++) {
-                double wr = w[r * n + i];
+                double wr = wp[r];
                 acc[r][0] += wr * x0;
                 acc[r][1] += wr * x1;
             }
@@ -172,10 +209,10 @@ LERNMI_CLONES static void lernmi_dot_4x8_add(const double *LERNMI_RESTRICT w,
     double lane[4][LERNMI_TILE][LERNMI_LANES];
     for (int k = 0; k < LERNMI_LANES; k++) {
         double acc[4][LERNMI_TILE] = {{0.0}};
-        for (Py_ssize_t i = k; i < n; i += LERNMI_LANES, xp += LERNMI_TILE)
+        for (Py_ssize_t i = k; i < n; i += LERNMI_LANES, xp += LERNMI_TILE, wp += 4)
             for (int r = 0; r < 4; r++)
                 for (int b = 0; b < LERNMI_TILE; b++)
-                    acc[r][b] += w[r * n + i] * xp[b];
+                    acc[r][b] += wp[r] * xp[b];
         for (int r = 0; r < 4; r++)
             for (int b = 0; b < LERNMI_TILE; b++)
                 lane[r][b][k] = acc[r][b];

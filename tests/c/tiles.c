@@ -32,6 +32,7 @@ int main(void)
         double *s = malloc(sizeof(double) * samples * stride), *out = calloc(samples * stride, sizeof(double));
         double *xp = malloc(sizeof(double) * (samples + LERNMI_TILE) * (n + LERNMI_TILE));
         double *g = malloc(sizeof(double) * 6 * n), *want = malloc(sizeof(double) * n);
+        double *wp = malloc(sizeof(double) * 4 * n);
         for (Py_ssize_t i = 0; i < rows * n; i++) w[i] = uniform();
         for (Py_ssize_t i = 0; i < samples * stride; i++) { x[i] = uniform(); s[i] = uniform(); }
 
@@ -39,8 +40,10 @@ int main(void)
         for (Py_ssize_t b = 0; b < samples; b += LERNMI_TILE) {
             Py_ssize_t count = samples - b < LERNMI_TILE ? samples - b : LERNMI_TILE;
             lernmi_pack_lanes(x + b * stride, stride, count, xp, n);
-            for (Py_ssize_t j = 0; j + 4 <= rows; j += 4)
-                lernmi_dot_4x8_add(w + j * n, xp, n, out + b * stride + j, stride, count);
+            for (Py_ssize_t j = 0; j + 4 <= rows; j += 4) {
+                lernmi_pack_rows(w + j * n, n, wp);
+                lernmi_dot_4x8_add(wp, xp, n, out + b * stride + j, stride, count);
+            }
         }
         for (Py_ssize_t b = 0; b < samples; b++)
             for (Py_ssize_t j = 0; j < stride; j++, sums++)  /* the tiles' rows, and 0 past */
@@ -80,7 +83,7 @@ int main(void)
             for (Py_ssize_t i = 0; i < n; i++, sums++)
                 mismatches += same(stepped[i], apart[i]);
         }
-        free(w); free(x); free(s); free(out); free(xp); free(g); free(want);
+        free(w); free(x); free(s); free(out); free(xp); free(g); free(want); free(wp);
     }
     printf("%ld mismatches in %ld sums\n", mismatches, sums);
     return mismatches != 0;
