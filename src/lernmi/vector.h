@@ -41,6 +41,14 @@
 
 #define LERNMI_LANES 16
 
+/* Adds up the LERNMI_LANES partial sums of one sum, lane[0] to lane[15] (doubles, or vectors
+ * of several sums' lanes side by side), in the fixed tree every sum here uses: each half
+ * onto the half before it, 8 + 8, then 4 + 4, 2 + 2, 1 + 1. The total is left in lane[0]. */
+#define LERNMI_ADD_LANES(lane)                                                                \
+    for (int width_ = LERNMI_LANES / 2; width_ > 0; width_ /= 2)                              \
+        for (int k_ = 0; k_ < width_; k_++)                                                   \
+            (lane)[k_] += (lane)[k_ + width_]
+
 /* sum of x[i] * y[i] for i < n, in the fixed order described above. */
 LERNMI_CLONES static double lernmi_dot(const double *LERNMI_RESTRICT x,
                                        const double *LERNMI_RESTRICT y, Py_ssize_t n)
@@ -52,9 +60,7 @@ LERNMI_CLONES static double lernmi_dot(const double *LERNMI_RESTRICT x,
             lane[k] += x[i + k] * y[i + k];
     for (int k = 0; i + k < n; k++)
         lane[k] += x[i + k] * y[i + k];
-    for (int width = LERNMI_LANES / 2; width > 0; width /= 2)
-        for (int k = 0; k < width; k++)
-            lane[k] += lane[k + width];
+    LERNMI_ADD_LANES(lane);
     return lane[0];
 }
 
@@ -79,9 +85,7 @@ LERNMI_CLONES static void lernmi_dot4_add(const double *LERNMI_RESTRICT w,
     for (int b = 0; b < 4; b++) {
         for (int k = 0; i + k < n; k++)
             lane[b][k] += w[i + k] * x[b * stride + i + k];
-        for (int width = LERNMI_LANES / 2; width > 0; width /= 2)
-            for (int k = 0; k < width; k++)
-                lane[b][k] += lane[b][k + width];
+        LERNMI_ADD_LANES(lane[b]);
         out[b * stride] += lane[b][0];
     }
 }
@@ -199,9 +203,7 @@ LERNMI_CLONES static void lernmi_dot_4x8_add(const double *LERNMI_RESTRICT wp,
     for (int r = 0; r < 4; r++)
         for (int q = 0; q < 2; q++) {
             lernmi_v4 *sum = lane[r][q];
-            for (int width = LERNMI_LANES / 2; width > 0; width /= 2)
-                for (int k = 0; k < width; k++)
-                    sum[k] += sum[k + width];
+            LERNMI_ADD_LANES(sum);
             for (Py_ssize_t b = 4 * q; b < 4 * q + 4 && b < samples; b++)
                 out[r + b * stride] += sum[0][b - 4 * q];
         }
@@ -220,9 +222,7 @@ LERNMI_CLONES static void lernmi_dot_4x8_add(const double *LERNMI_RESTRICT wp,
     for (int r = 0; r < 4; r++)
         for (Py_ssize_t b = 0; b < samples; b++) {
             double *sum = lane[r][b];
-            for (int width = LERNMI_LANES / 2; width > 0; width /= 2)
-                for (int k = 0; k < width; k++)
-                    sum[k] += sum[k + width];
+            LERNMI_ADD_LANES(sum);
             out[r + b * stride] += sum[0];
         }
 #endif
@@ -342,9 +342,7 @@ LERNMI_CLONES static double lernmi_axpy_dot(double alpha, const double *LERNMI_R
         w[i + k] = wk;
         lane[k] += wk * x[i + k];
     }
-    for (int width = LERNMI_LANES / 2; width > 0; width /= 2)
-        for (int k = 0; k < width; k++)
-            lane[k] += lane[k + width];
+    LERNMI_ADD_LANES(lane);
     return lane[0];
 }
 
@@ -514,9 +512,7 @@ LERNMI_INLINE double lernmi_step_dot_as(int kind, int decayed, double s,
     for (int k = 0; i + k < n; k++)
         lane[k] += lernmi_rule_one(kind, decayed, s * kept[i + k], i + k, w, m, v, &rule)
                    * x[i + k];
-    for (int width = LERNMI_LANES / 2; width > 0; width /= 2)
-        for (int k = 0; k < width; k++)
-            lane[k] += lane[k + width];
+    LERNMI_ADD_LANES(lane);
     return lane[0];
 }
 
