@@ -55,7 +55,7 @@ def test_readme_is_the_front_page():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     # The two commands for a fresh machine, as .ci/run runs the second.
     assert '```\npip install ".[mnist]" && python examples/mnist.py\n```' in readme
-    assert '```\npip install ".[test]" && pytest\n```' in readme
+    assert '```\npip install ".[test]" && pytest -n auto\n```' in readme
     # Every page and picture it links to is there, and the picture stays small.
     linked = re.findall(r"\]\(([^)#]+)\)", readme)
     local = [ROOT / target for target in linked if "://" not in target]

@@ -112,7 +112,7 @@ print("lernmi", lernmi.__version__, "compiled:", lernmi.COMPILED, "from", lernmi
 
 section "Test suite against the installed wheel, run from $outside"
 LERNMI_EXPECT_INSTALLED=1 "$venv/pytest" -p no:cacheprovider --rootdir "$ROOT" \
-    -rs "$ROOT/tests"
+    -n auto -rs "$ROOT/tests"
 
 section "examples/xor_network.py with the installed wheel"
 "$venv/python" "$ROOT/examples/xor_network.py"

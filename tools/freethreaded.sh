@@ -53,5 +53,5 @@ import lernmi  # a module that did not declare itself free-threading safe would 
 assert not sys._is_gil_enabled(), "importing lernmi turned the GIL on"
 print(f"lernmi {lernmi.__version__} on {sys.version.split()[0]}, free-threaded, GIL off")
 EOF
-python -m pytest -p no:cacheprovider -q "$@"
+python -m pytest -p no:cacheprovider -q -n auto "$@"
 python tools/stress.py --seconds 60

@@ -45,7 +45,8 @@ module="$(run python -c 'import lernmi.link as m; print(m.__file__)')"
 nm -D "$module" | grep __asan_init > /dev/null \
     || { echo "sanitize.sh: $module is not built with AddressSanitizer"; exit 1; }
 # An exception a C function could only print ("Exception ignored") fails the run too.
-run python -m pytest -p no:cacheprovider -q -W error::pytest.PytestUnraisableExceptionWarning "$@"
+run python -m pytest -p no:cacheprovider -q -n auto \
+    -W error::pytest.PytestUnraisableExceptionWarning "$@"
 run python tools/stress.py --seconds 20
 run bash tools/fuzz.sh "${LERNMI_FUZZ_SECONDS:-30}"
 echo "sanitize.sh: no sanitizer report"
