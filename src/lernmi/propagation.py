@@ -21,9 +21,9 @@ links: some of its rows, or some of its columns, so that no two write the same n
 The long runs of numbers one row takes are vector.h's C functions when compiled; run as
 Python, the same operations in the same order (see vector.h). Compiled, a batch goes
 through vector.h's tiles, several rows and samples at a time, from copies of the samples'
-outputs packed side by side in `pack` (room for GROUP samples: `packed_size`); the tiles
-add every sum in the same order, so run as Python each row simply takes sample after
-sample.
+outputs packed side by side in `pack` (room for GROUP samples and four rows of weights:
+`packed_size`); the tiles add every sum in the same order, so run as Python each row simply
+takes sample after sample.
 """
 
 import cython
@@ -203,8 +203,9 @@ def propagate_links(w, links, src, dst, pack):
 def tiles_4x8(w, links, src, dst, pack):
     """propagate_links for rows 0 to 4 * (rows // 4) - 1, which it returns the end of:
     GROUP samples at a time packed (lernmi_pack_lanes, TILE samples to a block), then four
-    rows at a time, packed after them (lernmi_pack_rows), through every block. (Compiled only: run as Python, propagate_links
-    takes each row and sample by itself, which gives the same sums.)"""
+    rows at a time, packed after them (lernmi_pack_rows), through every block. (Compiled
+    only: run as Python, propagate_links takes each row and sample by itself, which gives
+    the same sums.)"""
     n = links.cols
     stride = links.stride
     first = 0

@@ -97,6 +97,14 @@ LERNMI_CLONES static void lernmi_dot4_add(const double *LERNMI_RESTRICT w,
 #if defined(__GNUC__) && !defined(LERNMI_NO_VECTORS)  /* (a test builds it as MSVC would) */
 #define LERNMI_VECTORS 1
 typedef double lernmi_v4 __attribute__((vector_size(32), aligned(8)));
+/* Lanes i, j, k and l of the eight of a and b side by side (a's 0 to 3, then b's): Clang's
+ * __builtin_shufflevector, which GCC has only from version 12, or GCC's __builtin_shuffle. */
+#if defined(__clang__)
+#define LERNMI_SHUFFLE(a, b, i, j, k, l) __builtin_shufflevector(a, b, i, j, k, l)
+#else
+typedef long long lernmi_i4 __attribute__((vector_size(32)));
+#define LERNMI_SHUFFLE(a, b, i, j, k, l) __builtin_shuffle(a, b, (lernmi_i4){i, j, k, l})
+#endif
 #endif
 
 /* A helper inlined into each clone that calls it, so compiled for each one's CPU. */
@@ -112,8 +120,9 @@ typedef double lernmi_v4 __attribute__((vector_size(32), aligned(8)));
  * rows of weights and of samples (or of numbers) whose partial sums all stay in the CPU's
  * registers while it runs through the row or the batch. To read its operands one after the
  * other a tile wants them packed first: lernmi_pack_lanes puts eight samples side by side
- * for each number of a row, lernmi_pack_runs each sample's runs of eight numbers one after
- * another. A tile changes no sum: each adds its terms in the order the plain loops do. */
+ * for each number of a row, lernmi_pack_rows four rows of weights side by side in the same
+ * order, lernmi_pack_runs each sample's runs of eight numbers one after another. A tile
+ * changes no sum: each adds its terms in the order the plain loops do. */
 #define LERNMI_TILE 8  /* samples in a forward tile, and numbers in a gradient tile's run */
 
 /* Packs up to eight samples for lernmi_dot_4x8_add: sample b's numbers are x[b * stride + i]
@@ -151,15 +160,15 @@ LERNMI_CLONES static void lernmi_pack_rows(const double *LERNMI_RESTRICT w, Py_s
         lernmi_v4 r0 = *(const lernmi_v4 *)(w + i), r1 = *(const lernmi_v4 *)(w + n + i);
         lernmi_v4 r2 = *(const lernmi_v4 *)(w + 2 * n + i);
         lernmi_v4 r3 = *(const lernmi_v4 *)(w + 3 * n + i);
-        lernmi_v4 t0 = __builtin_shufflevector(r0, r1, 0, 4, 2, 6);
-        lernmi_v4 t1 = __builtin_shufflevector(r0, r1, 1, 5, 3, 7);
-        lernmi_v4 t2 = __builtin_shufflevector(r2, r3, 0, 4, 2, 6);
-        lernmi_v4 t3 = __builtin_shufflevector(r2, r3, 1, 5, 3, 7);
+        lernmi_v4 t0 = LERNMI_SHUFFLE(r0, r1, 0, 4, 2, 6);
+        lernmi_v4 t1 = LERNMI_SHUFFLE(r0, r1, 1, 5, 3, 7);
+        lernmi_v4 t2 = LERNMI_SHUFFLE(r2, r3, 0, 4, 2, 6);
+        lernmi_v4 t3 = LERNMI_SHUFFLE(r2, r3, 1, 5, 3, 7);
         Py_ssize_t k = i % LERNMI_LANES, q = 4 * (i / LERNMI_LANES);
-        *(lernmi_v4 *)(wp + at[k] + q) = __builtin_shufflevector(t0, t2, 0, 1, 4, 5);
-        *(lernmi_v4 *)(wp + at[k + 1] + q) = __builtin_shufflevector(t1, t3, 0, 1, 4, 5);
-        *(lernmi_v4 *)(wp + at[k + 2] + q) = __builtin_shufflevector(t0, t2, 2, 3, 6, 7);
-        *(lernmi_v4 *)(wp + at[k + 3] + q) = __builtin_shufflevector(t1, t3, 2, 3, 6, 7);
+        *(lernmi_v4 *)(wp + at[k] + q) = LERNMI_SHUFFLE(t0, t2, 0, 1, 4, 5);
+        *(lernmi_v4 *)(wp + at[k + 1] + q) = LERNMI_SHUFFLE(t1, t3, 0, 1, 4, 5);
+        *(lernmi_v4 *)(wp + at[k + 2] + q) = LERNMI_SHUFFLE(t0, t2, 2, 3, 6, 7);
+        *(lernmi_v4 *)(wp + at[k + 3] + q) = LERNMI_SHUFFLE(t1, t3, 2, 3, 6, 7);
     }
 #else
     whole = 0;
