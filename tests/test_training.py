@@ -105,6 +105,21 @@ def test_train_does_what_learn_does_and_reports_the_costs_before_each_step(lernm
     assert history["accuracy"] == [right / 9]
 
 
+@pytest.mark.parametrize("threads", [1, 2])
+def test_after_train_the_input_layer_holds_the_last_row_as_run_leaves_it(lernmi, threads):
+    # learn sends sensitivities back into the input layer; train, which loads each row
+    # without zeroing them again, zeroes them once, so every number is as run leaves it.
+    rng = np.random.default_rng(2)
+    x, t = rng.normal(size=(6, 3)), rng.uniform(size=(6, 2))
+    net = lernmi.Network([3, 40, 2], seed=4)
+    net.learn(x[0], t[0])
+    inputs = net.neuron_layers[0].store.views()
+    assert np.any(inputs.delta[1:] != 0)
+    net.train(x, t, shuffle=False, threads=threads, progress=False)
+    assert np.array_equal(inputs.z[1:], x[-1]) and np.array_equal(inputs.a[1:], x[-1])
+    assert not np.any(inputs.delta[1:]) and not np.any(inputs.direct[1:])
+
+
 def test_validation_is_scored_after_each_epoch_without_learning(lernmi):
     kind = ("relu", "softmax", "cross_entropy")
     rng = np.random.default_rng(6)

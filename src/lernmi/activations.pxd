@@ -35,12 +35,14 @@ cdef double softmax_pull(NeuronStore n, Py_ssize_t first, Py_ssize_t size) noexc
 # --- a layer of neurons ------------------------------------------------------------------------
 @cython.locals(i=Py_ssize_t, z="double[::1]", delta="double[::1]", direct="double[::1]")
 cdef void reset_sums(NeuronStore n, Py_ssize_t first, Py_ssize_t size) noexcept nogil
+@cython.locals(i=Py_ssize_t)
+cdef void keep_all(NeuronStore n) noexcept nogil
 @cython.locals(i=Py_ssize_t, z="double[::1]")
 cdef void load_inputs(NeuronStore n, Py_ssize_t first, const double[::1] x) noexcept nogil
 @cython.locals(i=Py_ssize_t, j=Py_ssize_t, z="double[::1]", a="double[::1]",
                keep="double[::1]")
-cdef void load_layer(NeuronStore n, Py_ssize_t first, const double[::1] x,
-                     bint identity) noexcept nogil
+cdef void load_layer(NeuronStore n, Py_ssize_t first, const double[::1] x, bint identity,
+                     bint again) noexcept nogil
 @cython.locals(i=Py_ssize_t, end=Py_ssize_t, softmax=bint, peak=double, total=double,
                a="double[::1]", z="double[::1]", keep="double[::1]")
 cdef void compute_outputs(NeuronStore n, Py_ssize_t first, Py_ssize_t size) noexcept nogil

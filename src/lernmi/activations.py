@@ -253,6 +253,13 @@ def reset_sums(n, first, size):
         direct[i] = 0.0
 
 
+def keep_all(n):
+    """Every neuron of the store n kept whole again (keep = 1), after learning with dropout,
+    so that run, predict and evaluate use every neuron, unscaled."""
+    for i in range(n.size):
+        n.keep[i] = 1.0
+
+
 def load_inputs(n, first, x):
     """Add x[i] to the input sum of learning neuron i of the layer."""
     z = n.z
@@ -260,13 +267,17 @@ def load_inputs(n, first, x):
         z[first + 1 + i] += x[i]
 
 
-def load_layer(n, first, x, identity):
+def load_layer(n, first, x, identity, again):
     """The layer loaded afresh with x, as reset_sums, load_inputs and compute_outputs leave
     it, with the same numbers: its sums zeroed, x[i] added to learning neuron i's, and
     every output worked out. If its learning neurons are all identity neurons (`identity`:
     an input layer, most often), without a look at each one's kind, in loops the compiler
-    vectorises: z = 0.0 + x, a = z * keep."""
-    reset_sums(n, first, x.shape[0] + 1)
+    vectorises: z = 0.0 + x, a = z * keep. `again` says that load_layer loaded the layer
+    before and nothing has written its delta or direct since (an input layer's, which
+    learning by the sample never writes): with `identity`, they are then left as they are,
+    zero, and z is written without being zeroed first."""
+    if not (identity and again):
+        reset_sums(n, first, x.shape[0] + 1)
     if not identity:
         load_inputs(n, first, x)
         compute_outputs(n, first, x.shape[0] + 1)

@@ -2,7 +2,8 @@
 
 cimport cython
 
-from lernmi.activations cimport compute_outputs, compute_sensitivities, load_layer, reset_sums
+from lernmi.activations cimport (compute_outputs, compute_sensitivities, keep_all, load_layer,
+                                 reset_sums)
 from lernmi.costs cimport is_correct, sample_cost, submit_expected
 from lernmi.network_loops cimport NetworkArrays, link_layer, links_at, load_sample
 from lernmi.propagation cimport (Links, Part, backpropagate_links, keep_step, learn_links,
@@ -30,13 +31,12 @@ cdef class Scratch:                     # what one thread of a team learns in
 @cython.locals(stride=Py_ssize_t, l=Py_ssize_t, i=Py_ssize_t, col=Py_ssize_t)
 cdef void drop(NetworkArrays net, NeuronStore n, Py_ssize_t b, Rows rows,
                Py_ssize_t r) noexcept nogil
-@cython.locals(i=Py_ssize_t)
-cdef void keep_all(NeuronStore n) noexcept nogil
 
 # --- one sample at a time, on a team of threads ------------------------------------------------
 @cython.locals(last=Py_ssize_t, col=Py_ssize_t, l=Py_ssize_t, j=Py_ssize_t, part=Part)
 cdef void ready_rows(NetworkArrays net, NeuronStore n, Rows rows, Py_ssize_t r, Team team,
                      Py_ssize_t t) noexcept nogil
+cdef void load_row(NetworkArrays net, NeuronStore n, Rows rows, Py_ssize_t r) noexcept nogil
 cdef Py_ssize_t kept_at(NetworkArrays net, Py_ssize_t l) noexcept nogil
 @cython.locals(k=double)
 cdef Links sample_links(NetworkArrays net, Py_ssize_t l, Py_ssize_t r) noexcept nogil

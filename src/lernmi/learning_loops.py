@@ -25,7 +25,8 @@ MAX_THREADS = 256
 
 if not cython.compiled:
     # Compiled, these are C functions and constants (see learning_loops.pxd).
-    from .activations import compute_outputs, compute_sensitivities, load_layer, reset_sums
+    from .activations import compute_outputs, compute_sensitivities, keep_all, load_layer
+    from .activations import reset_sums
     from .costs import is_correct, sample_cost, submit_expected
     from .network_loops import link_layer, links_at, load_sample
     from .propagation import Part, backpropagate_links, keep_step, learn_links, propagate_links
@@ -68,13 +69,6 @@ def drop(net, n, b, rows, r):
             col += 1
 
 
-def keep_all(n):
-    """Every neuron of the store n kept whole again (keep = 1), after learning with dropout,
-    so that run, predict and evaluate use every neuron, unscaled."""
-    for i in range(n.size):
-        n.keep[i] = 1.0
-
-
 # --- one sample at a time, on a team of threads ------------------------------------------------
 
 def ready_rows(net, n, rows, r, team, t):
@@ -93,6 +87,14 @@ def ready_rows(net, n, rows, r, team, t):
         col += net.first[l + 1] - net.first[l] - 1
     if t == 0:
         reset_sums(n, net.first[last], net.first[last + 1] - net.first[last])
+
+
+def load_row(net, n, rows, r):
+    """The input layer of n loaded with the row order[r] (activations.load_layer), its delta
+    and direct zeroed for the first row only: learn_samples never writes them. Past the last
+    row, nothing."""
+    if r < rows.order.shape[0]:
+        load_layer(n, net.first[0], rows.x[rows.order[r]], rows.identity, r > 0)
 
 
 def kept_at(net, l):
@@ -143,7 +145,7 @@ def learn_samples(net, n, rows, score, team, own):
     inputs = link_layer(net, 0, 1)
     if rows.order.shape[0] > 0:
         if t == loader:
-            load_layer(n, net.first[0], rows.x[rows.order[0]], rows.identity)
+            load_row(net, n, rows, 0)
         ready_rows(net, n, rows, 0, team, t)
         wait(team, t)
     for r in range(rows.order.shape[0]):
@@ -165,8 +167,7 @@ def learn_samples(net, n, rows, score, team, own):
         keep_outputs(net, n, team, t)
         if t == loader:  # the inputs kept for the input layer's step, the next ones loaded
             keep_step(inputs, n, n, net.pack, Part(row0=0, row1=0, col0=0, col1=inputs.cols))
-            if r + 1 < rows.order.shape[0]:
-                load_layer(n, net.first[0], rows.x[rows.order[r + 1]], rows.identity)
+            load_row(net, n, rows, r + 1)
         if t == 0:
             out = net.first[last]
             k = rows.order[r]
@@ -223,8 +224,7 @@ def keep_outputs(net, n, team, t):
     for l in range(1, net.layers - 2):
         part = part_of(net, team, l - 1, t)
         keep_step(link_layer(net, l, 1), n, n, net.pack[kept_at(net, l):],
-                  Part(row0=0, row1=0, col0=(0 if t == 0 else 1 + part.row0),
-                       col1=1 + part.row1))
+                  Part(row0=0, row1=0, col0=0 if t == 0 else 1 + part.row0, col1=1 + part.row1))
 
 
 def take_part(net, n, rows, score, team, own):

@@ -158,7 +158,7 @@ def load_sample(net, n, b, inputs, identity):
     stride = net.first[net.layers]
     for l in range(1, net.layers):
         reset_sums(n, b * stride + net.first[l], net.first[l + 1] - net.first[l])
-    load_layer(n, b * stride + net.first[0], inputs, identity)
+    load_layer(n, b * stride + net.first[0], inputs, identity, False)
 
 
 def forward(net, n, samples, pack):
