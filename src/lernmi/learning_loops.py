@@ -90,9 +90,9 @@ def ready_rows(net, n, rows, r, team, t):
 
 
 def load_row(net, n, rows, r):
-    """The input layer of n loaded with the row order[r] (activations.load_layer), its delta
-    and direct zeroed for the first row only: learn_samples never writes them. Past the last
-    row, nothing."""
+    """The input layer of n loaded with the row order[r] (activations.load_layer); if its
+    neurons are identity ones, its delta and direct, which learn_samples never writes, are
+    zeroed for the first row only. Past the last row, nothing."""
     if r < rows.order.shape[0]:
         load_layer(n, net.first[0], rows.x[rows.order[r]], rows.identity, r > 0)
 
