@@ -257,7 +257,8 @@ def learn_batches(net, n, rows, score, team, own):
     """Thread own.t's part, in `team` (None: a team of one), of one optimiser step per batch
     of rows.order, on the gradient averaged over its samples: the rows order[0:batch],
     order[batch:2 batch], ..., the last batch perhaps smaller, batch being rows.batch; the
-    store n holds that many samples' neurons.
+    store n holds that many samples' neurons (an input layer's delta and direct, which this
+    never writes, zeroed by the first batch only: load_sample's `again`).
 
     Each batch: every sample forward; the output layer's errors from the cost; then each
     link layer, the last first, has the layer it feeds work out every sample's
@@ -281,7 +282,7 @@ def learn_batches(net, n, rows, score, team, own):
     while start < rows.order.shape[0]:
         samples = min(rows.batch, rows.order.shape[0] - start)
         for b in range(samples * t // threads, samples * (t + 1) // threads):
-            load_sample(net, n, b, rows.x[rows.order[start + b]], rows.identity)
+            load_sample(net, n, b, rows.x[rows.order[start + b]], rows.identity, start > 0)
             drop(net, n, b, rows, start + b)
         if t == 0:
             for l in range(last):

@@ -31,7 +31,7 @@ cdef Links links_at(NetworkArrays net, Py_ssize_t l, Py_ssize_t samples, double 
 
 @cython.locals(stride=Py_ssize_t, l=Py_ssize_t)
 cdef void load_sample(NetworkArrays net, NeuronStore n, Py_ssize_t b,
-                      const double[::1] inputs, bint identity) noexcept nogil
+                      const double[::1] inputs, bint identity, bint again) noexcept nogil
 @cython.locals(last=Py_ssize_t, stride=Py_ssize_t, b=Py_ssize_t, l=Py_ssize_t)
 cdef void forward(NetworkArrays net, NeuronStore n, Py_ssize_t samples,
                   double[::1] pack) noexcept nogil

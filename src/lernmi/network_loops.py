@@ -149,16 +149,17 @@ def links_at(net, l, samples, k):
                  rule=rule_at(net.settings, l * SETTINGS, net.eta[l], samples, k))
 
 
-def load_sample(net, n, b, inputs, identity):
+def load_sample(net, n, b, inputs, identity, again):
     """Reset every layer of sample b in the store n, load its inputs and work out the input
     layer's outputs (the first steps of Network.run): activations.load_layer. `identity`
     True says the input layer's learning neurons are all identity neurons; False, always
-    safe, has each neuron's kind looked at. Like every loop below, it runs without the GIL
-    and trusts its caller."""
+    safe, has each neuron's kind looked at. `again` is load_layer's: sample b's input layer
+    was loaded before and its delta and direct not written since. Like every loop below, it
+    runs without the GIL and trusts its caller."""
     stride = net.first[net.layers]
     for l in range(1, net.layers):
         reset_sums(n, b * stride + net.first[l], net.first[l + 1] - net.first[l])
-    load_layer(n, b * stride + net.first[0], inputs, identity, False)
+    load_layer(n, b * stride + net.first[0], inputs, identity, again)
 
 
 def forward(net, n, samples, pack):
@@ -190,7 +191,7 @@ def infer_samples(net, n, x, t, outputs, scores):
         start = block * BLOCK
         samples = min(BLOCK, x.shape[0] - start)
         for b in range(samples):
-            load_sample(net, n, b, x[start + b], False)
+            load_sample(net, n, b, x[start + b], False, False)
         forward(net, n, samples, none)
         for b in range(samples):
             out = b * stride + net.first[last]
