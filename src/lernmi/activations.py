@@ -274,8 +274,8 @@ def load_layer(n, first, x, identity, again):
     an input layer, most often), without a look at each one's kind, in loops the compiler
     vectorises: z = 0.0 + x, a = z * keep. `again` says that load_layer loaded the layer
     before and nothing has written its delta or direct since (an input layer's, which
-    learning by the sample never writes): with `identity`, they are then left as they are,
-    zero, and z is written without being zeroed first."""
+    learning by the sample or the batch never writes): with `identity`, they are then left
+    as they are, zero, and z is written without being zeroed first."""
     if not (identity and again):
         reset_sums(n, first, x.shape[0] + 1)
     if not identity:

@@ -257,8 +257,8 @@ def learn_batches(net, n, rows, score, team, own):
     """Thread own.t's part, in `team` (None: a team of one), of one optimiser step per batch
     of rows.order, on the gradient averaged over its samples: the rows order[0:batch],
     order[batch:2 batch], ..., the last batch perhaps smaller, batch being rows.batch; the
-    store n holds that many samples' neurons (an input layer's delta and direct, which this
-    never writes, zeroed by the first batch only: load_sample's `again`).
+    store n holds that many samples' neurons (an input layer of identity neurons has its
+    delta and direct, never written here, zeroed by the first batch only: load_layer).
 
     Each batch: every sample forward; the output layer's errors from the cost; then each
     link layer, the last first, has the layer it feeds work out every sample's

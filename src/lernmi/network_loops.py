@@ -150,8 +150,8 @@ def links_at(net, l, samples, k):
 
 
 def load_sample(net, n, b, inputs, identity, again):
-    """Reset every layer of sample b in the store n, load its inputs and work out the input
-    layer's outputs (the first steps of Network.run): activations.load_layer. `identity`
+    """Reset every layer of sample b in the store n (but see `again`), load its inputs and
+    work out the input layer's outputs (the first steps of Network.run): load_layer. `identity`
     True says the input layer's learning neurons are all identity neurons; False, always
     safe, has each neuron's kind looked at. `again` is load_layer's: sample b's input layer
     was loaded before and its delta and direct not written since. Like every loop below, it
