@@ -4,8 +4,10 @@ MNIST is 70,000 small pictures of handwritten digits, 28 x 28 grey pixels each, 
 digit each one shows. The network sees a picture as 784 numbers between 0 and 1 (one input
 neuron per pixel), passes them through one hidden layer of ReLU neurons, and ends in 10
 softmax neurons, one per digit, whose outputs are its confidence in each digit. It learns
-from the 60,000 training pictures one at a time, exactly as `learn` does, and is then
-scored on the 10,000 test pictures it has never seen.
+from the 60,000 training pictures in batches of 32, one step of SGD with momentum per batch
+on the batch's mean gradient, and is then scored on the 10,000 test pictures it has never
+seen. (`--batch-size 1 --momentum 0 --hidden 200 --rate 0.03 --decay 0.5` learns from one
+picture at a time, exactly as `learn` does: 98% too after four epochs, but more slowly.)
 
     python examples/mnist.py                  # under a minute: 98% of the test digits right
     python examples/mnist.py --show 5000      # also draw every 5,000th training digit
@@ -49,17 +51,17 @@ def options(argv=None):
                             DATASETS.values()) + "; or else download them once)")
     parser.add_argument("--epochs", type=int, default=4,
                         help="passes over the training set (default: %(default)s)")
-    parser.add_argument("--hidden", type=int, default=200,
+    parser.add_argument("--hidden", type=int, default=256,
                         help="neurons in the hidden layer (default: %(default)s)")
-    parser.add_argument("--rate", type=float, default=0.03, help="the first epoch's training "
-                        "rate (default: %(default)s)")
-    parser.add_argument("--decay", type=float, default=0.5, help="each later epoch's rate is "
+    parser.add_argument("--rate", type=float, default=0.05, help="the first epoch's training "
+                        "rate (default: %(default)s; with --optimizer adam, try 0.002)")
+    parser.add_argument("--decay", type=float, default=0.6, help="each later epoch's rate is "
                         "this times the one before (default: %(default)s)")
     parser.add_argument("--optimizer", choices=("sgd", "adam"), default="sgd",
                         help="how the weights step (default: %(default)s)")
-    parser.add_argument("--momentum", type=float, default=0.0,
-                        help="SGD's momentum, in [0, 1) (default: %(default)s)")
-    parser.add_argument("--batch-size", type=int, default=1,
+    parser.add_argument("--momentum", type=float, default=None,
+                        help="SGD's momentum, in [0, 1) (default: 0.9; Adam has none)")
+    parser.add_argument("--batch-size", type=int, default=32,
                         help="samples per step, on their mean gradient (default: %(default)s)")
     parser.add_argument("--dropout", type=float, default=0.0,
                         help="chance that a hidden neuron sits out a training picture, in "
@@ -85,7 +87,9 @@ def options(argv=None):
                          f"{getattr(args, name)}")
     if args.patience is not None and args.patience < 1:
         parser.error(f"--patience must be at least 1, not {args.patience}")
-    if not 0.0 <= args.momentum < 1.0 or (args.momentum and args.optimizer == "adam"):
+    if args.momentum is None:
+        args.momentum = 0.9 if args.optimizer == "sgd" else 0.0
+    elif not 0.0 <= args.momentum < 1.0 or (args.momentum and args.optimizer == "adam"):
         parser.error(f"--momentum must be in [0, 1), and only with --optimizer sgd, not "
                      f"{args.momentum}")
     if not 0.0 <= args.dropout < 1.0:
@@ -129,8 +133,9 @@ def main(argv=None):
                          optimizer=optimizer, dropout=args.dropout, seed=args.seed)
     print(net)
 
-    # 3. Learning, one picture at a time (the labels stand for one-hot expected outputs).
-    #    Big steps first, smaller ones later: the rate halves every epoch.
+    # 3. Learning, a batch of pictures a step (the labels stand for one-hot expected
+    #    outputs). Big steps first, smaller ones later: each epoch's rate is 0.6 times the
+    #    last one's. These settings are the fastest to 98% found (docs/speed.md).
     history = net.train(data.train_images, data.train_labels, epochs=args.epochs,
                         batch_size=args.batch_size, patience=args.patience,
                         validation_data=(data.test_images, data.test_labels),

@@ -30,7 +30,7 @@ def test_python_m_lernmi_mnist_runs_the_example(tmp_path):
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Network(784 -> 8 relu -> 10 softmax, cross_entropy, 6,370 links)" in out
-    assert "epoch 2: training rate 0.0150" in out
+    assert "epoch 2: training rate 0.0300" in out
     # --show 2 draws training digits 0, 2 and 4 of the five, 28 rows each, with a guess.
     assert len(re.findall(r"digit \d, guess \d \(\d+% sure\)", out)) == 3
     assert 0.0 <= float(ACCURACY.search(out)[1]) <= 1.0
@@ -100,7 +100,7 @@ def test_the_example_reaches_98_percent_on_the_mnist_test_set(tmp_path):
     assert result.returncode == 0, result.stderr
     assert float(ACCURACY.search(result.stdout)[1]) >= 0.98, result.stdout
     # The README shows this very run; only the time it took may differ.
-    shown = re.search(r"trains a 784-200-10 .*?```\n(.*?)```", README, re.S)[1]
+    shown = re.search(r"trains a 784-256-10 .*?```\n(.*?)```", README, re.S)[1]
     assert untimed(result.stdout) == untimed(shown)
 
 
@@ -117,8 +117,8 @@ def test_without_data_the_example_says_where_to_point_it(tmp_path):
 def test_help_names_the_command_and_shows_the_defaults(tmp_path):
     shown = run(["-m", "lernmi", "mnist", "--help"], cwd=tmp_path)
     assert shown.returncode == 0 and shown.stdout.startswith("usage: python -m lernmi mnist")
-    assert "(default: 4)" in shown.stdout and "(default: 0.03)" in shown.stdout
-    assert "(default: 0.5)" in shown.stdout
+    assert "(default: 4)" in shown.stdout and "(default: 0.05;" in shown.stdout
+    assert "(default: 0.6)" in shown.stdout and "(default: 32)" in shown.stdout
     assert "--dataset {mnist,fashion_mnist,kmnist}" in shown.stdout
     script = pathlib.Path(sys.executable).parent / "lernmi"
     if script.exists():
