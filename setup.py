@@ -1,7 +1,8 @@
 """Builds lernmi's compiled core: every src/lernmi/X.py that has an X.pxd beside it.
 
 The compiler directives are set here and nowhere else. The loops (LOOP_MODULES: the
-activations, the costs, propagation along a layer of links, and a whole network's loops)
+activations, the costs, propagation along a layer of links, its deferred step, the steps,
+and a whole network's loops)
 run with Cython's safety checks off: they trust their callers, which check every shape and
 index first. The modules of the objects a learner holds (stores, neuron, link, layers) keep
 Cython's default checks and add `nonecheck`, so misuse such as a Neuron made with
@@ -55,7 +56,7 @@ EVERY_MODULE = {
     "freethreading_compatible": True,  # importing lernmi leaves the GIL off on 3.13t and later
 }
 OBJECT_MODULES = {"nonecheck": True}
-LOOP_MODULES = {"activations", "costs", "propagation", "steps", "network_loops",
+LOOP_MODULES = {"activations", "costs", "propagation", "deferred", "steps", "network_loops",
                 "learning_loops", "team"}
 LOOPS = {"boundscheck": DEBUG, "wraparound": DEBUG, "initializedcheck": DEBUG, "cdivision": True}
 

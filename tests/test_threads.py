@@ -26,8 +26,9 @@ WIDE = ([10, 80, 60, 3], {})
 NARROW = ([3, 2, 2], {})
 NETWORKS = [ONE_HIDDEN, RELU, SOFTMAX, DEEP, WIDE, NARROW]
 
-# How each optimiser and batch size is shared: optimiser, batch size.
-STEPS = [(None, 4), (None, 60), ("momentum", 1), ("adam", 1), ("adam", 7)]
+# How each optimiser and batch size is shared: optimiser, batch size (over 32: packed and
+# summed a GROUP of samples at a time, every tile of rows at once).
+STEPS = [(None, 4), (None, 60), ("momentum", 1), ("momentum", 45), ("adam", 1), ("adam", 7)]
 
 
 def samples(sizes, count=60, seed=0):

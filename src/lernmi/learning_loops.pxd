@@ -6,9 +6,9 @@ from lernmi.activations cimport (compute_outputs, compute_sensitivities, keep_al
                                  reset_sums)
 from lernmi.costs cimport is_correct, sample_cost, submit_expected
 from lernmi.network_loops cimport NetworkArrays, link_layer, links_at, load_sample
-from lernmi.propagation cimport (Links, Part, backpropagate_links, keep_step, learn_links,
-                                 propagate_links, send_back_rows, some_rows, step_kept,
-                                 whole)
+from lernmi.deferred cimport keep_outputs, keep_step, kept_at, step_kept
+from lernmi.propagation cimport (GROUP, Links, Part, backpropagate_links, learn_links,
+                                 propagate_links, send_back_rows, some_rows, whole)
 from lernmi.steps cimport SETTINGS, STEPS, count_step, plain_step
 from lernmi.stores cimport Moments, NeuronStore
 from lernmi.team cimport Team, part_of, shareable, split_layers, wait
@@ -37,7 +37,6 @@ cdef void drop(NetworkArrays net, NeuronStore n, Py_ssize_t b, Rows rows,
 cdef void ready_rows(NetworkArrays net, NeuronStore n, Rows rows, Py_ssize_t r, Team team,
                      Py_ssize_t t) noexcept nogil
 cdef void load_row(NetworkArrays net, NeuronStore n, Rows rows, Py_ssize_t r) noexcept nogil
-cdef Py_ssize_t kept_at(NetworkArrays net, Py_ssize_t l) noexcept nogil
 @cython.locals(k=double)
 cdef Links sample_links(NetworkArrays net, Py_ssize_t l, Py_ssize_t r) noexcept nogil
 @cython.locals(t=Py_ssize_t, last=Py_ssize_t, loader=Py_ssize_t, r=Py_ssize_t, l=Py_ssize_t,
@@ -45,8 +44,6 @@ cdef Links sample_links(NetworkArrays net, Py_ssize_t l, Py_ssize_t r) noexcept 
                links=Links, inputs=Links, part=Part)
 cdef void learn_samples(NetworkArrays net, NeuronStore n, Rows rows, double[::1] score,
                         Team team, Scratch own) noexcept nogil
-@cython.locals(l=Py_ssize_t, part=Part)
-cdef void keep_outputs(NetworkArrays net, NeuronStore n, Team team, Py_ssize_t t) noexcept nogil
 
 # --- a batch at a time -------------------------------------------------------------------------
 @cython.locals(t=Py_ssize_t, threads=Py_ssize_t, last=Py_ssize_t, stride=Py_ssize_t,
@@ -60,7 +57,8 @@ cdef void worked_out(NetworkArrays net, NeuronStore n, Py_ssize_t samples, Py_ss
 
 cdef void take_part(NetworkArrays net, NeuronStore n, Rows rows, double[::1] score, Team team,
                     Scratch own)
-cdef Scratch scratch_for(NetworkArrays net, Py_ssize_t t)
+@cython.locals(size=Py_ssize_t, l=Py_ssize_t, links=Links)
+cdef Scratch scratch_for(NetworkArrays net, Py_ssize_t t, Py_ssize_t batch)
 @cython.locals(team=Team)
 cdef void learn_epoch(NetworkArrays net, NeuronStore n, Rows rows, double[::1] score,
                       Py_ssize_t threads)

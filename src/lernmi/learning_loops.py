@@ -28,9 +28,10 @@ if not cython.compiled:
     from .activations import compute_outputs, compute_sensitivities, keep_all, load_layer
     from .activations import reset_sums
     from .costs import is_correct, sample_cost, submit_expected
+    from .deferred import keep_outputs, keep_step, kept_at, step_kept
     from .network_loops import link_layer, links_at, load_sample
-    from .propagation import Part, backpropagate_links, keep_step, learn_links, propagate_links
-    from .propagation import send_back_rows, some_rows, step_kept, whole
+    from .propagation import GROUP, Part, backpropagate_links, learn_links, propagate_links
+    from .propagation import send_back_rows, some_rows, whole
     from .steps import SETTINGS, STEPS, count_step, plain_step
     from .team import part_of, shareable, split_layers, wait
 
@@ -95,13 +96,6 @@ def load_row(net, n, rows, r):
     zeroed for the first row only. Past the last row, nothing."""
     if r < rows.order.shape[0]:
         load_layer(n, net.first[0], rows.x[rows.order[r]], rows.identity, r > 0)
-
-
-def kept_at(net, l):
-    """Where, in net.pack, link layer l keeps what its deferred step needs (keep_step,
-    step_kept): the outputs of its cols input neurons, then the sensitivities of its rows.
-    (Each layer's numbers start after the last one's; NetworkArrays makes room for all.)"""
-    return net.first[l] + net.first[l + 1] - net.first[1]
 
 
 def sample_links(net, l, r):
@@ -217,16 +211,6 @@ def learn_samples(net, n, rows, score, team, own):
                     count_step(net.settings, l * SETTINGS)
 
 
-def keep_outputs(net, n, team, t):
-    """Once a sample's forward pass is over, thread t keeps, for the deferred step of each
-    middle layer of links (learn_samples), the outputs of the neurons its rows worked out
-    (thread 0 the bias neuron's too). (The loader keeps the inputs.)"""
-    for l in range(1, net.layers - 2):
-        part = part_of(net, team, l - 1, t)
-        keep_step(link_layer(net, l, 1), n, n, net.pack[kept_at(net, l):],
-                  Part(row0=0, row1=0, col0=0 if t == 0 else 1 + part.row0, col1=1 + part.row1))
-
-
 def take_part(net, n, rows, score, team, own):
     """Thread own.t's part of learn_samples (batches of one) or learn_batches, without the GIL."""
     with cython.nogil:
@@ -242,13 +226,20 @@ def _take(part, team):
     take_part(net, n, rows, score, team, own)
 
 
-def scratch_for(net, t):
+def scratch_for(net, t, batch):
     """Thread t's Scratch: the network's own pack and moments for thread 0, room of its own
-    (as big) beside the network's velocity and moments for any other."""
-    if t == 0:
-        return Scratch(0, net.pack, net.moments)
+    (as big) beside the network's velocity and moments for any other; for batches of more
+    than GROUP samples, room for a whole layer's gradients (propagation.learn_links)."""
     m, v, g = net.moments.views()
-    return Scratch(t, np.zeros(net.pack.shape[0]), Moments(m, v, np.zeros_like(g)))
+    size = g.shape[0]
+    if batch > GROUP:
+        for l in range(net.layers - 1):
+            links = link_layer(net, l, 1)
+            size = max(size, links.rows * links.cols)
+    elif t == 0:
+        return Scratch(0, net.pack, net.moments)
+    return Scratch(t, net.pack if t == 0 else np.zeros(net.pack.shape[0]),
+                   Moments(m, v, np.zeros(size)))
 
 
 # --- a batch at a time ---------------------------------------------------------------------------
@@ -391,9 +382,10 @@ def learn_epoch(net, n, rows, score, threads):
         if threads > 1 and shareable(net):
             team = Team(threads)
             split_layers(net, n, team)
-            run(team, _take, [(net, n, rows, score, scratch_for(net, t)) for t in range(threads)])
+            run(team, _take, [(net, n, rows, score, scratch_for(net, t, rows.batch))
+                              for t in range(threads)])
         else:
-            take_part(net, n, rows, score, None, scratch_for(net, 0))
+            take_part(net, n, rows, score, None, scratch_for(net, 0, rows.batch))
     finally:
         if rows.keep.shape[1] > 0:
             keep_all(n)

@@ -2,7 +2,7 @@
 
 cimport cython
 
-from lernmi.steps cimport Rule, plain_step, step_row
+from lernmi.steps cimport Rule, step_row
 from lernmi.stores cimport Moments, NeuronStore
 
 cdef extern from "vector.h":
@@ -13,10 +13,6 @@ cdef extern from "vector.h":
     void lernmi_axpy(double alpha, const double *x, double *y, Py_ssize_t n) noexcept nogil
     void lernmi_axpy_pair(double alpha, double *w, double *y, double beta, const double *x,
                           Py_ssize_t n) noexcept nogil
-    double lernmi_axpy_dot(double alpha, const double *kept, double *w, const double *x,
-                           Py_ssize_t n) noexcept nogil
-    double lernmi_step_dot(double s, const double *kept, double *w, double *m, double *v,
-                           const double *x, const Rule *r, Py_ssize_t n) noexcept nogil
     void lernmi_scale(double alpha, const double *x, double *y, Py_ssize_t n) noexcept nogil
     void lernmi_axpy4(const double *alpha, const double *x, Py_ssize_t stride, double *y,
                       Py_ssize_t n) noexcept nogil
@@ -97,21 +93,19 @@ cdef void backpropagate_links(double[::1] w, Links links, NeuronStore src, Neuro
 @cython.locals(j=Py_ssize_t)
 cdef void step_links(double[::1] w, Links links, NeuronStore src, NeuronStore dst,
                      Part part) noexcept nogil
-@cython.locals(j=Py_ssize_t, i=Py_ssize_t)
-cdef void keep_step(Links links, NeuronStore src, NeuronStore dst, double[::1] kept,
-                    Part part) noexcept nogil
-@cython.locals(j=Py_ssize_t, i=Py_ssize_t, row=Py_ssize_t, end=Py_ssize_t, alpha=double,
-               plain=bint)
-cdef void step_kept(double[::1] w, Moments moments, Links links, const double[::1] kept,
-                    NeuronStore after, Part part) noexcept nogil
 @cython.locals(j=Py_ssize_t)
 cdef void send_back_rows(const double[::1] w, Links links, NeuronStore src, NeuronStore dst,
                          Part part) noexcept nogil
-@cython.locals(j=Py_ssize_t, row=Py_ssize_t, end=Py_ssize_t, rows=Py_ssize_t)
+@cython.locals(j=Py_ssize_t, row=Py_ssize_t, end=Py_ssize_t, rows=Py_ssize_t,
+               tiled=Py_ssize_t)
 cdef void learn_links(double[::1] w, Moments moments, Links links, NeuronStore src,
                       NeuronStore dst, double[::1] pack) noexcept nogil
+cdef Py_ssize_t tile_size(Py_ssize_t left) noexcept nogil
+@cython.locals(j=Py_ssize_t)
+cdef Py_ssize_t tiled_end(Py_ssize_t rows) noexcept nogil
 cdef Links some_rows(Links links, Py_ssize_t j, Py_ssize_t rows) noexcept nogil
-@cython.locals(n=Py_ssize_t, stride=Py_ssize_t, r=Py_ssize_t, first=Py_ssize_t,
-               group=Py_ssize_t, row=Py_ssize_t, s="const double *", g="double *")
+@cython.locals(n=Py_ssize_t, stride=Py_ssize_t, r=Py_ssize_t, first=Py_ssize_t, j=Py_ssize_t,
+               rows=Py_ssize_t, group=Py_ssize_t, row=Py_ssize_t, s="const double *",
+               g="double *")
 cdef void tiled_rows(double[::1] w, Moments moments, Links links, NeuronStore src,
                      NeuronStore dst, double[::1] pack) noexcept nogil

@@ -12,7 +12,7 @@ one from each neuron i of the layer feeding it (the bias neuron first), so that:
   w[j, i] -= eta * s_j * a_i (`backpropagate_links`); any other optimiser, or a batch of
   samples, sums row j's gradient over the batch first and then steps the row by its rule
   (`learn_links`, steps.py). Learning one sample at a time, a layer whose step nothing
-  reads before the next sample's forward pass takes it then, with any rule (`step_kept`).
+  reads before the next sample's forward pass takes it then, with any rule (deferred.py).
 
 A layer's numbers may be those of several samples at once, which lie `stride` apart in the
 stores (see Links). The threads of a team (learning_loops.py) each take a Part of a layer's
@@ -33,7 +33,7 @@ if not cython.compiled:
     LANES = 16
     TILE = 8  # vector.h's LERNMI_TILE
     GROUP = 32  # propagation.pxd's: samples packed at once for the tiles
-    from .steps import Rule, plain_step, step_row
+    from .steps import Rule, step_row
     Links = cython.struct(start=cython.Py_ssize_t, rows=cython.Py_ssize_t,
                           cols=cython.Py_ssize_t, source=cython.Py_ssize_t,
                           target=cython.Py_ssize_t, samples=cython.Py_ssize_t,
@@ -241,8 +241,8 @@ def backpropagate_links(w, links, src, dst, part):
     already). Unless links.send_back (false for a network's input layer, whose sensitivities
     nothing reads) only the weights move. The outputs src.a must be worked out. Each input
     neuron's sum takes the rows in order. (learning_loops.learn_samples sends back through
-    a hidden layer's links with send_back_rows and steps them with step_kept in the next
-    sample's forward pass: the same numbers.)
+    a hidden layer's links with send_back_rows and steps them with deferred.step_kept in the
+    next sample's forward pass: the same numbers.)
     """
     if not links.send_back:
         step_links(w, links, src, dst, part)
@@ -257,58 +257,6 @@ def step_links(w, links, src, dst, part):
     no sensitivities."""
     for j in range(part.row0, part.row1):
         row_step(w, links, j, src, dst.s[links.target + 1 + j], part)
-
-
-def keep_step(links, src, dst, kept, part):
-    """Keep what one sample's step of the links needs, for step_kept to take it later:
-    kept[i] the output src.a of input neuron i, for the columns i of `part`, and
-    kept[cols + j] the sensitivity dst.s that row j carries back, for its rows. (For a
-    layer of links whose step waits for the next sample's forward pass: see
-    learning_loops.learn_samples.)"""
-    for i in range(part.col0, part.col1):
-        kept[i] = src.a[links.source + i]
-    for j in range(part.row0, part.row1):
-        kept[links.cols + j] = dst.s[links.target + 1 + j]
-
-
-def step_kept(w, moments, links, kept, after, part):
-    """The step keep_step kept, for the rows of `part`, by the links' rule (for a batch of
-    one): plain gradient descent without weight decay as row_step takes it,
-    w[j, i] += -eta * s_j * a_i; any other rule as learn_links takes it, row j's gradient
-    s_j * a_i in moments.g, then steps.step_row with its velocity or moments. Given a store `after`
-    (None: the step alone), the same pass over each row also adds to after.z the sums of the
-    sample loaded in it, as propagate_links would for one sample after the step. Each weight
-    is then read and written once, not read twice and written once, and the numbers are the
-    same."""
-    plain = plain_step(links.rule)
-    for j in range(part.row0, part.row1):
-        row = links.start + j * links.cols
-        end = row + links.cols
-        if not plain:
-            if cython.compiled and after is not None:
-                after.z[links.target + 1 + j] += lernmi_step_dot(
-                    kept[links.cols + j], cython.address(kept[0]), cython.address(w[row]),
-                    cython.address(moments.m[row]), cython.address(moments.v[row]),
-                    cython.address(after.a[links.source]), cython.address(links.rule),
-                    links.cols)
-                continue
-            scaled(moments.g, kept[links.cols + j], kept, links.cols)
-            step_row(w[row:end], moments.m[row:end], moments.v[row:end],
-                     moments.g[:links.cols], links.rule)
-        else:
-            alpha = -links.rule.rate * kept[links.cols + j]
-            if cython.compiled and after is not None:
-                after.z[links.target + 1 + j] += lernmi_axpy_dot(
-                    alpha, cython.address(kept[0]), cython.address(w[row]),
-                    cython.address(after.a[links.source]), links.cols)
-                continue
-            if cython.compiled:
-                lernmi_axpy(alpha, cython.address(kept[0]), cython.address(w[row]), links.cols)
-            else:
-                for i in range(links.cols):
-                    w[row + i] += alpha * kept[i]
-        if after is not None:
-            after.z[links.target + 1 + j] += row_dot(w, links, j, after.a, links.source)
 
 
 def send_back_rows(w, links, src, dst, part):
@@ -329,7 +277,9 @@ def learn_links(w, moments, links, src, dst, pack):
     samples or more, 4 rows or more, room in moments.g for six rows and in `pack` as
     propagate_links asks) takes six rows or four at a time through vector.h's gradient
     tiles (`tiled_rows`: each of them sends back, then their gradients are summed, then
-    each steps; the same numbers, as no row's step touches another row).
+    each steps; the same numbers, as no row's step touches another row). A batch of more
+    than GROUP samples, given room in moments.g for every row, takes every tile at once, so
+    that each GROUP of its samples is packed once, not once a tile.
     """
     j = 0
     if cython.compiled and links.samples >= 4 and links.rows >= 4 \
@@ -337,9 +287,12 @@ def learn_links(w, moments, links, src, dst, pack):
         if links.samples <= GROUP:  # then one packing serves every row
             lernmi_pack_runs(cython.address(src.a[links.source]), links.stride,
                              links.samples, cython.address(pack[0]), links.cols)
-        while j + 4 <= links.rows:
-            # Sixes, but fours where a six would leave two or three rows to the row path.
-            rows = 4 if links.rows - j < 6 or links.rows - j - 6 in (2, 3) else 6
+        tiled = tiled_end(links.rows)
+        if links.samples > GROUP and moments.g.shape[0] >= tiled * links.cols:
+            tiled_rows(w, moments, some_rows(links, 0, tiled), src, dst, pack)
+            j = tiled
+        while j < tiled:
+            rows = tile_size(links.rows - j)
             tiled_rows(w, moments, some_rows(links, j, rows), src, dst, pack)
             j += rows
     while j < links.rows:
@@ -353,6 +306,20 @@ def learn_links(w, moments, links, src, dst, pack):
         j += 1
 
 
+def tile_size(left):
+    """The rows of the next gradient tile, `left` rows (4 or more) being left: six, but four
+    where six would leave two or three rows to the row path."""
+    return 4 if left < 6 or left - 6 in (2, 3) else 6
+
+
+def tiled_end(rows):
+    """Where the gradient tiles of `tile_size` end, in a layer of that many rows."""
+    j = 0
+    while j + 4 <= rows:
+        j += tile_size(rows - j)
+    return j
+
+
 def some_rows(links, j, rows):
     """Rows j to j + rows - 1 of a layer of links, as a layer of their own."""
     return Links(start=links.start + j * links.cols, rows=rows, cols=links.cols,
@@ -361,33 +328,36 @@ def some_rows(links, j, rows):
 
 
 def tiled_rows(w, moments, links, src, dst, pack):
-    """learn_links for six rows of links, or four, by vector.h's gradient tile: each row
-    sends back, their gradients are summed together into moments.g (the first GROUP of
-    samples afresh, the next ones added on), and each row steps. If the samples are at
-    most GROUP, pack holds their outputs packed (lernmi_pack_runs); otherwise each GROUP of
-    them is packed here in turn. (Compiled only.)"""
+    """learn_links for rows taken by vector.h's gradient tiles (six or four rows each,
+    `tile_size`): each row sends back, their gradients are summed into moments.g (the first
+    GROUP of samples afresh, the next ones added on), and each row steps. If the samples
+    are at most GROUP, pack holds their outputs packed (lernmi_pack_runs); otherwise each
+    GROUP of them is packed here in turn, once for every tile. (Compiled only.)"""
     n = links.cols
     stride = links.stride
     for r in range(links.rows):
         if links.send_back:
             row_send_back(w, links, r, src, dst, whole(links))
-    g = cython.address(moments.g[0])
     first = 0
     while first < links.samples:
         group = min(GROUP, links.samples - first)
         if links.samples > GROUP:
             lernmi_pack_runs(cython.address(src.a[first * stride + links.source]), stride,
                              group, cython.address(pack[0]), n)
-        s = cython.address(dst.s[first * stride + links.target + 1])
-        if links.rows == 6:
-            if first == 0:
+        j = 0
+        while j < links.rows:
+            rows = tile_size(links.rows - j)
+            s = cython.address(dst.s[first * stride + links.target + 1 + j])
+            g = cython.address(moments.g[j * n])
+            if rows == 6 and first == 0:
                 lernmi_gradient6(s, stride, cython.address(pack[0]), group, g, n)
-            else:
+            elif rows == 6:
                 lernmi_gradient6_on(s, stride, cython.address(pack[0]), group, g, n)
-        elif first == 0:
-            lernmi_gradient4(s, stride, cython.address(pack[0]), group, g, n)
-        else:
-            lernmi_gradient4_on(s, stride, cython.address(pack[0]), group, g, n)
+            elif first == 0:
+                lernmi_gradient4(s, stride, cython.address(pack[0]), group, g, n)
+            else:
+                lernmi_gradient4_on(s, stride, cython.address(pack[0]), group, g, n)
+            j += rows
         first += group
     for r in range(links.rows):
         row = links.start + r * n
