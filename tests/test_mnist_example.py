@@ -1,6 +1,7 @@
 """The MNIST example: runs from the checkout and from the installed package, reaches 98% on
 MNIST, and with --dataset trains on Fashion-MNIST or Kuzushiji-MNIST instead."""
 
+import importlib.util
 import os
 import pathlib
 import re
@@ -34,6 +35,18 @@ def test_python_m_lernmi_mnist_runs_the_example(tmp_path):
     # --show 2 draws training digits 0, 2 and 4 of the five, 28 rows each, with a guess.
     assert len(re.findall(r"digit \d, guess \d \(\d+% sure\)", out)) == 3
     assert 0.0 <= float(ACCURACY.search(out)[1]) <= 1.0
+
+
+def test_adam_gets_a_rate_and_no_momentum_of_its_own():
+    spec = importlib.util.spec_from_file_location("mnist_example", ROOT / "examples" / "mnist.py")
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
+    adam = example.options(["--optimizer", "adam"])
+    assert (adam.rate, adam.momentum) == (0.002, 0.0)
+    sgd = example.options([])
+    assert (sgd.rate, sgd.momentum, sgd.batch_size) == (0.05, 0.9, 32)
+    given = example.options(["--rate", "0.01", "--momentum", "0"])
+    assert (given.rate, given.momentum) == (0.01, 0.0)
 
 
 def test_the_example_trains_with_adam_in_batches_and_stops_early(tmp_path):
@@ -117,7 +130,8 @@ def test_without_data_the_example_says_where_to_point_it(tmp_path):
 def test_help_names_the_command_and_shows_the_defaults(tmp_path):
     shown = run(["-m", "lernmi", "mnist", "--help"], cwd=tmp_path)
     assert shown.returncode == 0 and shown.stdout.startswith("usage: python -m lernmi mnist")
-    assert "(default: 4)" in shown.stdout and "(default: 0.05;" in shown.stdout
+    words = " ".join(shown.stdout.split())  # as argparse wraps them
+    assert "(default: 4)" in words and "(default: 0.05, or 0.002 with --optimizer adam)" in words
     assert "(default: 0.6)" in shown.stdout and "(default: 32)" in shown.stdout
     assert "--dataset {mnist,fashion_mnist,kmnist}" in shown.stdout
     script = pathlib.Path(sys.executable).parent / "lernmi"

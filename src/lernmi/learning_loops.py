@@ -51,7 +51,7 @@ class Rows:
 class Scratch:
     """What thread t of a team works in as it learns: room of its own to pack samples and sum
     a row's gradient in, beside the network's velocity and moments (each thread steps rows of
-    its own). Thread 0, or a thread alone, works in the network's own pack and moments."""
+    its own). Thread 0, or a thread alone, packs in the network's own pack (`scratch_for`)."""
 
     def __init__(self, t, pack, moments):
         self.t, self.pack, self.moments = t, pack, moments
@@ -226,16 +226,20 @@ def _take(part, team):
     take_part(net, n, rows, score, team, own)
 
 
-def scratch_for(net, t, batch):
-    """Thread t's Scratch: the network's own pack and moments for thread 0, room of its own
-    (as big) beside the network's velocity and moments for any other; for batches of more
-    than GROUP samples, room for a whole layer's gradients (propagation.learn_links)."""
+def scratch_for(net, team, t, batch):
+    """Thread t's Scratch in `team` (None: a team of one): the network's own pack and
+    moments for thread 0, room of its own (as big) beside the network's velocity and moments
+    for any other; for batches of more than GROUP samples, room for the gradients of every
+    row the thread steps in a layer (propagation.learn_links: learn_batches gives thread 0
+    all the links into the output layer, each thread its part_of the others)."""
     m, v, g = net.moments.views()
     size = g.shape[0]
     if batch > GROUP:
         for l in range(net.layers - 1):
             links = link_layer(net, l, 1)
-            size = max(size, links.rows * links.cols)
+            rows = links.rows if t == 0 and l == net.layers - 2 else \
+                part_of(net, team, l, t).row1 - part_of(net, team, l, t).row0
+            size = max(size, rows * links.cols)
     elif t == 0:
         return Scratch(0, net.pack, net.moments)
     return Scratch(t, net.pack if t == 0 else np.zeros(net.pack.shape[0]),
@@ -382,10 +386,10 @@ def learn_epoch(net, n, rows, score, threads):
         if threads > 1 and shareable(net):
             team = Team(threads)
             split_layers(net, n, team)
-            run(team, _take, [(net, n, rows, score, scratch_for(net, t, rows.batch))
+            run(team, _take, [(net, n, rows, score, scratch_for(net, team, t, rows.batch))
                               for t in range(threads)])
         else:
-            take_part(net, n, rows, score, None, scratch_for(net, 0, rows.batch))
+            take_part(net, n, rows, score, None, scratch_for(net, None, 0, rows.batch))
     finally:
         if rows.keep.shape[1] > 0:
             keep_all(n)

@@ -332,7 +332,8 @@ def tiled_rows(w, moments, links, src, dst, pack):
     `tile_size`): each row sends back, their gradients are summed into moments.g (the first
     GROUP of samples afresh, the next ones added on), and each row steps. If the samples
     are at most GROUP, pack holds their outputs packed (lernmi_pack_runs); otherwise each
-    GROUP of them is packed here in turn, once for every tile. (Compiled only.)"""
+    GROUP of them is packed here in turn, once for all the tiles taken here. (Compiled
+    only.)"""
     n = links.cols
     stride = links.stride
     for r in range(links.rows):

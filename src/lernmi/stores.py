@@ -131,7 +131,8 @@ class Moments:
         Adam's second moment, one per weight (the same length as m).
     g : numpy array of float64
         Scratch: rows of weights' gradients, summed over a batch, as a step works them out
-        (room for six rows makes the loops take six or four rows at a time).
+        (room for six rows makes the loops take six or four rows at a time, and room for
+        every row a batch of more than 32 samples steps, all of them at once).
 
     The arrays are kept as given, not copied: a Network passes views into its own arrays.
     """
