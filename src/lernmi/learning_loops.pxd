@@ -57,7 +57,7 @@ cdef void worked_out(NetworkArrays net, NeuronStore n, Py_ssize_t samples, Py_ss
 
 cdef void take_part(NetworkArrays net, NeuronStore n, Rows rows, double[::1] score, Team team,
                     Scratch own)
-@cython.locals(size=Py_ssize_t, l=Py_ssize_t, rows=Py_ssize_t, links=Links)
+@cython.locals(size=Py_ssize_t, l=Py_ssize_t, rows=Py_ssize_t, links=Links, part=Part)
 cdef Scratch scratch_for(NetworkArrays net, Team team, Py_ssize_t t, Py_ssize_t batch)
 @cython.locals(team=Team)
 cdef void learn_epoch(NetworkArrays net, NeuronStore n, Rows rows, double[::1] score,

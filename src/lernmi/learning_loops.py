@@ -237,8 +237,8 @@ def scratch_for(net, team, t, batch):
     if batch > GROUP:
         for l in range(net.layers - 1):
             links = link_layer(net, l, 1)
-            rows = links.rows if t == 0 and l == net.layers - 2 else \
-                part_of(net, team, l, t).row1 - part_of(net, team, l, t).row0
+            part = part_of(net, team, l, t)
+            rows = links.rows if t == 0 and l == net.layers - 2 else part.row1 - part.row0
             size = max(size, rows * links.cols)
     elif t == 0:
         return Scratch(0, net.pack, net.moments)
