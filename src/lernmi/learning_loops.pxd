@@ -48,7 +48,8 @@ cdef void learn_samples(NetworkArrays net, NeuronStore n, Rows rows, double[::1]
 # --- a batch at a time -------------------------------------------------------------------------
 @cython.locals(t=Py_ssize_t, threads=Py_ssize_t, last=Py_ssize_t, stride=Py_ssize_t,
                start=Py_ssize_t, samples=Py_ssize_t, b=Py_ssize_t, k=Py_ssize_t, out=Py_ssize_t,
-               l=Py_ssize_t, fed=Py_ssize_t, alone=bint, links=Links, part=Part, mine=Links)
+               l=Py_ssize_t, fed=Py_ssize_t, alone=bint, links=Links, part=Part, mine=Links,
+               below=Part)
 cdef void learn_batches(NetworkArrays net, NeuronStore n, Rows rows, double[::1] score,
                         Team team, Scratch own) noexcept nogil
 @cython.locals(stride=Py_ssize_t, c0=Py_ssize_t, b=Py_ssize_t)

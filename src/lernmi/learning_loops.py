@@ -267,7 +267,8 @@ def learn_batches(net, n, rows, score, team, own):
     columns from its share of the neurons feeding, and once all have (the steps change the
     weights sent back through), sums the gradients of, and steps, its rows, packing and
     summing in its own scratch room (`own`). The links into the output layer, the cost and
-    the output layer are thread 0's, which also counts every layer's step at the start.
+    the output layer are thread 0's, which also counts every layer's step at the start;
+    then each works out the sensitivities of the neurons that its rows below feed.
     """
     t = own.t
     threads = 1 if team is None else team.threads
@@ -309,9 +310,13 @@ def learn_batches(net, n, rows, score, team, own):
             if l == last - 1 or team is None:  # thread 0's alone
                 if t == 0:
                     learn_links(net.w, own.moments, links, n, n, own.pack)
-                    if l > 0:  # (the input layer's sensitivities: nothing reads them)
-                        worked_out(net, n, samples, l, whole(links))
                 wait(team, t)
+                if l > 0:  # (the input layer's sensitivities: nothing reads them)
+                    below = part_of(net, team, l - 1, t)
+                    worked_out(net, n, samples, l, Part(row0=0, row1=0, col0=1 + below.row0,
+                                                        col1=1 + below.row1))
+                    if l > 1:
+                        wait(team, t)  # sent back below by columns: from every neuron
                 continue
             part = part_of(net, team, l, t)
             mine = some_rows(links, part.row0, part.row1 - part.row0)
@@ -327,8 +332,8 @@ def learn_batches(net, n, rows, score, team, own):
 
 
 def worked_out(net, n, samples, l, part):
-    """The sensitivities, for every sample, of layer l's learning neurons whose sums the
-    columns of `part` (of the links layer l feeds) have finished."""
+    """The sensitivities, for every sample, of layer l's learning neurons in the columns of
+    `part` (of the links layer l feeds: column 1 + j comes from neuron j), their sums done."""
     stride = net.first[net.layers]
     c0 = max(part.col0, 1)
     for b in range(samples):

@@ -69,6 +69,9 @@ cdef void row_send_back_and_step(double[::1] w, Links links, Py_ssize_t j, Neuro
 @cython.locals(row=Py_ssize_t, at=Py_ssize_t, b=Py_ssize_t, k=Py_ssize_t, sj=double)
 cdef void row_send_back(const double[::1] w, Links links, Py_ssize_t j, NeuronStore src,
                         NeuronStore dst, Part part) noexcept nogil
+@cython.locals(row=Py_ssize_t, at=Py_ssize_t, b=Py_ssize_t)
+cdef void four_rows_send_back(const double[::1] w, Links links, Py_ssize_t j, NeuronStore src,
+                              NeuronStore dst, Part part) noexcept nogil
 @cython.locals(b=Py_ssize_t, k=Py_ssize_t, at=Py_ssize_t, stride=Py_ssize_t, s0=double, sj=double,
                alpha="double[4]")
 cdef void row_gradient(double[::1] g, Links links, Py_ssize_t j, NeuronStore src,
