@@ -111,12 +111,23 @@ def optimizer(lernmi, name):
 
 
 @pytest.mark.parametrize("step, batch", STEPS)
-@pytest.mark.parametrize("sizes, options", [SOFTMAX, DEEP, WIDE])
+@pytest.mark.parametrize("sizes, options", NETWORKS)
 def test_batches_and_every_optimiser_learn_the_same_on_any_number_of_threads(
         lernmi, sizes, options, step, batch):
     options = {**options, "optimizer": optimizer(lernmi, step)}
     one, history = trained(lernmi, sizes, options, threads=1, batch_size=batch)
     for threads in (2, 3):
+        net, other = trained(lernmi, sizes, options, threads=threads, batch_size=batch)
+        assert same(net, one), threads
+        assert other == history, threads
+
+
+@pytest.mark.parametrize("sizes", [[5, 16, 3], [5, 16, 8, 3]])
+@pytest.mark.parametrize("batch", [4, 45])
+def test_batches_with_dropout_learn_the_same_on_any_number_of_threads(lernmi, sizes, batch):
+    options = {"dropout": 0.3, "optimizer": lernmi.SGD(0.1, momentum=0.9)}
+    one, history = trained(lernmi, sizes, options, threads=1, batch_size=batch)
+    for threads in (2, 3, 5, 9):
         net, other = trained(lernmi, sizes, options, threads=threads, batch_size=batch)
         assert same(net, one), threads
         assert other == history, threads

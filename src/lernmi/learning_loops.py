@@ -267,8 +267,8 @@ def learn_batches(net, n, rows, score, team, own):
     columns from its share of the neurons feeding, and once all have (the steps change the
     weights sent back through), sums the gradients of, and steps, its rows, packing and
     summing in its own scratch room (`own`). The links into the output layer, the cost and
-    the output layer are thread 0's, which also counts every layer's step at the start;
-    then each works out the sensitivities of the neurons that its rows below feed.
+    the output layer are thread 0's, which also counts every layer's step at the start; each
+    thread works out the sensitivities its own rows of the input layer's links read.
     """
     t = own.t
     threads = 1 if team is None else team.threads
@@ -307,16 +307,16 @@ def learn_batches(net, n, rows, score, team, own):
                 compute_sensitivities(n, out, net.first[last + 1] - net.first[last])
         for l in range(last - 1, -1, -1):
             links = link_layer(net, l, samples)
-            if l == last - 1 or team is None:  # thread 0's alone
+            if l == last - 1 or team is None:  # the links: thread 0's alone
                 if t == 0:
                     learn_links(net.w, own.moments, links, n, n, own.pack)
+                    if l > 1:  # (sent back below by columns: read by every thread)
+                        worked_out(net, n, samples, l, whole(links))
                 wait(team, t)
-                if l > 0:  # (the input layer's sensitivities: nothing reads them)
-                    below = part_of(net, team, l - 1, t)
-                    worked_out(net, n, samples, l, Part(row0=0, row1=0, col0=1 + below.row0,
+                if l == 1:  # each thread those its rows of the input layer's links read
+                    below = part_of(net, team, 0, t)
+                    worked_out(net, n, samples, 1, Part(row0=0, row1=0, col0=1 + below.row0,
                                                         col1=1 + below.row1))
-                    if l > 1:
-                        wait(team, t)  # sent back below by columns: from every neuron
                 continue
             part = part_of(net, team, l, t)
             mine = some_rows(links, part.row0, part.row1 - part.row0)

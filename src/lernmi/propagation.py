@@ -273,9 +273,9 @@ def step_links(w, links, src, dst, part):
 
 def send_back_rows(w, links, src, dst, part):
     """The links of `part` (its rows and columns) send w * s back to their input neurons,
-    for every sample, without a step: the first step of learn_links's tiles, and of
-    learn_links for threads that take every row and some of the columns each. Each sum
-    takes the rows in order (compiled, four at a time: the same sums)."""
+    for every sample, without a step: what the threads of learning_loops that take every
+    row and some of the columns each send back, and the first step of learn_links's tiles.
+    Each sum takes the rows in order (compiled, four at a time: the same sums)."""
     j = part.row0
     if cython.compiled:
         while j + 4 <= part.row1:
