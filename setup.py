@@ -2,11 +2,11 @@
 
 The compiler directives are set here and nowhere else. The loops (LOOP_MODULES: the
 activations, the costs, propagation along a layer of links, its deferred step, the steps,
-and a whole network's loops)
-run with Cython's safety checks off: they trust their callers, which check every shape and
-index first. The modules of the objects a learner holds (stores, neuron, link, layers) keep
-Cython's default checks and add `nonecheck`, so misuse such as a Neuron made with
-Neuron.__new__ and never __init__ raises an exception instead of crashing.
+and a whole network's loops) run with Cython's safety checks off: they trust their callers,
+which check every shape and index first. The modules of the objects a learner holds
+(stores, neuron, link, layers) keep Cython's default checks and add `nonecheck`, so misuse
+such as a Neuron made with Neuron.__new__ and never __init__ raises an exception instead of
+crashing.
 
 For debugging, build with LERNMI_DEBUG_BUILD=1 (for example ``LERNMI_DEBUG_BUILD=1 pip
 install .``) to turn the checks back on in the loops too, so an out-of-range index is

@@ -290,15 +290,16 @@ def learn_links(w, moments, links, src, dst, pack):
     """Every link sends w * s back to its input neuron for each sample, then takes one step
     of the links' rule (links.rule) on its gradient summed over the samples.
 
-    Row by row: row j sends back with its weights from before the step, its gradient is
-    summed in moments.g, and the row steps, its velocity or moments in moments.m and
-    moments.v. The outputs src.a and the sensitivities dst.s must be worked out. A batch (4
-    samples or more, 4 rows or more, room in moments.g for six rows and in `pack` as
-    propagate_links asks) takes six rows or four at a time through vector.h's gradient
-    tiles (`tiled_rows`: each of them sends back, then their gradients are summed, then
-    each steps; the same numbers, as no row's step touches another row). A batch of more
-    than GROUP samples, given room in moments.g for every row, takes every tile at once, so
-    that each GROUP of its samples is packed once, not once a tile.
+    The rows send back first (send_back_rows), with their weights from before any step;
+    then row by row, a row's gradient is summed in moments.g and the row steps, its
+    velocity or moments in moments.m and moments.v. The outputs src.a and the sensitivities
+    dst.s must be worked out. A batch (4 samples or more, 4 rows or more, room in moments.g
+    for six rows and in `pack` as propagate_links asks) takes six rows or four at a time
+    through vector.h's gradient tiles (`tiled_rows`: each of them sends back, then their
+    gradients are summed, then each steps; the same numbers, as no row's step touches
+    another row). A batch of more than GROUP samples, given room in moments.g for every
+    row, takes every tile at once, so that each GROUP of its samples is packed once, not
+    once a tile.
     """
     j = 0
     if cython.compiled and links.samples >= 4 and links.rows >= 4 \
@@ -314,11 +315,12 @@ def learn_links(w, moments, links, src, dst, pack):
             rows = tile_size(links.rows - j)
             tiled_rows(w, moments, some_rows(links, j, rows), src, dst, pack)
             j += rows
+    if links.send_back:  # the rows no tile took
+        send_back_rows(w, links, src, dst, Part(row0=j, row1=links.rows, col0=0,
+                                                col1=links.cols))
     while j < links.rows:
         row = links.start + j * links.cols
         end = row + links.cols
-        if links.send_back:
-            row_send_back(w, links, j, src, dst, whole(links))
         row_gradient(moments.g, links, j, src, dst)
         step_row(w[row:end], moments.m[row:end], moments.v[row:end], moments.g[:links.cols],
                  links.rule)
