@@ -118,3 +118,56 @@ def test_the_waiting_steps_are_taken_by_the_end_of_train(lernmi, sizes, rule):
             for mine, theirs in zip(a.store.views(), b.store.views()):  # w, settings, m, v
                 np.testing.assert_array_equal(mine, theirs)
         np.testing.assert_array_equal(trained.run(x[0]), stepped.run(x[0]))
+
+
+def blank_bordered(rng, count, width):
+    """Rows like images: 0 but for one run of any length (partly 0 too), some rows all 0."""
+    x = np.zeros((count, width))
+    for row in x:
+        start = rng.integers(0, width)
+        end = rng.integers(start, width + 1)
+        row[start:end] = rng.uniform(size=end - start) * (rng.random(end - start) < 0.7)
+    return x
+
+
+# Inputs narrower than vector.h's 16 lanes, as wide, wider, and a ReLU layer between.
+BORDERED = [([12, 5, 2], {}), ([15, 4, 2], {}), ([53, 7, 3], {}),
+            ([90, 30, 20, 3], {"activation": "relu"})]
+
+
+@pytest.mark.parametrize("sizes, options", BORDERED)
+def test_the_waiting_step_leaves_out_blank_columns_to_the_same_bit(lernmi, sizes, options):
+    # Learning one sample at a time by plain gradient descent, a layer's waiting step and the
+    # next sample's sums leave out the columns (past the first 16) where both samples'
+    # inputs are 0 (deferred.live_columns): there the step adds 0 and so does the sum. The
+    # weights are those of learn, which takes every column, bit for bit, on any number of
+    # threads.
+    rng = np.random.default_rng(8)
+    x, t = blank_bordered(rng, 40, sizes[0]), rng.uniform(size=(40, sizes[-1]))
+    stepped = lernmi.Network(sizes, seed=3, **options)
+    for inputs, expected in zip(x, t):
+        stepped.learn(inputs, expected)
+    for threads in (1, 2, 3):
+        trained = lernmi.Network(sizes, seed=3, **options)
+        trained.train(x, t, shuffle=False, threads=threads)
+        for a, b in zip(trained.link_layers, stepped.link_layers):
+            np.testing.assert_array_equal(a.weights, b.weights)
+
+
+def test_a_waiting_step_that_is_not_finite_takes_the_blank_columns_too(lernmi):
+    # -eta * s * 0 is NaN, not 0, when a sensitivity s is infinite: learn's step makes the
+    # blank columns' weights NaN, and so the next sample's sums and cost. So does train's.
+    x = np.zeros((2, 40))
+    x[:, :15] = x[:, 31:36] = 1.0  # the links' columns 16 to 31 and 37 to 40 are blank
+    t = np.ones((2, 2))
+    nets = [lernmi.Network([40, 3, 2], activation="identity", output_activation="identity",
+                           seed=1) for _ in range(2)]
+    for net in nets:
+        net.link_layers[0].weights[:] = 0.0  # hidden outputs 0: the first cost is finite,
+        net.link_layers[1].weights[:] = 1e308  # but the hidden sensitivities are -inf
+        net.link_layers[1].weights[:, 0] = 0.0
+    with np.errstate(all="ignore"):
+        history = nets[0].train(x, t, shuffle=False)
+        nets[1].learn(x[0], t[0])
+        assert np.isnan(nets[1].run(x[1])).all()
+    assert np.isnan(history["loss"][0])  # taking only the live columns, it was infinite

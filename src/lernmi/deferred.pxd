@@ -3,7 +3,7 @@
 cimport cython
 
 from lernmi.network_loops cimport NetworkArrays, link_layer
-from lernmi.propagation cimport Links, Part, row_dot, scaled
+from lernmi.propagation cimport LANES, Links, Part, row_dot, scaled
 from lernmi.steps cimport Rule, plain_step, step_row
 from lernmi.stores cimport Moments, NeuronStore
 from lernmi.team cimport Team, part_of
@@ -11,7 +11,7 @@ from lernmi.team cimport Team, part_of
 cdef extern from "vector.h":
     void lernmi_axpy(double alpha, const double *x, double *y, Py_ssize_t n) noexcept nogil
     double lernmi_axpy_dot(double alpha, const double *kept, double *w, const double *x,
-                           Py_ssize_t n) noexcept nogil
+                           Py_ssize_t head, Py_ssize_t start, Py_ssize_t end) noexcept nogil
     double lernmi_step_dot(double s, const double *kept, double *w, double *m, double *v,
                            const double *x, const Rule *r, Py_ssize_t n) noexcept nogil
 
@@ -20,8 +20,13 @@ cdef Py_ssize_t kept_at(NetworkArrays net, Py_ssize_t l) noexcept nogil
 cdef void keep_step(Links links, NeuronStore src, NeuronStore dst, double[::1] kept,
                     Part part) noexcept nogil
 @cython.locals(j=Py_ssize_t, i=Py_ssize_t, row=Py_ssize_t, end=Py_ssize_t, alpha=double,
-               plain=bint)
+               plain=bint, live=Part)
 cdef void step_kept(double[::1] w, Moments moments, Links links, const double[::1] kept,
                     NeuronStore after, Part part) noexcept nogil
+@cython.locals(first=Py_ssize_t, end=Py_ssize_t)
+cdef Part live_columns(Links links, const double[::1] kept, NeuronStore after) noexcept nogil
+@cython.locals(row=Py_ssize_t, alpha=double, head=Py_ssize_t, lo=Py_ssize_t, hi=Py_ssize_t)
+cdef double step_and_sum(double[::1] w, Links links, Py_ssize_t j, const double[::1] kept,
+                         const double[::1] x, Part live) noexcept nogil
 @cython.locals(l=Py_ssize_t, part=Part)
 cdef void keep_outputs(NetworkArrays net, NeuronStore n, Team team, Py_ssize_t t) noexcept nogil

@@ -53,12 +53,17 @@ def row_dot(w, links, j, x, xi):
         lanes = [0.0] * LANES
         for k in range(links.cols):
             lanes[k % LANES] += w[row + k] * x[xi + k]
-        width = LANES // 2
-        while width > 0:
-            for k in range(width):
-                lanes[k] += lanes[k + width]
-            width //= 2
-        return lanes[0]
+        return added_up(lanes)
+
+
+def added_up(lanes):
+    """A sum's LANES partial sums added up as vector.h's LERNMI_ADD_LANES does (run as Python)."""
+    width = LANES // 2
+    while width > 0:
+        for k in range(width):
+            lanes[k] += lanes[k + width]
+        width //= 2
+    return lanes[0]
 
 
 def row_dot4_add(w, links, j, src, dst, first):

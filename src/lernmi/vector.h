@@ -332,28 +332,40 @@ LERNMI_CLONES static void lernmi_axpy_pair(double alpha, double *LERNMI_RESTRICT
 }
 
 /* A plain step and the next sample's sum in one pass over a row of weights: w[i] += alpha *
- * kept[i] (as lernmi_axpy), then the sum of w[i] * x[i] over i < n (as lernmi_dot), each
- * weight read and written once instead of read twice and written once. */
+ * kept[i] (as lernmi_axpy), then the sum of w[i] * x[i] (as lernmi_dot), each weight read
+ * and written once instead of read twice and written once. Only for the columns i < head
+ * and start <= i < end, head and start multiples of LERNMI_LANES, head <= start <= end: the
+ * caller leaves out columns where kept[i] and x[i] are both 0, whose steps and terms add
+ * zeros (deferred.step_and_sum). */
+#define LERNMI_AXPY_DOT_ONE(i, k)                                                             \
+    {                                                                                         \
+        double wk = w[(i) + (k)] + alpha * kept[(i) + (k)];                                   \
+        w[(i) + (k)] = wk;                                                                    \
+        lane[k] += wk * x[(i) + (k)];                                                         \
+    }
 LERNMI_CLONES static double lernmi_axpy_dot(double alpha, const double *LERNMI_RESTRICT kept,
                                             double *LERNMI_RESTRICT w,
-                                            const double *LERNMI_RESTRICT x, Py_ssize_t n)
+                                            const double *LERNMI_RESTRICT x, Py_ssize_t head,
+                                            Py_ssize_t start, Py_ssize_t end)
 {
     double lane[LERNMI_LANES] = {0.0};
-    Py_ssize_t i = 0;
-    for (; i + LERNMI_LANES <= n; i += LERNMI_LANES)
-        for (int k = 0; k < LERNMI_LANES; k++) {
-            double wk = w[i + k] + alpha * kept[i + k];
-            w[i + k] = wk;
-            lane[k] += wk * x[i + k];
-        }
-    for (int k = 0; i + k < n; k++) {
-        double wk = w[i + k] + alpha * kept[i + k];
-        w[i + k] = wk;
-        lane[k] += wk * x[i + k];
-    }
+    Py_ssize_t i;
+    for (i = 0; i < head; i += LERNMI_LANES)
+        for (int k = 0; k < LERNMI_LANES; k++)
+            LERNMI_AXPY_DOT_ONE(i, k)
+    kept += start;  /* so that i counts from 0: Python's -fwrapv stops GCC's vectoriser */
+    w += start;     /* on a loop from start (signed overflow might wrap), 6x slower */
+    x += start;
+    end -= start;
+    for (i = 0; i + LERNMI_LANES <= end; i += LERNMI_LANES)
+        for (int k = 0; k < LERNMI_LANES; k++)
+            LERNMI_AXPY_DOT_ONE(i, k)
+    for (int k = 0; i + k < end; k++)
+        LERNMI_AXPY_DOT_ONE(i, k)
     LERNMI_ADD_LANES(lane);
     return lane[0];
 }
+#undef LERNMI_AXPY_DOT_ONE
 
 /* A layer of identity neurons loaded with x (activations.load_layer): z[i] = 0.0 + x[i], the
  * sum reset and x[i] added to it (which makes an x of -0.0 a sum of +0.0: the 0.0 + stays),
