@@ -130,9 +130,19 @@ def blank_bordered(rng, count, width):
     return x
 
 
-# Inputs narrower than vector.h's 16 lanes, as wide, wider, and a ReLU layer between.
+# Inputs narrower than vector.h's 16 lanes, as wide and wider; and a middle layer of links
+# whose inputs are blank too: ReLU neurons 15 to 89 of the first hidden layer never fire.
 BORDERED = [([12, 5, 2], {}), ([15, 4, 2], {}), ([53, 7, 3], {}),
-            ([90, 30, 20, 3], {"activation": "relu"})]
+            ([53, 100, 20, 3], {"activation": "relu"})]
+DEAD = slice(15, 90)
+
+
+def bordered_network(lernmi, sizes, options):
+    net = lernmi.Network(sizes, seed=3, **options)
+    if len(sizes) > 3:  # their sums are -1 whatever the inputs, so they never learn either
+        net.link_layers[0].weights[DEAD] = 0.0
+        net.link_layers[0].weights[DEAD, 0] = -1.0
+    return net
 
 
 @pytest.mark.parametrize("sizes, options", BORDERED)
@@ -144,14 +154,36 @@ def test_the_waiting_step_leaves_out_blank_columns_to_the_same_bit(lernmi, sizes
     # threads.
     rng = np.random.default_rng(8)
     x, t = blank_bordered(rng, 40, sizes[0]), rng.uniform(size=(40, sizes[-1]))
-    stepped = lernmi.Network(sizes, seed=3, **options)
+    stepped = bordered_network(lernmi, sizes, options)
     for inputs, expected in zip(x, t):
         stepped.learn(inputs, expected)
     for threads in (1, 2, 3):
-        trained = lernmi.Network(sizes, seed=3, **options)
+        trained = bordered_network(lernmi, sizes, options)
         trained.train(x, t, shuffle=False, threads=threads)
         for a, b in zip(trained.link_layers, stepped.link_layers):
             np.testing.assert_array_equal(a.weights, b.weights)
+
+
+def test_the_blank_columns_are_left_out(source, monkeypatch):
+    # The columns the test above leaves out, seen through live_columns (run as Python):
+    # the blank borders of the inputs, and the first hidden layer's dead neurons.
+    sizes, options = BORDERED[-1]
+    spans = {}
+    found = source.deferred.live_columns
+
+    def spy(links, kept, after):
+        live = found(links, kept, after)
+        spans.setdefault(links.cols, []).append((live.col0, live.col1))
+        return live
+
+    monkeypatch.setattr(source.deferred, "live_columns", spy)
+    rng = np.random.default_rng(8)
+    x, t = blank_bordered(rng, 40, sizes[0]), rng.uniform(size=(40, sizes[-1]))
+    bordered_network(source, sizes, options).train(x, t, shuffle=False)
+    inputs, hidden = spans[54], spans[101]  # 39 samples after the first, each layer
+    assert len(inputs) == len(hidden) == 39
+    assert sum(col0 > 16 or col1 < 54 for col0, col1 in inputs) > len(inputs) // 2
+    assert all(col0 == 80 for col0, _ in hidden)  # neuron 90's column, 91, is the first
 
 
 def test_a_waiting_step_that_is_not_finite_takes_the_blank_columns_too(lernmi):

@@ -6,9 +6,14 @@ learning_loops.learn_samples keeps what a layer's step needs (`keep_step`, `keep
 in net.pack at `kept_at`) and takes it in the same pass over each row as the next sample's
 sums (`step_kept`): each weight is read and written once a sample instead of read twice and
 written once, and the numbers are those of stepping at once. Every layer of links but the
-one into the output layer (unless it is the only one) waits so. A plain step leaves out the
-columns where this sample's inputs and the last one's are both 0 (`live_columns`), which
-would add only zeros: an image's blank border, a third of MNIST's input layer.
+one into the output layer (unless it is the only one) waits so.
+
+A plain step taken in the next sample's pass also leaves out the columns where that
+sample's inputs to the layer and the last one's are both 0, which would add only zeros:
+those before the first and after the last column where either is not 0, past the first 16
+(`live_columns`). In the input layer that is an image's blank border, on MNIST about a
+quarter of each row; blank runs in between are taken. The last sample's step, at the end,
+takes every column.
 """
 
 import cython
@@ -101,7 +106,7 @@ def step_and_sum(w, links, j, kept, x, live):
     the row. It takes only the first LANES columns and those of `live` (live_columns): in
     the others both kept and x are 0, so the steps would add -eta * s_j * 0, which is 0
     when the step is finite (otherwise every column is taken), and the terms w * 0, which
-    is 0 when w is. The weights are as if every column were taken (to a zero weight's
+    are 0 when w is finite. The weights are as if every column were taken (to a zero weight's
     sign), and so is the sum, unless a weight left out was infinite or NaN."""
     row = links.start + j * links.cols
     alpha = -links.rule.rate * kept[links.cols + j]

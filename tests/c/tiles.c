@@ -75,8 +75,11 @@ int main(void)
         /* the input layer's step and the next sample's sum in one pass: lernmi_axpy_dot
          * against lernmi_axpy then lernmi_dot, on a copy of each row of weights, every
          * column of both samples taken or (odd trials) only some, the others 0 in both */
-        Py_ssize_t start = n > 32 && trial % 2 ? 32 : 0, head = start ? LERNMI_LANES : 0;
+        Py_ssize_t start = n > 32 && trial % 2 ? (n > 48 && trial % 4 == 3 ? 48 : 32) : 0;
         Py_ssize_t end = trial % 2 && n - trial % 5 > start ? n - trial % 5 : n;
+        Py_ssize_t head = start ? LERNMI_LANES : 0;
+        if (start && trial % 8 == 7)
+            end = start;  /* nothing past the first 16 */
         for (Py_ssize_t i = 0; i < n; i++)
             if ((i >= head && i < start) || i >= end)
                 x[i] = x[stride + i] = 0.0;
