@@ -56,14 +56,15 @@ def row_dot(w, links, j, x, xi):
         return added_up(lanes)
 
 
-def added_up(lanes):
-    """A sum's LANES partial sums added up as vector.h's LERNMI_ADD_LANES does (run as Python)."""
-    width = LANES // 2
-    while width > 0:
-        for k in range(width):
-            lanes[k] += lanes[k + width]
-        width //= 2
-    return lanes[0]
+if not cython.compiled:  # (compiled, vector.h's LERNMI_ADD_LANES does it)
+    def added_up(lanes):
+        """A sum's LANES partial sums added up as vector.h's LERNMI_ADD_LANES adds them."""
+        width = LANES // 2
+        while width > 0:
+            for k in range(width):
+                lanes[k] += lanes[k + width]
+            width //= 2
+        return lanes[0]
 
 
 def row_dot4_add(w, links, j, src, dst, first):
