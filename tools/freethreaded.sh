@@ -54,4 +54,4 @@ assert not sys._is_gil_enabled(), "importing lernmi turned the GIL on"
 print(f"lernmi {lernmi.__version__} on {sys.version.split()[0]}, free-threaded, GIL off")
 EOF
 python -m pytest -p no:cacheprovider -q -n auto "$@"
-python tools/stress.py --seconds 60
+python tools/stress.py --seconds 30
