@@ -13,9 +13,11 @@
  *   - setup.py builds the loops with -ffp-contract=off, so no CPU fuses a multiply and an
  *     add into one rounding that another CPU would do in two.
  *
- * On x86-64 Linux with GCC or Clang each function is compiled three times, for the
- * baseline (SSE2), for AVX2 and for AVX-512, and the dynamic loader picks the widest the
- * CPU has (GCC's target_clones). The three give identical results; only speed differs.
+ * On x86-64 Linux with GCC each function is compiled three times, for the baseline (SSE2),
+ * for AVX2 and for AVX-512, and the dynamic loader picks the widest the CPU has (GCC's
+ * target_clones). The batch tiles are written on vectors as wide as those registers and
+ * picked as they run (LERNMI_PICK). Every version gives identical results; only speed
+ * differs.
  */
 #ifndef LERNMI_VECTOR_H
 #define LERNMI_VECTOR_H
@@ -24,8 +26,11 @@
 #include <stdlib.h>  /* also defines __GLIBC__ where there is one; target_clones needs it */
 
 /* Every module that cimports activations, propagation or steps includes this header, but
- * each calls only some of these functions: it would warn that the others are unused. */
-#if defined(__x86_64__) && defined(__GNUC__) && defined(__linux__) && defined(__GLIBC__)
+ * each calls only some of these functions: it would warn that the others are unused.
+ * (Clang, at least to version 14, refuses target_clones beside `unused`: it builds for the
+ * baseline CPU, but for the batch tiles, which it too compiles in every width below.) */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__) \
+    && defined(__GLIBC__)
 #define LERNMI_CLONES __attribute__((unused, target_clones("default", "avx2", "avx512f")))
 #elif defined(__GNUC__)
 #define LERNMI_CLONES __attribute__((unused))
@@ -90,13 +95,15 @@ LERNMI_CLONES static void lernmi_dot4_add(const double *LERNMI_RESTRICT w,
     }
 }
 
-/* GCC and Clang's vector types: four doubles that the compiler keeps in one AVX register,
- * or two SSE2 ones, doing each operation lane by lane with IEEE rounding, exactly as the
- * plain C loops below do them one double at a time (MSVC compiles those). aligned(8): they
- * may be loaded from any double. */
+/* GCC and Clang's vector types: two, four or eight doubles that the compiler keeps in one
+ * register (SSE2 or NEON, AVX, AVX-512), doing each operation lane by lane with IEEE
+ * rounding, exactly as the plain C loops below do them one double at a time (MSVC compiles
+ * those). aligned(8): they may be loaded from any double. */
 #if defined(__GNUC__) && !defined(LERNMI_NO_VECTORS)  /* (a test builds it as MSVC would) */
 #define LERNMI_VECTORS 1
+typedef double lernmi_v2 __attribute__((vector_size(16), aligned(8)));
 typedef double lernmi_v4 __attribute__((vector_size(32), aligned(8)));
+typedef double lernmi_v8 __attribute__((vector_size(64), aligned(8)));
 /* Lanes i, j, k and l of the eight of a and b side by side (a's 0 to 3, then b's): Clang's
  * __builtin_shufflevector, which GCC has only from version 12, or GCC's __builtin_shuffle. */
 #if defined(__clang__)
@@ -178,45 +185,68 @@ LERNMI_CLONES static void lernmi_pack_rows(const double *LERNMI_RESTRICT w, Py_s
             wp[at[i % LERNMI_LANES] + 4 * (i / LERNMI_LANES) + r] = w[r * n + i];
 }
 
+/* The batch tiles' arithmetic on vectors of W doubles (type V), a tile's eight samples or
+ * eight numbers being TILE / W vectors. A vector wider than the CPU's registers is compiled
+ * in pieces, which GCC keeps in memory rather than in registers (7 to 11 times slower in a
+ * C harness: eight doubles on AVX2, four on SSE2), and one narrower than them leaves half
+ * of each register unused (AVX-512 took 1.3 to 1.6 times as long on four), so each CPU
+ * gets the tiles in the width of its registers (LERNMI_PICK, below). */
+#define LERNMI_PIECES(W) (LERNMI_TILE / (W))
+
+/* lernmi_dot_4x8_add's loops: lane[r][q][k] is lane k of the sums of row r for samples q W
+ * to q W + W - 1 side by side, so that the tree adds W samples' lanes at once. */
+#define LERNMI_DOT_4X8_ON(V, W)                                                               \
+    {                                                                                         \
+        V lane[4][LERNMI_PIECES(W)][LERNMI_LANES];                                            \
+        for (int k = 0; k < LERNMI_LANES; k++) {                                              \
+            V acc[4][LERNMI_PIECES(W)];                                                       \
+            for (int r = 0; r < 4; r++)                                                       \
+                for (int q = 0; q < LERNMI_PIECES(W); q++)                                    \
+                    acc[r][q] = (V){0.0};                                                     \
+            for (Py_ssize_t i = k; i < n; i += LERNMI_LANES, xp += LERNMI_TILE, wp += 4) {    \
+                V x[LERNMI_PIECES(W)];                                                        \
+                for (int q = 0; q < LERNMI_PIECES(W); q++)                                    \
+                    x[q] = *(const V *)(xp + q * (W));                                        \
+                for (int r = 0; r < 4; r++) {                                                 \
+                    double wr = wp[r];                                                        \
+                    for (int q = 0; q < LERNMI_PIECES(W); q++)                                \
+                        acc[r][q] += wr * x[q];                                               \
+                }                                                                             \
+            }                                                                                 \
+            for (int r = 0; r < 4; r++)                                                       \
+                for (int q = 0; q < LERNMI_PIECES(W); q++)                                    \
+                    lane[r][q][k] = acc[r][q];                                                \
+        }                                                                                     \
+        for (int r = 0; r < 4; r++)                                                           \
+            for (int q = 0; q < LERNMI_PIECES(W); q++) {                                      \
+                V *sum = lane[r][q];                                                          \
+                LERNMI_ADD_LANES(sum);                                                        \
+                for (Py_ssize_t b = q * (W); b < (q + 1) * (W) && b < samples; b++)           \
+                    out[r + b * stride] += sum[0][b - q * (W)];                               \
+            }                                                                                 \
+    }
+
 /* Four rows of weights (packed into wp by lernmi_pack_rows) and up to eight samples (packed
  * into xp by lernmi_pack_lanes): out[r + b * stride] += lernmi_dot(row r, sample b, n) for
  * r < 4 and b < samples, each sum taken exactly as lernmi_dot takes it. Lane by lane: lane
  * k of all 32 sums in registers at once, each weight read once for eight samples and each
- * sample's number once for four rows; then lernmi_dot's tree adds each sum's lanes. */
-LERNMI_CLONES static void lernmi_dot_4x8_add(const double *LERNMI_RESTRICT wp,
-                                             const double *LERNMI_RESTRICT xp, Py_ssize_t n,
-                                             double *LERNMI_RESTRICT out, Py_ssize_t stride,
-                                             Py_ssize_t samples)
+ * sample's number once for four rows; then lernmi_dot's tree adds each sum's lanes. On
+ * vectors of W doubles (1: plain C). */
+LERNMI_INLINE void lernmi_dot_4x8_on(const int W, const double *LERNMI_RESTRICT wp,
+                                     const double *LERNMI_RESTRICT xp, Py_ssize_t n,
+                                     double *LERNMI_RESTRICT out, Py_ssize_t stride,
+                                     Py_ssize_t samples)
 {
 #ifdef LERNMI_VECTORS
-    /* lane[r][q][k]: lane k of the sums of row r for samples 4 q to 4 q + 3, side by side,
-     * so that the tree adds four samples' lanes at once. */
-    lernmi_v4 lane[4][2][LERNMI_LANES];
-    for (int k = 0; k < LERNMI_LANES; k++) {
-        lernmi_v4 acc[4][2];
-        for (int r = 0; r < 4; r++)
-            acc[r][0] = acc[r][1] = (lernmi_v4){0.0, 0.0, 0.0, 0.0};
-        for (Py_ssize_t i = k; i < n; i += LERNMI_LANES, xp += LERNMI_TILE, wp += 4) {
-            lernmi_v4 x0 = *(const lernmi_v4 *)xp, x1 = *(const lernmi_v4 *)(xp + 4);
-            for (int r = 0; r < 4; r++) {
-                double wr = wp[r];
-                acc[r][0] += wr * x0;
-                acc[r][1] += wr * x1;
-            }
-        }
-        for (int r = 0; r < 4; r++) {
-            lane[r][0][k] = acc[r][0];
-            lane[r][1][k] = acc[r][1];
-        }
-    }
-    for (int r = 0; r < 4; r++)
-        for (int q = 0; q < 2; q++) {
-            lernmi_v4 *sum = lane[r][q];
-            LERNMI_ADD_LANES(sum);
-            for (Py_ssize_t b = 4 * q; b < 4 * q + 4 && b < samples; b++)
-                out[r + b * stride] += sum[0][b - 4 * q];
-        }
-#else
+    if (W == 8)
+        LERNMI_DOT_4X8_ON(lernmi_v8, 8)
+    else if (W == 4)
+        LERNMI_DOT_4X8_ON(lernmi_v4, 4)
+    else if (W == 2)
+        LERNMI_DOT_4X8_ON(lernmi_v2, 2)
+    if (W > 1)
+        return;
+#endif
     double lane[4][LERNMI_TILE][LERNMI_LANES];
     for (int k = 0; k < LERNMI_LANES; k++) {
         double acc[4][LERNMI_TILE] = {{0.0}};
@@ -234,7 +264,6 @@ LERNMI_CLONES static void lernmi_dot_4x8_add(const double *LERNMI_RESTRICT wp,
             LERNMI_ADD_LANES(sum);
             out[r + b * stride] += sum[0];
         }
-#endif
 }
 
 /* Packs `samples` samples for lernmi_gradient: sample b's numbers are x[b * stride + i] for
@@ -252,13 +281,38 @@ LERNMI_CLONES static void lernmi_pack_runs(const double *LERNMI_RESTRICT x, Py_s
         }
 }
 
+/* lernmi_gradient_rows's tile of R rows by the eight numbers of a whole run, in registers
+ * through the samples. */
+#define LERNMI_GRADIENT_ON(V, W)                                                              \
+    {                                                                                         \
+        V acc[6][LERNMI_PIECES(W)];                                                           \
+        for (int r = 0; r < R; r++)                                                           \
+            for (int q = 0; q < LERNMI_PIECES(W); q++)                                        \
+                acc[r][q] = fresh ? s[r] * *(const V *)(x + q * (W))                          \
+                                  : *(const V *)(g + r * n + run + q * (W));                  \
+        for (Py_ssize_t b = from; b < samples; b++) {                                         \
+            V xb[LERNMI_PIECES(W)];                                                           \
+            for (int q = 0; q < LERNMI_PIECES(W); q++)                                        \
+                xb[q] = *(const V *)(x + b * LERNMI_TILE + q * (W));                          \
+            for (int r = 0; r < R; r++) {                                                     \
+                double sr = s[b * stride + r];                                                \
+                for (int q = 0; q < LERNMI_PIECES(W); q++)                                    \
+                    acc[r][q] += sr * xb[q];                                                  \
+            }                                                                                 \
+        }                                                                                     \
+        for (int r = 0; r < R; r++)                                                           \
+            for (int q = 0; q < LERNMI_PIECES(W); q++)                                        \
+                *(V *)(g + r * n + run + q * (W)) = acc[r][q];                                \
+        continue;                                                                             \
+    }
+
 /* R rows' gradients over a batch: g[r * n + i] = s[b * stride + r] * x_b[i] summed over
  * the samples b < samples in turn, as lernmi_scale then lernmi_axpy sum them: `fresh`, from
  * the first sample's term; otherwise added on to what g holds (the next samples). r < R and
  * i < n; x_b is sample b's numbers as lernmi_pack_runs packed them into xp, and s[b *
  * stride + r] its sensitivity of row r's neuron. A tile of R rows by eight numbers stays in
- * registers through the samples. */
-LERNMI_INLINE void lernmi_gradient_rows(const int R, const int fresh,
+ * registers through the samples, on vectors of W doubles (1: plain C). */
+LERNMI_INLINE void lernmi_gradient_rows(const int W, const int R, const int fresh,
                                         const double *LERNMI_RESTRICT s, Py_ssize_t stride,
                                         const double *LERNMI_RESTRICT xp, Py_ssize_t samples,
                                         double *LERNMI_RESTRICT g, Py_ssize_t n)
@@ -268,26 +322,12 @@ LERNMI_INLINE void lernmi_gradient_rows(const int R, const int fresh,
         const double *x = xp + run * samples;
         const Py_ssize_t width = n - run < LERNMI_TILE ? n - run : LERNMI_TILE;
 #ifdef LERNMI_VECTORS
-        if (width == LERNMI_TILE) {
-            lernmi_v4 acc[6][2];
-            for (int r = 0; r < R; r++)
-                for (int q = 0; q < 2; q++)
-                    acc[r][q] = fresh ? s[r] * *(const lernmi_v4 *)(x + 4 * q)
-                                      : *(const lernmi_v4 *)(g + r * n + run + 4 * q);
-            for (Py_ssize_t b = from; b < samples; b++) {
-                lernmi_v4 x0 = *(const lernmi_v4 *)(x + b * LERNMI_TILE);
-                lernmi_v4 x1 = *(const lernmi_v4 *)(x + b * LERNMI_TILE + 4);
-                for (int r = 0; r < R; r++) {
-                    double sr = s[b * stride + r];
-                    acc[r][0] += sr * x0;
-                    acc[r][1] += sr * x1;
-                }
-            }
-            for (int r = 0; r < R; r++)
-                for (int q = 0; q < 2; q++)
-                    *(lernmi_v4 *)(g + r * n + run + 4 * q) = acc[r][q];
-            continue;
-        }
+        if (width == LERNMI_TILE && W == 8)
+            LERNMI_GRADIENT_ON(lernmi_v8, 8)
+        if (width == LERNMI_TILE && W == 4)
+            LERNMI_GRADIENT_ON(lernmi_v4, 4)
+        if (width == LERNMI_TILE && W == 2)
+            LERNMI_GRADIENT_ON(lernmi_v2, 2)
 #endif
         for (int r = 0; r < R; r++)
             for (Py_ssize_t k = 0; k < width; k++) {
@@ -299,18 +339,71 @@ LERNMI_INLINE void lernmi_gradient_rows(const int R, const int fresh,
     }
 }
 
-/* lernmi_gradient_rows for six rows or four, fresh or going on. */
-#define LERNMI_GRADIENT(NAME, R, FRESH)                                                       \
-    LERNMI_CLONES static void NAME(const double *LERNMI_RESTRICT s, Py_ssize_t stride,        \
-                                   const double *LERNMI_RESTRICT xp, Py_ssize_t samples,      \
-                                   double *LERNMI_RESTRICT g, Py_ssize_t n)                   \
+/* The tiles in one width, W doubles a vector, compiled for the CPU named by ATTRIBUTES:
+ * lernmi_dot_4x8_add_W, and lernmi_gradient_W for six rows or four, fresh or going on. */
+#define LERNMI_TILES(W, ATTRIBUTES)                                                           \
+    ATTRIBUTES static void lernmi_dot_4x8_add_##W(                                           \
+        const double *LERNMI_RESTRICT wp, const double *LERNMI_RESTRICT xp, Py_ssize_t n,     \
+        double *LERNMI_RESTRICT out, Py_ssize_t stride, Py_ssize_t samples)                   \
     {                                                                                         \
-        lernmi_gradient_rows(R, FRESH, s, stride, xp, samples, g, n);                         \
+        lernmi_dot_4x8_on(W, wp, xp, n, out, stride, samples);                                \
+    }                                                                                         \
+    ATTRIBUTES static void lernmi_gradient_##W(                                              \
+        int rows, int fresh, const double *LERNMI_RESTRICT s, Py_ssize_t stride,              \
+        const double *LERNMI_RESTRICT xp, Py_ssize_t samples, double *LERNMI_RESTRICT g,      \
+        Py_ssize_t n)                                                                         \
+    {                                                                                         \
+        if (rows == 6 && fresh)                                                               \
+            lernmi_gradient_rows(W, 6, 1, s, stride, xp, samples, g, n);                      \
+        else if (rows == 6)                                                                   \
+            lernmi_gradient_rows(W, 6, 0, s, stride, xp, samples, g, n);                      \
+        else if (fresh)                                                                       \
+            lernmi_gradient_rows(W, 4, 1, s, stride, xp, samples, g, n);                      \
+        else                                                                                  \
+            lernmi_gradient_rows(W, 4, 0, s, stride, xp, samples, g, n);                      \
+    }
+
+/* x86-64 Linux with GCC or Clang (as for LERNMI_CLONES): the tiles in each width, each
+ * compiled for the CPUs whose registers hold it, and the widest this CPU has picked at each
+ * call (LERNMI_PICK: a check of the flags the C library read from the CPU when it started).
+ * Elsewhere one width: two doubles, as SSE2 and NEON registers hold, or plain C. */
+#if defined(LERNMI_VECTORS) && defined(__x86_64__) && defined(__linux__) && defined(__GLIBC__)
+#define LERNMI_PICKS_WIDTH 1
+LERNMI_TILES(8, __attribute__((unused, target("avx512f"))))
+LERNMI_TILES(4, __attribute__((unused, target("avx2"))))
+LERNMI_TILES(2, __attribute__((unused)))
+#define LERNMI_PICK(NAME, ARGS)                                                               \
+    (__builtin_cpu_supports("avx512f") ? NAME##_8 ARGS                                        \
+     : __builtin_cpu_supports("avx2")  ? NAME##_4 ARGS                                        \
+                                       : NAME##_2 ARGS)
+#elif defined(LERNMI_VECTORS)
+LERNMI_TILES(2, LERNMI_CLONES)
+#define LERNMI_PICK(NAME, ARGS) NAME##_2 ARGS
+#else
+LERNMI_TILES(1, LERNMI_CLONES)
+#define LERNMI_PICK(NAME, ARGS) NAME##_1 ARGS
+#endif
+
+/* The tiles as propagation.py calls them, in the width picked for this CPU. */
+LERNMI_INLINE void lernmi_dot_4x8_add(const double *LERNMI_RESTRICT wp,
+                                      const double *LERNMI_RESTRICT xp, Py_ssize_t n,
+                                      double *LERNMI_RESTRICT out, Py_ssize_t stride,
+                                      Py_ssize_t samples)
+{
+    LERNMI_PICK(lernmi_dot_4x8_add, (wp, xp, n, out, stride, samples));
+}
+#define LERNMI_GRADIENT(NAME, R, FRESH)                                                       \
+    LERNMI_INLINE void NAME(const double *LERNMI_RESTRICT s, Py_ssize_t stride,               \
+                            const double *LERNMI_RESTRICT xp, Py_ssize_t samples,             \
+                            double *LERNMI_RESTRICT g, Py_ssize_t n)                          \
+    {                                                                                         \
+        LERNMI_PICK(lernmi_gradient, (R, FRESH, s, stride, xp, samples, g, n));               \
     }
 LERNMI_GRADIENT(lernmi_gradient6, 6, 1)
 LERNMI_GRADIENT(lernmi_gradient6_on, 6, 0)
 LERNMI_GRADIENT(lernmi_gradient4, 4, 1)
 LERNMI_GRADIENT(lernmi_gradient4_on, 4, 0)
+#undef LERNMI_GRADIENT
 
 /* y[i] += alpha * x[i] for i < n. */
 LERNMI_CLONES static void lernmi_axpy(double alpha, const double *LERNMI_RESTRICT x,

@@ -1,10 +1,12 @@
 /* Checks vector.h's batch tiles against its plain sums: for many shapes, every sum that
  * lernmi_dot_4x8_add and lernmi_gradient6 / lernmi_gradient4 work out must equal, bit for
- * bit, the one lernmi_dot (forward) or lernmi_scale then lernmi_axpy (gradient) work out;
- * and lernmi_axpy_dot, a step and a sum in one pass, must equal lernmi_axpy then lernmi_dot
+ * bit, the one lernmi_dot (forward) or lernmi_scale then lernmi_axpy (gradient) work out,
+ * in every width of vector that vector.h compiled the tiles in and this CPU can run; and
+ * lernmi_axpy_dot, a step and a sum in one pass, must equal lernmi_axpy then lernmi_dot
  * (over the whole row, the columns lernmi_axpy_dot leaves out being 0 in both samples).
  * tests/test_vector_h.py compiles it with and without the compiler's vector types
- * (LERNMI_NO_VECTORS, as MSVC builds it) and runs it. Prints the mismatches found. */
+ * (LERNMI_NO_VECTORS, as MSVC builds it) and runs it. Prints the mismatches found and the
+ * tile widths checked. */
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +14,33 @@
 
 typedef ptrdiff_t Py_ssize_t;
 #include "vector.h"
+
+typedef void dot_tile(const double *, const double *, Py_ssize_t, double *, Py_ssize_t,
+                      Py_ssize_t);
+typedef void gradient_tile(int, int, const double *, Py_ssize_t, const double *, Py_ssize_t,
+                           double *, Py_ssize_t);
+static const struct { int width; dot_tile *dot; gradient_tile *gradient; } widths[] = {
+#if defined(LERNMI_PICKS_WIDTH)
+    {8, lernmi_dot_4x8_add_8, lernmi_gradient_8},
+    {4, lernmi_dot_4x8_add_4, lernmi_gradient_4},
+    {2, lernmi_dot_4x8_add_2, lernmi_gradient_2},
+#elif defined(LERNMI_VECTORS)
+    {2, lernmi_dot_4x8_add_2, lernmi_gradient_2},
+#else
+    {1, lernmi_dot_4x8_add_1, lernmi_gradient_1},
+#endif
+};
+
+static int can_run(int width)  /* whether this CPU has the registers for the width */
+{
+#if defined(LERNMI_PICKS_WIDTH)
+    if (width == 8)
+        return __builtin_cpu_supports("avx512f");
+    if (width == 4)
+        return __builtin_cpu_supports("avx2");
+#endif
+    return width > 0;
+}
 
 static unsigned long long seed = 12345;
 
@@ -26,6 +55,7 @@ static long same(double a, double b) { return memcmp(&a, &b, sizeof a) == 0 ? 0 
 int main(void)
 {
     long mismatches = 0, sums = 0;
+    char widths_checked[32] = "", *checked = widths_checked;
     for (int trial = 0; trial < 300; trial++) {
         Py_ssize_t rows = 4 + trial % 9, n = 1 + (trial * 37) % 70;
         Py_ssize_t samples = 1 + (trial * 11) % 40, stride = n + 16;  /* >= rows */
@@ -37,40 +67,45 @@ int main(void)
         for (Py_ssize_t i = 0; i < rows * n; i++) w[i] = uniform();
         for (Py_ssize_t i = 0; i < samples * stride; i++) { x[i] = uniform(); s[i] = uniform(); }
 
-        /* forward: four rows and up to eight samples a tile */
-        for (Py_ssize_t b = 0; b < samples; b += LERNMI_TILE) {
-            Py_ssize_t count = samples - b < LERNMI_TILE ? samples - b : LERNMI_TILE;
-            lernmi_pack_lanes(x + b * stride, stride, count, xp, n);
-            for (Py_ssize_t j = 0; j + 4 <= rows; j += 4) {
-                lernmi_pack_rows(w + j * n, n, wp);
-                lernmi_dot_4x8_add(wp, xp, n, out + b * stride + j, stride, count);
-            }
-        }
-        for (Py_ssize_t b = 0; b < samples; b++)
-            for (Py_ssize_t j = 0; j < stride; j++, sums++)  /* the tiles' rows, and 0 past */
-                mismatches += same(out[b * stride + j], j < rows - rows % 4
-                                   ? lernmi_dot(w + j * n, x + b * stride, n) : 0.0);
+        for (size_t v = 0; v < sizeof widths / sizeof widths[0]; v++) {
+            if (!can_run(widths[v].width))
+                continue;
+            if (trial == 0)
+                checked += sprintf(checked, " %d", widths[v].width);
 
-        /* gradient: six rows or four, in groups of at most `group` samples */
-        Py_ssize_t group = trial % 3 ? 1 + trial % 13 : 32, tile = trial % 2 ? 6 : 4;
-        for (Py_ssize_t i = 0; i < 6 * n; i++) g[i] = -7.0;  /* past the tile's rows: kept */
-        for (Py_ssize_t first = 0; first < samples; first += group) {
-            Py_ssize_t count = samples - first < group ? samples - first : group;
-            lernmi_pack_runs(x + first * stride, stride, count, xp, n);
-            if (tile == 6)
-                (first ? lernmi_gradient6_on : lernmi_gradient6)(s + first * stride, stride, xp, count, g, n);
-            else
-                (first ? lernmi_gradient4_on : lernmi_gradient4)(s + first * stride, stride, xp, count, g, n);
+            /* forward: four rows and up to eight samples a tile */
+            memset(out, 0, sizeof(double) * samples * stride);
+            for (Py_ssize_t b = 0; b < samples; b += LERNMI_TILE) {
+                Py_ssize_t count = samples - b < LERNMI_TILE ? samples - b : LERNMI_TILE;
+                lernmi_pack_lanes(x + b * stride, stride, count, xp, n);
+                for (Py_ssize_t j = 0; j + 4 <= rows; j += 4) {
+                    lernmi_pack_rows(w + j * n, n, wp);
+                    widths[v].dot(wp, xp, n, out + b * stride + j, stride, count);
+                }
+            }
+            for (Py_ssize_t b = 0; b < samples; b++)
+                for (Py_ssize_t j = 0; j < stride; j++, sums++)  /* the tiles' rows, 0 past */
+                    mismatches += same(out[b * stride + j], j < rows - rows % 4
+                                       ? lernmi_dot(w + j * n, x + b * stride, n) : 0.0);
+
+            /* gradient: six rows or four, in groups of at most `group` samples */
+            Py_ssize_t group = trial % 3 ? 1 + trial % 13 : 32, tile = trial % 2 ? 6 : 4;
+            for (Py_ssize_t i = 0; i < 6 * n; i++) g[i] = -7.0;  /* past the tile: kept */
+            for (Py_ssize_t first = 0; first < samples; first += group) {
+                Py_ssize_t count = samples - first < group ? samples - first : group;
+                lernmi_pack_runs(x + first * stride, stride, count, xp, n);
+                widths[v].gradient(tile, first == 0, s + first * stride, stride, xp, count, g, n);
+            }
+            for (Py_ssize_t r = 0; r < tile; r++) {
+                lernmi_scale(s[r], x, want, n);
+                for (Py_ssize_t b = 1; b < samples; b++)
+                    lernmi_axpy(s[b * stride + r], x + b * stride, want, n);
+                for (Py_ssize_t i = 0; i < n; i++, sums++)
+                    mismatches += same(g[r * n + i], want[i]);
+            }
+            for (Py_ssize_t i = tile * n; i < 6 * n; i++)
+                mismatches += same(g[i], -7.0);
         }
-        for (Py_ssize_t r = 0; r < tile; r++) {
-            lernmi_scale(s[r], x, want, n);
-            for (Py_ssize_t b = 1; b < samples; b++)
-                lernmi_axpy(s[b * stride + r], x + b * stride, want, n);
-            for (Py_ssize_t i = 0; i < n; i++, sums++)
-                mismatches += same(g[r * n + i], want[i]);
-        }
-        for (Py_ssize_t i = tile * n; i < 6 * n; i++)
-            mismatches += same(g[i], -7.0);
 
         /* the input layer's step and the next sample's sum in one pass: lernmi_axpy_dot
          * against lernmi_axpy then lernmi_dot, on a copy of each row of weights, every
@@ -95,6 +130,6 @@ int main(void)
         }
         free(w); free(x); free(s); free(out); free(xp); free(g); free(want); free(wp);
     }
-    printf("%ld mismatches in %ld sums\n", mismatches, sums);
+    printf("%ld mismatches in %ld sums; tile widths:%s\n", mismatches, sums, widths_checked);
     return mismatches != 0;
 }
