@@ -186,6 +186,61 @@ def test_the_blank_columns_are_left_out(source, monkeypatch):
     assert all(col0 == 80 for col0, _ in hidden)  # neuron 90's column, 91, is the first
 
 
+@pytest.mark.parametrize("sizes, options", BORDERED)
+@pytest.mark.parametrize("batch", [8, 45])
+def test_the_batch_tiles_leave_out_blank_columns_to_the_same_bit(compiled, source, sizes,
+                                                                 options, batch):
+    # Compiled, a batch's tiles leave out the columns that are +0.0 in every sample of a
+    # group of 32 (vector.h's lernmi_list_columns): forward they add nothing; a gradient
+    # there is a sum of zeros, which lernmi_scatter_rows makes -0.0 or +0.0 as the sum
+    # would. Run as Python, every column is taken. The weights agree to the bit, the sign of
+    # a zero too (the dead neurons' links into the next layer start at -0.0, where a
+    # gradient of -0.0 makes +0.0 and one of +0.0 leaves -0.0), with momentum too, on 1 and
+    # 2 threads, for one group and for several (45 samples).
+    rng = np.random.default_rng(9)
+    x, t = blank_bordered(rng, 45, sizes[0]), rng.uniform(size=(45, sizes[-1]))
+    momentum = [0.0] + ([0.9] if len(sizes) > 3 else [])
+
+    def trained(lernmi, threads):
+        weights = []
+        for mu in momentum:
+            rule = lernmi.SGD(0.05 if mu else 0.5, momentum=mu)
+            net = bordered_network(lernmi, sizes, {**options, "optimizer": rule})
+            if len(sizes) > 3:
+                net.link_layers[1].weights[:, 1 + DEAD.start:1 + DEAD.stop] = -0.0
+            net.train(x, t, shuffle=False, batch_size=batch, threads=threads, epochs=2)
+            weights.append([links.weights.tobytes() for links in net.link_layers])
+        return weights
+
+    expected = trained(source, 1)
+    assert trained(compiled, 1) == expected
+    assert trained(compiled, 2) == expected
+
+
+@pytest.mark.parametrize("infinite", ["weight", "sensitivity"])
+def test_a_batch_that_is_not_finite_takes_the_blank_columns_too(compiled, source, infinite):
+    # 0 * inf is NaN, not 0: an infinite weight in a blank column makes its row's sums NaN,
+    # and an infinite sensitivity the blank columns' gradients, so the tiles then take
+    # every column, and the numbers are those of the source, which always does.
+    x = np.zeros((16, 40))
+    x[:, :15] = x[:, 31:36] = 1.0  # the links' columns 16 to 31 and 37 to 40 are blank
+    t = np.ones((16, 2))
+    nets = [m.Network([40, 8, 2], activation="identity", output_activation="identity",
+                      seed=1) for m in (compiled, source)]
+    for net in nets:
+        if infinite == "weight":
+            net.link_layers[0].weights[3, 20] = np.inf
+        else:  # hidden outputs 0, so the cost is finite, but the hidden sensitivities -inf
+            net.link_layers[0].weights[:] = 0.0
+            net.link_layers[1].weights[:] = 1e308
+            net.link_layers[1].weights[:, 0] = 0.0
+        with np.errstate(all="ignore"):
+            net.train(x, t, shuffle=False, batch_size=8)
+    for a, b in zip(*[[links.weights for links in net.link_layers] for net in nets]):
+        assert np.isnan(a).any()
+        np.testing.assert_array_equal(a, b)  # NaN where the source has NaN
+
+
 def test_a_waiting_step_that_is_not_finite_takes_the_blank_columns_too(lernmi):
     # -eta * s * 0 is NaN, not 0, when a sensitivity s is infinite: learn's step makes the
     # blank columns' weights NaN, and so the next sample's sums and cost. So does train's.

@@ -17,24 +17,20 @@ cdef extern from "vector.h":
     void lernmi_axpy4(const double *alpha, const double *x, Py_ssize_t stride, double *y,
                       Py_ssize_t n) noexcept nogil
     const int TILE "LERNMI_TILE"
-    void lernmi_pack_lanes(const double *x, Py_ssize_t stride, Py_ssize_t samples, double *xp,
+    const int GROUP "LERNMI_GROUP"      # samples packed at once for the tiles
+    void lernmi_tiles_4x8(const double *w, Py_ssize_t rows, Py_ssize_t n, const double *x,
+                          Py_ssize_t stride, Py_ssize_t samples, double *z, double *pack,
+                          double *room) noexcept nogil
+    Py_ssize_t lernmi_list_columns(const double *x, Py_ssize_t stride, Py_ssize_t samples,
+                                   Py_ssize_t n, int lanes, int every,
+                                   double *room) noexcept nogil
+    bint lernmi_all_finite(const double *x, Py_ssize_t stride, Py_ssize_t count,
                            Py_ssize_t n) noexcept nogil
-    void lernmi_pack_rows(const double *w, Py_ssize_t n, double *wp) noexcept nogil
-    void lernmi_dot_4x8_add(const double *wp, const double *xp, Py_ssize_t n, double *out,
-                            Py_ssize_t stride, Py_ssize_t samples) noexcept nogil
     void lernmi_pack_runs(const double *x, Py_ssize_t stride, Py_ssize_t samples, double *xp,
-                          Py_ssize_t n) noexcept nogil
-    void lernmi_gradient6(const double *s, Py_ssize_t stride, const double *xp,
-                          Py_ssize_t samples, double *g, Py_ssize_t n) noexcept nogil
-    void lernmi_gradient6_on(const double *s, Py_ssize_t stride, const double *xp,
-                             Py_ssize_t samples, double *g, Py_ssize_t n) noexcept nogil
-    void lernmi_gradient4(const double *s, Py_ssize_t stride, const double *xp,
-                          Py_ssize_t samples, double *g, Py_ssize_t n) noexcept nogil
-    void lernmi_gradient4_on(const double *s, Py_ssize_t stride, const double *xp,
-                             Py_ssize_t samples, double *g, Py_ssize_t n) noexcept nogil
-
-cdef enum:
-    GROUP = 32                          # samples packed at once for vector.h's tiles
+                          const double *room, Py_ssize_t n) noexcept nogil
+    void lernmi_gradient_listed(int rows, int fresh, const double *s, Py_ssize_t stride,
+                                const double *xp, Py_ssize_t samples, double *g, Py_ssize_t n,
+                                const double *room, double *gc) noexcept nogil
 
 cdef struct Links:                      # a layer of links: where its numbers lie
     Py_ssize_t start                    # w[start] is weights[0, 0]; the matrix is row-major
@@ -83,12 +79,9 @@ cdef void scaled(double[::1] g, double alpha, const double[::1] x, Py_ssize_t n)
 cdef double updated_weight(double w, double eta, double s, double a_in) noexcept nogil
 cdef Part whole(Links links) noexcept nogil
 cdef Py_ssize_t packed_size(Py_ssize_t cols) noexcept nogil
+cdef Py_ssize_t listed(Py_ssize_t cols) noexcept nogil
 @cython.locals(j=Py_ssize_t, b=Py_ssize_t, blocks=Py_ssize_t)
 cdef void propagate_links(const double[::1] w, Links links, NeuronStore src, NeuronStore dst,
-                          double[::1] pack) noexcept nogil
-@cython.locals(n=Py_ssize_t, stride=Py_ssize_t, first=Py_ssize_t, group=Py_ssize_t,
-               b=Py_ssize_t, j=Py_ssize_t)
-cdef Py_ssize_t tiles_4x8(const double[::1] w, Links links, NeuronStore src, NeuronStore dst,
                           double[::1] pack) noexcept nogil
 @cython.locals(j=Py_ssize_t)
 cdef void backpropagate_links(double[::1] w, Links links, NeuronStore src, NeuronStore dst,
@@ -107,8 +100,11 @@ cdef Py_ssize_t tile_size(Py_ssize_t left) noexcept nogil
 @cython.locals(j=Py_ssize_t)
 cdef Py_ssize_t tiled_end(Py_ssize_t rows) noexcept nogil
 cdef Links some_rows(Links links, Py_ssize_t j, Py_ssize_t rows) noexcept nogil
+@cython.locals(n=Py_ssize_t, stride=Py_ssize_t, group=Py_ssize_t, x="const double *",
+               room="double *", finite=bint)
+cdef void pack_runs(Links links, NeuronStore src, NeuronStore dst, Py_ssize_t first,
+                    double[::1] pack) noexcept nogil
 @cython.locals(n=Py_ssize_t, stride=Py_ssize_t, r=Py_ssize_t, first=Py_ssize_t, j=Py_ssize_t,
-               rows=Py_ssize_t, group=Py_ssize_t, row=Py_ssize_t, s="const double *",
-               g="double *")
+               rows=Py_ssize_t, group=Py_ssize_t, row=Py_ssize_t, room="double *")
 cdef void tiled_rows(double[::1] w, Moments moments, Links links, NeuronStore src,
                      NeuronStore dst, double[::1] pack) noexcept nogil

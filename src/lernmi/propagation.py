@@ -190,24 +190,33 @@ def whole(links):
 
 def packed_size(cols):
     """How many numbers `pack` needs for the tiles to take a layer of links whose rows are
-    `cols` long: GROUP samples' outputs, rounded up to whole runs of TILE numbers, then
-    four rows of weights."""
-    return GROUP * (cols + TILE) + 4 * cols
+    `cols` long: GROUP samples' outputs, rounded up to whole runs of TILE numbers; then four
+    rows of weights, or six rows of gradients; then the list of columns taken (`listed`)."""
+    return listed(cols) + 3 * cols + LANES + 2
+
+
+def listed(cols):
+    """Where, in `pack`, vector.h's lernmi_list_columns lists the columns the tiles take."""
+    return GROUP * (cols + TILE) + 6 * cols
 
 
 def propagate_links(w, links, src, dst, pack):
     """Every link sends w * a forward: dst.z[j] += sum over i of w[j, i] * src.a[i].
 
     That for each of the links' samples: a batch (6 samples or more, and room in `pack` for
-    packed_size(links.cols) numbers) by vector.h's tiles of four rows and eight samples,
-    whatever they leave four samples a row at a time, so that each row of weights is read
-    once for several samples. The outputs src.a must be worked out
-    (activations.compute_outputs).
+    packed_size(links.cols) numbers) by vector.h's tiles of four rows and eight samples
+    (lernmi_tiles_4x8, compiled only: the same sums), whatever they leave four samples a row
+    at a time, so that each row of weights is read once for several samples. The outputs
+    src.a must be worked out (activations.compute_outputs).
     """
     j = 0
     if cython.compiled and links.samples >= 6 and links.rows >= 4 \
             and pack.shape[0] >= packed_size(links.cols):
-        j = tiles_4x8(w, links, src, dst, pack)
+        lernmi_tiles_4x8(cython.address(w[links.start]), links.rows, links.cols,
+                         cython.address(src.a[links.source]), links.stride, links.samples,
+                         cython.address(dst.z[links.target + 1]), cython.address(pack[0]),
+                         cython.address(pack[listed(links.cols)]))
+        j = links.rows - links.rows % 4
     blocks = links.samples // 4
     while j < links.rows:
         for b in range(blocks):
@@ -216,39 +225,6 @@ def propagate_links(w, links, src, dst, pack):
             dst.z[b * links.stride + links.target + 1 + j] += row_dot(
                 w, links, j, src.a, b * links.stride + links.source)
         j += 1
-
-
-def tiles_4x8(w, links, src, dst, pack):
-    """propagate_links for rows 0 to 4 * (rows // 4) - 1, which it returns the end of:
-    GROUP samples at a time packed (lernmi_pack_lanes, TILE samples to a block), then four
-    rows at a time, packed after them (lernmi_pack_rows), through every block. (Compiled
-    only: run as Python, propagate_links takes each row and sample by itself, which gives
-    the same sums.)"""
-    n = links.cols
-    stride = links.stride
-    first = 0
-    while first < links.samples:
-        group = min(GROUP, links.samples - first)
-        b = 0
-        while b < group:
-            lernmi_pack_lanes(cython.address(src.a[(first + b) * stride + links.source]),
-                              stride, min(TILE, group - b), cython.address(pack[b * n]), n)
-            b += TILE
-        j = 0
-        while j + 4 <= links.rows:
-            lernmi_pack_rows(cython.address(w[links.start + j * n]), n,
-                             cython.address(pack[GROUP * n]))
-            b = 0
-            while b < group:
-                lernmi_dot_4x8_add(cython.address(pack[GROUP * n]),
-                                   cython.address(pack[b * n]), n,
-                                   cython.address(dst.z[(first + b) * stride + links.target
-                                                        + 1 + j]),
-                                   stride, min(TILE, group - b))
-                b += TILE
-            j += 4
-        first += group
-    return links.rows - links.rows % 4
 
 
 def backpropagate_links(w, links, src, dst, part):
@@ -311,8 +287,7 @@ def learn_links(w, moments, links, src, dst, pack):
     if cython.compiled and links.samples >= 4 and links.rows >= 4 \
             and moments.g.shape[0] >= 6 * links.cols and pack.shape[0] >= packed_size(links.cols):
         if links.samples <= GROUP:  # then one packing serves every row
-            lernmi_pack_runs(cython.address(src.a[links.source]), links.stride,
-                             links.samples, cython.address(pack[0]), links.cols)
+            pack_runs(links, src, dst, 0, pack)
         tiled = tiled_end(links.rows)
         if links.samples > GROUP and moments.g.shape[0] >= tiled * links.cols:
             tiled_rows(w, moments, some_rows(links, 0, tiled), src, dst, pack)
@@ -354,36 +329,48 @@ def some_rows(links, j, rows):
                  stride=links.stride, send_back=links.send_back, rule=links.rule)
 
 
+def pack_runs(links, src, dst, first, pack):
+    """Pack the outputs of a GROUP of samples from sample `first` (or of the samples left)
+    for the gradient tiles (lernmi_pack_runs), leaving out the columns that are +0.0 in each
+    (`listed`): their gradients are sums of zeros, which lernmi_scatter_rows works out. But
+    not if some sensitivity of the samples is not finite, which would make 0 * s NaN."""
+    n = links.cols
+    stride = links.stride
+    group = min(GROUP, links.samples - first)
+    x = cython.address(src.a[first * stride + links.source])
+    room = cython.address(pack[listed(n)])
+    finite = lernmi_all_finite(cython.address(dst.s[first * stride + links.target + 1]),
+                               stride, group, links.rows)
+    lernmi_list_columns(x, stride, group, n, 1, not finite, room)
+    lernmi_pack_runs(x, stride, group, cython.address(pack[0]), room, n)
+
+
 def tiled_rows(w, moments, links, src, dst, pack):
     """learn_links for rows taken by vector.h's gradient tiles (six or four rows each,
     `tile_size`): each row sends back, their gradients are summed into moments.g (the first
     GROUP of samples afresh, the next ones added on), and each row steps. If the samples
-    are at most GROUP, pack holds their outputs packed (lernmi_pack_runs); otherwise each
-    GROUP of them is packed here in turn, once for all the tiles taken here. (Compiled
-    only.)"""
+    are at most GROUP, pack holds their outputs packed (`pack_runs`); otherwise each GROUP
+    of them is packed here in turn, once for all the tiles taken here. The tiles take the
+    columns pack_runs listed, and work out the others' sums of zeros (vector.h's
+    lernmi_gradient_listed). (Compiled only.)"""
     n = links.cols
     stride = links.stride
     if links.send_back:
         send_back_rows(w, links, src, dst, whole(links))
+    room = cython.address(pack[listed(n)])
     first = 0
     while first < links.samples:
         group = min(GROUP, links.samples - first)
         if links.samples > GROUP:
-            lernmi_pack_runs(cython.address(src.a[first * stride + links.source]), stride,
-                             group, cython.address(pack[0]), n)
+            pack_runs(links, src, dst, first, pack)
         j = 0
         while j < links.rows:
             rows = tile_size(links.rows - j)
-            s = cython.address(dst.s[first * stride + links.target + 1 + j])
-            g = cython.address(moments.g[j * n])
-            if rows == 6 and first == 0:
-                lernmi_gradient6(s, stride, cython.address(pack[0]), group, g, n)
-            elif rows == 6:
-                lernmi_gradient6_on(s, stride, cython.address(pack[0]), group, g, n)
-            elif first == 0:
-                lernmi_gradient4(s, stride, cython.address(pack[0]), group, g, n)
-            else:
-                lernmi_gradient4_on(s, stride, cython.address(pack[0]), group, g, n)
+            lernmi_gradient_listed(rows, first == 0,
+                                   cython.address(dst.s[first * stride + links.target + 1 + j]),
+                                   stride, cython.address(pack[0]), group,
+                                   cython.address(moments.g[j * n]), n, room,
+                                   cython.address(pack[GROUP * (n + TILE)]))
             j += rows
         first += group
     for r in range(links.rows):

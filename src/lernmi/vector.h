@@ -23,7 +23,9 @@
 #define LERNMI_VECTOR_H
 
 #include <math.h>
-#include <stdlib.h>  /* also defines __GLIBC__ where there is one; target_clones needs it */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>  /* also defines __GLIBC__ where there is one; target_clones needs it */
 
 /* Every module that cimports activations, propagation or steps includes this header, but
  * each calls only some of these functions: it would warn that the others are unused.
@@ -131,27 +133,107 @@ typedef long long lernmi_i4 __attribute__((vector_size(32)));
  * order, lernmi_pack_runs each sample's runs of eight numbers one after another. A tile
  * changes no sum: each adds its terms in the order the plain loops do. */
 #define LERNMI_TILE 8  /* samples in a forward tile, and numbers in a gradient tile's run */
+#define LERNMI_GROUP 32  /* samples packed at once: propagation.pxd's GROUP */
+
+/* The columns a batch's tiles take: lernmi_list_columns lists them in `room`, room for
+ * 3 n + LANES + 2 numbers beside rows of n: order[c] for c < m, the columns taken, then
+ * those left out; live[i], 0 for a column left out; runs, the lengths of the runs of
+ * columns taken and left out in turn, from column 0, the first one taken (maybe 0 long);
+ * count[k], how many are taken in lane k (of `lanes`), and count[LANES], m. (Py_ssize_t
+ * and uint64_t are no wider than a double.) */
+#define LERNMI_ORDER(room) ((Py_ssize_t *)(room))
+#define LERNMI_LIVE(room, n) ((uint64_t *)((room) + (n)))
+#define LERNMI_RUNS(room, n) ((Py_ssize_t *)((room) + 2 * (n)))
+#define LERNMI_COUNT(room, n) ((Py_ssize_t *)((room) + 3 * (n) + 1))
+
+/* Lists in room the columns i < n that are not +0.0 in all of `samples` samples (x[b *
+ * stride + i]), or with `every`, all of them; in order of lane (LANES lanes: column i in
+ * lane i % LANES, as lernmi_dot adds them) or, with one lane, of column. A column of +0.0
+ * adds 0 to every forward sum, and its gradient is a sum of zeros: the tiles leave it out.
+ * Returns m, how many are listed. */
+LERNMI_CLONES static Py_ssize_t lernmi_list_columns(const double *LERNMI_RESTRICT x,
+                                                    Py_ssize_t stride, Py_ssize_t samples,
+                                                    Py_ssize_t n, int lanes, int every,
+                                                    double *LERNMI_RESTRICT room)
+{
+    Py_ssize_t *order = LERNMI_ORDER(room), *count = LERNMI_COUNT(room, n), m = 0;
+    Py_ssize_t *runs = LERNMI_RUNS(room, n), run = 0, seen = 0;
+    uint64_t *live = LERNMI_LIVE(room, n);
+    for (Py_ssize_t i = 0; i < n; i++)
+        live[i] = every ? 1 : 0;
+    for (Py_ssize_t b = 0; b < samples && !every; b++)
+        for (Py_ssize_t i = 0; i < n; i++) {
+            uint64_t bits;  /* 0 only for +0.0 */
+            memcpy(&bits, x + b * stride + i, sizeof bits);
+            live[i] |= bits;
+        }
+    for (int k = 0; k < lanes; k++) {  /* (no branch to mispredict: the columns left out */
+        count[k] = 0;                  /* fill order from its end) */
+        for (Py_ssize_t i = k; i < n; i += lanes, seen++) {
+            const Py_ssize_t taken = live[i] != 0;
+            order[taken ? m : n - 1 - (seen - m)] = i;
+            m += taken;
+            count[k] += taken;
+        }
+    }
+    count[LERNMI_LANES] = m;
+    runs[0] = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if ((live[i] != 0) != (run % 2 == 0))  /* runs taken are even, left out odd */
+            runs[++run] = 0;
+        runs[run]++;
+    }
+    return m;
+}
+
+/* How many columns room lists (lernmi_list_columns), in rows of n. */
+LERNMI_INLINE Py_ssize_t lernmi_listed(const double *room, Py_ssize_t n)
+{
+    return LERNMI_COUNT(room, n)[LERNMI_LANES];
+}
+
+/* Whether x[b * stride + i] is finite for every b < count and i < n. */
+LERNMI_CLONES static int lernmi_all_finite(const double *LERNMI_RESTRICT x, Py_ssize_t stride,
+                                           Py_ssize_t count, Py_ssize_t n)
+{
+    int finite = 1;
+    for (Py_ssize_t b = 0; b < count; b++)
+        for (Py_ssize_t i = 0; i < n; i++)
+            finite &= x[b * stride + i] - x[b * stride + i] == 0.0;  /* NaN for inf, NaN */
+    return finite;
+}
 
 /* Packs up to eight samples for lernmi_dot_4x8_add: sample b's numbers are x[b * stride + i]
- * for i < n. xp gets them lane by lane, as lernmi_dot adds them (element i in lane i %
- * LANES: lane 0's i = 0, LANES, 2 LANES, ..., then lane 1's), and for each element i the
- * eight samples side by side, zero past the last sample: 8 n numbers. */
+ * for the columns i listed in room (lernmi_list_columns, lane by lane), and for each of
+ * them the eight samples side by side, zero past the last sample: 8 m numbers. */
 LERNMI_CLONES static void lernmi_pack_lanes(const double *LERNMI_RESTRICT x, Py_ssize_t stride,
                                             Py_ssize_t samples, double *LERNMI_RESTRICT xp,
-                                            Py_ssize_t n)
+                                            const double *room, Py_ssize_t n)
 {
-    for (int k = 0; k < LERNMI_LANES; k++)
-        for (Py_ssize_t i = k; i < n; i += LERNMI_LANES) {
-            for (Py_ssize_t b = 0; b < LERNMI_TILE; b++)
-                xp[b] = b < samples ? x[b * stride + i] : 0.0;
-            xp += LERNMI_TILE;
-        }
+    const Py_ssize_t *order = LERNMI_ORDER(room), m = LERNMI_COUNT(room, n)[LERNMI_LANES];
+    for (Py_ssize_t c = 0; c < m; c++) {
+        for (Py_ssize_t b = 0; b < LERNMI_TILE; b++)
+            xp[b] = b < samples ? x[b * stride + order[c]] : 0.0;
+        xp += LERNMI_TILE;
+    }
+}
+
+/* lernmi_pack_rows (below) for the columns listed in room: 4 m numbers. */
+LERNMI_CLONES static void lernmi_pack_rows_listed(const double *LERNMI_RESTRICT w,
+                                                  Py_ssize_t n, double *LERNMI_RESTRICT wp,
+                                                  const double *room)
+{
+    const Py_ssize_t *order = LERNMI_ORDER(room), m = LERNMI_COUNT(room, n)[LERNMI_LANES];
+    for (Py_ssize_t c = 0; c < m; c++, wp += 4)
+        for (int r = 0; r < 4; r++)
+            wp[r] = w[r * n + order[c]];
 }
 
 /* Packs four rows of weights (w, w + n, w + 2 n, w + 3 n) for lernmi_dot_4x8_add, in the
- * order it reads them: element by element in lernmi_pack_lanes's order, and for each
- * element i the four rows' weights side by side: 4 n numbers. Read in place, a tile would
- * take each row's lane k from every sixteenth number, a cache line for each weight. */
+ * order it reads them: element by element in lernmi_pack_lanes's order for every column,
+ * and for each element i the four rows' weights side by side: 4 n numbers. Read in place,
+ * a tile would take each row's lane k from every sixteenth number, a cache line for each
+ * weight. */
 LERNMI_CLONES static void lernmi_pack_rows(const double *LERNMI_RESTRICT w, Py_ssize_t n,
                                            double *LERNMI_RESTRICT wp)
 {
@@ -203,7 +285,7 @@ LERNMI_CLONES static void lernmi_pack_rows(const double *LERNMI_RESTRICT w, Py_s
             for (int r = 0; r < 4; r++)                                                       \
                 for (int q = 0; q < LERNMI_PIECES(W); q++)                                    \
                     acc[r][q] = (V){0.0};                                                     \
-            for (Py_ssize_t i = k; i < n; i += LERNMI_LANES, xp += LERNMI_TILE, wp += 4) {    \
+            for (Py_ssize_t c = count[k]; c > 0; c--, xp += LERNMI_TILE, wp += 4) {           \
                 V x[LERNMI_PIECES(W)];                                                        \
                 for (int q = 0; q < LERNMI_PIECES(W); q++)                                    \
                     x[q] = *(const V *)(xp + q * (W));                                        \
@@ -227,16 +309,19 @@ LERNMI_CLONES static void lernmi_pack_rows(const double *LERNMI_RESTRICT w, Py_s
     }
 
 /* Four rows of weights (packed into wp by lernmi_pack_rows) and up to eight samples (packed
- * into xp by lernmi_pack_lanes): out[r + b * stride] += lernmi_dot(row r, sample b, n) for
- * r < 4 and b < samples, each sum taken exactly as lernmi_dot takes it. Lane by lane: lane
- * k of all 32 sums in registers at once, each weight read once for eight samples and each
+ * into xp by lernmi_pack_lanes), for the columns listed in room: out[r + b * stride] +=
+ * lernmi_dot(row r, sample b, n) for r < 4 and b < samples, each sum taken exactly as
+ * lernmi_dot takes it, but for the terms of columns left out, each +0.0 or -0.0 (the weights
+ * being finite), which change no sum of lanes that start at +0.0. Lane by lane: lane k of
+ * all 32 sums in registers at once, each weight read once for eight samples and each
  * sample's number once for four rows; then lernmi_dot's tree adds each sum's lanes. On
  * vectors of W doubles (1: plain C). */
 LERNMI_INLINE void lernmi_dot_4x8_on(const int W, const double *LERNMI_RESTRICT wp,
-                                     const double *LERNMI_RESTRICT xp, Py_ssize_t n,
-                                     double *LERNMI_RESTRICT out, Py_ssize_t stride,
-                                     Py_ssize_t samples)
+                                     const double *LERNMI_RESTRICT xp, const double *room,
+                                     Py_ssize_t n, double *LERNMI_RESTRICT out,
+                                     Py_ssize_t stride, Py_ssize_t samples)
 {
+    const Py_ssize_t *count = LERNMI_COUNT(room, n);
 #ifdef LERNMI_VECTORS
     if (W == 8)
         LERNMI_DOT_4X8_ON(lernmi_v8, 8)
@@ -250,7 +335,7 @@ LERNMI_INLINE void lernmi_dot_4x8_on(const int W, const double *LERNMI_RESTRICT 
     double lane[4][LERNMI_TILE][LERNMI_LANES];
     for (int k = 0; k < LERNMI_LANES; k++) {
         double acc[4][LERNMI_TILE] = {{0.0}};
-        for (Py_ssize_t i = k; i < n; i += LERNMI_LANES, xp += LERNMI_TILE, wp += 4)
+        for (Py_ssize_t c = count[k]; c > 0; c--, xp += LERNMI_TILE, wp += 4)
             for (int r = 0; r < 4; r++)
                 for (int b = 0; b < LERNMI_TILE; b++)
                     acc[r][b] += wp[r] * xp[b];
@@ -266,19 +351,70 @@ LERNMI_INLINE void lernmi_dot_4x8_on(const int W, const double *LERNMI_RESTRICT 
         }
 }
 
-/* Packs `samples` samples for lernmi_gradient: sample b's numbers are x[b * stride + i] for
- * i < n. xp gets them in runs of eight elements, and for each run every sample's eight in
- * turn: xp[(i / 8 * samples + b) * 8 + i % 8] = x[b * stride + i], zero past n. */
+/* Packs `samples` samples for lernmi_gradient, the columns listed in room (m of them): the
+ * c-th is column order[c] of x, sample b's being x[b * stride + order[c]]. xp gets them in
+ * runs of eight columns, and for each run every sample's eight in turn: xp[(c / 8 * samples
+ * + b) * 8 + c % 8], zero past m. */
 LERNMI_CLONES static void lernmi_pack_runs(const double *LERNMI_RESTRICT x, Py_ssize_t stride,
                                            Py_ssize_t samples, double *LERNMI_RESTRICT xp,
-                                           Py_ssize_t n)
+                                           const double *room, Py_ssize_t n)
 {
-    for (Py_ssize_t run = 0; run < n; run += LERNMI_TILE)
+    const Py_ssize_t *order = LERNMI_ORDER(room), m = LERNMI_COUNT(room, n)[LERNMI_LANES];
+    for (Py_ssize_t run = 0; run < m; run += LERNMI_TILE)
         for (Py_ssize_t b = 0; b < samples; b++) {
             for (Py_ssize_t k = 0; k < LERNMI_TILE; k++)
-                xp[k] = run + k < n ? x[b * stride + run + k] : 0.0;
+                xp[k] = run + k < m ? x[b * stride + order[run + k]] : 0.0;
             xp += LERNMI_TILE;
         }
+}
+
+/* rows rows of gradients, g[r * n + i], gathered for the columns listed in room (one lane,
+ * in order of column: lernmi_list_columns): gc[r * m + c] = g[r * n + order[c]]. Run by run
+ * of columns taken. */
+LERNMI_CLONES static void lernmi_gather_rows(const double *LERNMI_RESTRICT g, Py_ssize_t n,
+                                             Py_ssize_t rows, const double *room,
+                                             double *LERNMI_RESTRICT gc)
+{
+    const Py_ssize_t *runs = LERNMI_RUNS(room, n);
+    for (Py_ssize_t r = 0; r < rows; r++)
+        for (Py_ssize_t run = 0, i = 0; i < n; i += runs[run++])
+            if (run % 2 == 0)
+                for (Py_ssize_t k = 0; k < runs[run]; k++)
+                    *gc++ = g[r * n + i + k];
+}
+
+/* The gradients of rows rows over `samples` samples, g[r * n + i], from those of the columns
+ * listed in room, gc[r * m + c] (lernmi_gather_rows's order), and of the columns left out:
+ * those add samples terms s[b * stride + r] * +0.0, each -0.0 if s is negative (or -0.0)
+ * and +0.0 otherwise, which is what their sum comes to, and what it adds to what g holds
+ * (not `fresh`) or makes it. Every s must be finite (0 * inf is NaN). Run by run. */
+LERNMI_CLONES static void lernmi_scatter_rows(const double *LERNMI_RESTRICT gc,
+                                              const double *room,
+                                              const double *LERNMI_RESTRICT s,
+                                              Py_ssize_t stride, Py_ssize_t samples, int fresh,
+                                              double *LERNMI_RESTRICT g, Py_ssize_t n,
+                                              Py_ssize_t rows)
+{
+    const Py_ssize_t *runs = LERNMI_RUNS(room, n);
+    for (Py_ssize_t r = 0; r < rows; r++) {
+        int negative = 1;
+        for (Py_ssize_t b = 0; b < samples; b++)
+            negative &= signbit(s[b * stride + r]) != 0;
+        const double zero = negative ? -0.0 : 0.0;
+        double *row = g + r * n;
+        for (Py_ssize_t run = 0, i = 0; i < n; i += runs[run++]) {
+            const Py_ssize_t length = runs[run];
+            if (run % 2 == 0)
+                for (Py_ssize_t k = 0; k < length; k++)
+                    row[i + k] = *gc++;
+            else if (fresh)
+                for (Py_ssize_t k = 0; k < length; k++)
+                    row[i + k] = zero;
+            else
+                for (Py_ssize_t k = 0; k < length; k++)
+                    row[i + k] += zero;
+        }
+    }
 }
 
 /* lernmi_gradient_rows's tile of R rows by the eight numbers of a whole run, in registers
@@ -343,10 +479,11 @@ LERNMI_INLINE void lernmi_gradient_rows(const int W, const int R, const int fres
  * lernmi_dot_4x8_add_W, and lernmi_gradient_W for six rows or four, fresh or going on. */
 #define LERNMI_TILES(W, ATTRIBUTES)                                                           \
     ATTRIBUTES static void lernmi_dot_4x8_add_##W(                                           \
-        const double *LERNMI_RESTRICT wp, const double *LERNMI_RESTRICT xp, Py_ssize_t n,     \
-        double *LERNMI_RESTRICT out, Py_ssize_t stride, Py_ssize_t samples)                   \
+        const double *LERNMI_RESTRICT wp, const double *LERNMI_RESTRICT xp,                   \
+        const double *room, Py_ssize_t n, double *LERNMI_RESTRICT out, Py_ssize_t stride,     \
+        Py_ssize_t samples)                                                                   \
     {                                                                                         \
-        lernmi_dot_4x8_on(W, wp, xp, n, out, stride, samples);                                \
+        lernmi_dot_4x8_on(W, wp, xp, room, n, out, stride, samples);                          \
     }                                                                                         \
     ATTRIBUTES static void lernmi_gradient_##W(                                              \
         int rows, int fresh, const double *LERNMI_RESTRICT s, Py_ssize_t stride,              \
@@ -384,26 +521,69 @@ LERNMI_TILES(1, LERNMI_CLONES)
 #define LERNMI_PICK(NAME, ARGS) NAME##_1 ARGS
 #endif
 
-/* The tiles as propagation.py calls them, in the width picked for this CPU. */
+/* The forward tile as propagation.py calls it, in the width picked for this CPU. */
 LERNMI_INLINE void lernmi_dot_4x8_add(const double *LERNMI_RESTRICT wp,
-                                      const double *LERNMI_RESTRICT xp, Py_ssize_t n,
-                                      double *LERNMI_RESTRICT out, Py_ssize_t stride,
-                                      Py_ssize_t samples)
+                                      const double *LERNMI_RESTRICT xp, const double *room,
+                                      Py_ssize_t n, double *LERNMI_RESTRICT out,
+                                      Py_ssize_t stride, Py_ssize_t samples)
 {
-    LERNMI_PICK(lernmi_dot_4x8_add, (wp, xp, n, out, stride, samples));
+    LERNMI_PICK(lernmi_dot_4x8_add, (wp, xp, room, n, out, stride, samples));
 }
-#define LERNMI_GRADIENT(NAME, R, FRESH)                                                       \
-    LERNMI_INLINE void NAME(const double *LERNMI_RESTRICT s, Py_ssize_t stride,               \
-                            const double *LERNMI_RESTRICT xp, Py_ssize_t samples,             \
-                            double *LERNMI_RESTRICT g, Py_ssize_t n)                          \
-    {                                                                                         \
-        LERNMI_PICK(lernmi_gradient, (R, FRESH, s, stride, xp, samples, g, n));               \
+
+/* A gradient tile of `rows` rows (six or four) over a group of samples whose outputs
+ * lernmi_pack_runs packed into xp, for the columns listed in room: their sums in gc (room
+ * for rows m numbers: lernmi_gather_rows first if not `fresh`), then lernmi_scatter_rows;
+ * or, if every column is listed, straight into g. */
+LERNMI_CLONES static void lernmi_gradient_listed(int rows, int fresh,
+                                                 const double *LERNMI_RESTRICT s,
+                                                 Py_ssize_t stride, const double *xp,
+                                                 Py_ssize_t samples, double *g, Py_ssize_t n,
+                                                 const double *room, double *gc)
+{
+    const Py_ssize_t m = lernmi_listed(room, n);
+    if (m < n && !fresh)
+        lernmi_gather_rows(g, n, rows, room, gc);
+    LERNMI_PICK(lernmi_gradient, (rows, fresh, s, stride, xp, samples, m < n ? gc : g, m));
+    if (m < n)
+        lernmi_scatter_rows(gc, room, s, stride, samples, fresh, g, n, rows);
+}
+
+/* The forward tiles' loops for a batch (propagation.propagate_links): z[b * stride + j] +=
+ * the sum of w[j * n + i] * x[b * stride + i] over i < n, as lernmi_dot takes it, for the
+ * samples b < samples and the rows j < rows - rows % 4. A GROUP of samples at a time is
+ * packed (lernmi_pack_lanes, TILE samples to a block, at the start of pack), then four
+ * rows at a time (lernmi_pack_rows, after GROUP n numbers), and the four rows go through
+ * every block. Columns whose outputs are +0.0 in all the group's samples, such as an
+ * image's blank margins, are left out: they add 0 to each sum. But not if some weight is
+ * not finite, which would make 0 * w NaN. room: as lernmi_list_columns takes it. */
+LERNMI_CLONES static void lernmi_tiles_4x8(const double *w, Py_ssize_t rows, Py_ssize_t n,
+                                           const double *x, Py_ssize_t stride,
+                                           Py_ssize_t samples, double *z, double *pack,
+                                           double *room)
+{
+    int finite = -1;  /* whether every weight is: found out when first needed */
+    for (Py_ssize_t first = 0; first < samples; first += LERNMI_GROUP) {
+        const Py_ssize_t group = samples - first < LERNMI_GROUP ? samples - first : LERNMI_GROUP;
+        const double *xg = x + first * stride;
+        Py_ssize_t m = lernmi_list_columns(xg, stride, group, n, LERNMI_LANES, 0, room);
+        if (m < n && finite < 0)
+            finite = lernmi_all_finite(w, n, rows, n);
+        if (m < n && !finite)
+            m = lernmi_list_columns(xg, stride, group, n, LERNMI_LANES, 1, room);
+        for (Py_ssize_t b = 0; b < group; b += LERNMI_TILE)
+            lernmi_pack_lanes(xg + b * stride, stride, group - b, pack + b * n, room, n);
+        for (Py_ssize_t j = 0; j + 4 <= rows; j += 4) {
+            double *wp = pack + LERNMI_GROUP * n;
+            if (m == n)
+                lernmi_pack_rows(w + j * n, n, wp);
+            else
+                lernmi_pack_rows_listed(w + j * n, n, wp, room);
+            for (Py_ssize_t b = 0; b < group; b += LERNMI_TILE)
+                lernmi_dot_4x8_add(wp, pack + b * n, room, n, z + (first + b) * stride + j,
+                                   stride, group - b < LERNMI_TILE ? group - b : LERNMI_TILE);
+        }
     }
-LERNMI_GRADIENT(lernmi_gradient6, 6, 1)
-LERNMI_GRADIENT(lernmi_gradient6_on, 6, 0)
-LERNMI_GRADIENT(lernmi_gradient4, 4, 1)
-LERNMI_GRADIENT(lernmi_gradient4_on, 4, 0)
-#undef LERNMI_GRADIENT
+}
 
 /* y[i] += alpha * x[i] for i < n. */
 LERNMI_CLONES static void lernmi_axpy(double alpha, const double *LERNMI_RESTRICT x,

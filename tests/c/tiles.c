@@ -1,12 +1,16 @@
 /* Checks vector.h's batch tiles against its plain sums: for many shapes, every sum that
- * lernmi_dot_4x8_add and lernmi_gradient6 / lernmi_gradient4 work out must equal, bit for
- * bit, the one lernmi_dot (forward) or lernmi_scale then lernmi_axpy (gradient) work out,
- * in every width of vector that vector.h compiled the tiles in and this CPU can run; and
- * lernmi_axpy_dot, a step and a sum in one pass, must equal lernmi_axpy then lernmi_dot
- * (over the whole row, the columns lernmi_axpy_dot leaves out being 0 in both samples).
- * tests/test_vector_h.py compiles it with and without the compiler's vector types
- * (LERNMI_NO_VECTORS, as MSVC builds it) and runs it. Prints the mismatches found and the
- * tile widths checked. */
+ * lernmi_dot_4x8_add and lernmi_gradient_W work out must equal, bit for bit, the one
+ * lernmi_dot (forward) or lernmi_scale then lernmi_axpy (gradient) work out, in every width
+ * of vector that vector.h compiled the tiles in and this CPU can run; so must those of the
+ * drivers propagation.py calls, lernmi_tiles_4x8 and lernmi_gradient_listed, which leave
+ * out columns that are +0.0 in every sample (most trials have some, and some of -0.0,
+ * which are taken), and take every column when a weight or a sensitivity is not finite
+ * (some trials have an infinity); and lernmi_axpy_dot, a step and a sum in one pass, must
+ * equal lernmi_axpy then lernmi_dot (over the whole row, the columns lernmi_axpy_dot leaves
+ * out being 0 in both samples). tests/test_vector_h.py compiles it with and without the
+ * compiler's vector types (LERNMI_NO_VECTORS, as MSVC builds it) and runs it. Prints the
+ * mismatches found, the tile widths checked and how many groups had columns left out. */
+#include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,8 +19,8 @@
 typedef ptrdiff_t Py_ssize_t;
 #include "vector.h"
 
-typedef void dot_tile(const double *, const double *, Py_ssize_t, double *, Py_ssize_t,
-                      Py_ssize_t);
+typedef void dot_tile(const double *, const double *, const double *, Py_ssize_t, double *,
+                      Py_ssize_t, Py_ssize_t);
 typedef void gradient_tile(int, int, const double *, Py_ssize_t, const double *, Py_ssize_t,
                            double *, Py_ssize_t);
 static const struct { int width; dot_tile *dot; gradient_tile *gradient; } widths[] = {
@@ -52,20 +56,77 @@ static double uniform(void)  /* in [-1, 1), with all 53 bits: sums of them must 
 
 static long same(double a, double b) { return memcmp(&a, &b, sizeof a) == 0 ? 0 : 1; }
 
+static long mismatches = 0, sums = 0;
+
+/* out[b * stride + j] against lernmi_dot of row j and sample b: the tiles' rows, 0 past. */
+static void check_forward(const double *out, const double *w, const double *x, Py_ssize_t rows,
+                          Py_ssize_t n, Py_ssize_t samples, Py_ssize_t stride)
+{
+    for (Py_ssize_t b = 0; b < samples; b++)
+        for (Py_ssize_t j = 0; j < stride; j++, sums++)
+            mismatches += same(out[b * stride + j], j < rows - rows % 4
+                               ? lernmi_dot(w + j * n, x + b * stride, n) : 0.0);
+}
+
+/* g's first `tile` rows against lernmi_scale then lernmi_axpy over the samples; the rest -7. */
+static void check_gradient(const double *g, const double *s, const double *x, int tile,
+                           Py_ssize_t n, Py_ssize_t samples, Py_ssize_t stride, double *want)
+{
+    for (Py_ssize_t r = 0; r < tile; r++) {
+        lernmi_scale(s[r], x, want, n);
+        for (Py_ssize_t b = 1; b < samples; b++)
+            lernmi_axpy(s[b * stride + r], x + b * stride, want, n);
+        for (Py_ssize_t i = 0; i < n; i++, sums++)
+            mismatches += same(g[r * n + i], want[i]);
+    }
+    for (Py_ssize_t i = tile * n; i < 6 * n; i++)
+        mismatches += same(g[i], -7.0);
+}
+
 int main(void)
 {
-    long mismatches = 0, sums = 0;
+    long left_out = 0;
     char widths_checked[32] = "", *checked = widths_checked;
     for (int trial = 0; trial < 300; trial++) {
         Py_ssize_t rows = 4 + trial % 9, n = 1 + (trial * 37) % 70;
         Py_ssize_t samples = 1 + (trial * 11) % 40, stride = n + 16;  /* >= rows */
+        Py_ssize_t group = trial % 3 ? 1 + trial % 13 : 32;  /* the gradient's groups */
+        int tile = trial % 2 ? 6 : 4;
         double *w = malloc(sizeof(double) * rows * n), *x = malloc(sizeof(double) * samples * stride);
-        double *s = malloc(sizeof(double) * samples * stride), *out = calloc(samples * stride, sizeof(double));
+        double *s = malloc(sizeof(double) * samples * stride), *out = malloc(sizeof(double) * samples * stride);
         double *xp = malloc(sizeof(double) * (samples + LERNMI_TILE) * (n + LERNMI_TILE));
         double *g = malloc(sizeof(double) * 6 * n), *want = malloc(sizeof(double) * n);
-        double *wp = malloc(sizeof(double) * 4 * n);
+        double *wp = malloc(sizeof(double) * 4 * n), *gc = malloc(sizeof(double) * 6 * n);
+        double *room = malloc(sizeof(double) * (3 * n + LERNMI_LANES + 2));
+        double *pack = malloc(sizeof(double) * (LERNMI_GROUP + 4) * n);
         for (Py_ssize_t i = 0; i < rows * n; i++) w[i] = uniform();
         for (Py_ssize_t i = 0; i < samples * stride; i++) { x[i] = uniform(); s[i] = uniform(); }
+
+        /* columns of +0.0 in every sample, left out, and of -0.0, taken */
+        for (Py_ssize_t i = 0; i < n && trial % 4; i++)
+            for (Py_ssize_t b = 0; b < samples; b++)
+                if ((i * 7 + trial) % 5 < 2 + trial % 2)
+                    x[b * stride + i] = 0.0;
+                else if (trial % 4 == 1 && i % 11 == 3)
+                    x[b * stride + i] = -0.0;
+        /* row 0's sensitivities all negative (their blank columns' gradients -0.0), one of
+         * them -0.0, and row 1's all positive */
+        for (Py_ssize_t b = 0; b < samples; b++) {
+            s[b * stride] = -fabs(s[b * stride]);
+            s[b * stride + 1] = fabs(s[b * stride + 1]);
+        }
+        if (trial % 3 == 0)
+            s[0] = -0.0;
+        /* now and then an infinity: a weight in a column left out, or a sensitivity */
+        int infinite = trial % 10 == 9 && n > 2 && trial % 4;
+        if (infinite)
+            for (Py_ssize_t i = 0; i < n; i++)
+                if (x[i] == 0.0 && !signbit(x[i])) {
+                    w[n + i] = INFINITY;
+                    break;
+                }
+        if (trial % 10 == 7)
+            s[(samples - 1) * stride + 1] = -INFINITY;
 
         for (size_t v = 0; v < sizeof widths / sizeof widths[0]; v++) {
             if (!can_run(widths[v].width))
@@ -73,43 +134,61 @@ int main(void)
             if (trial == 0)
                 checked += sprintf(checked, " %d", widths[v].width);
 
-            /* forward: four rows and up to eight samples a tile */
+            /* forward: four rows and up to eight samples a tile, the columns listed for
+             * those samples (every one if a weight is infinite) */
             memset(out, 0, sizeof(double) * samples * stride);
             for (Py_ssize_t b = 0; b < samples; b += LERNMI_TILE) {
                 Py_ssize_t count = samples - b < LERNMI_TILE ? samples - b : LERNMI_TILE;
-                lernmi_pack_lanes(x + b * stride, stride, count, xp, n);
+                Py_ssize_t m = lernmi_list_columns(x + b * stride, stride, count, n,
+                                                   LERNMI_LANES, infinite, room);
+                lernmi_pack_lanes(x + b * stride, stride, count, xp, room, n);
                 for (Py_ssize_t j = 0; j + 4 <= rows; j += 4) {
-                    lernmi_pack_rows(w + j * n, n, wp);
-                    widths[v].dot(wp, xp, n, out + b * stride + j, stride, count);
+                    if (m == n)
+                        lernmi_pack_rows(w + j * n, n, wp);
+                    else
+                        lernmi_pack_rows_listed(w + j * n, n, wp, room);
+                    widths[v].dot(wp, xp, room, n, out + b * stride + j, stride, count);
                 }
             }
-            for (Py_ssize_t b = 0; b < samples; b++)
-                for (Py_ssize_t j = 0; j < stride; j++, sums++)  /* the tiles' rows, 0 past */
-                    mismatches += same(out[b * stride + j], j < rows - rows % 4
-                                       ? lernmi_dot(w + j * n, x + b * stride, n) : 0.0);
+            check_forward(out, w, x, rows, n, samples, stride);
 
-            /* gradient: six rows or four, in groups of at most `group` samples */
-            Py_ssize_t group = trial % 3 ? 1 + trial % 13 : 32, tile = trial % 2 ? 6 : 4;
+            /* gradient: six rows or four, in groups of at most `group` samples, every
+             * column taken */
             for (Py_ssize_t i = 0; i < 6 * n; i++) g[i] = -7.0;  /* past the tile: kept */
             for (Py_ssize_t first = 0; first < samples; first += group) {
                 Py_ssize_t count = samples - first < group ? samples - first : group;
-                lernmi_pack_runs(x + first * stride, stride, count, xp, n);
-                widths[v].gradient(tile, first == 0, s + first * stride, stride, xp, count, g, n);
+                lernmi_list_columns(x + first * stride, stride, count, n, 1, 1, room);
+                lernmi_pack_runs(x + first * stride, stride, count, xp, room, n);
+                widths[v].gradient(tile, first == 0, s + first * stride, stride, xp, count,
+                                   g, n);
             }
-            for (Py_ssize_t r = 0; r < tile; r++) {
-                lernmi_scale(s[r], x, want, n);
-                for (Py_ssize_t b = 1; b < samples; b++)
-                    lernmi_axpy(s[b * stride + r], x + b * stride, want, n);
-                for (Py_ssize_t i = 0; i < n; i++, sums++)
-                    mismatches += same(g[r * n + i], want[i]);
-            }
-            for (Py_ssize_t i = tile * n; i < 6 * n; i++)
-                mismatches += same(g[i], -7.0);
+            check_gradient(g, s, x, tile, n, samples, stride, want);
         }
+
+        /* the drivers, in the width this CPU runs, leaving out columns as propagation.py
+         * has them do: forward, GROUP samples at a time, every column if a weight is not
+         * finite; gradient, every column if a sensitivity is not finite */
+        memset(out, 0, sizeof(double) * samples * stride);
+        lernmi_tiles_4x8(w, rows, n, x, stride, samples, out, pack, room);
+        check_forward(out, w, x, rows, n, samples, stride);
+        for (Py_ssize_t i = 0; i < 6 * n; i++) g[i] = -7.0;
+        for (Py_ssize_t first = 0; first < samples; first += group) {
+            Py_ssize_t count = samples - first < group ? samples - first : group;
+            int finite = lernmi_all_finite(s + first * stride, stride, count, tile);
+            left_out += lernmi_list_columns(x + first * stride, stride, count, n, 1, !finite,
+                                            room) < n;
+            lernmi_pack_runs(x + first * stride, stride, count, xp, room, n);
+            lernmi_gradient_listed(tile, first == 0, s + first * stride, stride, xp, count, g,
+                                   n, room, gc);
+        }
+        check_gradient(g, s, x, tile, n, samples, stride, want);
 
         /* the input layer's step and the next sample's sum in one pass: lernmi_axpy_dot
          * against lernmi_axpy then lernmi_dot, on a copy of each row of weights, every
          * column of both samples taken or (odd trials) only some, the others 0 in both */
+        for (Py_ssize_t i = 0; i < rows * n; i++)
+            if (!isfinite(w[i]))
+                w[i] = 0.5;
         Py_ssize_t start = n > 32 && trial % 2 ? (n > 48 && trial % 4 == 3 ? 48 : 32) : 0;
         Py_ssize_t end = trial % 2 && n - trial % 5 > start ? n - trial % 5 : n;
         Py_ssize_t head = start ? LERNMI_LANES : 0;
@@ -119,7 +198,7 @@ int main(void)
             if ((i >= head && i < start) || i >= end)
                 x[i] = x[stride + i] = 0.0;
         for (Py_ssize_t j = 0; j < rows; j++) {
-            double *stepped = g, *apart = want, alpha = s[j];
+            double *stepped = g, *apart = want, alpha = isfinite(s[j]) ? s[j] : 0.25;
             memcpy(stepped, w + j * n, sizeof(double) * n);
             memcpy(apart, w + j * n, sizeof(double) * n);
             double sum = lernmi_axpy_dot(alpha, x, stepped, x + stride, head, start, end);
@@ -129,7 +208,9 @@ int main(void)
                 mismatches += same(stepped[i], apart[i]);
         }
         free(w); free(x); free(s); free(out); free(xp); free(g); free(want); free(wp);
+        free(gc); free(room); free(pack);
     }
-    printf("%ld mismatches in %ld sums; tile widths:%s\n", mismatches, sums, widths_checked);
+    printf("%ld mismatches in %ld sums; tile widths:%s; columns left out in %ld groups\n",
+           mismatches, sums, widths_checked, left_out);
     return mismatches != 0;
 }
