@@ -194,9 +194,9 @@ def test_the_batch_tiles_leave_out_blank_columns_to_the_same_bit(compiled, sourc
     # group of 32 (vector.h's lernmi_list_columns): forward they add nothing; a gradient
     # there is a sum of zeros, which lernmi_scatter_rows makes -0.0 or +0.0 as the sum
     # would. Run as Python, every column is taken. The weights agree to the bit, the sign of
-    # a zero too (the dead neurons' links into the next layer start at -0.0, where a
-    # gradient of -0.0 makes +0.0 and one of +0.0 leaves -0.0), with momentum too, on 1 and
-    # 2 threads, for one group and for several (45 samples).
+    # a zero too (the dead neurons' links into the next layer start at -0.0, where plain
+    # SGD's gradient of -0.0 makes +0.0 and one of +0.0 leaves -0.0), with momentum too, on
+    # 1 and 2 threads, for one group and for several (45 samples).
     rng = np.random.default_rng(9)
     x, t = blank_bordered(rng, 45, sizes[0]), rng.uniform(size=(45, sizes[-1]))
     momentum = [0.0] + ([0.9] if len(sizes) > 3 else [])
@@ -222,22 +222,23 @@ def test_a_batch_that_is_not_finite_takes_the_blank_columns_too(compiled, source
     # 0 * inf is NaN, not 0: an infinite weight in a blank column makes its row's sums NaN,
     # and an infinite sensitivity the blank columns' gradients, so the tiles then take
     # every column, and the numbers are those of the source, which always does.
-    x = np.zeros((16, 40))
+    # The infinity is in the second tile of rows, and the batch is two groups.
+    x = np.zeros((40, 40))
     x[:, :15] = x[:, 31:36] = 1.0  # the links' columns 16 to 31 and 37 to 40 are blank
-    t = np.ones((16, 2))
+    t = np.ones((40, 2))
     nets = [m.Network([40, 8, 2], activation="identity", output_activation="identity",
                       seed=1) for m in (compiled, source)]
     for net in nets:
         if infinite == "weight":
-            net.link_layers[0].weights[3, 20] = np.inf
-        else:  # hidden outputs 0, so the cost is finite, but the hidden sensitivities -inf
-            net.link_layers[0].weights[:] = 0.0
-            net.link_layers[1].weights[:] = 1e308
-            net.link_layers[1].weights[:, 0] = 0.0
+            net.link_layers[0].weights[6, 20] = np.inf
+        else:  # hidden outputs 0, so the cost is finite, but hidden neuron 5's sensitivity
+            net.link_layers[0].weights[:] = 0.0  # is -inf
+            net.link_layers[1].weights[:] = 0.0
+            net.link_layers[1].weights[:, 6] = 1e308
         with np.errstate(all="ignore"):
-            net.train(x, t, shuffle=False, batch_size=8)
+            net.train(x, t, shuffle=False, batch_size=40)
+    assert np.isnan(nets[0].link_layers[0].weights).any()
     for a, b in zip(*[[links.weights for links in net.link_layers] for net in nets]):
-        assert np.isnan(a).any()
         np.testing.assert_array_equal(a, b)  # NaN where the source has NaN
 
 

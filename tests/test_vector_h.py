@@ -2,13 +2,14 @@
 
 tests/c/tiles.c compares them sum by sum, bit for bit, over 300 shapes of random numbers;
 here it is compiled as each CPU and compiler would build it: without optimisation, for
-SSE2, AVX2 and this CPU, and without GCC's vector types (the plain C that MSVC compiles),
-and by Clang where there is one. Each build checks the tiles in every width of vector it
-has that this CPU can run.
+SSE2, AVX2 and this CPU, without GCC's vector types (the plain C that MSVC compiles), under
+the address and undefined-behaviour sanitizers, and by Clang where there is one. Each build
+checks the tiles in every width of vector it has that this CPU can run.
 The compiled-against-uncompiled tests check the same through whole networks, but only for
 the one build this machine made.
 """
 
+import os
 import pathlib
 import platform
 import shutil
@@ -24,6 +25,9 @@ BUILDS = [["-O0"], ["-O2"], ["-O3", "-march=native"], ["-O2", "-DLERNMI_NO_VECTO
           *([["-O3", "-mavx2"]] if X86 else [])]
 # Clang too where there is one (vector.h gives it no target_clones, which it refuses there)
 BUILDS += [["clang", "-O2"], ["clang", "-O3", "-march=native"]]
+# and under AddressSanitizer and UndefinedBehaviorSanitizer: every read and write in bounds
+SANITIZED = ["-O1", "-fsanitize=address,undefined", "-fno-sanitize-recover=all"]
+BUILDS += [SANITIZED]
 
 
 @pytest.mark.skipif(COMPILER is None, reason="needs a C compiler (gcc or cc)")
@@ -40,11 +44,13 @@ def test_the_tiles_give_the_plain_loops_sums_bit_for_bit(tmp_path, flags):
                             f"-I{HEADER.parent}", "-o", str(program),
                             str(ROOT / "tests" / "c" / "tiles.c"), "-lm"],
                            capture_output=True, text=True)
-    if built.returncode != 0 and "-march=native" in flags and any(
-            word in built.stderr for word in ("unrecognized", "unsupported", "unknown")):
+    if built.returncode != 0 and ("-march=native" in flags or flags == SANITIZED) and any(
+            word in built.stderr for word in ("unrecognized", "unsupported", "unknown",
+                                              "cannot find")):
         pytest.skip(f"this compiler does not take {flags}")
     assert built.returncode == 0, built.stderr
-    ran = subprocess.run([str(program)], capture_output=True, text=True)
+    ran = subprocess.run([str(program)], capture_output=True, text=True,
+                         env={**os.environ, "ASAN_OPTIONS": "detect_leaks=0"})
     assert ran.stdout.startswith("0 mismatches in "), ran.stdout + ran.stderr
     widths = ran.stdout.split("tile widths:")[1].split(";")[0].split()
     assert int(ran.stdout.split("left out in ")[1].split()[0]) > 500  # leaving out was tried

@@ -79,7 +79,7 @@ cdef void scaled(double[::1] g, double alpha, const double[::1] x, Py_ssize_t n)
 cdef double updated_weight(double w, double eta, double s, double a_in) noexcept nogil
 cdef Part whole(Links links) noexcept nogil
 cdef Py_ssize_t packed_size(Py_ssize_t cols) noexcept nogil
-cdef Py_ssize_t listed(Py_ssize_t cols) noexcept nogil
+cdef Py_ssize_t room_at(Py_ssize_t cols) noexcept nogil
 @cython.locals(j=Py_ssize_t, b=Py_ssize_t, blocks=Py_ssize_t)
 cdef void propagate_links(const double[::1] w, Links links, NeuronStore src, NeuronStore dst,
                           double[::1] pack) noexcept nogil

@@ -21,9 +21,10 @@ links: some of its rows, or some of its columns, so that no two write the same n
 The long runs of numbers one row takes are vector.h's C functions when compiled; run as
 Python, the same operations in the same order (see vector.h). Compiled, a batch goes
 through vector.h's tiles, several rows and samples at a time, from copies of the samples'
-outputs packed side by side in `pack` (room for GROUP samples and four rows of weights:
-`packed_size`); the tiles add every sum in the same order, so run as Python each row simply
-takes sample after sample.
+outputs packed side by side in `pack` (`packed_size`); the tiles add every sum in the same
+order, so run as Python each row simply takes sample after sample. The tiles also leave
+out the columns whose outputs are +0.0 in a whole GROUP of samples, such as the blank
+margins of images: the sums they would add to are the same without them.
 """
 
 import cython
@@ -32,7 +33,7 @@ if not cython.compiled:
     # Compiled, these are propagation.pxd's (LANES is vector.h's LERNMI_LANES).
     LANES = 16
     TILE = 8  # vector.h's LERNMI_TILE
-    GROUP = 32  # propagation.pxd's: samples packed at once for the tiles
+    GROUP = 32  # vector.h's LERNMI_GROUP: samples packed at once for the tiles
     from .steps import Rule, step_row
     Links = cython.struct(start=cython.Py_ssize_t, rows=cython.Py_ssize_t,
                           cols=cython.Py_ssize_t, source=cython.Py_ssize_t,
@@ -190,12 +191,14 @@ def whole(links):
 
 def packed_size(cols):
     """How many numbers `pack` needs for the tiles to take a layer of links whose rows are
-    `cols` long: GROUP samples' outputs, rounded up to whole runs of TILE numbers; then four
-    rows of weights, or six rows of gradients; then the list of columns taken (`listed`)."""
-    return listed(cols) + 3 * cols + LANES + 2
+    `cols` long: GROUP samples' outputs, rounded up to whole runs of TILE numbers (with the
+    forward tile's four rows of weights, or then the gradient tile's six rows of sums), then
+    the room where vector.h's lernmi_list_columns lists the columns the tiles take
+    (`room_at`)."""
+    return room_at(cols) + 3 * cols + LANES + 2
 
 
-def listed(cols):
+def room_at(cols):
     """Where, in `pack`, vector.h's lernmi_list_columns lists the columns the tiles take."""
     return GROUP * (cols + TILE) + 6 * cols
 
@@ -205,9 +208,10 @@ def propagate_links(w, links, src, dst, pack):
 
     That for each of the links' samples: a batch (6 samples or more, and room in `pack` for
     packed_size(links.cols) numbers) by vector.h's tiles of four rows and eight samples
-    (lernmi_tiles_4x8, compiled only: the same sums), whatever they leave four samples a row
-    at a time, so that each row of weights is read once for several samples. The outputs
-    src.a must be worked out (activations.compute_outputs).
+    (lernmi_tiles_4x8, compiled only: the same sums, the columns of +0.0 in a whole GROUP
+    left out), whatever they leave four samples a row at a time, so that each row of
+    weights is read once for several samples. The outputs src.a must be worked out
+    (activations.compute_outputs).
     """
     j = 0
     if cython.compiled and links.samples >= 6 and links.rows >= 4 \
@@ -215,7 +219,7 @@ def propagate_links(w, links, src, dst, pack):
         lernmi_tiles_4x8(cython.address(w[links.start]), links.rows, links.cols,
                          cython.address(src.a[links.source]), links.stride, links.samples,
                          cython.address(dst.z[links.target + 1]), cython.address(pack[0]),
-                         cython.address(pack[listed(links.cols)]))
+                         cython.address(pack[room_at(links.cols)]))
         j = links.rows - links.rows % 4
     blocks = links.samples // 4
     while j < links.rows:
@@ -331,14 +335,14 @@ def some_rows(links, j, rows):
 
 def pack_runs(links, src, dst, first, pack):
     """Pack the outputs of a GROUP of samples from sample `first` (or of the samples left)
-    for the gradient tiles (lernmi_pack_runs), leaving out the columns that are +0.0 in each
-    (`listed`): their gradients are sums of zeros, which lernmi_scatter_rows works out. But
-    not if some sensitivity of the samples is not finite, which would make 0 * s NaN."""
+    for the gradient tiles (lernmi_pack_runs), leaving out the columns that are +0.0 in each,
+    listed at `room_at`: their gradients are sums of zeros, which lernmi_scatter_rows works
+    out. But not if some sensitivity of the samples is not finite: 0 * inf is NaN."""
     n = links.cols
     stride = links.stride
     group = min(GROUP, links.samples - first)
     x = cython.address(src.a[first * stride + links.source])
-    room = cython.address(pack[listed(n)])
+    room = cython.address(pack[room_at(n)])
     finite = lernmi_all_finite(cython.address(dst.s[first * stride + links.target + 1]),
                                stride, group, links.rows)
     lernmi_list_columns(x, stride, group, n, 1, not finite, room)
@@ -357,7 +361,7 @@ def tiled_rows(w, moments, links, src, dst, pack):
     stride = links.stride
     if links.send_back:
         send_back_rows(w, links, src, dst, whole(links))
-    room = cython.address(pack[listed(n)])
+    room = cython.address(pack[room_at(n)])
     first = 0
     while first < links.samples:
         group = min(GROUP, links.samples - first)

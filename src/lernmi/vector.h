@@ -25,7 +25,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include <string.h>  /* also defines __GLIBC__ where there is one; target_clones needs it */
+#include <string.h>  /* these define __GLIBC__ where there is one; target_clones needs it */
 
 /* Every module that cimports activations, propagation or steps includes this header, but
  * each calls only some of these functions: it would warn that the others are unused.
@@ -139,18 +139,26 @@ typedef long long lernmi_i4 __attribute__((vector_size(32)));
  * 3 n + LANES + 2 numbers beside rows of n: order[c] for c < m, the columns taken, then
  * those left out; live[i], 0 for a column left out; runs, the lengths of the runs of
  * columns taken and left out in turn, from column 0, the first one taken (maybe 0 long);
- * count[k], how many are taken in lane k (of `lanes`), and count[LANES], m. (Py_ssize_t
- * and uint64_t are no wider than a double.) */
+ * count[k], how many are taken in lane k (of `lanes`), and count[LANES], m. Py_ssize_t
+ * and uint64_t are no wider than a double, and `room` (numbers the caller allocated) is
+ * only ever read as the type last written there, as C allows.
+ *
+ * Why leaving a column of +0.0 out changes no number: forward, its terms w * 0 are +0.0 or
+ * -0.0 (w finite), and a sum of lanes that start at +0.0 is never -0.0 (in round to
+ * nearest, x + y is -0.0 only if both are; this assumes no flush of subnormals to zero,
+ * which no lernmi build asks for), so adding them leaves every lane as it was. Back, see
+ * lernmi_scatter_rows. */
 #define LERNMI_ORDER(room) ((Py_ssize_t *)(room))
 #define LERNMI_LIVE(room, n) ((uint64_t *)((room) + (n)))
 #define LERNMI_RUNS(room, n) ((Py_ssize_t *)((room) + 2 * (n)))
 #define LERNMI_COUNT(room, n) ((Py_ssize_t *)((room) + 3 * (n) + 1))
 
 /* Lists in room the columns i < n that are not +0.0 in all of `samples` samples (x[b *
- * stride + i]), or with `every`, all of them; in order of lane (LANES lanes: column i in
- * lane i % LANES, as lernmi_dot adds them) or, with one lane, of column. A column of +0.0
- * adds 0 to every forward sum, and its gradient is a sum of zeros: the tiles leave it out.
- * Returns m, how many are listed. */
+ * stride + i]), or with `every`, or if fewer than an eighth of them are +0.0 (leaving out
+ * so few would save less than listing costs), all of them; in order of lane (LANES lanes:
+ * column i in lane i % LANES, as lernmi_dot adds them) or, with one lane, of column. A
+ * column of +0.0 adds 0 to every forward sum, and its gradient is a sum of zeros: the tiles
+ * leave it out. Returns m, how many are listed. */
 LERNMI_CLONES static Py_ssize_t lernmi_list_columns(const double *LERNMI_RESTRICT x,
                                                     Py_ssize_t stride, Py_ssize_t samples,
                                                     Py_ssize_t n, int lanes, int every,
@@ -167,6 +175,11 @@ LERNMI_CLONES static Py_ssize_t lernmi_list_columns(const double *LERNMI_RESTRIC
             memcpy(&bits, x + b * stride + i, sizeof bits);
             live[i] |= bits;
         }
+    Py_ssize_t blank = 0;
+    for (Py_ssize_t i = 0; i < n; i++)
+        blank += live[i] == 0;
+    for (Py_ssize_t i = 0; i < n && blank < (n + 7) / 8; i++)
+        live[i] = 1;
     for (int k = 0; k < lanes; k++) {  /* (no branch to mispredict: the columns left out */
         count[k] = 0;                  /* fill order from its end) */
         for (Py_ssize_t i = k; i < n; i += lanes, seen++) {
@@ -368,9 +381,9 @@ LERNMI_CLONES static void lernmi_pack_runs(const double *LERNMI_RESTRICT x, Py_s
         }
 }
 
-/* rows rows of gradients, g[r * n + i], gathered for the columns listed in room (one lane,
- * in order of column: lernmi_list_columns): gc[r * m + c] = g[r * n + order[c]]. Run by run
- * of columns taken. */
+/* rows rows of gradients, g[r * n + i], gathered for the columns listed in room, which must
+ * be listed in one lane, in order of column (lernmi_list_columns): gc[r * m + c] = g[r * n
+ * + order[c]]. Run by run of columns taken. */
 LERNMI_CLONES static void lernmi_gather_rows(const double *LERNMI_RESTRICT g, Py_ssize_t n,
                                              Py_ssize_t rows, const double *room,
                                              double *LERNMI_RESTRICT gc)
@@ -384,10 +397,12 @@ LERNMI_CLONES static void lernmi_gather_rows(const double *LERNMI_RESTRICT g, Py
 }
 
 /* The gradients of rows rows over `samples` samples, g[r * n + i], from those of the columns
- * listed in room, gc[r * m + c] (lernmi_gather_rows's order), and of the columns left out:
- * those add samples terms s[b * stride + r] * +0.0, each -0.0 if s is negative (or -0.0)
- * and +0.0 otherwise, which is what their sum comes to, and what it adds to what g holds
- * (not `fresh`) or makes it. Every s must be finite (0 * inf is NaN). Run by run. */
+ * listed in room (in one lane, as for lernmi_gather_rows), gc[r * m + c], and of the
+ * columns left out. Those add `samples` terms s[b * stride + r] * +0.0, each -0.0 if s is
+ * negative (or -0.0) and +0.0 otherwise; their sum, fresh, is -0.0 only if every term is,
+ * and added on to what g holds, one after another, they give what adding that one zero
+ * gives (g itself, unless g is 0: then -0.0 only if g and the zero both are). Every s must
+ * be finite (0 * inf is NaN). Run by run. */
 LERNMI_CLONES static void lernmi_scatter_rows(const double *LERNMI_RESTRICT gc,
                                               const double *room,
                                               const double *LERNMI_RESTRICT s,
@@ -502,7 +517,8 @@ LERNMI_INLINE void lernmi_gradient_rows(const int W, const int R, const int fres
 
 /* x86-64 Linux with GCC or Clang (as for LERNMI_CLONES): the tiles in each width, each
  * compiled for the CPUs whose registers hold it, and the widest this CPU has picked at each
- * call (LERNMI_PICK: a check of the flags the C library read from the CPU when it started).
+ * call (LERNMI_PICK: a check of the flags libgcc's or compiler-rt's start-up code read from
+ * the CPU).
  * Elsewhere one width: two doubles, as SSE2 and NEON registers hold, or plain C. */
 #if defined(LERNMI_VECTORS) && defined(__x86_64__) && defined(__linux__) && defined(__GLIBC__)
 #define LERNMI_PICKS_WIDTH 1

@@ -92,20 +92,28 @@ int main(void)
         Py_ssize_t samples = 1 + (trial * 11) % 40, stride = n + 16;  /* >= rows */
         Py_ssize_t group = trial % 3 ? 1 + trial % 13 : 32;  /* the gradient's groups */
         int tile = trial % 2 ? 6 : 4;
-        double *w = malloc(sizeof(double) * rows * n), *x = malloc(sizeof(double) * samples * stride);
-        double *s = malloc(sizeof(double) * samples * stride), *out = malloc(sizeof(double) * samples * stride);
-        double *xp = malloc(sizeof(double) * (samples + LERNMI_TILE) * (n + LERNMI_TILE));
+        Py_ssize_t room_x = sizeof(double) * (samples > 1 ? samples : 2) * stride;  /* two */
+        double *w = malloc(sizeof(double) * rows * n), *x = malloc(room_x);  /* for axpy_dot */
+        double *s = malloc(room_x), *out = malloc(sizeof(double) * samples * stride);
+        double *xp = malloc(sizeof(double) * LERNMI_GROUP * (n + LERNMI_TILE));
         double *g = malloc(sizeof(double) * 6 * n), *want = malloc(sizeof(double) * n);
         double *wp = malloc(sizeof(double) * 4 * n), *gc = malloc(sizeof(double) * 6 * n);
         double *room = malloc(sizeof(double) * (3 * n + LERNMI_LANES + 2));
         double *pack = malloc(sizeof(double) * (LERNMI_GROUP + 4) * n);
         for (Py_ssize_t i = 0; i < rows * n; i++) w[i] = uniform();
-        for (Py_ssize_t i = 0; i < samples * stride; i++) { x[i] = uniform(); s[i] = uniform(); }
+        for (Py_ssize_t i = 0; i < room_x / (Py_ssize_t)sizeof(double); i++) {
+            x[i] = uniform();
+            s[i] = uniform();
+        }
 
-        /* columns of +0.0 in every sample, left out, and of -0.0, taken */
+        /* columns of +0.0 in every sample, left out; others in every sample of a block of
+         * eight, a different set from block to block; of +0.0 in some samples only; and of
+         * -0.0 in every sample, all taken */
         for (Py_ssize_t i = 0; i < n && trial % 4; i++)
             for (Py_ssize_t b = 0; b < samples; b++)
-                if ((i * 7 + trial) % 5 < 2 + trial % 2)
+                if (i % 6 == 0 || (i * 7 + trial + b / 8) % 5 < 1 + trial % 2)
+                    x[b * stride + i] = 0.0;
+                else if (trial % 4 == 2 && (i + b) % 3 == 0)
                     x[b * stride + i] = 0.0;
                 else if (trial % 4 == 1 && i % 11 == 3)
                     x[b * stride + i] = -0.0;
@@ -117,16 +125,13 @@ int main(void)
         }
         if (trial % 3 == 0)
             s[0] = -0.0;
-        /* now and then an infinity: a weight in a column left out, or a sensitivity */
-        int infinite = trial % 10 == 9 && n > 2 && trial % 4;
+        /* now and then an infinity: a weight in a column left out (column 0), in the last
+         * row the tiles take, or a sensitivity of a middle sample, in a tile's last row */
+        int infinite = trial % 10 == 9 && trial % 4;
         if (infinite)
-            for (Py_ssize_t i = 0; i < n; i++)
-                if (x[i] == 0.0 && !signbit(x[i])) {
-                    w[n + i] = INFINITY;
-                    break;
-                }
+            w[(rows - rows % 4 - 1) * n] = INFINITY;
         if (trial % 10 == 7)
-            s[(samples - 1) * stride + 1] = -INFINITY;
+            s[samples / 2 * stride + tile - 1] = -INFINITY;
 
         for (size_t v = 0; v < sizeof widths / sizeof widths[0]; v++) {
             if (!can_run(widths[v].width))
@@ -178,6 +183,8 @@ int main(void)
             left_out += lernmi_list_columns(x + first * stride, stride, count, n, 1, !finite,
                                             room) < n;
             lernmi_pack_runs(x + first * stride, stride, count, xp, room, n);
+            for (Py_ssize_t i = 0; i < 6 * n; i++)
+                gc[i] = NAN;  /* whatever the last group left there must not be used */
             lernmi_gradient_listed(tile, first == 0, s + first * stride, stride, xp, count, g,
                                    n, room, gc);
         }
