@@ -3,8 +3,9 @@
 tests/c/tiles.c compares them sum by sum, bit for bit, over 300 shapes of random numbers;
 here it is compiled as each CPU and compiler would build it: without optimisation, for
 SSE2, AVX2 and this CPU, without GCC's vector types (the plain C that MSVC compiles), under
-the address and undefined-behaviour sanitizers, and by Clang where there is one. Each build
-checks the tiles in every width of vector it has that this CPU can run.
+the address and undefined-behaviour sanitizers, and by Clang and against musl where they
+are installed. Each build checks the tiles in every width of vector it has that this CPU
+can run.
 The compiled-against-uncompiled tests check the same through whole networks, but only for
 the one build this machine made.
 """
@@ -21,10 +22,13 @@ ROOT = pathlib.Path(__file__).parent.parent
 HEADER = ROOT / "src" / "lernmi" / "vector.h"
 COMPILER = shutil.which("gcc") or shutil.which("cc")
 X86 = platform.machine().lower() in ("x86_64", "amd64", "i686", "i386")
+CPUINFO = pathlib.Path("/proc/cpuinfo")
+AVX2 = platform.machine() == "x86_64" and CPUINFO.exists() and " avx2" in CPUINFO.read_text()
 BUILDS = [["-O0"], ["-O2"], ["-O3", "-march=native"], ["-O2", "-DLERNMI_NO_VECTORS"],
           *([["-O3", "-mavx2"]] if X86 else [])]
-# Clang too where there is one (vector.h gives it no target_clones, which it refuses there)
-BUILDS += [["clang", "-O2"], ["clang", "-O3", "-march=native"]]
+# Clang too where there is one (vector.h gives it no target_clones, which it refuses there),
+# and GCC with musl's C library (Alpine's; musllinux wheels), which has no ifunc
+BUILDS += [["clang", "-O2"], ["clang", "-O3", "-march=native"], ["musl-gcc", "-O2"]]
 # and under AddressSanitizer and UndefinedBehaviorSanitizer: every read and write in bounds
 SANITIZED = ["-O1", "-fsanitize=address,undefined", "-fno-sanitize-recover=all"]
 BUILDS += [SANITIZED]
@@ -36,10 +40,11 @@ BUILDS += [SANITIZED]
 def test_the_tiles_give_the_plain_loops_sums_bit_for_bit(tmp_path, flags):
     program = tmp_path / "tiles"
     compiler = COMPILER
-    if flags[0] == "clang":
-        compiler, flags = shutil.which("clang"), flags[1:]
+    if flags[0] in ("clang", "musl-gcc"):
+        name, flags = flags[0], flags[1:]
+        compiler = shutil.which(name)
         if compiler is None:
-            pytest.skip("no clang here")
+            pytest.skip(f"no {name} here")
     built = subprocess.run([compiler, *flags, "-ffp-contract=off", "-Wall", "-Werror",
                             f"-I{HEADER.parent}", "-o", str(program),
                             str(ROOT / "tests" / "c" / "tiles.c"), "-lm"],
@@ -56,5 +61,7 @@ def test_the_tiles_give_the_plain_loops_sums_bit_for_bit(tmp_path, flags):
     assert int(ran.stdout.split("left out in ")[1].split()[0]) > 500  # leaving out was tried
     # every build checks the narrowest width, and any wider one this CPU can run
     assert widths[-1] == ("1" if "-DLERNMI_NO_VECTORS" in flags else "2"), ran.stdout
+    if AVX2 and "-DLERNMI_NO_VECTORS" not in flags:  # x86-64 Linux picks it, musl or glibc
+        assert "4" in widths, ran.stdout
     assert int(ran.stdout.split()[3]) > 90_000 * len(widths)  # every shape was checked
     assert ran.returncode == 0

@@ -515,12 +515,12 @@ LERNMI_INLINE void lernmi_gradient_rows(const int W, const int R, const int fres
             lernmi_gradient_rows(W, 4, 0, s, stride, xp, samples, g, n);                      \
     }
 
-/* x86-64 Linux with GCC or Clang (as for LERNMI_CLONES): the tiles in each width, each
- * compiled for the CPUs whose registers hold it, and the widest this CPU has picked at each
- * call (LERNMI_PICK: a check of the flags libgcc's or compiler-rt's start-up code read from
- * the CPU).
- * Elsewhere one width: two doubles, as SSE2 and NEON registers hold, or plain C. */
-#if defined(LERNMI_VECTORS) && defined(__x86_64__) && defined(__linux__) && defined(__GLIBC__)
+/* x86-64 Linux with GCC or Clang, glibc's or musl's (unlike LERNMI_CLONES, this needs no
+ * ifunc from the C library): the tiles in each width, each compiled for the CPUs whose
+ * registers hold it, and the widest this CPU has picked at each call (LERNMI_PICK: a check
+ * of the flags libgcc's or compiler-rt's start-up code read from the CPU). Elsewhere one
+ * width: two doubles, as SSE2 and NEON registers hold, or plain C. */
+#if defined(LERNMI_VECTORS) && defined(__x86_64__) && defined(__linux__)
 #define LERNMI_PICKS_WIDTH 1
 LERNMI_TILES(8, __attribute__((unused, target("avx512f"))))
 LERNMI_TILES(4, __attribute__((unused, target("avx2"))))
