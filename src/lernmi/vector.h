@@ -136,8 +136,8 @@ typedef long long lernmi_i4 __attribute__((vector_size(32)));
 #define LERNMI_GROUP 32  /* samples packed at once: propagation.pxd's GROUP */
 
 /* The columns a batch's tiles take: lernmi_list_columns lists them in `room`, room for
- * 3 n + LANES + 2 numbers beside rows of n: order[c] for c < m, the columns taken, then
- * those left out; live[i], 0 for a column left out; runs, the lengths of the runs of
+ * 3 n + LANES + 2 numbers beside rows of n: order[c] for c < m, the columns taken; live[i],
+ * 0 for a column left out; runs, the lengths of the runs of
  * columns taken and left out in turn, from column 0, the first one taken (maybe 0 long);
  * count[k], how many are taken in lane k (of `lanes`), and count[LANES], m. Py_ssize_t
  * and uint64_t are no wider than a double, and `room` (numbers the caller allocated) is
@@ -165,7 +165,7 @@ LERNMI_CLONES static Py_ssize_t lernmi_list_columns(const double *LERNMI_RESTRIC
                                                     double *LERNMI_RESTRICT room)
 {
     Py_ssize_t *order = LERNMI_ORDER(room), *count = LERNMI_COUNT(room, n), m = 0;
-    Py_ssize_t *runs = LERNMI_RUNS(room, n), run = 0, seen = 0;
+    Py_ssize_t *runs = LERNMI_RUNS(room, n), run = 0;
     uint64_t *live = LERNMI_LIVE(room, n);
     for (Py_ssize_t i = 0; i < n; i++)
         live[i] = every ? 1 : 0;
@@ -180,11 +180,11 @@ LERNMI_CLONES static Py_ssize_t lernmi_list_columns(const double *LERNMI_RESTRIC
         blank += live[i] == 0;
     for (Py_ssize_t i = 0; i < n && blank < (n + 7) / 8; i++)
         live[i] = 1;
-    for (int k = 0; k < lanes; k++) {  /* (no branch to mispredict: the columns left out */
-        count[k] = 0;                  /* fill order from its end) */
-        for (Py_ssize_t i = k; i < n; i += lanes, seen++) {
-            const Py_ssize_t taken = live[i] != 0;
-            order[taken ? m : n - 1 - (seen - m)] = i;
+    for (int k = 0; k < lanes; k++) {
+        count[k] = 0;
+        for (Py_ssize_t i = k; i < n; i += lanes) {  /* (no branch: a column left out */
+            const Py_ssize_t taken = live[i] != 0;     /* is written over by the next) */
+            order[m] = i;
             m += taken;
             count[k] += taken;
         }
