@@ -51,6 +51,17 @@ def test_both_ways_give_the_same_numbers_to_the_last_bit(compiled, source, hidde
     np.testing.assert_array_equal(nets[0].predict(x), nets[1].predict(x))
 
 
+@pytest.mark.parametrize("name", [f for f in ACTIVATIONS if f != "softmax"])
+def test_both_ways_give_each_activation_the_same_bits(compiled, source, name):
+    # Both signs of every size of sum (compiled, the sigmoid picks its form without a
+    # branch), the zeros, the ends of exp's range, infinities and NaNs of both signs.
+    edges = [0.0, -0.0, 1e-300, 5e-324, 1.0, 36.0, 709.0, 710.0, 745.2, 1e300, np.inf, np.nan]
+    z = np.concatenate([edges, np.random.default_rng(3).normal(scale=8.0, size=200)])
+    for value in np.concatenate([z, -z]):
+        got = [m.activations.output_of(name, float(value)) for m in (compiled, source)]
+        assert np.array(got[0]).tobytes() == np.array(got[1]).tobytes(), (name, value)
+
+
 def test_both_ways_use_the_same_codes(compiled, source):
     # Compiled, a code is a C int set where its table entry is; run as Python, a Python int.
     assert compiled.activations.ACTIVATION_NAMES == source.activations.ACTIVATION_NAMES

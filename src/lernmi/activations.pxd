@@ -11,6 +11,7 @@ from lernmi.stores cimport NeuronStore
 cdef extern from "vector.h":
     void lernmi_load_identity(const double *x, double *z, double *a, const double *keep,
                               Py_ssize_t n) noexcept nogil
+    double lernmi_sigmoid(double z) noexcept nogil
 
 # The two codes other modules test for. Every code is set in activations.py, beside its
 # entry in ACTIVATIONS.
@@ -18,7 +19,7 @@ cdef int BIAS                           # a = 1.0, whatever the neuron was sent
 cdef int SOFTMAX                        # a = e^z / (sum of e^z over the layer)
 
 # --- one neuron ------------------------------------------------------------------------------
-@cython.locals(e=double)
+@cython.locals(e=double, a=double)
 cdef double activate(int kind, double z) noexcept nogil
 cdef double slope(int kind, double z, double a) noexcept nogil
 cdef double sensitivity(int kind, double z, double a, double delta, double p) noexcept nogil
