@@ -4,7 +4,7 @@ cimport cython
 
 from lernmi.network_loops cimport NetworkArrays, link_layer
 from lernmi.propagation cimport LANES, Links, Part, row_dot, scaled
-from lernmi.steps cimport Rule, plain_step, step_row
+from lernmi.steps cimport Rule, plain_step, step_weights
 from lernmi.stores cimport Moments, NeuronStore
 from lernmi.team cimport Team, part_of
 
@@ -19,8 +19,8 @@ cdef Py_ssize_t kept_at(NetworkArrays net, Py_ssize_t l) noexcept nogil
 @cython.locals(j=Py_ssize_t, i=Py_ssize_t)
 cdef void keep_step(Links links, NeuronStore src, NeuronStore dst, double[::1] kept,
                     Part part) noexcept nogil
-@cython.locals(j=Py_ssize_t, i=Py_ssize_t, row=Py_ssize_t, end=Py_ssize_t, alpha=double,
-               plain=bint, live=Part)
+@cython.locals(j=Py_ssize_t, i=Py_ssize_t, row=Py_ssize_t, alpha=double, plain=bint,
+               live=Part)
 cdef void step_kept(double[::1] w, Moments moments, Links links, const double[::1] kept,
                     NeuronStore after, Part part) noexcept nogil
 @cython.locals(first=Py_ssize_t, end=Py_ssize_t)

@@ -22,7 +22,7 @@ if not cython.compiled:
     # Compiled, these are C functions (see deferred.pxd).
     from .network_loops import link_layer
     from .propagation import LANES, Part, added_up, row_dot, scaled
-    from .steps import plain_step, step_row
+    from .steps import plain_step, step_weights
     from .team import part_of
 
 
@@ -47,7 +47,7 @@ def step_kept(w, moments, links, kept, after, part):
     """The step keep_step kept, for the rows of `part`, by the links' rule (for a batch of
     one): plain gradient descent without weight decay as propagation.row_step takes it,
     w[j, i] += -eta * s_j * a_i; any other rule as propagation.learn_links takes it, row
-    j's gradient s_j * a_i in moments.g, then steps.step_row with its velocity or moments.
+    j's gradient s_j * a_i in moments.g, then steps.step_weights with its velocity or moments.
     Given a store `after` (None: the step alone), the same pass over each row also adds to
     after.z the sums of the sample loaded in it, as propagation.propagate_links would for
     one sample after the step: each weight read and written once, the same numbers; a
@@ -61,7 +61,6 @@ def step_kept(w, moments, links, kept, after, part):
             after.z[links.target + 1 + j] += step_and_sum(w, links, j, kept, after.a, live)
             continue
         row = links.start + j * links.cols
-        end = row + links.cols
         if not plain:
             if cython.compiled and after is not None:
                 after.z[links.target + 1 + j] += lernmi_step_dot(
@@ -71,8 +70,7 @@ def step_kept(w, moments, links, kept, after, part):
                     links.cols)
                 continue
             scaled(moments.g, kept[links.cols + j], kept, links.cols)
-            step_row(w[row:end], moments.m[row:end], moments.v[row:end],
-                     moments.g[:links.cols], links.rule)
+            step_weights(w, moments.m, moments.v, moments.g[:links.cols], links.rule, row)
         else:
             alpha = -links.rule.rate * kept[links.cols + j]
             if cython.compiled:

@@ -4,7 +4,7 @@ cimport cython
 
 from lernmi.neuron cimport Neuron
 from lernmi.propagation cimport updated_weight
-from lernmi.steps cimport count_step, plain, rule_of, step_row
+from lernmi.steps cimport count_step, plain, rule_of, step_weights
 from lernmi.stores cimport LinkStore
 
 cdef class Link:

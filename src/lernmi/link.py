@@ -23,7 +23,7 @@ from .stores import LinkStore
 if not cython.compiled:
     # Compiled, these come from propagation.pxd and steps.pxd as C (see link.pxd).
     from .propagation import updated_weight
-    from .steps import count_step, plain, rule_of, step_row
+    from .steps import count_step, plain, rule_of, step_weights
 
 
 def link_in(store, index, input_neuron, output_neuron, in_layer=True):
@@ -233,10 +233,9 @@ class Link:
         # the one after the steps it has counted (Adam's k).
         settings = np.array(self.store.settings)
         settings[STEPS] += 1.0
-        at = slice(self.index, self.index + 1)
         _, _, m, v = self.store.views()
-        step_row(np.asarray(self.store.w)[at], m[at], v[at], np.array([gradient]),
-                 rule_of(settings, 0, self.store.eta[0], 1.0))
+        step_weights(self.store.w, m, v, np.array([gradient]),
+                     rule_of(settings, 0, self.store.eta[0], 1.0), self.index)
 
     def __repr__(self):
         # A link of a LinkLayer says where its weight is in the layer's weights matrix.

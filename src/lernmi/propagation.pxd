@@ -2,7 +2,7 @@
 
 cimport cython
 
-from lernmi.steps cimport Rule, step_row
+from lernmi.steps cimport Rule, step_weights
 from lernmi.stores cimport Moments, NeuronStore
 
 cdef extern from "vector.h":
@@ -92,8 +92,7 @@ cdef void step_links(double[::1] w, Links links, NeuronStore src, NeuronStore ds
 @cython.locals(j=Py_ssize_t)
 cdef void send_back_rows(const double[::1] w, Links links, NeuronStore src, NeuronStore dst,
                          Part part) noexcept nogil
-@cython.locals(j=Py_ssize_t, row=Py_ssize_t, end=Py_ssize_t, rows=Py_ssize_t,
-               tiled=Py_ssize_t)
+@cython.locals(j=Py_ssize_t, rows=Py_ssize_t, tiled=Py_ssize_t)
 cdef void learn_links(double[::1] w, Moments moments, Links links, NeuronStore src,
                       NeuronStore dst, double[::1] pack) noexcept nogil
 cdef Py_ssize_t tile_size(Py_ssize_t left) noexcept nogil
@@ -104,7 +103,7 @@ cdef Links some_rows(Links links, Py_ssize_t j, Py_ssize_t rows) noexcept nogil
                room="double *", finite=bint)
 cdef void pack_runs(Links links, NeuronStore src, NeuronStore dst, Py_ssize_t first,
                     double[::1] pack) noexcept nogil
-@cython.locals(n=Py_ssize_t, stride=Py_ssize_t, r=Py_ssize_t, first=Py_ssize_t, j=Py_ssize_t,
-               rows=Py_ssize_t, group=Py_ssize_t, row=Py_ssize_t, room="double *")
+@cython.locals(n=Py_ssize_t, stride=Py_ssize_t, first=Py_ssize_t, j=Py_ssize_t, rows=Py_ssize_t,
+               group=Py_ssize_t, room="double *")
 cdef void tiled_rows(double[::1] w, Moments moments, Links links, NeuronStore src,
                      NeuronStore dst, double[::1] pack) noexcept nogil

@@ -34,7 +34,7 @@ if not cython.compiled:
     LANES = 16
     TILE = 8  # vector.h's LERNMI_TILE
     GROUP = 32  # vector.h's LERNMI_GROUP: samples packed at once for the tiles
-    from .steps import Rule, step_row
+    from .steps import Rule, step_weights
     Links = cython.struct(start=cython.Py_ssize_t, rows=cython.Py_ssize_t,
                           cols=cython.Py_ssize_t, source=cython.Py_ssize_t,
                           target=cython.Py_ssize_t, samples=cython.Py_ssize_t,
@@ -304,11 +304,9 @@ def learn_links(w, moments, links, src, dst, pack):
         send_back_rows(w, links, src, dst, Part(row0=j, row1=links.rows, col0=0,
                                                 col1=links.cols))
     while j < links.rows:
-        row = links.start + j * links.cols
-        end = row + links.cols
         row_gradient(moments.g, links, j, src, dst)
-        step_row(w[row:end], moments.m[row:end], moments.v[row:end], moments.g[:links.cols],
-                 links.rule)
+        step_weights(w, moments.m, moments.v, moments.g[:links.cols], links.rule,
+                     links.start + j * links.cols)
         j += 1
 
 
@@ -377,7 +375,4 @@ def tiled_rows(w, moments, links, src, dst, pack):
                                    cython.address(pack[GROUP * (n + TILE)]))
             j += rows
         first += group
-    for r in range(links.rows):
-        row = links.start + r * n
-        step_row(w[row:row + n], moments.m[row:row + n], moments.v[row:row + n],
-                 moments.g[r * n:(r + 1) * n], links.rule)
+    step_weights(w, moments.m, moments.v, moments.g[:links.rows * n], links.rule, links.start)

@@ -5,8 +5,8 @@ rule's code, its momentum or betas, epsilon, the weight decay, and the steps tak
 and, for each weight, the numbers the rule keeps between steps: m (SGD's velocity, or
 Adam's first moment) and v (Adam's second moment). optimizers.py turns `SGD` and `Adam`
 into those settings; the loops turn the settings into a Rule for each step (`rule_of`) and
-apply it to one row of weights at a time (`step_row`), given that row's gradient summed over
-the batch:
+apply it to a row of weights, or rows one after another (`step_weights`), given their
+gradients summed over the batch:
 
 - the gradient g is the batch's mean, plus decay * w;
 - plain: w += -rate * g (the same number as w -= rate * g);
@@ -84,49 +84,52 @@ def count_step(settings, at):
     settings[at + STEPS] += 1.0
 
 
-def step_row(w, m, v, g, rule):
-    """One step of the rule for a row of weights w, whose gradient summed over the batch is
-    g, m and v being the rule's numbers for those weights (all four the same length). g is
-    left holding the gradient the step used: the batch's mean plus weight decay."""
-    n = w.shape[0]
+def step_weights(w, m, v, g, rule, at):
+    """One step of the rule for the weights w[at], w[at + 1], ..., as many as g holds: g[i]
+    is the gradient of w[at + i] summed over the batch, and m[at + i] and v[at + i] are the
+    rule's numbers for it. A row of links is such a run of weights, and so are rows one
+    after another. g is left holding the gradient the step used: the batch's mean plus
+    weight decay."""
+    n = g.shape[0]
     if cython.compiled:
         averaged = rule.batch != 1.0 or rule.decay != 0.0
         if rule.kind == PLAIN and averaged:  # both in one pass over the row
-            lernmi_plain_step(cython.address(w[0]), cython.address(g[0]), cython.address(rule),
+            lernmi_plain_step(cython.address(w[at]), cython.address(g[0]), cython.address(rule),
                               n)
             return
         if averaged:
-            lernmi_mean_decay(cython.address(g[0]), cython.address(w[0]),
+            lernmi_mean_decay(cython.address(g[0]), cython.address(w[at]),
                               cython.address(rule), n)
         if rule.kind == PLAIN:
-            lernmi_axpy(-rule.rate, cython.address(g[0]), cython.address(w[0]), n)
+            lernmi_axpy(-rule.rate, cython.address(g[0]), cython.address(w[at]), n)
         elif rule.kind == ADAM:
-            lernmi_adam(cython.address(w[0]), cython.address(m[0]), cython.address(v[0]),
+            lernmi_adam(cython.address(w[at]), cython.address(m[at]), cython.address(v[at]),
                         cython.address(g[0]), cython.address(rule), n)
         else:
-            lernmi_momentum(cython.address(w[0]), cython.address(m[0]), cython.address(g[0]),
+            lernmi_momentum(cython.address(w[at]), cython.address(m[at]), cython.address(g[0]),
                             cython.address(rule), rule.kind == NESTEROV, n)
     else:
         if rule.batch != 1.0 or rule.decay != 0.0:
             for i in range(n):
-                g[i] = g[i] / rule.batch + rule.decay * w[i]
+                g[i] = g[i] / rule.batch + rule.decay * w[at + i]
         if rule.kind == PLAIN:
             for i in range(n):
-                w[i] += -rule.rate * g[i]
+                w[at + i] += -rule.rate * g[i]
         elif rule.kind == ADAM:
             one1 = 1.0 - rule.beta1
             one2 = 1.0 - rule.beta2
             for i in range(n):
-                m[i] = rule.beta1 * m[i] + one1 * g[i]
-                v[i] = rule.beta2 * v[i] + one2 * g[i] * g[i]
-                w[i] -= rule.size * m[i] / (sqrt(v[i]) / rule.root + rule.epsilon)
+                m[at + i] = rule.beta1 * m[at + i] + one1 * g[i]
+                v[at + i] = rule.beta2 * v[at + i] + one2 * g[i] * g[i]
+                w[at + i] -= rule.size * m[at + i] / (sqrt(v[at + i]) / rule.root
+                                                      + rule.epsilon)
         else:
             for i in range(n):
-                m[i] = rule.momentum * m[i] + g[i]
+                m[at + i] = rule.momentum * m[at + i] + g[i]
                 if rule.kind == NESTEROV:
-                    w[i] -= rule.rate * (g[i] + rule.momentum * m[i])
+                    w[at + i] -= rule.rate * (g[i] + rule.momentum * m[at + i])
                 else:
-                    w[i] -= rule.rate * m[i]
+                    w[at + i] -= rule.rate * m[at + i]
 
 
 #: For Python, which sees none of the C names above when compiled: the rules' codes, and
