@@ -1,5 +1,6 @@
 /* Checks vector.h's batch tiles against its plain sums: for many shapes, every sum that
- * lernmi_dot_4x8_add and lernmi_gradient_W work out must equal, bit for bit, the one
+ * lernmi_dot_4x8_add_W, lernmi_dot_4x8_listed_W and lernmi_gradient_W work out must equal,
+ * bit for bit, the one
  * lernmi_dot (forward) or lernmi_scale then lernmi_axpy (gradient) work out, in every width
  * of vector that vector.h compiled the tiles in and this CPU can run; so must those of the
  * drivers propagation.py calls, lernmi_tiles_4x8 and lernmi_gradient_listed, which leave
@@ -23,15 +24,19 @@ typedef void dot_tile(const double *, const double *, const double *, Py_ssize_t
                       Py_ssize_t, Py_ssize_t);
 typedef void gradient_tile(int, int, const double *, Py_ssize_t, const double *, Py_ssize_t,
                            double *, Py_ssize_t);
-static const struct { int width; dot_tile *dot; gradient_tile *gradient; } widths[] = {
+static const struct {
+    int width;
+    dot_tile *dot, *listed;  /* four rows packed, every column; in place, the columns listed */
+    gradient_tile *gradient;
+} widths[] = {
 #if defined(LERNMI_PICKS_WIDTH)
-    {8, lernmi_dot_4x8_add_8, lernmi_gradient_8},
-    {4, lernmi_dot_4x8_add_4, lernmi_gradient_4},
-    {2, lernmi_dot_4x8_add_2, lernmi_gradient_2},
+    {8, lernmi_dot_4x8_add_8, lernmi_dot_4x8_listed_8, lernmi_gradient_8},
+    {4, lernmi_dot_4x8_add_4, lernmi_dot_4x8_listed_4, lernmi_gradient_4},
+    {2, lernmi_dot_4x8_add_2, lernmi_dot_4x8_listed_2, lernmi_gradient_2},
 #elif defined(LERNMI_VECTORS)
-    {2, lernmi_dot_4x8_add_2, lernmi_gradient_2},
+    {2, lernmi_dot_4x8_add_2, lernmi_dot_4x8_listed_2, lernmi_gradient_2},
 #else
-    {1, lernmi_dot_4x8_add_1, lernmi_gradient_1},
+    {1, lernmi_dot_4x8_add_1, lernmi_dot_4x8_listed_1, lernmi_gradient_1},
 #endif
 };
 
@@ -139,20 +144,24 @@ int main(void)
             if (trial == 0)
                 checked += sprintf(checked, " %d", widths[v].width);
 
-            /* forward: four rows and up to eight samples a tile, the columns listed for
-             * those samples (every one if a weight is infinite) */
+            /* forward: four rows and up to eight samples a tile; in odd trials the
+             * columns listed for those samples (every one if a weight is infinite), in
+             * even ones every column; the rows packed if every column is taken, but in
+             * every fourth trial read in place as when some are left out */
             memset(out, 0, sizeof(double) * samples * stride);
             for (Py_ssize_t b = 0; b < samples; b += LERNMI_TILE) {
                 Py_ssize_t count = samples - b < LERNMI_TILE ? samples - b : LERNMI_TILE;
                 Py_ssize_t m = lernmi_list_columns(x + b * stride, stride, count, n,
-                                                   LERNMI_LANES, infinite, room);
+                                                   LERNMI_LANES, infinite || trial % 2 == 0,
+                                                   room);
                 lernmi_pack_lanes(x + b * stride, stride, count, xp, room, n);
                 for (Py_ssize_t j = 0; j + 4 <= rows; j += 4) {
-                    if (m == n)
+                    if (m == n && trial % 4 != 2) {
                         lernmi_pack_rows(w + j * n, n, wp);
-                    else
-                        lernmi_pack_rows_listed(w + j * n, n, wp, room);
-                    widths[v].dot(wp, xp, room, n, out + b * stride + j, stride, count);
+                        widths[v].dot(wp, xp, room, n, out + b * stride + j, stride, count);
+                    } else
+                        widths[v].listed(w + j * n, xp, room, n, out + b * stride + j, stride,
+                                         count);
                 }
             }
             check_forward(out, w, x, rows, n, samples, stride);
