@@ -94,11 +94,13 @@ def test_learn_is_one_step_and_train_at_batch_size_one_takes_the_same(lernmi, ru
 @pytest.mark.parametrize("rule, sizes, batch, dropout", [
     # Wider than vector.h's 16 lanes; batches of 7 (one tile of samples, not full), of 33
     # and 70 (more than one GROUP of packed samples: the gradient tiles pack each in turn);
-    # rows that the tiles of 4 and 6 do not divide; hidden layers that send back. At batch
-    # size 1, every rule: each hidden layer's step waits for the next sample's forward pass
-    # and is taken in one pass with its sums (vector.h's lernmi_step_dot compiled).
+    # rows that the tiles of 4 and 6 do not divide; hidden layers that send back. Batches of
+    # a power of two, whose mean vector.h's lernmi_mean_step takes by multiplying, for every
+    # rule. At batch size 1, every rule: each hidden layer's step waits for the next
+    # sample's forward pass and is taken in one pass with its sums (lernmi_step_dot).
     ("momentum", [37, 21, 3], 7, 0.0), ("adam_decay", [37, 21, 3], 7, 0.0),
     ("sgd", [37, 21, 13, 3], 70, 0.0), ("nesterov", [37, 23, 14, 3], 33, 0.25),
+    *[(rule, [37, 21, 3], 8, 0.0) for rule in ("decay", "momentum_decay", "nesterov", "adam")],
     *[(rule, [37, 21, 13, 3], 1, 0.25) for rule in RULES if rule != "sgd"]])
 def test_compiled_and_source_give_the_same_numbers(compiled, source, rule, sizes, batch,
                                                    dropout):

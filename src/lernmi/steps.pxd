@@ -15,9 +15,8 @@ cdef extern from "vector.h":
         double size                     # Adam's rate / (1 - beta1^k) after k steps
         double root                     # Adam's sqrt(1 - beta2^k)
     void lernmi_axpy(double alpha, const double *x, double *y, Py_ssize_t n) noexcept nogil
-    void lernmi_mean_decay(double *g, const double *w, const Rule *r,
-                           Py_ssize_t n) noexcept nogil
-    void lernmi_plain_step(double *w, double *g, const Rule *r, Py_ssize_t n) noexcept nogil
+    void lernmi_mean_step(double *w, double *m, double *v, double *g, const Rule *r,
+                          Py_ssize_t n) noexcept nogil
     void lernmi_momentum(double *w, double *m, const double *g, const Rule *r, int nesterov,
                          Py_ssize_t n) noexcept nogil
     void lernmi_adam(double *w, double *m, double *v, const double *g, const Rule *r,
@@ -35,6 +34,6 @@ cdef Rule rule_at(const double[::1] settings, Py_ssize_t at, double eta, double 
 cdef bint plain(const double[::1] settings, Py_ssize_t at) noexcept nogil
 cdef bint plain_step(Rule rule) noexcept nogil
 cdef void count_step(double[::1] settings, Py_ssize_t at) noexcept nogil
-@cython.locals(n=Py_ssize_t, i=Py_ssize_t, one1=double, one2=double, averaged=bint)
+@cython.locals(n=Py_ssize_t, i=Py_ssize_t, one1=double, one2=double)
 cdef void step_weights(double[::1] w, double[::1] m, double[::1] v, double[::1] g,
                        Rule rule, Py_ssize_t at) noexcept nogil

@@ -92,15 +92,10 @@ def step_weights(w, m, v, g, rule, at):
     weight decay."""
     n = g.shape[0]
     if cython.compiled:
-        averaged = rule.batch != 1.0 or rule.decay != 0.0
-        if rule.kind == PLAIN and averaged:  # both in one pass over the row
-            lernmi_plain_step(cython.address(w[at]), cython.address(g[0]), cython.address(rule),
-                              n)
-            return
-        if averaged:
-            lernmi_mean_decay(cython.address(g[0]), cython.address(w[at]),
-                              cython.address(rule), n)
-        if rule.kind == PLAIN:
+        if rule.batch != 1.0 or rule.decay != 0.0:  # the mean and the step in one pass
+            lernmi_mean_step(cython.address(w[at]), cython.address(m[at]), cython.address(v[at]),
+                             cython.address(g[0]), cython.address(rule), n)
+        elif rule.kind == PLAIN:
             lernmi_axpy(-rule.rate, cython.address(g[0]), cython.address(w[at]), n)
         elif rule.kind == ADAM:
             lernmi_adam(cython.address(w[at]), cython.address(m[at]), cython.address(v[at]),
