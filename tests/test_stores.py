@@ -82,3 +82,20 @@ def test_a_store_keeps_its_arrays_and_shows_them(lernmi):
     assert arrays["z"][1] == 2.5
     assert views._fields == ("kind", "z", "delta", "direct", "a", "s", "keep")
     assert (views.keep == 1.0).all()  # given no keep factors: every output kept whole
+
+
+@pytest.mark.parametrize("size", [1, 7, 785, 100_000])
+def test_zeros_start_on_a_line(lernmi, size):
+    # Many arrays, as malloc hands out memory 16 bytes into a line now and then.
+    for array in [lernmi.stores.zeros(size) for _ in range(20)]:
+        assert array.shape == (size,) and array.dtype == np.float64
+        assert array.ctypes.data % lernmi.stores.LINE_BYTES == 0
+        assert not array.any() and array.flags.c_contiguous and array.flags.writeable
+
+
+def test_a_network_s_arrays_start_on_lines(lernmi):
+    # vector.h's loops read a layer's rows with vectors: its weights, velocity and moments.
+    net = lernmi.Network([784, 100, 10], optimizer=lernmi.Adam(), seed=1)
+    first = net.link_layers[0]
+    for array in (first.weights, first.moments[0], first.moments[1]):
+        assert array.ctypes.data % lernmi.stores.LINE_BYTES == 0

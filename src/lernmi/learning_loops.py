@@ -17,7 +17,7 @@ import cython
 from ._checks import plain_array
 from .activations import activation_code
 from .network_loops import network_sizes
-from .stores import Moments
+from .stores import Moments, zeros
 from .team import Team, run
 
 #: The most threads learn_rows shares a network among.
@@ -242,8 +242,8 @@ def scratch_for(net, team, t, batch):
             size = max(size, rows * links.cols)
     elif t == 0:
         return Scratch(0, net.pack, net.moments)
-    return Scratch(t, net.pack if t == 0 else np.zeros(net.pack.shape[0]),
-                   Moments(m, v, np.zeros(size)))
+    return Scratch(t, net.pack if t == 0 else zeros(net.pack.shape[0]),
+                   Moments(m, v, zeros(size)))
 
 
 # --- a batch at a time ---------------------------------------------------------------------------

@@ -19,7 +19,7 @@ import cython
 from ._checks import plain_array, refuse_second_init, valid_training_rate
 from .costs import COSTS
 from .optimizers import plain_settings
-from .stores import LinkStore, Moments, NeuronStore, new_store
+from .stores import LinkStore, Moments, NeuronStore, new_store, zeros
 
 if not cython.compiled:
     # Compiled, these are C functions and constants (see network_loops.pxd).
@@ -79,16 +79,17 @@ class NetworkArrays:
                              f"optimizers.settings_of gives them")
         first = np.concatenate([[0], np.cumsum(sizes)]).astype(np.intp)
         w0 = np.concatenate([[0], np.cumsum([r * c for r, c in shapes])]).astype(np.intp)
-        w = np.concatenate([m.ravel() for m in weights])
+        w = zeros(w0[-1])
+        np.concatenate([m.ravel() for m in weights], out=w)
         neurons = new_store(np.concatenate(kinds))
-        moments = Moments(np.zeros_like(w), np.zeros_like(w), np.zeros(6 * max(sizes)))
+        moments = Moments(zeros(w.shape[0]), zeros(w.shape[0]), zeros(6 * max(sizes)))
         # Everything is made and checked above; nothing below can fail halfway.
         self.neurons, self.first, self.w0, self.w = neurons, first, w0, w
         self.eta = np.full(len(weights), eta)
         self.settings = np.tile(settings, len(weights))
         self.moments = moments
         # Room for the tiles, and for what learn_samples keeps of each layer for its steps.
-        self.pack = np.zeros(max(packed_size(max(sizes)), 2 * sum(sizes)))
+        self.pack = zeros(max(packed_size(max(sizes)), 2 * sum(sizes)))
         self.cost = int(cost)
         self.layers = len(sizes)
 
