@@ -769,7 +769,7 @@ typedef struct {
 enum { LERNMI_PLAIN, LERNMI_MOMENTUM, LERNMI_NESTEROV, LERNMI_ADAM };
 
 /* One weight's step, w[i], by the rule r on its gradient g, `kind` being r's: decay * w[i]
- * added first if `decayed` (as lernmi_mean_decay adds it, for a batch of one), then plain
+ * added first if `decayed` (as lernmi_mean_step adds it, for a batch of one), then plain
  * gradient descent, momentum (Nesterov's too) or Adam, arranged as torch.optim arranges
  * them. Returns the stepped weight. The loops below that step a row take each weight
  * through it; r should be a local copy, which their stores cannot change. */
