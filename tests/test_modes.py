@@ -228,12 +228,13 @@ def test_the_batch_tiles_leave_out_blank_columns_to_the_same_bit(compiled, sourc
     assert trained(compiled, 2) == expected
 
 
-@pytest.mark.parametrize("infinite", ["weight", "sensitivity"])
+@pytest.mark.parametrize("infinite", ["weight", "nan weight", "sensitivity"])
 def test_a_batch_that_is_not_finite_takes_the_blank_columns_too(compiled, source, infinite):
-    # 0 * inf is NaN, not 0: an infinite weight in a blank column makes its row's sums NaN,
-    # and an infinite sensitivity the blank columns' gradients, so the tiles then take
-    # every column, and the numbers are those of the source, which always does.
-    # The infinity is in the second tile of rows, and the batch is two groups.
+    # 0 * inf and 0 * NaN are NaN, not 0: such a weight in a blank column makes its row's
+    # sums NaN, and an infinite sensitivity the blank columns' gradients, so the tiles then
+    # take every column, and the numbers are those of the source, which always does.
+    # The infinity is in the second tile of four rows, the NaN in the first (the rows after
+    # it are then taken with every column too), and the batch is two groups.
     x = np.zeros((40, 40))
     x[:, :15] = x[:, 31:36] = 1.0  # the links' columns 16 to 31 and 37 to 40 are blank
     t = np.ones((40, 2))
@@ -242,6 +243,8 @@ def test_a_batch_that_is_not_finite_takes_the_blank_columns_too(compiled, source
     for net in nets:
         if infinite == "weight":
             net.link_layers[0].weights[6, 20] = np.inf
+        elif infinite == "nan weight":
+            net.link_layers[0].weights[1, 20] = np.nan
         else:  # hidden outputs 0, so the cost is finite, but hidden neuron 5's sensitivity
             net.link_layers[0].weights[:] = 0.0  # is -inf
             net.link_layers[1].weights[:] = 0.0

@@ -1,5 +1,7 @@
 """NeuronStore and LinkStore: the arrays the compiled loops trust, checked alike both ways."""
 
+import copy
+
 import numpy as np
 import pytest
 
@@ -94,8 +96,12 @@ def test_zeros_start_on_a_line(lernmi, size):
 
 
 def test_a_network_s_arrays_start_on_lines(lernmi):
-    # vector.h's loops read a layer's rows with vectors: its weights, velocity and moments.
+    # vector.h's loops read a layer's rows with vectors: its weights, velocity and moments,
+    # and its neurons' numbers; so in a copy of the network.
     net = lernmi.Network([784, 100, 10], optimizer=lernmi.Adam(), seed=1)
-    first = net.link_layers[0]
-    for array in (first.weights, first.moments[0], first.moments[1]):
+    for network in (net, copy.deepcopy(net)):
+        first = network.link_layers[0]
+        for array in (first.weights, first.moments[0], first.moments[1]):
+            assert array.ctypes.data % lernmi.stores.LINE_BYTES == 0
+    for array in lernmi.stores.new_store([0] * 9).views()[1:]:  # (not the kinds: ints)
         assert array.ctypes.data % lernmi.stores.LINE_BYTES == 0

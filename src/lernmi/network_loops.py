@@ -79,7 +79,7 @@ class NetworkArrays:
                              f"optimizers.settings_of gives them")
         first = np.concatenate([[0], np.cumsum(sizes)]).astype(np.intp)
         w0 = np.concatenate([[0], np.cumsum([r * c for r, c in shapes])]).astype(np.intp)
-        w = zeros(w0[-1])
+        w = zeros(sum(r * c for r, c in shapes))
         np.concatenate([m.ravel() for m in weights], out=w)
         neurons = new_store(np.concatenate(kinds))
         moments = Moments(zeros(w.shape[0]), zeros(w.shape[0]), zeros(6 * max(sizes)))

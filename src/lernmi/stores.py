@@ -94,7 +94,8 @@ class NeuronStore:
 
         kind = _checked(kind, np.intc, "kind")
         if keep is None:
-            keep = np.ones(kind.shape[0])
+            keep = zeros(kind.shape[0])
+            keep.fill(1.0)
         numbers = [(name, _checked(array, np.float64, name))
                    for name, array in zip(NUMBERS, (z, delta, direct, a, s, keep))]
         if kind.shape[0] < 1 or any(array.shape != kind.shape for _, array in numbers):

@@ -132,14 +132,6 @@ typedef long long lernmi_i4 __attribute__((vector_size(32)));
  * for each number of a row, lernmi_pack_rows four rows of weights side by side in the same
  * order, lernmi_pack_runs each sample's runs of eight numbers one after another. A tile
  * changes no sum: each adds its terms in the order the plain loops do. */
-/* GCC makes a loop that copies a call to memcpy, which costs more than it saves on the
- * short runs of columns that lernmi_gather_rows and lernmi_scatter_rows copy (in a C
- * harness on MNIST groups, the gradient tiles with their scatter took 5% longer so). */
-#if defined(__GNUC__) && !defined(__clang__)
-#define LERNMI_NO_MEMCPY __attribute__((optimize("no-tree-loop-distribute-patterns")))
-#else
-#define LERNMI_NO_MEMCPY
-#endif
 #define LERNMI_TILE 8  /* samples in a forward tile, and numbers in a gradient tile's run */
 #define LERNMI_GROUP 32  /* samples packed at once: propagation.pxd's GROUP */
 
@@ -243,7 +235,8 @@ LERNMI_CLONES static void lernmi_pack_lanes(const double *LERNMI_RESTRICT x, Py_
  * order it reads them: element by element in lernmi_pack_lanes's order for every column,
  * and for each element i the four rows' weights side by side: 4 n numbers. Read in place,
  * a tile would take each row's lane k from every sixteenth number, a cache line for each
- * weight. */
+ * weight: when every column is taken, that is slower than packing (when some are left
+ * out, packing the ones listed is the slower, see lernmi_dot_4x8_on). */
 LERNMI_CLONES static void lernmi_pack_rows(const double *LERNMI_RESTRICT w, Py_ssize_t n,
                                            double *LERNMI_RESTRICT wp)
 {
@@ -388,6 +381,15 @@ LERNMI_CLONES static void lernmi_pack_runs(const double *LERNMI_RESTRICT x, Py_s
         }
 }
 
+/* GCC turns a loop that copies into a call to memcpy, which costs more than it saves on
+ * the short runs of columns that lernmi_gather_rows and lernmi_scatter_rows copy (in a C
+ * harness on MNIST groups, the gradient tiles with their scatter took 5% longer so). */
+#if defined(__GNUC__) && !defined(__clang__)
+#define LERNMI_NO_MEMCPY __attribute__((optimize("no-tree-loop-distribute-patterns")))
+#else
+#define LERNMI_NO_MEMCPY
+#endif
+
 /* rows rows of gradients, g[r * n + i], gathered for the columns listed in room, which must
  * be listed in one lane, in order of column (lernmi_list_columns): gc[r * m + c] = g[r * n
  * + order[c]]. Run by run of columns taken. */
@@ -497,7 +499,8 @@ LERNMI_INLINE void lernmi_gradient_rows(const int W, const int R, const int fres
 }
 
 /* The tiles in one width, W doubles a vector, compiled for the CPU named by ATTRIBUTES:
- * lernmi_dot_4x8_add_W, and lernmi_gradient_W for six rows or four, fresh or going on. */
+ * lernmi_dot_4x8_add_W (rows packed) and lernmi_dot_4x8_listed_W (rows in place), and
+ * lernmi_gradient_W for six rows or four, fresh or going on. */
 #define LERNMI_TILES(W, ATTRIBUTES)                                                           \
     ATTRIBUTES static void lernmi_dot_4x8_add_##W(                                           \
         const double *LERNMI_RESTRICT wp, const double *LERNMI_RESTRICT xp,                   \

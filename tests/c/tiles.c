@@ -1,16 +1,16 @@
 /* Checks vector.h's batch tiles against its plain sums: for many shapes, every sum that
  * lernmi_dot_4x8_add_W, lernmi_dot_4x8_listed_W and lernmi_gradient_W work out must equal,
- * bit for bit, the one
- * lernmi_dot (forward) or lernmi_scale then lernmi_axpy (gradient) work out, in every width
- * of vector that vector.h compiled the tiles in and this CPU can run; so must those of the
- * drivers propagation.py calls, lernmi_tiles_4x8 and lernmi_gradient_listed, which leave
- * out columns that are +0.0 in every sample (most trials have some, and some of -0.0,
- * which are taken), and take every column when a weight or a sensitivity is not finite
- * (some trials have an infinity); and lernmi_axpy_dot, a step and a sum in one pass, must
- * equal lernmi_axpy then lernmi_dot (over the whole row, the columns lernmi_axpy_dot leaves
- * out being 0 in both samples). tests/test_vector_h.py compiles it with and without the
- * compiler's vector types (LERNMI_NO_VECTORS, as MSVC builds it) and runs it. Prints the
- * mismatches found, the tile widths checked and how many groups had columns left out. */
+ * bit for bit, the one lernmi_dot (forward) or lernmi_scale then lernmi_axpy (gradient)
+ * work out, in every width of vector that vector.h compiled the tiles in and this CPU can
+ * run; so must those of the drivers propagation.py calls, lernmi_tiles_4x8 and
+ * lernmi_gradient_listed, which leave out columns that are +0.0 in every sample (most
+ * trials have some, and some of -0.0, which are taken), and take every column when a
+ * weight or a sensitivity is not finite (some trials have an infinity or a NaN); and
+ * lernmi_axpy_dot, a step and a sum in one pass, must equal lernmi_axpy then lernmi_dot
+ * (over the whole row, the columns lernmi_axpy_dot leaves out being 0 in both samples).
+ * tests/test_vector_h.py compiles it with and without the compiler's vector types
+ * (LERNMI_NO_VECTORS, as MSVC builds it) and runs it. Prints the mismatches found, the tile
+ * widths checked and how many groups had columns left out. */
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -130,11 +130,13 @@ int main(void)
         }
         if (trial % 3 == 0)
             s[0] = -0.0;
-        /* now and then an infinity: a weight in a column left out (column 0), in the last
-         * row the tiles take, or a sensitivity of a middle sample, in a tile's last row */
+        /* now and then an infinity or a NaN: a weight in a column left out (column 0), in
+         * the last row the tiles take or (with rows after it) in their first four rows, or
+         * a sensitivity of a middle sample, in a tile's last row */
         int infinite = trial % 10 == 9 && trial % 4;
         if (infinite)
-            w[(rows - rows % 4 - 1) * n] = INFINITY;
+            w[((trial / 10) % 3 == 2 && rows >= 8 ? 1 : rows - rows % 4 - 1) * n] =
+                trial % 20 == 19 ? NAN : INFINITY;
         if (trial % 10 == 7)
             s[samples / 2 * stride + tile - 1] = -INFINITY;
 
