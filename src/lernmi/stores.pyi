@@ -17,6 +17,9 @@ class NeuronViews(NamedTuple):
     keep: npt.NDArray[np.float64]
 
 NUMBERS: tuple[str, ...]
+LINE_BYTES: int
+
+def zeros(size: int) -> npt.NDArray[np.float64]: ...
 
 @disjoint_base
 class NeuronStore:
