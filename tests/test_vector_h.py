@@ -1,11 +1,12 @@
-"""vector.h's batch tiles add every sum in the same order as its plain loops.
+"""vector.h's batch tiles, and transposed.h's kernels, add every sum in the same order as
+vector.h's plain loops.
 
-tests/c/tiles.c compares them sum by sum, bit for bit, over 300 shapes of random numbers;
-here it is compiled as each CPU and compiler would build it: without optimisation, for
-SSE2, AVX2 and this CPU, without GCC's vector types (the plain C that MSVC compiles), under
-the address and undefined-behaviour sanitizers, and by Clang and against musl where they
-are installed. Each build checks the tiles in every width of vector it has that this CPU
-can run.
+tests/c/tiles.c compares the tiles sum by sum, bit for bit, over 300 shapes of random
+numbers, and tests/c/transposed.c the kernels over 672; here each is compiled as each CPU
+and compiler would build it: without optimisation, for SSE2, AVX2 and this CPU, without
+GCC's vector types (the plain C that MSVC compiles), under the address and
+undefined-behaviour sanitizers, and by Clang and against musl where they are installed.
+Each build checks the tiles in every width of vector it has that this CPU can run.
 The compiled-against-uncompiled tests check the same through whole networks, but only for
 the one build this machine made.
 """
@@ -24,6 +25,7 @@ COMPILER = shutil.which("gcc") or shutil.which("cc")
 X86 = platform.machine().lower() in ("x86_64", "amd64", "i686", "i386")
 CPUINFO = pathlib.Path("/proc/cpuinfo")
 AVX2 = platform.machine() == "x86_64" and CPUINFO.exists() and " avx2" in CPUINFO.read_text()
+LINUX_X86 = platform.machine() == "x86_64" and platform.system() == "Linux"
 BUILDS = [["-O0"], ["-O2"], ["-O3", "-march=native"], ["-O2", "-DLERNMI_NO_VECTORS"],
           *([["-O3", "-mavx2"]] if X86 else [])]
 # Clang too where there is one (vector.h gives it no target_clones, which it refuses there),
@@ -34,30 +36,36 @@ SANITIZED = ["-O1", "-fsanitize=address,undefined", "-fno-sanitize-recover=all"]
 BUILDS += [SANITIZED]
 
 
-@pytest.mark.skipif(COMPILER is None, reason="needs a C compiler (gcc or cc)")
-@pytest.mark.skipif(not HEADER.exists(), reason="needs the source tree's src/lernmi/vector.h")
-@pytest.mark.parametrize("flags", BUILDS, ids=" ".join)
-def test_the_tiles_give_the_plain_loops_sums_bit_for_bit(tmp_path, flags):
-    program = tmp_path / "tiles"
+def built(tmp_path, flags, test):
+    """tests/c/<test>.c compiled with `flags` (first, perhaps, the compiler: clang or
+    musl-gcc), or a skip if this machine has no such compiler or it takes no such flags."""
+    program = tmp_path / test
     compiler = COMPILER
     if flags[0] in ("clang", "musl-gcc"):
         name, flags = flags[0], flags[1:]
         compiler = shutil.which(name)
         if compiler is None:
             pytest.skip(f"no {name} here")
-    built = subprocess.run([compiler, *flags, "-ffp-contract=off", "-Wall", "-Werror",
-                            f"-I{HEADER.parent}", "-o", str(program),
-                            str(ROOT / "tests" / "c" / "tiles.c"), "-lm"],
-                           capture_output=True, text=True)
-    if built.returncode != 0 and ("-march=native" in flags or flags == SANITIZED) and any(
-            word in built.stderr for word in ("unrecognized", "unsupported", "unknown",
-                                              "cannot find")):
+    made = subprocess.run([compiler, *flags, "-ffp-contract=off", "-Wall", "-Werror",
+                           f"-I{HEADER.parent}", "-o", str(program),
+                           str(ROOT / "tests" / "c" / f"{test}.c"), "-lm"],
+                          capture_output=True, text=True)
+    if made.returncode != 0 and ("-march=native" in flags or flags == SANITIZED) and any(
+            word in made.stderr for word in ("unrecognized", "unsupported", "unknown",
+                                             "cannot find")):
         pytest.skip(f"this compiler does not take {flags}")
-    assert built.returncode == 0, built.stderr
+    assert made.returncode == 0, made.stderr
     # (not under a sanitizer runtime preloaded for Python, which a musl program cannot load)
     env = {key: value for key, value in os.environ.items() if key != "LD_PRELOAD"}
-    ran = subprocess.run([str(program)], capture_output=True, text=True,
-                         env={**env, "ASAN_OPTIONS": "detect_leaks=0"})
+    return subprocess.run([str(program)], capture_output=True, text=True,
+                          env={**env, "ASAN_OPTIONS": "detect_leaks=0"})
+
+
+@pytest.mark.skipif(COMPILER is None, reason="needs a C compiler (gcc or cc)")
+@pytest.mark.skipif(not HEADER.exists(), reason="needs the source tree's src/lernmi/vector.h")
+@pytest.mark.parametrize("flags", BUILDS, ids=" ".join)
+def test_the_tiles_give_the_plain_loops_sums_bit_for_bit(tmp_path, flags):
+    ran = built(tmp_path, flags, "tiles")
     assert ran.stdout.startswith("0 mismatches in "), ran.stdout + ran.stderr
     widths = ran.stdout.split("tile widths:")[1].split(";")[0].split()
     assert int(ran.stdout.split("left out in ")[1].split()[0]) > 500  # leaving out was tried
@@ -66,4 +74,21 @@ def test_the_tiles_give_the_plain_loops_sums_bit_for_bit(tmp_path, flags):
     if AVX2 and "-DLERNMI_NO_VECTORS" not in flags:  # x86-64 Linux picks it, musl or glibc
         assert "4" in widths, ran.stdout
     assert int(ran.stdout.split()[3]) > 90_000 * len(widths)  # every shape was checked
+    assert ran.returncode == 0
+
+
+@pytest.mark.skipif(COMPILER is None, reason="needs a C compiler (gcc or cc)")
+@pytest.mark.skipif(not HEADER.exists(), reason="needs the source tree's src/lernmi/vector.h")
+@pytest.mark.parametrize("flags", BUILDS, ids=" ".join)
+def test_the_transposed_kernels_give_the_plain_loops_numbers_bit_for_bit(tmp_path, flags):
+    # transposed.h's kernels exist only where vector.h picks the tiles' widths as they run
+    # (x86-64 Linux with GCC's vector types), and run only on CPUs with AVX-512.
+    ran = built(tmp_path, flags, "transposed")
+    if LINUX_X86 and "-DLERNMI_NO_VECTORS" not in flags:
+        if ran.stdout.startswith("this CPU has no AVX-512"):
+            pytest.skip("this CPU has no AVX-512")
+        assert ran.stdout.startswith("0 mismatches in "), ran.stdout + ran.stderr
+        assert int(ran.stdout.split()[3]) > 20_000_000  # every trial ran
+    else:
+        assert ran.stdout == "not built\n", ran.stdout + ran.stderr
     assert ran.returncode == 0

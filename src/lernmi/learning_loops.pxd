@@ -12,6 +12,7 @@ from lernmi.propagation cimport (GROUP, Links, Part, backpropagate_links, learn_
 from lernmi.steps cimport SETTINGS, STEPS, count_step, plain_step
 from lernmi.stores cimport Moments, NeuronStore
 from lernmi.team cimport Team, part_of, shareable, split_layers, wait
+from lernmi.transposed cimport Transposed, hold, learn_inputs, let_go, propagate_layer
 
 @cython.final
 cdef class Rows:                        # what one learn_rows call learns from
@@ -27,6 +28,7 @@ cdef class Scratch:                     # what one thread of a team learns in
     cdef Py_ssize_t t                   # the thread's number in its team
     cdef double[::1] pack               # room to pack a batch's outputs (propagation.py)
     cdef Moments moments                # the network's m and v, and its own g
+    cdef Transposed inputs              # the input layer's links held transposed, or None
 
 @cython.locals(stride=Py_ssize_t, l=Py_ssize_t, i=Py_ssize_t, col=Py_ssize_t)
 cdef void drop(NetworkArrays net, NeuronStore n, Py_ssize_t b, Rows rows,
@@ -60,6 +62,6 @@ cdef void take_part(NetworkArrays net, NeuronStore n, Rows rows, double[::1] sco
                     Scratch own)
 @cython.locals(size=Py_ssize_t, l=Py_ssize_t, rows=Py_ssize_t, links=Links, part=Part)
 cdef Scratch scratch_for(NetworkArrays net, Team team, Py_ssize_t t, Py_ssize_t batch)
-@cython.locals(team=Team)
+@cython.locals(team=Team, own=Scratch)
 cdef void learn_epoch(NetworkArrays net, NeuronStore n, Rows rows, double[::1] score,
                       Py_ssize_t threads)

@@ -1,24 +1,24 @@
 """The loops that learn: a network's samples one at a time, or a batch at a time.
 
 `learn_rows`, which Python calls, checks everything it is given, then runs the loops with the
-GIL released. One step per sample (`learn_samples`) may be shared by a team of threads
-(team.py): each takes some rows of every layer of links forward, steps them, sends back
-through some columns, and works out the neurons those columns come from, meeting at a
-barrier between a step and the next one that reads what it wrote or overwrites what it
-read. Every number is worked out by exactly the operations one thread would use, in the
-same order, so the network learns the same weights, bit for bit, on any number of threads.
-A step per batch of samples is `learn_batches`, which a team shares the same way.
+GIL released: one step per sample (`learn_samples`) or per batch (`learn_batches`), either
+shared by a team of threads (team.py) that each take some rows of every layer of links
+forward and some columns back, meeting at a barrier between a step and the next one that
+reads what it wrote or overwrites what it read. Every number is worked out by exactly the
+operations one thread would use, in the same order: the same weights, bit for bit, on any
+number of threads.
 """
 
 import numpy as np
 
 import cython
 
-from ._checks import plain_array
+from ._checks import plain_array, positive_int
 from .activations import activation_code
 from .network_loops import network_sizes
 from .stores import Moments, zeros
 from .team import Team, run
+from .transposed import inputs_for
 
 #: The most threads learn_rows shares a network among.
 MAX_THREADS = 256
@@ -34,6 +34,7 @@ if not cython.compiled:
     from .propagation import send_back_rows, some_rows, whole
     from .steps import SETTINGS, STEPS, count_step, plain_step
     from .team import part_of, shareable, split_layers, wait
+    from .transposed import hold, learn_inputs, let_go, propagate_layer
 
 
 @cython.boundscheck(True)  # reached from Python: every index checked
@@ -51,10 +52,11 @@ class Rows:
 class Scratch:
     """What thread t of a team works in as it learns: room of its own to pack samples and sum
     a row's gradient in, beside the network's velocity and moments (each thread steps rows of
-    its own). Thread 0, or a thread alone, packs in the network's own pack (`scratch_for`)."""
+    its own; thread 0, or a thread alone, packs in net.pack: `scratch_for`), and `inputs`,
+    the input layer's links held transposed (transposed.py), or None."""
 
     def __init__(self, t, pack, moments):
-        self.t, self.pack, self.moments = t, pack, moments
+        self.t, self.pack, self.moments, self.inputs = t, pack, moments, None
 
 
 def drop(net, n, b, rows, r):
@@ -116,12 +118,8 @@ def learn_samples(net, n, rows, score, team, own):
     score[1]. n is the network's own store, net.neurons.
 
     Every layer of links but the one into the output layer (unless it is the only one) takes
-    its step later: what the step needs (the outputs it carried forward, the sensitivities
-    it carried back) is kept in net.pack (which one sample leaves free of tiles; `kept_at`),
-    and the next sample's forward pass takes it, in one pass over each row of weights with
-    that sample's sums (the same numbers; the last sample's steps are taken at the end).
-    Nothing reads a row in between: the next sample sends back through it only after its
-    forward pass.
+    its step in the next sample's forward pass, in one pass over each row of weights with
+    that sample's sums (deferred.py; the last sample's steps are taken at the end).
 
     Shared among threads: a layer of links that feeds a hidden layer is split by rows
     forward (each thread steps its rows, then works out their sums and outputs, and readies
@@ -259,7 +257,8 @@ def learn_batches(net, n, rows, score, team, own):
     link layer, the last first, has the layer it feeds work out every sample's
     sensitivities, and learns (propagation.learn_links): sends them back, sums each row's
     gradient over the samples, and steps the row by its rule. The cost and rightness of each
-    sample before the step go to score as in learn_samples.
+    sample before the step go to score as in learn_samples. The links out of the input layer
+    may be held transposed meanwhile (own.inputs, transposed.py: the same numbers).
 
     Shared among threads: each loads its share of the batch's samples; forward, each takes
     its rows (team.part_of) of the links into a hidden layer, for every sample, as in
@@ -275,6 +274,7 @@ def learn_batches(net, n, rows, score, team, own):
     last = net.layers - 1
     stride = net.first[last + 1]
     start = 0
+    hold(own.inputs, net, own.moments)  # (nothing if None)
     while start < rows.order.shape[0]:
         samples = min(rows.batch, rows.order.shape[0] - start)
         for b in range(samples * t // threads, samples * (t + 1) // threads):
@@ -290,8 +290,8 @@ def learn_batches(net, n, rows, score, team, own):
                 break
             links = link_layer(net, l, samples)
             part = whole(links) if alone else part_of(net, team, l, t)
-            propagate_links(net.w, some_rows(links, part.row0, part.row1 - part.row0), n, n,
-                            own.pack)
+            propagate_layer(own.inputs, l, net.w,
+                            some_rows(links, part.row0, part.row1 - part.row0), n, own.pack)
             for b in range(samples):
                 fed = b * stride + net.first[l + 1] + (0 if t == 0 else 1 + part.row0)
                 compute_outputs(n, fed, b * stride + net.first[l + 1] + 1 + part.row1 - fed)
@@ -308,7 +308,9 @@ def learn_batches(net, n, rows, score, team, own):
         for l in range(last - 1, -1, -1):
             links = link_layer(net, l, samples)
             if l == last - 1 or team is None:  # the links: thread 0's alone
-                if t == 0:
+                if t == 0 and l == 0 and own.inputs is not None:
+                    learn_inputs(own.inputs, links, n)
+                elif t == 0:
                     learn_links(net.w, own.moments, links, n, n, own.pack)
                     if l > 1:  # (sent back below by columns: read by every thread)
                         worked_out(net, n, samples, l, whole(links))
@@ -329,6 +331,7 @@ def learn_batches(net, n, rows, score, team, own):
             learn_links(net.w, own.moments, mine, n, n, own.pack)
         wait(team, t)  # before the next batch loads over these samples
         start += samples
+    let_go(own.inputs, net, own.moments)
 
 
 def worked_out(net, n, samples, l, part):
@@ -349,9 +352,8 @@ def learn_rows(net, x, t, order, score, batch=1, keep=None, threads=1):
     measured just before learning from it, to score[0] and score[1].
 
     With dropout, keep[r] holds the keep factors of the hidden neurons (the hidden layers'
-    learning neurons in order) for the row order[r]; None: every neuron kept whole.
-
-    Batches of one are learn_samples, larger ones learn_batches, on `threads` threads if the
+    learning neurons in order) for the row order[r]; None: every neuron kept whole. Batches
+    of one are learn_samples, larger ones learn_batches, on `threads` threads if the
     network is `shareable` (else on one: the same numbers). x and t must be C-contiguous
     float64 matrices, one row per sample, that fit `net`; `order` an array of numpy.intp
     whose every number is one of their rows; score a writable array of two float64 numbers;
@@ -364,10 +366,7 @@ def learn_rows(net, x, t, order, score, batch=1, keep=None, threads=1):
     score = plain_array(score, np.float64, 1, "score", rows=2, writable=True)
     if order.shape[0] and not (0 <= order.min() and order.max() < x.shape[0]):
         raise ValueError(f"order must hold row numbers from 0 to {x.shape[0] - 1}")
-    if isinstance(batch, bool) or not isinstance(batch, (int, np.integer)) or batch < 1:
-        raise ValueError(f"batch must be a positive int, not {batch!r}")
-    if isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) or threads < 1:
-        raise ValueError(f"threads must be a positive int, not {threads!r}")
+    batch, threads = positive_int(batch, "batch"), positive_int(threads, "threads")
     if threads > MAX_THREADS:
         raise ValueError(f"threads must be at most {MAX_THREADS}, not {threads}")
     keep = np.ones((0, 0)) if keep is None else \
@@ -383,8 +382,7 @@ def learn_rows(net, x, t, order, score, batch=1, keep=None, threads=1):
 def learn_epoch(net, n, rows, score, threads):
     """learn_samples or learn_batches, as rows.batch says, in the store n (None: the
     network's own), on `threads` threads if the network is `shareable`, with the GIL
-    released: other Python threads run meanwhile. Afterwards every neuron of n is kept
-    whole again."""
+    released (other Python threads run meanwhile); then every neuron of n is kept whole."""
     if n is None:
         n = net.neurons
     try:
@@ -394,7 +392,9 @@ def learn_epoch(net, n, rows, score, threads):
             run(team, _take, [(net, n, rows, score, scratch_for(net, team, t, rows.batch))
                               for t in range(threads)])
         else:
-            take_part(net, n, rows, score, None, scratch_for(net, None, 0, rows.batch))
+            own = scratch_for(net, None, 0, rows.batch)
+            own.inputs = inputs_for(net, rows.x, rows.order, rows.batch)  # on one thread
+            take_part(net, n, rows, score, None, own)
     finally:
         if rows.keep.shape[1] > 0:
             keep_all(n)

@@ -1,0 +1,375 @@
+/* A layer of links held transposed while batches learn, for inputs that are mostly 0.0
+ * (transposed.py says when and why).
+ *
+ * The weights (and the rule's numbers beside them, and the gradient) are held column by
+ * column: the column of weights out of input i is a run of the layer's rows. Forward, each
+ * sample then goes through only the inputs it has that are not 0.0, adding each one's
+ * column, times it, to the sums of every row at once; back, each column's gradient sums
+ * only the samples whose input there is not +0.0. lernmi_dot's order stays: row j's sum
+ * for a sample adds input i in lane i % LANES, lane after lane, and lernmi_dot's tree adds
+ * the lanes; a gradient adds its samples in turn. So every number is the one the rows'
+ * loops (vector.h) give, bit for bit, as the comments below show for the terms left out.
+ *
+ * The layout (`lernmi_t_*`): the rows go in blocks of at most LERNMI_T_VECTORS vectors of
+ * eight rows (padded with rows of zeros, which stay 0), so that a block's sums stay in
+ * registers; within a block, input i's column lies at position lernmi_t_at(i, n), lane by
+ * lane: lane k's columns one after another, so that a lane's columns are near each other in
+ * the cache. Only on CPUs with AVX-512 (lernmi_t_ready): elsewhere the rows' tiles do it.
+ */
+
+#ifndef LERNMI_TRANSPOSED_H
+#define LERNMI_TRANSPOSED_H
+
+#include <stdint.h>
+#include <string.h>
+
+#include "vector.h"
+
+#define LERNMI_T_VECTORS 16  /* vectors of eight rows in a block, at most */
+
+/* The positions of a block: 16 lanes of (n + 15) / 16 columns each. */
+LERNMI_INLINE Py_ssize_t lernmi_t_positions(Py_ssize_t n)
+{
+    return LERNMI_LANES * ((n + LERNMI_LANES - 1) / LERNMI_LANES);
+}
+
+/* Where input i's column lies in a block, and which input lies at position p (n or more:
+ * none). */
+LERNMI_INLINE Py_ssize_t lernmi_t_at(Py_ssize_t i, Py_ssize_t n)
+{
+    return (i % LERNMI_LANES) * (lernmi_t_positions(n) / LERNMI_LANES) + i / LERNMI_LANES;
+}
+
+LERNMI_INLINE Py_ssize_t lernmi_t_input(Py_ssize_t p, Py_ssize_t n)
+{
+    const Py_ssize_t per_lane = lernmi_t_positions(n) / LERNMI_LANES;
+    return (p % per_lane) * LERNMI_LANES + p / per_lane;
+}
+
+/* Vectors of eight rows, blocks, and the first vector of block `block`. */
+LERNMI_INLINE Py_ssize_t lernmi_t_vectors(Py_ssize_t rows) { return (rows + 7) / 8; }
+
+LERNMI_INLINE Py_ssize_t lernmi_t_blocks(Py_ssize_t rows)
+{
+    return (lernmi_t_vectors(rows) + LERNMI_T_VECTORS - 1) / LERNMI_T_VECTORS;
+}
+
+LERNMI_INLINE Py_ssize_t lernmi_t_first(Py_ssize_t block, Py_ssize_t rows)
+{
+    return block * lernmi_t_vectors(rows) / lernmi_t_blocks(rows);
+}
+
+/* How many numbers a layer of rows x n weights takes so (with the rows of zeros). */
+LERNMI_INLINE Py_ssize_t lernmi_t_size(Py_ssize_t rows, Py_ssize_t n)
+{
+    return lernmi_t_positions(n) * 8 * lernmi_t_vectors(rows);
+}
+
+/* Words a lane's mask of inputs takes (a bit a column), and the scratch a batch's GROUP of
+ * samples needs: doubles, and 64-bit masks. */
+LERNMI_INLINE Py_ssize_t lernmi_t_words(Py_ssize_t n)
+{
+    return (lernmi_t_positions(n) / LERNMI_LANES + 63) / 64;
+}
+
+LERNMI_INLINE Py_ssize_t lernmi_t_doubles(Py_ssize_t rows)
+{
+    return (LERNMI_GROUP + 1) * 8 * lernmi_t_vectors(rows)
+           + LERNMI_GROUP * LERNMI_LANES * 8 * LERNMI_T_VECTORS;
+}
+
+LERNMI_INLINE Py_ssize_t lernmi_t_masks(Py_ssize_t n)
+{
+    return LERNMI_GROUP * LERNMI_LANES * lernmi_t_words(n) + lernmi_t_positions(n);
+}
+
+/* w (rows x n, row by row) into t, the layout above; or back (`back`). */
+LERNMI_CLONES static void lernmi_t_copy(double *w, Py_ssize_t rows, Py_ssize_t n, double *t,
+                                        int back)
+{
+    const Py_ssize_t positions = lernmi_t_positions(n), blocks = lernmi_t_blocks(rows);
+    if (!back)
+        memset(t, 0, sizeof(double) * lernmi_t_size(rows, n));
+    for (Py_ssize_t block = 0; block < blocks; block++) {
+        const Py_ssize_t v0 = lernmi_t_first(block, rows), v1 = lernmi_t_first(block + 1, rows);
+        const Py_ssize_t width = 8 * (v1 - v0);
+        double *base = t + positions * 8 * v0;
+        for (Py_ssize_t r = 8 * v0; r < 8 * v1 && r < rows; r++)
+            for (Py_ssize_t i = 0; i < n; i++) {
+                double *at = base + lernmi_t_at(i, n) * width + (r - 8 * v0);
+                if (back)
+                    w[r * n + i] = *at;
+                else
+                    *at = w[r * n + i];
+            }
+    }
+}
+
+#if defined(LERNMI_PICKS_WIDTH)
+#define LERNMI_T_READY 1
+#include <immintrin.h>
+#define LERNMI_T_CPU target("avx512f,bmi2")
+#define LERNMI_T_TARGET __attribute__((unused, LERNMI_T_CPU))
+#define LERNMI_T_INLINE static inline __attribute__((always_inline, unused, LERNMI_T_CPU))
+typedef long long lernmi_l8 __attribute__((vector_size(64), aligned(8)));
+#define LERNMI_T_SIGN ((lernmi_l8){0} + (long long)0x8000000000000000ULL)
+
+/* Which inputs of a GROUP of samples the kernels take: bit q of word j of lane k's mask for
+ * sample b, mask[(b * LANES + k) * words + j], stands for input 16 (64 j + q) + k, taken if
+ * it is not +0.0 (every input, with `every`). A +0.0 input left out adds w * +0.0 to a
+ * forward sum, +0.0 or -0.0 if w is finite, which changes no lane (they start at +0.0, and
+ * in round to nearest x + y is -0.0 only if both are); for a gradient see lernmi_t_gradient. */
+LERNMI_T_TARGET static void lernmi_t_list(const double *a, Py_ssize_t stride,
+                                          Py_ssize_t samples, Py_ssize_t n, int every,
+                                          uint64_t *mask)
+{
+    const Py_ssize_t words = lernmi_t_words(n);
+    memset(mask, 0, sizeof(uint64_t) * samples * LERNMI_LANES * words);
+    for (Py_ssize_t b = 0; b < samples; b++)
+        for (Py_ssize_t i = 0; i < n; i += 64) {  /* inputs i to i + 63: 16 (i / 16 + q) + k */
+            uint64_t taken = 0;
+            for (Py_ssize_t h = i; h < i + 64 && h < n; h += 8) {
+                const __mmask8 in = n - h >= 8 ? 0xff : (__mmask8)((1u << (n - h)) - 1);
+                const __m512i x = _mm512_maskz_loadu_epi64(in, a + b * stride + h);
+                taken |= (uint64_t)(every ? in : _mm512_test_epi64_mask(x, x)) << (h - i);
+            }
+            uint64_t *lane = mask + b * LERNMI_LANES * words + i / 16 / 64;
+            for (int k = 0; k < LERNMI_LANES; k++)
+                lane[k * words] |= _pext_u64(taken >> k, 0x0001000100010001ULL) << (i / 16 % 64);
+        }
+}
+
+/* Lane k's sums of a block of V vectors of rows (`width` rows at t) for each sample b:
+ * lanes[(b * LANES + k) * width + r], the inputs a[b * stride + i] taken in order. */
+LERNMI_T_INLINE void lernmi_t_lanes(const int V, const double *t, Py_ssize_t width,
+                                    Py_ssize_t n, const double *a, Py_ssize_t stride,
+                                    Py_ssize_t samples, const uint64_t *mask, double *lanes)
+{
+    const Py_ssize_t words = lernmi_t_words(n), per_lane = lernmi_t_positions(n) / LERNMI_LANES;
+    for (int k = 0; k < LERNMI_LANES; k++)
+        for (Py_ssize_t b = 0; b < samples; b++) {
+            lernmi_v8 acc[LERNMI_T_VECTORS];
+            for (int v = 0; v < V; v++)
+                acc[v] = (lernmi_v8){0.0};
+            const double *x = a + b * stride + k;
+            const double *columns = t + k * per_lane * width;
+            for (Py_ssize_t j = 0; j < words; j++)
+                for (uint64_t m = mask[(b * LERNMI_LANES + k) * words + j]; m; m &= m - 1) {
+                    const Py_ssize_t q = 64 * j + __builtin_ctzll(m);
+                    const double xq = x[LERNMI_LANES * q];
+                    for (int v = 0; v < V; v++)
+                        acc[v] += *(const lernmi_v8 *)(columns + q * width + 8 * v) * xq;
+                }
+            double *out = lanes + (b * LERNMI_LANES + k) * width;
+            for (int v = 0; v < V; v++)
+                *(lernmi_v8 *)(out + 8 * v) = acc[v];
+        }
+}
+
+/* The kernels' scratch: room (lernmi_t_doubles) for the rows' sensitivities, the signs of
+ * their zeros, and the forward lanes; masks (lernmi_t_masks) for lernmi_t_list's masks, then
+ * which samples each column takes. */
+#define LERNMI_T_SCRATCH                                                                      \
+    const Py_ssize_t positions = lernmi_t_positions(n), padded = 8 * lernmi_t_vectors(rows);  \
+    double *sp = room, *minus = sp + LERNMI_GROUP * padded, *lanes = minus + padded;          \
+    uint64_t *taken = masks + LERNMI_GROUP * LERNMI_LANES * lernmi_t_words(n);                \
+    (void)sp, (void)minus, (void)lanes, (void)taken
+
+/* z[b * stride + r] += the sum of w[r, i] * a[b * stride + i] over i < n, as lernmi_dot
+ * takes it, for the rows r < rows and the samples b < samples, the weights at t (the layout
+ * above). Each GROUP's masks (lernmi_t_list) are left in `masks`, the last one's for
+ * lernmi_t_gradient to take: of every input if some weight is not finite (then w * 0.0 may
+ * be NaN), which it returns. */
+LERNMI_T_TARGET static int lernmi_t_forward(const double *t, Py_ssize_t rows, Py_ssize_t n,
+                                            const double *a, Py_ssize_t stride,
+                                            Py_ssize_t samples, double *z, double *room,
+                                            uint64_t *masks)
+{
+    LERNMI_T_SCRATCH;
+    const int every = !lernmi_all_finite(t, 0, 1, lernmi_t_size(rows, n));
+    for (Py_ssize_t first = 0; first < samples; first += LERNMI_GROUP) {
+        const Py_ssize_t group = samples - first < LERNMI_GROUP ? samples - first : LERNMI_GROUP;
+        const double *ag = a + first * stride;
+        lernmi_t_list(ag, stride, group, n, every, masks);
+        for (Py_ssize_t block = 0; block < lernmi_t_blocks(rows); block++) {
+            const Py_ssize_t v0 = lernmi_t_first(block, rows);
+            const int V = (int)(lernmi_t_first(block + 1, rows) - v0);
+            const Py_ssize_t width = 8 * V;
+            const double *tb = t + positions * 8 * v0;
+            switch (V) {  /* each a loop whose sums stay in V registers */
+#define LERNMI_T_CASE(q)                                                                      \
+    case q: lernmi_t_lanes(q, tb, width, n, ag, stride, group, masks, lanes); break;
+                LERNMI_T_CASE(1) LERNMI_T_CASE(2) LERNMI_T_CASE(3) LERNMI_T_CASE(4)
+                LERNMI_T_CASE(5) LERNMI_T_CASE(6) LERNMI_T_CASE(7) LERNMI_T_CASE(8)
+                LERNMI_T_CASE(9) LERNMI_T_CASE(10) LERNMI_T_CASE(11) LERNMI_T_CASE(12)
+                LERNMI_T_CASE(13) LERNMI_T_CASE(14) LERNMI_T_CASE(15) LERNMI_T_CASE(16)
+#undef LERNMI_T_CASE
+            }
+            for (Py_ssize_t b = 0; b < group; b++) {  /* lernmi_dot's tree, rows side by side */
+                double *lane = lanes + b * LERNMI_LANES * width;
+                for (int half = LERNMI_LANES / 2; half > 0; half /= 2)
+                    for (int k = 0; k < half; k++)
+                        for (int v = 0; v < V; v++)
+                            *(lernmi_v8 *)(lane + k * width + 8 * v) +=
+                                *(const lernmi_v8 *)(lane + (k + half) * width + 8 * v);
+                double *out = z + (first + b) * stride + 8 * v0;
+                for (Py_ssize_t r = 0; r < width && 8 * v0 + r < rows; r++)
+                    out[r] += lane[r];
+            }
+        }
+    }
+    return every;
+}
+
+/* Whether each lane is -0.0. */
+LERNMI_T_INLINE lernmi_l8 lernmi_t_minus_zero(lernmi_v8 x)
+{
+    return (lernmi_l8)(x == 0.0) & ((lernmi_l8)x < 0);
+}
+
+/* lernmi_t_gradient's loop for a block of V vectors of rows (`width`, at g): column p takes
+ * the samples whose bits are set in taken[p]. */
+LERNMI_T_INLINE void lernmi_t_columns(const int V, int fresh, double *g, Py_ssize_t width,
+                                      Py_ssize_t n, const double *sp, Py_ssize_t padded,
+                                      const double *minus, const uint64_t *taken,
+                                      const double *a, Py_ssize_t stride, Py_ssize_t group,
+                                      lernmi_l8 real)
+{
+    for (Py_ssize_t p = 0; p < lernmi_t_positions(n); p++) {
+        const Py_ssize_t i = lernmi_t_input(p, n);
+        if (i >= n)
+            continue;
+        lernmi_v8 *column = (lernmi_v8 *)(g + p * width), acc[LERNMI_T_VECTORS];
+        if (!taken[p]) {  /* +0.0 in every sample */
+            for (int v = 0; v < V; v++)
+                column[v] = fresh ? *(const lernmi_v8 *)(minus + 8 * v)
+                                  : column[v] + *(const lernmi_v8 *)(minus + 8 * v);
+            continue;
+        }
+        for (int v = 0; v < V; v++)
+            acc[v] = fresh ? (lernmi_v8){0.0} : column[v];
+        for (uint64_t m = taken[p]; m; m &= m - 1) {
+            const Py_ssize_t b = __builtin_ctzll(m);
+            const double x = a[b * stride + i];
+            for (int v = 0; v < V; v++)
+                acc[v] += *(const lernmi_v8 *)(sp + b * padded + 8 * v) * x;
+        }
+        for (int v = 0; v < V; v++) {
+            if (!_mm512_cmp_pd_mask((__m512d)acc[v], _mm512_setzero_pd(), _CMP_EQ_OQ)) {
+                column[v] = v == V - 1 ? (lernmi_v8)((lernmi_l8)acc[v] & real) : acc[v];
+                continue;
+            }
+            /* A zero: -0.0 only if every term of the whole sum is (see lernmi_t_gradient) */
+            const lernmi_l8 zero = (lernmi_l8)(acc[v] == 0.0);
+            lernmi_l8 minus_zero = fresh ? ~(lernmi_l8){0} : lernmi_t_minus_zero(column[v]);
+            for (Py_ssize_t b = 0; b < group && _mm512_test_epi64_mask(
+                     (__m512i)(minus_zero & zero), (__m512i)(minus_zero & zero)); b++)
+                minus_zero &= lernmi_t_minus_zero(*(const lernmi_v8 *)(sp + b * padded + 8 * v)
+                                                  * a[b * stride + i]);
+            lernmi_l8 bits = ((lernmi_l8)acc[v] & ~zero) | (zero & minus_zero & LERNMI_T_SIGN);
+            column[v] = (lernmi_v8)(v == V - 1 ? bits & real : bits);
+        }
+    }
+}
+
+/* g = each weight's gradient summed over the samples b < samples, s[b * stride + r] times
+ * a[b * stride + i], as lernmi_scale then lernmi_axpy sum them sample after sample (g in the
+ * layout above, rows x n weights; a[... + i] the inputs and s[... + r] the rows'
+ * sensitivities). `listed`: what lernmi_t_forward returned, if it has just taken these
+ * samples (at most GROUP of them: their masks are still there); -1 if not. Scratch as
+ * lernmi_t_forward's.
+ *
+ * Why the inputs of +0.0 left out change no sum (the sensitivities being finite, or else
+ * every input is taken): a term s * +0.0 is -0.0 if s is negative or -0.0, +0.0 otherwise.
+ * Added to a sum that is not 0, a zero leaves it as it is; so a sum without some zeros is
+ * the whole sum, or both are zeros. And a sum, fresh or added on to g, is -0.0 only if every
+ * term is -0.0 (g too) (x + y is -0.0 only if both are, and x + (-x) is +0.0). So a sum
+ * that comes out 0.0 has its sign worked out from every term; a column with no input taken
+ * gets one zero, -0.0 if every sample's s is negative or -0.0 (as lernmi_scatter_rows). */
+LERNMI_T_TARGET static void lernmi_t_gradient(double *g, Py_ssize_t rows, Py_ssize_t n,
+                                              const double *a, Py_ssize_t stride,
+                                              const double *s, Py_ssize_t samples, int listed,
+                                              double *room, uint64_t *masks)
+{
+    LERNMI_T_SCRATCH;
+    const Py_ssize_t words = lernmi_t_words(n), per_lane = positions / LERNMI_LANES;
+    for (Py_ssize_t first = 0; first < samples; first += LERNMI_GROUP) {
+        const Py_ssize_t group = samples - first < LERNMI_GROUP ? samples - first : LERNMI_GROUP;
+        const double *ag = a + first * stride, *sg = s + first * stride;
+        const int finite = lernmi_all_finite(sg, stride, group, rows);
+        if (listed < 0 || samples > LERNMI_GROUP || (!finite && !listed))
+            lernmi_t_list(ag, stride, group, n, !finite, masks);
+        for (Py_ssize_t r = 0; r < padded; r++) {
+            uint64_t all = 0x8000000000000000ULL;
+            for (Py_ssize_t b = 0; b < group; b++) {
+                const double sr = r < rows ? sg[b * stride + r] : 0.0;
+                uint64_t bits;
+                memcpy(&bits, &sr, sizeof bits);
+                all &= bits;
+                sp[b * padded + r] = sr;
+            }
+            memcpy(minus + r, &all, sizeof all);  /* -0.0 if every s is signed, else +0.0 */
+        }
+        memset(taken, 0, sizeof(uint64_t) * positions);  /* each column's samples */
+        for (Py_ssize_t b = 0; b < group; b++)
+            for (Py_ssize_t k = 0; k < LERNMI_LANES; k++)
+                for (Py_ssize_t j = 0; j < words; j++)
+                    for (uint64_t m = masks[(b * LERNMI_LANES + k) * words + j]; m; m &= m - 1)
+                        taken[k * per_lane + 64 * j + __builtin_ctzll(m)] |= (uint64_t)1 << b;
+        for (Py_ssize_t block = 0; block < lernmi_t_blocks(rows); block++) {
+            const Py_ssize_t v0 = lernmi_t_first(block, rows);
+            const int V = (int)(lernmi_t_first(block + 1, rows) - v0);
+            lernmi_l8 real = {0};  /* the lanes of the block's last vector that are rows */
+            for (int k = 0; k < 8; k++)
+                real[k] = 8 * (v0 + V - 1) + k < rows ? -1 : 0;
+            double *gb = g + positions * 8 * v0;
+            switch (V) {
+#define LERNMI_T_CASE(q)                                                                      \
+    case q:                                                                                   \
+        lernmi_t_columns(q, first == 0, gb, 8 * q, n, sp + 8 * v0, padded, minus + 8 * v0,    \
+                         taken, ag, stride, group, real);                                     \
+        break;
+                LERNMI_T_CASE(1) LERNMI_T_CASE(2) LERNMI_T_CASE(3) LERNMI_T_CASE(4)
+                LERNMI_T_CASE(5) LERNMI_T_CASE(6) LERNMI_T_CASE(7) LERNMI_T_CASE(8)
+                LERNMI_T_CASE(9) LERNMI_T_CASE(10) LERNMI_T_CASE(11) LERNMI_T_CASE(12)
+                LERNMI_T_CASE(13) LERNMI_T_CASE(14) LERNMI_T_CASE(15) LERNMI_T_CASE(16)
+#undef LERNMI_T_CASE
+            }
+        }
+        listed = -1;
+    }
+}
+#else
+#define LERNMI_T_READY 0
+/* Never called where lernmi_t_ready is 0; here only so that transposed.py compiles. */
+LERNMI_INLINE int lernmi_t_forward(const double *t, Py_ssize_t rows, Py_ssize_t n,
+                                   const double *a, Py_ssize_t stride, Py_ssize_t samples,
+                                   double *z, double *room, uint64_t *masks)
+{
+    (void)t, (void)rows, (void)n, (void)a, (void)stride, (void)samples, (void)z, (void)room;
+    (void)masks;
+    return 1;
+}
+
+LERNMI_INLINE void lernmi_t_gradient(double *g, Py_ssize_t rows, Py_ssize_t n,
+                                     const double *a, Py_ssize_t stride, const double *s,
+                                     Py_ssize_t samples, int listed, double *room,
+                                     uint64_t *masks)
+{
+    (void)g, (void)rows, (void)n, (void)a, (void)stride, (void)s, (void)samples, (void)listed;
+    (void)room, (void)masks;
+}
+#endif
+
+/* Whether this CPU runs the kernels here (built only for x86-64 Linux, as the tiles' widths
+ * are, and only for CPUs with AVX-512 and BMI2's pext). */
+LERNMI_INLINE int lernmi_t_ready(void)
+{
+#if LERNMI_T_READY
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("bmi2");
+#else
+    return 0;
+#endif
+}
+
+#endif

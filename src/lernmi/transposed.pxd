@@ -1,0 +1,45 @@
+# C declarations for transposed.py: the input layer's links held transposed while batches learn.
+
+cimport cython
+from libc.stdint cimport uint64_t
+
+from lernmi.propagation cimport Links, propagate_links
+from lernmi.steps cimport step_weights
+from lernmi.network_loops cimport NetworkArrays, link_layer
+from lernmi.stores cimport Moments, NeuronStore
+
+cdef extern from "transposed.h":
+    Py_ssize_t lernmi_t_size(Py_ssize_t rows, Py_ssize_t n) noexcept nogil
+    Py_ssize_t lernmi_t_doubles(Py_ssize_t rows) noexcept nogil
+    Py_ssize_t lernmi_t_masks(Py_ssize_t n) noexcept nogil
+    bint lernmi_t_ready() noexcept nogil
+    void lernmi_t_copy(double *w, Py_ssize_t rows, Py_ssize_t n, double *t,
+                       int back) noexcept nogil
+    int lernmi_t_forward(const double *t, Py_ssize_t rows, Py_ssize_t n, const double *a,
+                         Py_ssize_t stride, Py_ssize_t samples, double *z, double *room,
+                         uint64_t *masks) noexcept nogil
+    void lernmi_t_gradient(double *g, Py_ssize_t rows, Py_ssize_t n, const double *a,
+                           Py_ssize_t stride, const double *s, Py_ssize_t samples, int listed,
+                           double *room, uint64_t *masks) noexcept nogil
+
+@cython.final
+cdef class Transposed:                  # a layer of links' weights held column by column
+    cdef double[::1] w                  # the weights, in transposed.h's layout
+    cdef double[::1] m                  # their rule's velocity or first moments, so laid out
+    cdef double[::1] v                  # its second moments, so laid out
+    cdef double[::1] g                  # a batch's gradient, so laid out
+    cdef double[::1] room               # the kernels' scratch
+    cdef double[::1] masks              # and their masks (64-bit, held as doubles)
+    cdef Py_ssize_t rows, cols          # the layer's shape
+    cdef int listed                     # what the last forward pass returned, or -1
+
+@cython.locals(links=Links)
+cpdef Transposed inputs_for(NetworkArrays net, x, order, Py_ssize_t batch)
+cdef void hold(Transposed t, NetworkArrays net, Moments moments) noexcept nogil
+cdef void let_go(Transposed t, NetworkArrays net, Moments moments) noexcept nogil
+@cython.locals(links=Links)
+cdef void copy(Transposed t, NetworkArrays net, Moments moments, int back) noexcept nogil
+cdef void copy_array(double[::1] w, double[::1] held, Links links, int back) noexcept nogil
+cdef void propagate_layer(Transposed t, Py_ssize_t l, const double[::1] w, Links links,
+                          NeuronStore n, double[::1] pack) noexcept nogil
+cdef void learn_inputs(Transposed t, Links links, NeuronStore n) noexcept nogil

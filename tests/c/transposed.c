@@ -1,0 +1,148 @@
+/* transposed.h's kernels against vector.h's plain loops, number by number, bit for bit.
+ *
+ * Each trial makes a layer of rows x n weights and a batch of inputs and sensitivities, and
+ * checks that lernmi_t_forward adds to each sum what lernmi_dot gives for its row and
+ * sample, and that lernmi_t_gradient gives each weight's gradient as lernmi_scale then
+ * lernmi_axpy sum it over the samples: afresh, from masks the forward pass left (with every
+ * input, or not) or listed again, and over more than one GROUP of samples. The shapes take
+ * one and several blocks of rows, rows that are not whole vectors, and lanes of one input
+ * or of many words of a mask. The numbers are mostly 0.0 and otherwise random with all 53
+ * bits, and in odd trials also -0.0, infinities, NaNs and subnormal numbers in the weights,
+ * the inputs and the sensitivities, which make the kernels take every input and work out
+ * the sign of a zero; the sensitivities are often 0.0, so that many sums are zeros. A NaN
+ * matches any NaN: which one an operation passes on is the CPU's choice, not the order's.
+ * Prints how many numbers did not match, of how many; "not built" where transposed.h has
+ * no kernels (lernmi_t_ready is 0).
+ */
+
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef ptrdiff_t Py_ssize_t;  /* Python.h's, which this test does without */
+
+#include "transposed.h"
+
+#if LERNMI_T_READY
+static uint64_t state = 88172645463325252ULL;
+
+static uint64_t next(void)  /* xorshift64 */
+{
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+}
+
+static double uniform(void)  /* in [-1, 1), with all 53 bits */
+{
+    return (double)(next() >> 11) / 4503599627370496.0 - 1.0;
+}
+
+static double number(int odd, int blank)  /* blank: percent that are +0.0 */
+{
+    const uint64_t r = next() % 100;
+    if (r < (uint64_t)blank)
+        return 0.0;
+    if (odd) {
+        const double odd_ones[] = {-0.0, INFINITY, -INFINITY, NAN, 5e-324, -1e-310};
+        if (r < (uint64_t)blank + 6)
+            return odd_ones[r - blank];
+    }
+    return uniform();
+}
+
+static long same(double a, double b)
+{
+    return (isnan(a) && isnan(b)) || memcmp(&a, &b, sizeof a) == 0 ? 0 : 1;
+}
+
+static long mismatches = 0, numbers = 0;
+
+static void trial(Py_ssize_t rows, Py_ssize_t n, Py_ssize_t samples, int odd)
+{
+    const Py_ssize_t stride = n + rows + 3, size = lernmi_t_size(rows, n);
+    double *w = malloc(sizeof(double) * rows * n), *g = malloc(sizeof(double) * rows * n);
+    double *want = malloc(sizeof(double) * n), *z = malloc(sizeof(double) * samples * stride);
+    double *a = malloc(sizeof(double) * samples * stride), *t = malloc(sizeof(double) * size);
+    double *gt = malloc(sizeof(double) * size), *room = malloc(sizeof(double) *
+                                                                lernmi_t_doubles(rows));
+    uint64_t *masks = malloc(sizeof(uint64_t) * lernmi_t_masks(n));
+    for (Py_ssize_t i = 0; i < rows * n; i++)
+        w[i] = number(odd && i % 7 == 0, 0);
+    for (Py_ssize_t b = 0; b < samples; b++)
+        for (Py_ssize_t i = 0; i < stride; i++)
+            a[b * stride + i] = i < n ? number(odd, 75) : number(odd, 25);  /* inputs, s */
+    const double *s = a + n;  /* rows' sensitivities: a[b * stride + n + r] */
+    for (Py_ssize_t i = 0; i < samples * stride; i++)
+        z[i] = uniform();
+
+    lernmi_t_copy(w, rows, n, t, 0);
+    double *before = malloc(sizeof(double) * samples * stride);
+    memcpy(before, z, sizeof(double) * samples * stride);
+    const int listed = lernmi_t_forward(t, rows, n, a, stride, samples, z + n, room, masks);
+    for (Py_ssize_t b = 0; b < samples; b++)
+        for (Py_ssize_t i = 0; i < stride; i++, numbers++)
+            mismatches += same(z[b * stride + i],
+                               i >= n && i < n + rows
+                                   ? before[b * stride + i] + lernmi_dot(w + (i - n) * n,
+                                                                         a + b * stride, n)
+                                   : before[b * stride + i]);
+
+    /* all the samples, from the forward pass's masks if they are still there; then half of
+     * them, listed again; over garbage in g, which a fresh sum must not read */
+    for (int round = 0; round < 2; round++) {
+        const Py_ssize_t taken = round == 0 ? samples : (samples + 1) / 2;
+        for (Py_ssize_t i = 0; i < size; i++)
+            gt[i] = 12345.0;
+        lernmi_t_gradient(gt, rows, n, a, stride, s, taken,
+                          round == 0 && samples <= LERNMI_GROUP ? listed : -1, room, masks);
+        lernmi_t_copy(g, rows, n, gt, 1);
+        for (Py_ssize_t r = 0; r < rows; r++) {
+            lernmi_scale(s[r], a, want, n);
+            for (Py_ssize_t b = 1; b < taken; b++)
+                lernmi_axpy(s[b * stride + r], a + b * stride, want, n);
+            for (Py_ssize_t i = 0; i < n; i++, numbers++)
+                mismatches += same(g[r * n + i], want[i]);
+        }
+        /* the rows of zeros that pad the last vector of rows stay 0 */
+        const Py_ssize_t positions = lernmi_t_positions(n), blocks = lernmi_t_blocks(rows);
+        const Py_ssize_t v0 = lernmi_t_first(blocks - 1, rows);
+        const Py_ssize_t width = 8 * (lernmi_t_vectors(rows) - v0);
+        for (Py_ssize_t p = 0; p < positions; p++)
+            for (Py_ssize_t r = rows - 8 * v0; r < width; r++, numbers++)
+                mismatches += same(gt[positions * 8 * v0 + p * width + r],
+                                   lernmi_t_input(p, n) < n ? 0.0 : 12345.0);
+    }
+    free(w); free(g); free(want); free(z); free(a); free(t); free(gt); free(room);
+    free(masks); free(before);
+}
+#endif
+
+int main(void)
+{
+#if LERNMI_T_READY
+    if (!lernmi_t_ready()) {
+        printf("this CPU has no AVX-512\n");
+        return 0;
+    }
+    const Py_ssize_t rows[] = {1, 3, 8, 9, 30, 100, 129, 300};
+    const Py_ssize_t n[] = {1, 5, 16, 17, 33, 785, 1100};
+    const Py_ssize_t samples[] = {1, 2, 7, 32, 33, 70};
+    int trials = 0;
+    for (int r = 0; r < 8; r++)
+        for (int i = 0; i < 7; i++)
+            for (int b = 0; b < 6; b++)
+                for (int odd = 0; odd < 2; odd++, trials++)
+                    if (rows[r] * n[i] * samples[b] <= 3000000)
+                        trial(rows[r], n[i], samples[b], odd);
+    printf("%ld mismatches in %ld numbers (%d trials)\n", mismatches, numbers, trials);
+    return mismatches != 0;
+#else
+    printf("not built\n");
+    return 0;
+#endif
+}
