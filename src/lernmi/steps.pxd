@@ -15,8 +15,8 @@ cdef extern from "vector.h":
         double size                     # Adam's rate / (1 - beta1^k) after k steps
         double root                     # Adam's sqrt(1 - beta2^k)
     void lernmi_axpy(double alpha, const double *x, double *y, Py_ssize_t n) noexcept nogil
-    void lernmi_mean_step(double *w, double *m, double *v, double *g, const Rule *r,
-                          Py_ssize_t n) noexcept nogil
+    int lernmi_mean_step(double *w, double *m, double *v, double *g, const Rule *r,
+                         Py_ssize_t n) noexcept nogil
     void lernmi_momentum(double *w, double *m, const double *g, const Rule *r, int nesterov,
                          Py_ssize_t n) noexcept nogil
     void lernmi_adam(double *w, double *m, double *v, const double *g, const Rule *r,

@@ -179,14 +179,15 @@ LERNMI_T_INLINE void lernmi_t_lanes(const int V, const double *t, Py_ssize_t wid
  * takes it, for the rows r < rows and the samples b < samples, the weights at t (the layout
  * above). Each GROUP's masks (lernmi_t_list) are left in `masks`, the last one's for
  * lernmi_t_gradient to take: of every input if some weight is not finite (then w * 0.0 may
- * be NaN), which it returns. */
+ * be NaN), which it returns. `finite`: 1 if every weight is known to be finite, 0 if some
+ * is known not to be, -1 to check. */
 LERNMI_T_TARGET static int lernmi_t_forward(const double *t, Py_ssize_t rows, Py_ssize_t n,
                                             const double *a, Py_ssize_t stride,
                                             Py_ssize_t samples, double *z, double *room,
-                                            uint64_t *masks)
+                                            uint64_t *masks, int finite)
 {
     LERNMI_T_SCRATCH;
-    const int every = !lernmi_all_finite(t, 0, 1, lernmi_t_size(rows, n));
+    const int every = finite < 0 ? !lernmi_all_finite(t, 0, 1, lernmi_t_size(rows, n)) : !finite;
     for (Py_ssize_t first = 0; first < samples; first += LERNMI_GROUP) {
         const Py_ssize_t group = samples - first < LERNMI_GROUP ? samples - first : LERNMI_GROUP;
         const double *ag = a + first * stride;
@@ -344,10 +345,10 @@ LERNMI_T_TARGET static void lernmi_t_gradient(double *g, Py_ssize_t rows, Py_ssi
 /* Never called where lernmi_t_ready is 0; here only so that transposed.py compiles. */
 LERNMI_INLINE int lernmi_t_forward(const double *t, Py_ssize_t rows, Py_ssize_t n,
                                    const double *a, Py_ssize_t stride, Py_ssize_t samples,
-                                   double *z, double *room, uint64_t *masks)
+                                   double *z, double *room, uint64_t *masks, int finite)
 {
     (void)t, (void)rows, (void)n, (void)a, (void)stride, (void)samples, (void)z, (void)room;
-    (void)masks;
+    (void)masks, (void)finite;
     return 1;
 }
 

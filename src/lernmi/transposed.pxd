@@ -4,7 +4,7 @@ cimport cython
 from libc.stdint cimport uint64_t
 
 from lernmi.propagation cimport Links, propagate_links
-from lernmi.steps cimport step_weights
+from lernmi.steps cimport Rule, lernmi_mean_step, step_weights
 from lernmi.network_loops cimport NetworkArrays, link_layer
 from lernmi.stores cimport Moments, NeuronStore
 
@@ -17,7 +17,7 @@ cdef extern from "transposed.h":
                        int back) noexcept nogil
     int lernmi_t_forward(const double *t, Py_ssize_t rows, Py_ssize_t n, const double *a,
                          Py_ssize_t stride, Py_ssize_t samples, double *z, double *room,
-                         uint64_t *masks) noexcept nogil
+                         uint64_t *masks, int finite) noexcept nogil
     void lernmi_t_gradient(double *g, Py_ssize_t rows, Py_ssize_t n, const double *a,
                            Py_ssize_t stride, const double *s, Py_ssize_t samples, int listed,
                            double *room, uint64_t *masks) noexcept nogil
@@ -32,6 +32,7 @@ cdef class Transposed:                  # a layer of links' weights held column 
     cdef double[::1] masks              # and their masks (64-bit, held as doubles)
     cdef Py_ssize_t rows, cols          # the layer's shape
     cdef int listed                     # what the last forward pass returned, or -1
+    cdef int finite                     # whether every weight is finite: 1, 0, -1 unknown
 
 @cython.locals(links=Links)
 cpdef Transposed inputs_for(NetworkArrays net, x, order, Py_ssize_t batch)
@@ -42,4 +43,5 @@ cdef void copy(Transposed t, NetworkArrays net, Moments moments, int back) noexc
 cdef void copy_array(double[::1] w, double[::1] held, Links links, int back) noexcept nogil
 cdef void propagate_layer(Transposed t, Py_ssize_t l, const double[::1] w, Links links,
                           NeuronStore n, double[::1] pack) noexcept nogil
+@cython.locals(rule=Rule)
 cdef void learn_inputs(Transposed t, Links links, NeuronStore n) noexcept nogil

@@ -28,6 +28,7 @@ if not cython.compiled:
     from .network_loops import link_layer
     from .propagation import propagate_links
     from .steps import step_weights
+    # (and vector.h's lernmi_mean_step, which the source never calls)
 
 #: Inputs of +0.0 worth holding a layer transposed for: this share of them or more.
 BLANK = 0.5
@@ -40,14 +41,15 @@ class Transposed:
     """A layer of `rows` x `cols` weights held column by column (transposed.h), beside its
     rule's numbers m and v and room for its gradient g, in the same layout, and the
     scratch the kernels need: room, and masks (64-bit masks, held as doubles). `listed` is
-    what the last forward pass returned while its masks are still there, else -1."""
+    what the last forward pass returned while its masks are still there, else -1; `finite`,
+    whether every weight is finite (1, 0; -1: not known), as the last step found."""
 
     def __init__(self, rows, cols):
         size = lernmi_t_size(rows, cols)
         self.w, self.m, self.v, self.g = zeros(size), zeros(size), zeros(size), zeros(size)
         self.room = zeros(lernmi_t_doubles(rows))
         self.masks = zeros(lernmi_t_masks(cols))
-        self.rows, self.cols, self.listed = rows, cols, -1
+        self.rows, self.cols, self.listed, self.finite = rows, cols, -1, -1
 
 
 def inputs_for(net, x, order, batch):
@@ -69,6 +71,7 @@ def hold(t, net, moments):
     (moments.m and moments.v), into t, column by column; nothing if t is None."""
     if t is not None:
         copy(t, net, moments, 0)
+        t.finite = -1
 
 
 def let_go(t, net, moments):
@@ -102,7 +105,7 @@ def propagate_layer(t, l, w, links, n, pack):
         cython.address(t.w[0]), links.rows, links.cols, cython.address(n.a[links.source]),
         links.stride, links.samples, cython.address(n.z[links.target + 1]),
         cython.address(t.room[0]),
-        cython.cast(cython.pointer(uint64_t), cython.address(t.masks[0])))
+        cython.cast(cython.pointer(uint64_t), cython.address(t.masks[0])), t.finite)
 
 
 def learn_inputs(t, links, n):
@@ -115,4 +118,12 @@ def learn_inputs(t, links, n):
         cython.address(t.room[0]),
         cython.cast(cython.pointer(uint64_t), cython.address(t.masks[0])))
     t.listed = -1
-    step_weights(t.w, t.m, t.v, t.g, links.rule, 0)
+    rule = links.rule
+    if rule.batch != 1.0 or rule.decay != 0.0:
+        # step_weights's step, which also says whether every weight is finite after it
+        t.finite = lernmi_mean_step(cython.address(t.w[0]), cython.address(t.m[0]),
+                                    cython.address(t.v[0]), cython.address(t.g[0]),
+                                    cython.address(rule), t.g.shape[0])
+    else:
+        step_weights(t.w, t.m, t.v, t.g, rule, 0)
+        t.finite = -1

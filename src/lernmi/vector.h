@@ -824,43 +824,44 @@ LERNMI_CLONES static void lernmi_adam(double *LERNMI_RESTRICT w, double *LERNMI_
 
 /* lernmi_mean_step for one kind of rule, its batch a power of two or not: both constants
  * where it is called, so that each of its loops is compiled for one rule. */
-LERNMI_INLINE void lernmi_mean_step_as(int kind, int power_of_two, double *LERNMI_RESTRICT w,
-                                       double *LERNMI_RESTRICT m, double *LERNMI_RESTRICT v,
-                                       double *LERNMI_RESTRICT g, const lernmi_rule *r,
-                                       Py_ssize_t n)
+LERNMI_INLINE int lernmi_mean_step_as(int kind, int power_of_two, double *LERNMI_RESTRICT w,
+                                      double *LERNMI_RESTRICT m, double *LERNMI_RESTRICT v,
+                                      double *LERNMI_RESTRICT g, const lernmi_rule *r,
+                                      Py_ssize_t n)
 {
     const lernmi_rule rule = *r;        /* a copy that no store to w, m or v can change */
     const double inverse = 1.0 / rule.batch;
+    int finite = 1;
     for (Py_ssize_t i = 0; i < n; i++) {
         g[i] = (power_of_two ? g[i] * inverse : g[i] / rule.batch) + rule.decay * w[i];
-        lernmi_rule_one(kind, 0, g[i], i, w, m, v, &rule);
+        const double stepped = lernmi_rule_one(kind, 0, g[i], i, w, m, v, &rule);
+        finite &= stepped - stepped == 0.0;  /* NaN for inf, NaN */
     }
+    return finite;
 }
 
 /* One step of the rule r on gradients summed over a batch, in one pass over the weights:
  * g[i] = g[i] / batch + decay * w[i], the batch's mean plus weight decay (left in g), then
  * the rule's step as lernmi_rule_one takes it. Dividing by a power of two is multiplying by
  * its inverse, exactly (both are the one correctly rounded g[i] * 2^-k), and much faster;
- * any other batch size is divided by. */
-LERNMI_CLONES static void lernmi_mean_step(double *LERNMI_RESTRICT w, double *LERNMI_RESTRICT m,
-                                           double *LERNMI_RESTRICT v, double *LERNMI_RESTRICT g,
-                                           const lernmi_rule *r, Py_ssize_t n)
+ * any other batch size is divided by. Returns whether every weight stepped is finite. */
+LERNMI_CLONES static int lernmi_mean_step(double *LERNMI_RESTRICT w, double *LERNMI_RESTRICT m,
+                                          double *LERNMI_RESTRICT v, double *LERNMI_RESTRICT g,
+                                          const lernmi_rule *r, Py_ssize_t n)
 {
     int exponent;
     const int power_of_two = frexp(r->batch, &exponent) == 0.5;
     switch (r->kind * 2 + power_of_two) {
-    case LERNMI_PLAIN * 2:     lernmi_mean_step_as(LERNMI_PLAIN, 0, w, m, v, g, r, n); break;
-    case LERNMI_PLAIN * 2 + 1: lernmi_mean_step_as(LERNMI_PLAIN, 1, w, m, v, g, r, n); break;
-    case LERNMI_MOMENTUM * 2:  lernmi_mean_step_as(LERNMI_MOMENTUM, 0, w, m, v, g, r, n); break;
+    case LERNMI_PLAIN * 2:     return lernmi_mean_step_as(LERNMI_PLAIN, 0, w, m, v, g, r, n);
+    case LERNMI_PLAIN * 2 + 1: return lernmi_mean_step_as(LERNMI_PLAIN, 1, w, m, v, g, r, n);
+    case LERNMI_MOMENTUM * 2:  return lernmi_mean_step_as(LERNMI_MOMENTUM, 0, w, m, v, g, r, n);
     case LERNMI_MOMENTUM * 2 + 1:
-        lernmi_mean_step_as(LERNMI_MOMENTUM, 1, w, m, v, g, r, n);
-        break;
-    case LERNMI_NESTEROV * 2:  lernmi_mean_step_as(LERNMI_NESTEROV, 0, w, m, v, g, r, n); break;
+        return lernmi_mean_step_as(LERNMI_MOMENTUM, 1, w, m, v, g, r, n);
+    case LERNMI_NESTEROV * 2:  return lernmi_mean_step_as(LERNMI_NESTEROV, 0, w, m, v, g, r, n);
     case LERNMI_NESTEROV * 2 + 1:
-        lernmi_mean_step_as(LERNMI_NESTEROV, 1, w, m, v, g, r, n);
-        break;
-    case LERNMI_ADAM * 2:      lernmi_mean_step_as(LERNMI_ADAM, 0, w, m, v, g, r, n); break;
-    default:                   lernmi_mean_step_as(LERNMI_ADAM, 1, w, m, v, g, r, n); break;
+        return lernmi_mean_step_as(LERNMI_NESTEROV, 1, w, m, v, g, r, n);
+    case LERNMI_ADAM * 2:      return lernmi_mean_step_as(LERNMI_ADAM, 0, w, m, v, g, r, n);
+    default:                   return lernmi_mean_step_as(LERNMI_ADAM, 1, w, m, v, g, r, n);
     }
 }
 

@@ -2,7 +2,7 @@
  *
  * Each trial makes a layer of rows x n weights and a batch of inputs and sensitivities, and
  * checks that lernmi_t_forward adds to each sum what lernmi_dot gives for its row and
- * sample, and that lernmi_t_gradient gives each weight's gradient as lernmi_scale then
+ * sample (told whether every weight is finite, or finding out), and that lernmi_t_gradient gives each weight's gradient as lernmi_scale then
  * lernmi_axpy sum it over the samples: afresh, from masks the forward pass left (with every
  * input, or not) or listed again, and over more than one GROUP of samples. The shapes take
  * one and several blocks of rows, rows that are not whole vectors, and lanes of one input
@@ -83,7 +83,12 @@ static void trial(Py_ssize_t rows, Py_ssize_t n, Py_ssize_t samples, int odd)
     lernmi_t_copy(w, rows, n, t, 0);
     double *before = malloc(sizeof(double) * samples * stride);
     memcpy(before, z, sizeof(double) * samples * stride);
-    const int listed = lernmi_t_forward(t, rows, n, a, stride, samples, z + n, room, masks);
+    int finite = 1;  /* told to the forward pass, or (half the time) left for it to find */
+    for (Py_ssize_t i = 0; i < rows * n; i++)
+        finite &= isfinite(w[i]) != 0;
+    const int known = (rows + n + samples) % 2 ? -1 : finite;
+    const int listed = lernmi_t_forward(t, rows, n, a, stride, samples, z + n, room, masks,
+                                        known);
     for (Py_ssize_t b = 0; b < samples; b++)
         for (Py_ssize_t i = 0; i < stride; i++, numbers++)
             mismatches += same(z[b * stride + i],
