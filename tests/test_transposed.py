@@ -5,6 +5,8 @@ that are not finite. The oracle is the same compiled lernmi with the layer left 
 (transposed.BLANK above 1: no inputs are blank enough), which the compiled-against-source
 tests check against the source. tests/c/transposed.c checks the kernels number by number."""
 
+import threading
+
 import numpy as np
 import pytest
 
@@ -56,13 +58,16 @@ def assert_same_bits(nets):
 
 def test_it_takes_blank_inputs_in_batches_only():
     net = lernmi.Network([40, 9, 3], seed=0)
-    x = inputs(300, 40)
-    assert isinstance(transposed.inputs_for(net.arrays, x, np.arange(300), 2), transposed.Transposed)
-    assert transposed.inputs_for(net.arrays, x, np.arange(300), 1) is None  # one at a time
-    assert transposed.inputs_for(net.arrays, x + 1.0, np.arange(300), 32) is None  # dense
-    assert transposed.inputs_for(net.arrays, x, np.arange(0), 32) is None
+    x, order = inputs(300, 40), np.arange(300)
+    held = transposed.inputs_for(net.arrays, x, order, 2, 0, 9)
+    assert isinstance(held, transposed.Transposed)
+    assert transposed.inputs_for(net.arrays, x, order, 1, 0, 9) is None  # one at a time
+    assert transposed.inputs_for(net.arrays, x + 1.0, order, 32, 0, 9) is None  # dense
+    assert transposed.inputs_for(net.arrays, x, order[:0], 32, 0, 9) is None
+    assert transposed.inputs_for(net.arrays, x, order, 32, 0, 0) is None  # no rows
 
 
+@pytest.mark.parametrize("threads", [1, 2])
 @pytest.mark.parametrize("rule", RULES)
 @pytest.mark.parametrize("sizes, batch, dropout", [
     ([40, 9, 3], 7, 0.0),  # rows that are not whole vectors of eight
@@ -71,7 +76,9 @@ def test_it_takes_blank_inputs_in_batches_only():
     ([33, 16, 8, 3], 70, 0.0),  # a hidden layer beneath; three GROUPs
     ([17, 5], 2, 0.0)])  # the input layer's links are the output layer's too
 def test_held_transposed_the_numbers_are_the_rows_numbers(monkeypatch, rule, sizes, batch,
-                                                          dropout):
+                                                          dropout, threads):
+    # On two threads, each holds its rows of the input layer's links (a network without a
+    # hidden layer, or with a softmax one, is learnt on one).
     x, labels = inputs(150, sizes[0]), np.arange(150) % sizes[-1]
 
     def make():
@@ -81,7 +88,7 @@ def test_held_transposed_the_numbers_are_the_rows_numbers(monkeypatch, rule, siz
 
     nets = trained_both_ways(monkeypatch, make,
                              lambda net: net.train(x, labels, epochs=2, batch_size=batch,
-                                                   threads=1))
+                                                   threads=threads))
     assert np.all(np.isfinite(nets[0].link_layers[0].weights))
     assert_same_bits(nets)
 
@@ -135,3 +142,25 @@ def test_not_finite_numbers_take_every_input(monkeypatch, odd):
         x, np.ones((40, 2)), batch_size=20, shuffle=False, threads=1))
     assert np.isnan(nets[0].link_layers[0].weights).any()
     assert_same_bits(nets)
+
+
+def test_a_thread_left_alone_takes_every_row(monkeypatch):
+    # A team whose other thread cannot start leaves thread 0 to learn alone: the rows it
+    # holds transposed are only its share, so it learns from the rows as they are.
+    x, labels = inputs(150, 70), np.arange(150) % 4
+    real_start = threading.Thread.start
+
+    def start(self):
+        if self.name.startswith("lernmi-"):
+            raise RuntimeError("can't start new thread")
+        real_start(self)
+
+    def make():
+        return lernmi.Network([70, 30, 4], optimizer=lernmi.SGD(0.1, momentum=0.9), seed=3)
+
+    def train(net):
+        with monkeypatch.context() as patch:
+            patch.setattr(threading.Thread, "start", start)
+            net.train(x, labels, epochs=2, batch_size=32, threads=2)
+
+    assert_same_bits(trained_both_ways(monkeypatch, make, train))

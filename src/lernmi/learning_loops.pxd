@@ -12,7 +12,7 @@ from lernmi.propagation cimport (GROUP, Links, Part, backpropagate_links, learn_
 from lernmi.steps cimport SETTINGS, STEPS, count_step, plain_step
 from lernmi.stores cimport Moments, NeuronStore
 from lernmi.team cimport Team, part_of, shareable, split_layers, wait
-from lernmi.transposed cimport Transposed, hold, learn_inputs, let_go, propagate_layer
+from lernmi.transposed cimport Transposed, hold, inputs_for, learn_layer, let_go, propagate_layer
 
 @cython.final
 cdef class Rows:                        # what one learn_rows call learns from
@@ -60,8 +60,9 @@ cdef void worked_out(NetworkArrays net, NeuronStore n, Py_ssize_t samples, Py_ss
 
 cdef void take_part(NetworkArrays net, NeuronStore n, Rows rows, double[::1] score, Team team,
                     Scratch own)
-@cython.locals(size=Py_ssize_t, l=Py_ssize_t, rows=Py_ssize_t, links=Links, part=Part)
-cdef Scratch scratch_for(NetworkArrays net, Team team, Py_ssize_t t, Py_ssize_t batch)
-@cython.locals(team=Team, own=Scratch)
+@cython.locals(size=Py_ssize_t, l=Py_ssize_t, mine=Py_ssize_t, links=Links, part=Part,
+               own=Scratch, inputs=Transposed)
+cdef Scratch scratch_for(NetworkArrays net, Team team, Py_ssize_t t, Rows rows)
+@cython.locals(team=Team)
 cdef void learn_epoch(NetworkArrays net, NeuronStore n, Rows rows, double[::1] score,
                       Py_ssize_t threads)

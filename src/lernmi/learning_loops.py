@@ -34,7 +34,7 @@ if not cython.compiled:
     from .propagation import send_back_rows, some_rows, whole
     from .steps import SETTINGS, STEPS, count_step, plain_step
     from .team import part_of, shareable, split_layers, wait
-    from .transposed import hold, learn_inputs, let_go, propagate_layer
+    from .transposed import hold, learn_layer, let_go, propagate_layer
 
 
 @cython.boundscheck(True)  # reached from Python: every index checked
@@ -224,24 +224,28 @@ def _take(part, team):
     take_part(net, n, rows, score, team, own)
 
 
-def scratch_for(net, team, t, batch):
-    """Thread t's Scratch in `team` (None: a team of one): the network's own pack and
-    moments for thread 0, room of its own (as big) beside the network's velocity and moments
-    for any other; for batches of more than GROUP samples, room for the gradients of every
-    row the thread steps in a layer (propagation.learn_links: learn_batches gives thread 0
-    all the links into the output layer, each thread its part_of the others)."""
+def scratch_for(net, team, t, rows):
+    """Thread t's Scratch in `team` (None: a team of one) for learning from `rows`: the
+    network's own pack and moments for thread 0, room of its own (as big) beside the
+    network's velocity and moments for any other; for batches of more than GROUP samples,
+    room for the gradients of every row the thread steps in a layer (learn_batches gives
+    thread 0 all the links into the output layer, each thread its part_of the others), and
+    its rows of the input layer's links held transposed if transposed.inputs_for says so."""
     m, v, g = net.moments.views()
     size = g.shape[0]
-    if batch > GROUP:
-        for l in range(net.layers - 1):
-            links = link_layer(net, l, 1)
-            part = part_of(net, team, l, t)
-            rows = links.rows if t == 0 and l == net.layers - 2 else part.row1 - part.row0
-            size = max(size, rows * links.cols)
-    elif t == 0:
-        return Scratch(0, net.pack, net.moments)
-    return Scratch(t, net.pack if t == 0 else zeros(net.pack.shape[0]),
-                   Moments(m, v, zeros(size)))
+    for l in range(net.layers - 1):
+        links = link_layer(net, l, 1)
+        part = part_of(net, team, l, t)
+        mine = links.rows if t == 0 and l == net.layers - 2 else part.row1 - part.row0
+        if l == 0:  # (threads but 0 take no links into the output layer)
+            inputs = inputs_for(net, rows.x, rows.order, rows.batch, part.row0,
+                                0 if t > 0 and l == net.layers - 2 else mine)
+        if rows.batch > GROUP:
+            size = max(size, mine * links.cols)
+    own = Scratch(0, net.pack, net.moments) if t == 0 and rows.batch <= GROUP else Scratch(
+        t, net.pack if t == 0 else zeros(net.pack.shape[0]), Moments(m, v, zeros(size)))
+    own.inputs = inputs
+    return own
 
 
 # --- a batch at a time ---------------------------------------------------------------------------
@@ -274,7 +278,7 @@ def learn_batches(net, n, rows, score, team, own):
     last = net.layers - 1
     stride = net.first[last + 1]
     start = 0
-    hold(own.inputs, net, own.moments)  # (nothing if None)
+    hold(own.inputs, net, own.moments, team)
     while start < rows.order.shape[0]:
         samples = min(rows.batch, rows.order.shape[0] - start)
         for b in range(samples * t // threads, samples * (t + 1) // threads):
@@ -290,7 +294,7 @@ def learn_batches(net, n, rows, score, team, own):
                 break
             links = link_layer(net, l, samples)
             part = whole(links) if alone else part_of(net, team, l, t)
-            propagate_layer(own.inputs, l, net.w,
+            propagate_layer(own.inputs, net.w,
                             some_rows(links, part.row0, part.row1 - part.row0), n, own.pack)
             for b in range(samples):
                 fed = b * stride + net.first[l + 1] + (0 if t == 0 else 1 + part.row0)
@@ -308,10 +312,8 @@ def learn_batches(net, n, rows, score, team, own):
         for l in range(last - 1, -1, -1):
             links = link_layer(net, l, samples)
             if l == last - 1 or team is None:  # the links: thread 0's alone
-                if t == 0 and l == 0 and own.inputs is not None:
-                    learn_inputs(own.inputs, links, n)
-                elif t == 0:
-                    learn_links(net.w, own.moments, links, n, n, own.pack)
+                if t == 0:
+                    learn_layer(own.inputs, net.w, own.moments, links, n, own.pack)
                     if l > 1:  # (sent back below by columns: read by every thread)
                         worked_out(net, n, samples, l, whole(links))
                 wait(team, t)
@@ -328,7 +330,7 @@ def learn_batches(net, n, rows, score, team, own):
                 worked_out(net, n, samples, l, part)
                 wait(team, t)  # every row sent back before any row steps
             mine.send_back = False
-            learn_links(net.w, own.moments, mine, n, n, own.pack)
+            learn_layer(own.inputs, net.w, own.moments, mine, n, own.pack)
         wait(team, t)  # before the next batch loads over these samples
         start += samples
     let_go(own.inputs, net, own.moments)
@@ -389,12 +391,10 @@ def learn_epoch(net, n, rows, score, threads):
         if threads > 1 and shareable(net):
             team = Team(threads)
             split_layers(net, n, team)
-            run(team, _take, [(net, n, rows, score, scratch_for(net, team, t, rows.batch))
+            run(team, _take, [(net, n, rows, score, scratch_for(net, team, t, rows))
                               for t in range(threads)])
         else:
-            own = scratch_for(net, None, 0, rows.batch)
-            own.inputs = inputs_for(net, rows.x, rows.order, rows.batch)  # on one thread
-            take_part(net, n, rows, score, None, own)
+            take_part(net, n, rows, score, None, scratch_for(net, None, 0, rows))
     finally:
         if rows.keep.shape[1] > 0:
             keep_all(n)

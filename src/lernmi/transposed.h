@@ -74,7 +74,7 @@ LERNMI_INLINE Py_ssize_t lernmi_t_words(Py_ssize_t n)
 
 LERNMI_INLINE Py_ssize_t lernmi_t_doubles(Py_ssize_t rows)
 {
-    return (LERNMI_GROUP + 1) * 8 * lernmi_t_vectors(rows)
+    return (LERNMI_GROUP + 2) * 8 * lernmi_t_vectors(rows)
            + LERNMI_GROUP * LERNMI_LANES * 8 * LERNMI_T_VECTORS;
 }
 
@@ -166,14 +166,17 @@ LERNMI_T_INLINE void lernmi_t_lanes(const int V, const double *t, Py_ssize_t wid
         }
 }
 
-/* The kernels' scratch: room (lernmi_t_doubles) for the rows' sensitivities, the signs of
- * their zeros, and the forward lanes; masks (lernmi_t_masks) for lernmi_t_list's masks, then
- * which samples each column takes. */
+/* The kernels' scratch: room (lernmi_t_doubles) for the rows' sensitivities (sp), the sign
+ * of the zero a column of +0.0 inputs adds (minus), which samples' sensitivities have their
+ * sign bit set (signs), and the forward lanes; masks (lernmi_t_masks) for lernmi_t_list's
+ * masks, then which samples each column takes. */
 #define LERNMI_T_SCRATCH                                                                      \
     const Py_ssize_t positions = lernmi_t_positions(n), padded = 8 * lernmi_t_vectors(rows);  \
-    double *sp = room, *minus = sp + LERNMI_GROUP * padded, *lanes = minus + padded;          \
+    double *sp = room, *minus = sp + LERNMI_GROUP * padded;                                   \
+    long long *signs = (long long *)(minus + padded);                                         \
+    double *lanes = minus + 2 * padded;                                                       \
     uint64_t *taken = masks + LERNMI_GROUP * LERNMI_LANES * lernmi_t_words(n);                \
-    (void)sp, (void)minus, (void)lanes, (void)taken
+    (void)sp, (void)minus, (void)signs, (void)lanes, (void)taken
 
 /* z[b * stride + r] += the sum of w[r, i] * a[b * stride + i] over i < n, as lernmi_dot
  * takes it, for the rows r < rows and the samples b < samples, the weights at t (the layout
@@ -232,10 +235,11 @@ LERNMI_T_INLINE lernmi_l8 lernmi_t_minus_zero(lernmi_v8 x)
  * the samples whose bits are set in taken[p]. */
 LERNMI_T_INLINE void lernmi_t_columns(const int V, int fresh, double *g, Py_ssize_t width,
                                       Py_ssize_t n, const double *sp, Py_ssize_t padded,
-                                      const double *minus, const uint64_t *taken,
-                                      const double *a, Py_ssize_t stride, Py_ssize_t group,
-                                      lernmi_l8 real)
+                                      const double *minus, const long long *signs,
+                                      const uint64_t *taken, const double *a,
+                                      Py_ssize_t stride, Py_ssize_t group, lernmi_l8 real)
 {
+    const uint64_t samples = ((uint64_t)1 << group) - 1;  /* (group <= GROUP < 64) */
     for (Py_ssize_t p = 0; p < lernmi_t_positions(n); p++) {
         const Py_ssize_t i = lernmi_t_input(p, n);
         if (i >= n)
@@ -260,13 +264,20 @@ LERNMI_T_INLINE void lernmi_t_columns(const int V, int fresh, double *g, Py_ssiz
                 column[v] = v == V - 1 ? (lernmi_v8)((lernmi_l8)acc[v] & real) : acc[v];
                 continue;
             }
-            /* A zero: -0.0 only if every term of the whole sum is (see lernmi_t_gradient) */
+            /* A zero: -0.0 only if every term of the whole sum is (see lernmi_t_gradient):
+             * that of each sample whose input is +0.0 if its s has its sign bit set, that of
+             * each other if its product is -0.0 (and g's, added on) */
             const lernmi_l8 zero = (lernmi_l8)(acc[v] == 0.0);
-            lernmi_l8 minus_zero = fresh ? ~(lernmi_l8){0} : lernmi_t_minus_zero(column[v]);
-            for (Py_ssize_t b = 0; b < group && _mm512_test_epi64_mask(
-                     (__m512i)(minus_zero & zero), (__m512i)(minus_zero & zero)); b++)
+            const lernmi_l8 others = (lernmi_l8){0} + (long long)(~taken[p] & samples);
+            lernmi_l8 minus_zero = (~*(const lernmi_l8 *)(signs + 8 * v) & others) == 0;
+            if (!fresh)
+                minus_zero &= lernmi_t_minus_zero(column[v]);
+            for (uint64_t m = taken[p]; m && _mm512_test_epi64_mask(
+                     (__m512i)(minus_zero & zero), (__m512i)(minus_zero & zero)); m &= m - 1) {
+                const Py_ssize_t b = __builtin_ctzll(m);
                 minus_zero &= lernmi_t_minus_zero(*(const lernmi_v8 *)(sp + b * padded + 8 * v)
                                                   * a[b * stride + i]);
+            }
             lernmi_l8 bits = ((lernmi_l8)acc[v] & ~zero) | (zero & minus_zero & LERNMI_T_SIGN);
             column[v] = (lernmi_v8)(v == V - 1 ? bits & real : bits);
         }
@@ -301,15 +312,17 @@ LERNMI_T_TARGET static void lernmi_t_gradient(double *g, Py_ssize_t rows, Py_ssi
         if (listed < 0 || samples > LERNMI_GROUP || (!finite && !listed))
             lernmi_t_list(ag, stride, group, n, !finite, masks);
         for (Py_ssize_t r = 0; r < padded; r++) {
-            uint64_t all = 0x8000000000000000ULL;
+            uint64_t all = 0x8000000000000000ULL, signed_ = 0;
             for (Py_ssize_t b = 0; b < group; b++) {
                 const double sr = r < rows ? sg[b * stride + r] : 0.0;
                 uint64_t bits;
                 memcpy(&bits, &sr, sizeof bits);
                 all &= bits;
+                signed_ |= (bits >> 63) << b;
                 sp[b * padded + r] = sr;
             }
             memcpy(minus + r, &all, sizeof all);  /* -0.0 if every s is signed, else +0.0 */
+            signs[r] = (long long)signed_;
         }
         memset(taken, 0, sizeof(uint64_t) * positions);  /* each column's samples */
         for (Py_ssize_t b = 0; b < group; b++)
@@ -328,7 +341,7 @@ LERNMI_T_TARGET static void lernmi_t_gradient(double *g, Py_ssize_t rows, Py_ssi
 #define LERNMI_T_CASE(q)                                                                      \
     case q:                                                                                   \
         lernmi_t_columns(q, first == 0, gb, 8 * q, n, sp + 8 * v0, padded, minus + 8 * v0,    \
-                         taken, ag, stride, group, real);                                     \
+                         signs + 8 * v0, taken, ag, stride, group, real);                     \
         break;
                 LERNMI_T_CASE(1) LERNMI_T_CASE(2) LERNMI_T_CASE(3) LERNMI_T_CASE(4)
                 LERNMI_T_CASE(5) LERNMI_T_CASE(6) LERNMI_T_CASE(7) LERNMI_T_CASE(8)

@@ -3,10 +3,11 @@
 cimport cython
 from libc.stdint cimport uint64_t
 
-from lernmi.propagation cimport Links, propagate_links
+from lernmi.propagation cimport Links, learn_links, propagate_links, some_rows
 from lernmi.steps cimport Rule, lernmi_mean_step, step_weights
 from lernmi.network_loops cimport NetworkArrays, link_layer
 from lernmi.stores cimport Moments, NeuronStore
+from lernmi.team cimport Team
 
 cdef extern from "transposed.h":
     Py_ssize_t lernmi_t_size(Py_ssize_t rows, Py_ssize_t n) noexcept nogil
@@ -23,25 +24,29 @@ cdef extern from "transposed.h":
                            double *room, uint64_t *masks) noexcept nogil
 
 @cython.final
-cdef class Transposed:                  # a layer of links' weights held column by column
-    cdef double[::1] w                  # the weights, in transposed.h's layout
+cdef class Transposed:                  # rows of a layer of links held column by column
+    cdef double[::1] w                  # their weights, in transposed.h's layout
     cdef double[::1] m                  # their rule's velocity or first moments, so laid out
     cdef double[::1] v                  # its second moments, so laid out
     cdef double[::1] g                  # a batch's gradient, so laid out
     cdef double[::1] room               # the kernels' scratch
     cdef double[::1] masks              # and their masks (64-bit, held as doubles)
-    cdef Py_ssize_t rows, cols          # the layer's shape
+    cdef Py_ssize_t row0, rows, cols    # which rows, and the layer's columns
     cdef int listed                     # what the last forward pass returned, or -1
     cdef int finite                     # whether every weight is finite: 1, 0, -1 unknown
+    cdef bint held                      # whether hold has copied the rows in
 
-@cython.locals(links=Links)
-cpdef Transposed inputs_for(NetworkArrays net, x, order, Py_ssize_t batch)
-cdef void hold(Transposed t, NetworkArrays net, Moments moments) noexcept nogil
+@cython.locals(some=object)
+cpdef Transposed inputs_for(NetworkArrays net, x, order, Py_ssize_t batch, Py_ssize_t row0,
+                            Py_ssize_t rows)
+cdef void hold(Transposed t, NetworkArrays net, Moments moments, Team team) noexcept nogil
 cdef void let_go(Transposed t, NetworkArrays net, Moments moments) noexcept nogil
 @cython.locals(links=Links)
 cdef void copy(Transposed t, NetworkArrays net, Moments moments, int back) noexcept nogil
 cdef void copy_array(double[::1] w, double[::1] held, Links links, int back) noexcept nogil
-cdef void propagate_layer(Transposed t, Py_ssize_t l, const double[::1] w, Links links,
-                          NeuronStore n, double[::1] pack) noexcept nogil
+cdef bint takes(Transposed t, Links links) noexcept nogil
+cdef void propagate_layer(Transposed t, const double[::1] w, Links links, NeuronStore n,
+                          double[::1] pack) noexcept nogil
 @cython.locals(rule=Rule)
-cdef void learn_inputs(Transposed t, Links links, NeuronStore n) noexcept nogil
+cdef void learn_layer(Transposed t, double[::1] w, Moments moments, Links links, NeuronStore n,
+                      double[::1] pack) noexcept nogil

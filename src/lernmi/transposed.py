@@ -26,7 +26,7 @@ from .stores import zeros
 if not cython.compiled:
     # Compiled, these are C functions (see transposed.pxd).
     from .network_loops import link_layer
-    from .propagation import propagate_links
+    from .propagation import learn_links, propagate_links, some_rows
     from .steps import step_weights
     # (and vector.h's lernmi_mean_step, which the source never calls)
 
@@ -38,51 +38,55 @@ READY = bool(lernmi_t_ready()) if cython.compiled else False
 
 
 class Transposed:
-    """A layer of `rows` x `cols` weights held column by column (transposed.h), beside its
-    rule's numbers m and v and room for its gradient g, in the same layout, and the
-    scratch the kernels need: room, and masks (64-bit masks, held as doubles). `listed` is
-    what the last forward pass returned while its masks are still there, else -1; `finite`,
-    whether every weight is finite (1, 0; -1: not known), as the last step found."""
+    """Rows row0 to row0 + rows - 1 of a layer of links with `cols` columns, held column by
+    column (transposed.h): their weights w, beside their rule's numbers m and v and room for
+    their gradient g, in the same layout, and the scratch the kernels need: room, and masks
+    (64-bit masks, held as doubles). `listed` is what the last forward pass returned while
+    its masks are still there, else -1; `finite`, whether every weight is finite (1, 0; -1:
+    not known), as the last step found; `held`, whether hold has copied the rows in."""
 
-    def __init__(self, rows, cols):
+    def __init__(self, row0, rows, cols):
         size = lernmi_t_size(rows, cols)
         self.w, self.m, self.v, self.g = zeros(size), zeros(size), zeros(size), zeros(size)
         self.room = zeros(lernmi_t_doubles(rows))
         self.masks = zeros(lernmi_t_masks(cols))
-        self.rows, self.cols, self.listed, self.finite = rows, cols, -1, -1
+        self.row0, self.rows, self.cols = row0, rows, cols
+        self.listed, self.finite, self.held = -1, -1, False
 
 
-def inputs_for(net, x, order, batch):
-    """A Transposed for net's links out of its input layer, if learning from the rows
-    `order` of x in batches of `batch` on one thread is better done so (see the module's
-    docstring: the first 256 rows of order tell whether their inputs are mostly +0.0);
-    else None."""
-    links = link_layer(net, 0, 1)
-    if not READY or batch < 2:
+def inputs_for(net, x, order, batch, row0, rows):
+    """A Transposed for rows row0 to row0 + rows - 1 of net's links out of its input layer
+    (the rows one thread of a team takes), if learning from the rows `order` of x in
+    batches of `batch` is better done so (see the module's docstring: the first 256 rows of
+    order tell whether their inputs are mostly +0.0); else None."""
+    if not READY or batch < 2 or rows < 1:
         return None
     some = np.ascontiguousarray(np.asarray(x)[np.asarray(order)[:256]])
     if some.size == 0 or np.count_nonzero(some.view(np.uint64)) > (1.0 - BLANK) * some.size:
         return None
-    return Transposed(links.rows, links.cols)
+    return Transposed(row0, rows, link_layer(net, 0, 1).cols)
 
 
-def hold(t, net, moments):
-    """Copy the weights of net's links out of its input layer, and their rule's m and v
-    (moments.m and moments.v), into t, column by column; nothing if t is None."""
-    if t is not None:
+def hold(t, net, moments, team):
+    """Copy t's rows of net's links out of its input layer, their weights and their rule's
+    m and v (moments.m and moments.v), into t, column by column, if t is not None: unless
+    t has only some rows and `team` is None (a thread alone takes every row: team.run's
+    thread 0 when the others did not start)."""
+    if t is not None and (team is not None or t.rows == link_layer(net, 0, 1).rows):
         copy(t, net, moments, 0)
-        t.finite = -1
+        t.held, t.finite = True, -1
 
 
 def let_go(t, net, moments):
     """Copy t's weights, m and v back where hold copied them from: hold undone."""
-    if t is not None:
+    if t is not None and t.held:
         copy(t, net, moments, 1)
+        t.held = False
 
 
 def copy(t, net, moments, back):
     """hold's copies (let_go's, `back`)."""
-    links = link_layer(net, 0, 1)
+    links = some_rows(link_layer(net, 0, 1), t.row0, t.rows)
     copy_array(net.w, t.w, links, back)
     copy_array(moments.m, t.m, links, back)
     copy_array(moments.v, t.v, links, back)
@@ -94,11 +98,17 @@ def copy_array(w, held, links, back):
                   cython.address(held[0]), back)
 
 
-def propagate_layer(t, l, w, links, n, pack):
-    """propagation.propagate_links for layer l's links in the store n (source and target);
-    for the links out of the input layer (l = 0), by their weights held transposed in t
-    if t is not None."""
-    if l > 0 or t is None:
+def takes(t, links):
+    """Whether t holds these links: rows of the links out of the input layer (the layer
+    whose outputs start a sample's store), held."""
+    return t is not None and t.held and links.source == 0 and links.rows == t.rows \
+        and links.start == t.row0 * links.cols
+
+
+def propagate_layer(t, w, links, n, pack):
+    """propagation.propagate_links for the links in the store n (source and target); by
+    their weights held transposed, if t holds them (`takes`)."""
+    if not takes(t, links):
         propagate_links(w, links, n, n, pack)
         return
     t.listed = lernmi_t_forward(
@@ -108,10 +118,13 @@ def propagate_layer(t, l, w, links, n, pack):
         cython.cast(cython.pointer(uint64_t), cython.address(t.masks[0])), t.finite)
 
 
-def learn_inputs(t, links, n):
-    """propagation.learn_links for the links (which send nothing back), in the store n, by
-    their weights held transposed in t: each weight's gradient summed over the samples,
-    then one step of their rule."""
+def learn_layer(t, w, moments, links, n, pack):
+    """propagation.learn_links for the links in the store n (source and target); if t holds
+    them (`takes`: they send nothing back), by their weights held transposed: each weight's
+    gradient summed over the samples, then one step of their rule."""
+    if not takes(t, links):
+        learn_links(w, moments, links, n, n, pack)
+        return
     lernmi_t_gradient(
         cython.address(t.g[0]), links.rows, links.cols, cython.address(n.a[links.source]),
         links.stride, cython.address(n.s[links.target + 1]), links.samples, t.listed,
