@@ -50,10 +50,9 @@ class Rows:
 
 
 class Scratch:
-    """What thread t of a team works in as it learns: room of its own to pack samples and sum
-    a row's gradient in, beside the network's velocity and moments (each thread steps rows of
-    its own; thread 0, or a thread alone, packs in net.pack: `scratch_for`), and `inputs`,
-    the input layer's links held transposed (transposed.py), or None."""
+    """What thread t of a team works in as it learns (`scratch_for`): room to pack samples
+    and sum a row's gradient in, beside the network's velocity and moments, and `inputs`,
+    its rows of the input layer's links held transposed (transposed.py), or None."""
 
     def __init__(self, t, pack, moments):
         self.t, self.pack, self.moments, self.inputs = t, pack, moments, None
@@ -230,16 +229,17 @@ def scratch_for(net, team, t, rows):
     network's velocity and moments for any other; for batches of more than GROUP samples,
     room for the gradients of every row the thread steps in a layer (learn_batches gives
     thread 0 all the links into the output layer, each thread its part_of the others), and
-    its rows of the input layer's links held transposed if transposed.inputs_for says so."""
+    its rows of the input layer's links held transposed if transposed.inputs_for says so
+    (not if the input neurons' outputs are not their inputs, x: identity neurons only)."""
     m, v, g = net.moments.views()
     size = g.shape[0]
     for l in range(net.layers - 1):
         links = link_layer(net, l, 1)
         part = part_of(net, team, l, t)
         mine = links.rows if t == 0 and l == net.layers - 2 else part.row1 - part.row0
-        if l == 0:  # (threads but 0 take no links into the output layer)
-            inputs = inputs_for(net, rows.x, rows.order, rows.batch, part.row0,
-                                0 if t > 0 and l == net.layers - 2 else mine)
+        if l == 0:
+            inputs = inputs_for(net, rows.x, rows.order, rows.batch, part.row0, mine if
+                                rows.identity and (t == 0 or l < net.layers - 2) else 0)
         if rows.batch > GROUP:
             size = max(size, mine * links.cols)
     own = Scratch(0, net.pack, net.moments) if t == 0 and rows.batch <= GROUP else Scratch(

@@ -4,7 +4,7 @@ cimport cython
 from libc.stdint cimport uint64_t
 
 from lernmi.propagation cimport Links, learn_links, propagate_links, some_rows
-from lernmi.steps cimport Rule, lernmi_mean_step, step_weights
+from lernmi.steps cimport ADAM, PLAIN, Rule, lernmi_mean_step, step_weights
 from lernmi.network_loops cimport NetworkArrays, link_layer
 from lernmi.stores cimport Moments, NeuronStore
 from lernmi.team cimport Team

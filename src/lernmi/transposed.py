@@ -27,7 +27,7 @@ if not cython.compiled:
     # Compiled, these are C functions (see transposed.pxd).
     from .network_loops import link_layer
     from .propagation import learn_links, propagate_links, some_rows
-    from .steps import step_weights
+    from .steps import ADAM, PLAIN, step_weights
     # (and vector.h's lernmi_mean_step, which the source never calls)
 
 #: Inputs of +0.0 worth holding a layer transposed for: this share of them or more.
@@ -85,11 +85,13 @@ def let_go(t, net, moments):
 
 
 def copy(t, net, moments, back):
-    """hold's copies (let_go's, `back`)."""
+    """hold's copies (let_go's, `back`): of m and v only if the links' rule keeps them."""
     links = some_rows(link_layer(net, 0, 1), t.row0, t.rows)
     copy_array(net.w, t.w, links, back)
-    copy_array(moments.m, t.m, links, back)
-    copy_array(moments.v, t.v, links, back)
+    if links.rule.kind != PLAIN:
+        copy_array(moments.m, t.m, links, back)
+    if links.rule.kind == ADAM:
+        copy_array(moments.v, t.v, links, back)
 
 
 def copy_array(w, held, links, back):

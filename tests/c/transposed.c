@@ -2,15 +2,18 @@
  *
  * Each trial makes a layer of rows x n weights and a batch of inputs and sensitivities, and
  * checks that lernmi_t_forward adds to each sum what lernmi_dot gives for its row and
- * sample (told whether every weight is finite, or finding out), and that lernmi_t_gradient gives each weight's gradient as lernmi_scale then
- * lernmi_axpy sum it over the samples: afresh, from masks the forward pass left (with every
- * input, or not) or listed again, and over more than one GROUP of samples. The shapes take
- * one and several blocks of rows, rows that are not whole vectors, and lanes of one input
- * or of many words of a mask. The numbers are mostly 0.0 and otherwise random with all 53
- * bits, and in odd trials also -0.0, infinities, NaNs and subnormal numbers in the weights,
- * the inputs and the sensitivities, which make the kernels take every input and work out
- * the sign of a zero; the sensitivities are often 0.0, so that many sums are zeros. A NaN
- * matches any NaN: which one an operation passes on is the CPU's choice, not the order's.
+ * sample (told whether every weight is finite, or finding out), and that
+ * lernmi_t_gradient gives each weight's gradient as lernmi_scale then lernmi_axpy sum it
+ * over the samples: afresh, from masks the forward pass left (with every input, or not) or
+ * listed again, and over more than one GROUP of samples. The shapes take one and several
+ * blocks of rows, rows that are not whole vectors, and lanes of one input or of many words
+ * of a mask. The numbers are mostly 0.0 and otherwise random with all 53 bits, and in odd
+ * trials also -0.0, infinities, NaNs and subnormal numbers in the weights, the inputs and
+ * the sensitivities, which make the kernels take every input and work out the sign of a
+ * zero; the sensitivities are often 0.0, so that many sums are zeros, and in even trials a
+ * column's gradient is -0.0 over every GROUP. Last, vector.h's lernmi_mean_step must say
+ * whether every weight it stepped is finite. A NaN matches any NaN: which one an
+ * operation passes on is the CPU's choice, not the order's.
  * Prints how many numbers did not match, of how many; "not built" where transposed.h has
  * no kernels (lernmi_t_ready is 0).
  */
@@ -60,7 +63,7 @@ static long same(double a, double b)
     return (isnan(a) && isnan(b)) || memcmp(&a, &b, sizeof a) == 0 ? 0 : 1;
 }
 
-static long mismatches = 0, numbers = 0;
+static long mismatches = 0, numbers = 0, finite_steps = 0, steps = 0;
 
 static void trial(Py_ssize_t rows, Py_ssize_t n, Py_ssize_t samples, int odd)
 {
@@ -77,6 +80,16 @@ static void trial(Py_ssize_t rows, Py_ssize_t n, Py_ssize_t samples, int odd)
         for (Py_ssize_t i = 0; i < stride; i++)
             a[b * stride + i] = i < n ? number(odd, 75) : number(odd, 25);  /* inputs, s */
     const double *s = a + n;  /* rows' sensitivities: a[b * stride + n + r] */
+    /* even trials: a column of -0.0 inputs and one of +0.0 in every sample, and row 0's
+     * sensitivities all positive, row 1's all negative: their gradients there are -0.0,
+     * fresh and added on to over the next GROUPs */
+    for (Py_ssize_t b = 0; b < samples && !odd && n > 3; b++) {
+        a[b * stride + n / 2] = -0.0;
+        a[b * stride + n / 3] = 0.0;
+        a[b * stride + n] = fabs(a[b * stride + n]) + 0.5;
+        if (rows > 1)
+            a[b * stride + n + 1] = -fabs(a[b * stride + n + 1]) - 0.5;
+    }
     for (Py_ssize_t i = 0; i < samples * stride; i++)
         z[i] = uniform();
 
@@ -122,6 +135,21 @@ static void trial(Py_ssize_t rows, Py_ssize_t n, Py_ssize_t samples, int odd)
                 mismatches += same(gt[positions * 8 * v0 + p * width + r],
                                    lernmi_t_input(p, n) < n ? 0.0 : 12345.0);
     }
+    /* the step's word on whether every weight it stepped is finite, which the next forward
+     * pass takes: 1e308 weights stepped past the largest double in some trials */
+    if (size >= 2 && odd)
+        t[size - 2] = t[size - 1] = 1e308;
+    for (Py_ssize_t i = 0; i < size; i++)
+        gt[i] = (odd ? -1e308 : -1e-3) * (double)(i % 3);
+    lernmi_rule rule = {LERNMI_PLAIN, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0};
+    double *m = calloc(size, sizeof(double)), *v = calloc(size, sizeof(double));
+    const int said = lernmi_mean_step(t, m, v, gt, &rule, size);
+    free(m); free(v);
+    int stepped_finite = 1;
+    for (Py_ssize_t i = 0; i < size; i++)
+        stepped_finite &= isfinite(t[i]) != 0;
+    mismatches += said != stepped_finite, numbers++;
+    finite_steps += stepped_finite, steps++;
     free(w); free(g); free(want); free(z); free(a); free(t); free(gt); free(room);
     free(masks); free(before);
 }
@@ -144,7 +172,8 @@ int main(void)
                 for (int odd = 0; odd < 2; odd++, trials++)
                     if (rows[r] * n[i] * samples[b] <= 3000000)
                         trial(rows[r], n[i], samples[b], odd);
-    printf("%ld mismatches in %ld numbers (%d trials)\n", mismatches, numbers, trials);
+    printf("%ld mismatches in %ld numbers (%d trials; %ld of %ld steps finite)\n", mismatches,
+           numbers, trials, finite_steps, steps);
     return mismatches != 0;
 #else
     printf("not built\n");
