@@ -65,8 +65,8 @@ LERNMI_INLINE Py_ssize_t lernmi_t_size(Py_ssize_t rows, Py_ssize_t n)
     return lernmi_t_positions(n) * 8 * lernmi_t_vectors(rows);
 }
 
-/* Words a lane's mask of inputs takes (a bit a column), and the scratch a batch's GROUP of
- * samples needs: doubles, and 64-bit masks. */
+/* Words a lane's mask of inputs takes (a bit a column), and the scratch the kernels need:
+ * doubles, and 64-bit masks: a GROUP's, and a batch of `samples` samples'. */
 LERNMI_INLINE Py_ssize_t lernmi_t_words(Py_ssize_t n)
 {
     return (lernmi_t_positions(n) / LERNMI_LANES + 63) / 64;
@@ -78,9 +78,16 @@ LERNMI_INLINE Py_ssize_t lernmi_t_doubles(Py_ssize_t rows)
            + LERNMI_GROUP * LERNMI_LANES * 8 * LERNMI_T_VECTORS;
 }
 
-LERNMI_INLINE Py_ssize_t lernmi_t_masks(Py_ssize_t n)
+LERNMI_INLINE Py_ssize_t lernmi_t_group_masks(Py_ssize_t n)
 {
-    return LERNMI_GROUP * LERNMI_LANES * lernmi_t_words(n) + lernmi_t_positions(n);
+    return LERNMI_GROUP * LERNMI_LANES * lernmi_t_words(n);
+}
+
+LERNMI_INLINE Py_ssize_t lernmi_t_masks(Py_ssize_t n, Py_ssize_t samples)
+{
+    const Py_ssize_t groups = samples > LERNMI_GROUP ? (samples + LERNMI_GROUP - 1) / LERNMI_GROUP
+                                                     : 1;
+    return lernmi_t_positions(n) + groups * lernmi_t_group_masks(n);
 }
 
 /* w (rows x n, row by row) into t, the layout above; or back (`back`). */
@@ -168,21 +175,21 @@ LERNMI_T_INLINE void lernmi_t_lanes(const int V, const double *t, Py_ssize_t wid
 
 /* The kernels' scratch: room (lernmi_t_doubles) for the rows' sensitivities (sp), the sign
  * of the zero a column of +0.0 inputs adds (minus), which samples' sensitivities have their
- * sign bit set (signs), and the forward lanes; masks (lernmi_t_masks) for lernmi_t_list's
- * masks, then which samples each column takes. */
+ * sign bit set (signs), and the forward lanes; masks (lernmi_t_masks) for which samples
+ * each column takes, then lernmi_t_list's masks of each GROUP of the batch in turn. */
 #define LERNMI_T_SCRATCH                                                                      \
     const Py_ssize_t positions = lernmi_t_positions(n), padded = 8 * lernmi_t_vectors(rows);  \
     double *sp = room, *minus = sp + LERNMI_GROUP * padded;                                   \
     long long *signs = (long long *)(minus + padded);                                         \
     double *lanes = minus + 2 * padded;                                                       \
-    uint64_t *taken = masks + LERNMI_GROUP * LERNMI_LANES * lernmi_t_words(n);                \
+    uint64_t *taken = masks;                                                                  \
     (void)sp, (void)minus, (void)signs, (void)lanes, (void)taken
 
 /* z[b * stride + r] += the sum of w[r, i] * a[b * stride + i] over i < n, as lernmi_dot
  * takes it, for the rows r < rows and the samples b < samples, the weights at t (the layout
- * above). Each GROUP's masks (lernmi_t_list) are left in `masks`, the last one's for
- * lernmi_t_gradient to take: of every input if some weight is not finite (then w * 0.0 may
- * be NaN), which it returns. `finite`: 1 if every weight is known to be finite, 0 if some
+ * above). Each GROUP's masks (lernmi_t_list) are left in `masks` for lernmi_t_gradient
+ * to take: of every input if some weight is not finite (then w * 0.0 may be NaN), which
+ * it returns. `finite`: 1 if every weight is known to be finite, 0 if some
  * is known not to be, -1 to check. */
 LERNMI_T_TARGET static int lernmi_t_forward(const double *t, Py_ssize_t rows, Py_ssize_t n,
                                             const double *a, Py_ssize_t stride,
@@ -194,7 +201,8 @@ LERNMI_T_TARGET static int lernmi_t_forward(const double *t, Py_ssize_t rows, Py
     for (Py_ssize_t first = 0; first < samples; first += LERNMI_GROUP) {
         const Py_ssize_t group = samples - first < LERNMI_GROUP ? samples - first : LERNMI_GROUP;
         const double *ag = a + first * stride;
-        lernmi_t_list(ag, stride, group, n, every, masks);
+        uint64_t *mask = masks + positions + first / LERNMI_GROUP * lernmi_t_group_masks(n);
+        lernmi_t_list(ag, stride, group, n, every, mask);
         for (Py_ssize_t block = 0; block < lernmi_t_blocks(rows); block++) {
             const Py_ssize_t v0 = lernmi_t_first(block, rows);
             const int V = (int)(lernmi_t_first(block + 1, rows) - v0);
@@ -202,7 +210,7 @@ LERNMI_T_TARGET static int lernmi_t_forward(const double *t, Py_ssize_t rows, Py
             const double *tb = t + positions * 8 * v0;
             switch (V) {  /* each a loop whose sums stay in V registers */
 #define LERNMI_T_CASE(q)                                                                      \
-    case q: lernmi_t_lanes(q, tb, width, n, ag, stride, group, masks, lanes); break;
+    case q: lernmi_t_lanes(q, tb, width, n, ag, stride, group, mask, lanes); break;
                 LERNMI_T_CASE(1) LERNMI_T_CASE(2) LERNMI_T_CASE(3) LERNMI_T_CASE(4)
                 LERNMI_T_CASE(5) LERNMI_T_CASE(6) LERNMI_T_CASE(7) LERNMI_T_CASE(8)
                 LERNMI_T_CASE(9) LERNMI_T_CASE(10) LERNMI_T_CASE(11) LERNMI_T_CASE(12)
@@ -288,8 +296,7 @@ LERNMI_T_INLINE void lernmi_t_columns(const int V, int fresh, double *g, Py_ssiz
  * a[b * stride + i], as lernmi_scale then lernmi_axpy sum them sample after sample (g in the
  * layout above, rows x n weights; a[... + i] the inputs and s[... + r] the rows'
  * sensitivities). `listed`: what lernmi_t_forward returned, if it has just taken these
- * samples (at most GROUP of them: their masks are still there); -1 if not. Scratch as
- * lernmi_t_forward's.
+ * samples (their masks are still there); -1 if not. Scratch as lernmi_t_forward's.
  *
  * Why the inputs of +0.0 left out change no sum (the sensitivities being finite, or else
  * every input is taken): a term s * +0.0 is -0.0 if s is negative or -0.0, +0.0 otherwise.
@@ -309,8 +316,9 @@ LERNMI_T_TARGET static void lernmi_t_gradient(double *g, Py_ssize_t rows, Py_ssi
         const Py_ssize_t group = samples - first < LERNMI_GROUP ? samples - first : LERNMI_GROUP;
         const double *ag = a + first * stride, *sg = s + first * stride;
         const int finite = lernmi_all_finite(sg, stride, group, rows);
-        if (listed < 0 || samples > LERNMI_GROUP || (!finite && !listed))
-            lernmi_t_list(ag, stride, group, n, !finite, masks);
+        uint64_t *mask = masks + positions + first / LERNMI_GROUP * lernmi_t_group_masks(n);
+        if (listed < 0 || (!finite && !listed))
+            lernmi_t_list(ag, stride, group, n, !finite, mask);
         for (Py_ssize_t r = 0; r < padded; r++) {
             uint64_t all = 0x8000000000000000ULL, signed_ = 0;
             for (Py_ssize_t b = 0; b < group; b++) {
@@ -328,7 +336,7 @@ LERNMI_T_TARGET static void lernmi_t_gradient(double *g, Py_ssize_t rows, Py_ssi
         for (Py_ssize_t b = 0; b < group; b++)
             for (Py_ssize_t k = 0; k < LERNMI_LANES; k++)
                 for (Py_ssize_t j = 0; j < words; j++)
-                    for (uint64_t m = masks[(b * LERNMI_LANES + k) * words + j]; m; m &= m - 1)
+                    for (uint64_t m = mask[(b * LERNMI_LANES + k) * words + j]; m; m &= m - 1)
                         taken[k * per_lane + 64 * j + __builtin_ctzll(m)] |= (uint64_t)1 << b;
         for (Py_ssize_t block = 0; block < lernmi_t_blocks(rows); block++) {
             const Py_ssize_t v0 = lernmi_t_first(block, rows);
@@ -350,7 +358,6 @@ LERNMI_T_TARGET static void lernmi_t_gradient(double *g, Py_ssize_t rows, Py_ssi
 #undef LERNMI_T_CASE
             }
         }
-        listed = -1;
     }
 }
 #else

@@ -40,16 +40,16 @@ READY = bool(lernmi_t_ready()) if cython.compiled else False
 class Transposed:
     """Rows row0 to row0 + rows - 1 of a layer of links with `cols` columns, held column by
     column (transposed.h): their weights w, beside their rule's numbers m and v and room for
-    their gradient g, in the same layout, and the scratch the kernels need: room, and masks
-    (64-bit masks, held as doubles). `listed` is what the last forward pass returned while
+    their gradient g, in the same layout, and the scratch the kernels need for batches of
+    up to `batch` samples: room, and masks (64-bit masks, held as doubles). `listed` is what the last forward pass returned while
     its masks are still there, else -1; `finite`, whether every weight is finite (1, 0; -1:
     not known), as the last step found; `held`, whether hold has copied the rows in."""
 
-    def __init__(self, row0, rows, cols):
+    def __init__(self, row0, rows, cols, batch):
         size = lernmi_t_size(rows, cols)
         self.w, self.m, self.v, self.g = zeros(size), zeros(size), zeros(size), zeros(size)
         self.room = zeros(lernmi_t_doubles(rows))
-        self.masks = zeros(lernmi_t_masks(cols))
+        self.masks = zeros(lernmi_t_masks(cols, batch))
         self.row0, self.rows, self.cols = row0, rows, cols
         self.listed, self.finite, self.held = -1, -1, False
 
@@ -64,7 +64,7 @@ def inputs_for(net, x, order, batch, row0, rows):
     some = np.ascontiguousarray(np.asarray(x)[np.asarray(order)[:256]])
     if some.size == 0 or np.count_nonzero(some.view(np.uint64)) > (1.0 - BLANK) * some.size:
         return None
-    return Transposed(row0, rows, link_layer(net, 0, 1).cols)
+    return Transposed(row0, rows, link_layer(net, 0, 1).cols, batch)
 
 
 def hold(t, net, moments, team):

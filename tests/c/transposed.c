@@ -4,16 +4,16 @@
  * checks that lernmi_t_forward adds to each sum what lernmi_dot gives for its row and
  * sample (told whether every weight is finite, or finding out), and that
  * lernmi_t_gradient gives each weight's gradient as lernmi_scale then lernmi_axpy sum it
- * over the samples: afresh, from masks the forward pass left (with every input, or not) or
- * listed again, and over more than one GROUP of samples. The shapes take one and several
- * blocks of rows, rows that are not whole vectors, and lanes of one input or of many words
- * of a mask. The numbers are mostly 0.0 and otherwise random with all 53 bits, and in odd
- * trials also -0.0, infinities, NaNs and subnormal numbers in the weights, the inputs and
- * the sensitivities, which make the kernels take every input and work out the sign of a
- * zero; the sensitivities are often 0.0, so that many sums are zeros, and in even trials a
- * column's gradient is -0.0 over every GROUP. Last, vector.h's lernmi_mean_step must say
- * whether every weight it stepped is finite. A NaN matches any NaN: which one an
- * operation passes on is the CPU's choice, not the order's.
+ * over the samples: afresh, from the masks the forward pass left for each GROUP of
+ * samples (of every input, or not) or listed again, and over more than one GROUP. The
+ * shapes take one and several blocks of rows, rows that are not whole vectors, and lanes
+ * of one input or of many words of a mask. The numbers are mostly 0.0 and otherwise random
+ * with all 53 bits, and in odd trials also -0.0, infinities, NaNs and subnormal numbers in
+ * the weights, the inputs and the sensitivities, which make the kernels take every input
+ * and work out the sign of a zero; the sensitivities are often 0.0, so that many sums are
+ * zeros, and in even trials a column's gradient is -0.0 over every GROUP. Last, vector.h's
+ * lernmi_mean_step must say whether every weight it stepped is finite. A NaN matches any
+ * NaN: which one an operation passes on is the CPU's choice, not the order's.
  * Prints how many numbers did not match, of how many; "not built" where transposed.h has
  * no kernels (lernmi_t_ready is 0).
  */
@@ -73,7 +73,7 @@ static void trial(Py_ssize_t rows, Py_ssize_t n, Py_ssize_t samples, int odd)
     double *a = malloc(sizeof(double) * samples * stride), *t = malloc(sizeof(double) * size);
     double *gt = malloc(sizeof(double) * size), *room = malloc(sizeof(double) *
                                                                 lernmi_t_doubles(rows));
-    uint64_t *masks = malloc(sizeof(uint64_t) * lernmi_t_masks(n));
+    uint64_t *masks = malloc(sizeof(uint64_t) * lernmi_t_masks(n, samples));
     for (Py_ssize_t i = 0; i < rows * n; i++)
         w[i] = number(odd && i % 7 == 0, 0);
     for (Py_ssize_t b = 0; b < samples; b++)
@@ -116,8 +116,8 @@ static void trial(Py_ssize_t rows, Py_ssize_t n, Py_ssize_t samples, int odd)
         const Py_ssize_t taken = round == 0 ? samples : (samples + 1) / 2;
         for (Py_ssize_t i = 0; i < size; i++)
             gt[i] = 12345.0;
-        lernmi_t_gradient(gt, rows, n, a, stride, s, taken,
-                          round == 0 && samples <= LERNMI_GROUP ? listed : -1, room, masks);
+        lernmi_t_gradient(gt, rows, n, a, stride, s, taken, round == 0 ? listed : -1, room,
+                          masks);
         lernmi_t_copy(g, rows, n, gt, 1);
         for (Py_ssize_t r = 0; r < rows; r++) {
             lernmi_scale(s[r], a, want, n);
