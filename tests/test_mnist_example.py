@@ -31,7 +31,7 @@ def test_python_m_lernmi_mnist_runs_the_example(tmp_path):
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Network(784 -> 8 relu -> 10 softmax, cross_entropy, 6,370 links)" in out
-    assert "epoch 2: training rate 0.0300" in out
+    assert "epoch 2: training rate 0.0600" in out
     # --show 2 draws training digits 0, 2 and 4 of the five, 28 rows each, with a guess.
     assert len(re.findall(r"digit \d, guess \d \(\d+% sure\)", out)) == 3
     assert 0.0 <= float(ACCURACY.search(out)[1]) <= 1.0
@@ -44,7 +44,7 @@ def test_adam_gets_a_rate_and_no_momentum_of_its_own():
     adam = example.options(["--optimizer", "adam"])
     assert (adam.rate, adam.momentum) == (0.002, 0.0)
     sgd = example.options([])
-    assert (sgd.rate, sgd.momentum, sgd.batch_size) == (0.05, 0.9, 32)
+    assert (sgd.rate, sgd.momentum, sgd.batch_size) == (0.1, 0.9, 64)
     given = example.options(["--rate", "0.01", "--momentum", "0"])
     assert (given.rate, given.momentum) == (0.01, 0.0)
 
@@ -131,8 +131,8 @@ def test_help_names_the_command_and_shows_the_defaults(tmp_path):
     shown = run(["-m", "lernmi", "mnist", "--help"], cwd=tmp_path)
     assert shown.returncode == 0 and shown.stdout.startswith("usage: python -m lernmi mnist")
     words = " ".join(shown.stdout.split())  # as argparse wraps them
-    assert "(default: 4)" in words and "(default: 0.05, or 0.002 with --optimizer adam)" in words
-    assert "(default: 0.6)" in shown.stdout and "(default: 32)" in shown.stdout
+    assert "(default: 4)" in words and "(default: 0.1, or 0.002 with --optimizer adam)" in words
+    assert "(default: 0.6)" in shown.stdout and "(default: 64)" in shown.stdout
     assert "--dataset {mnist,fashion_mnist,kmnist}" in shown.stdout
     script = pathlib.Path(sys.executable).parent / "lernmi"
     if script.exists():
