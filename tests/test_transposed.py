@@ -164,3 +164,15 @@ def test_a_thread_left_alone_takes_every_row(monkeypatch):
             net.train(x, labels, epochs=2, batch_size=32, threads=2)
 
     assert_same_bits(trained_both_ways(monkeypatch, make, train))
+
+
+def test_a_batch_bigger_than_the_rows_is_one_batch_of_them(monkeypatch):
+    # Room is made for the samples there are, not for the batch size asked for.
+    x, labels = inputs(70, 40), np.arange(70) % 3
+
+    def make():
+        return lernmi.Network([40, 9, 3], seed=5)
+
+    for batch in (100, 10**9, 2**63 - 1):
+        assert_same_bits(trained_both_ways(monkeypatch, make, lambda net: net.train(
+            x, labels, batch_size=batch, shuffle=False, threads=1)))

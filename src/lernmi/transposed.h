@@ -85,9 +85,8 @@ LERNMI_INLINE Py_ssize_t lernmi_t_group_masks(Py_ssize_t n)
 
 LERNMI_INLINE Py_ssize_t lernmi_t_masks(Py_ssize_t n, Py_ssize_t samples)
 {
-    const Py_ssize_t groups = samples > LERNMI_GROUP ? (samples + LERNMI_GROUP - 1) / LERNMI_GROUP
-                                                     : 1;
-    return lernmi_t_positions(n) + groups * lernmi_t_group_masks(n);
+    const Py_ssize_t groups = samples / LERNMI_GROUP + (samples % LERNMI_GROUP != 0);
+    return lernmi_t_positions(n) + (groups > 1 ? groups : 1) * lernmi_t_group_masks(n);
 }
 
 /* w (rows x n, row by row) into t, the layout above; or back (`back`). */

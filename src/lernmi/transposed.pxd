@@ -32,11 +32,12 @@ cdef class Transposed:                  # rows of a layer of links held column b
     cdef double[::1] room               # the kernels' scratch
     cdef double[::1] masks              # and their masks (64-bit, held as doubles)
     cdef Py_ssize_t row0, rows, cols    # which rows, and the layer's columns
+    cdef Py_ssize_t start               # where the rows start in the network's weights
     cdef int listed                     # what the last forward pass returned, or -1
     cdef int finite                     # whether every weight is finite: 1, 0, -1 unknown
     cdef bint held                      # whether hold has copied the rows in
 
-@cython.locals(some=object)
+@cython.locals(some=object, links=Links, held=Transposed)
 cpdef Transposed inputs_for(NetworkArrays net, x, order, Py_ssize_t batch, Py_ssize_t row0,
                             Py_ssize_t rows)
 cdef void hold(Transposed t, NetworkArrays net, Moments moments, Team team) noexcept nogil

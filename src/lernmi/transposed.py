@@ -11,10 +11,11 @@ number is still the one the rows' loops give, in the same order, bit for bit
 groups of 32, a group's forward pass and gradient took 0.060 ms instead of 0.10.
 
 learning_loops.learn_batches uses it (`inputs_for`) for the links out of the input layer
-of a network learning alone on one thread from inputs at least half +0.0, on a CPU with
-AVX-512: it copies the weights, with the rule's velocity and moments, in (`hold`) at the
-start, and out (`let_go`) at the end, so that between two calls nothing else sees the
-difference. Anywhere else the rows' tiles take the layer.
+of a network learning in batches from inputs at least half +0.0, its input neurons
+identity ones, on a CPU with AVX-512: each thread of a team (or a thread alone) copies its
+rows' weights, with the rule's velocity or moments, in (`hold`) at the start, and out
+(`let_go`) at the end, so that between two calls nothing else sees the difference.
+Anywhere else the rows' tiles take the layer.
 """
 
 import numpy as np
@@ -41,16 +42,18 @@ class Transposed:
     """Rows row0 to row0 + rows - 1 of a layer of links with `cols` columns, held column by
     column (transposed.h): their weights w, beside their rule's numbers m and v and room for
     their gradient g, in the same layout, and the scratch the kernels need for batches of
-    up to `batch` samples: room, and masks (64-bit masks, held as doubles). `listed` is what the last forward pass returned while
-    its masks are still there, else -1; `finite`, whether every weight is finite (1, 0; -1:
-    not known), as the last step found; `held`, whether hold has copied the rows in."""
+    up to `batch` samples: room, and masks (64-bit masks, held as doubles). `listed` is
+    what the last forward pass returned while its masks are still there, else -1;
+    `finite`, whether every weight is finite (1, 0; -1: not known), as the last step
+    found; `held`, whether hold has copied the rows in; `start`, where the rows start in
+    the network's weights."""
 
     def __init__(self, row0, rows, cols, batch):
         size = lernmi_t_size(rows, cols)
         self.w, self.m, self.v, self.g = zeros(size), zeros(size), zeros(size), zeros(size)
         self.room = zeros(lernmi_t_doubles(rows))
         self.masks = zeros(lernmi_t_masks(cols, batch))
-        self.row0, self.rows, self.cols = row0, rows, cols
+        self.row0, self.rows, self.cols, self.start = row0, rows, cols, 0
         self.listed, self.finite, self.held = -1, -1, False
 
 
@@ -59,12 +62,16 @@ def inputs_for(net, x, order, batch, row0, rows):
     (the rows one thread of a team takes), if learning from the rows `order` of x in
     batches of `batch` is better done so (see the module's docstring: the first 256 rows of
     order tell whether their inputs are mostly +0.0); else None."""
+    batch = min(batch, np.asarray(order).shape[0])  # (room for the samples there are)
     if not READY or batch < 2 or rows < 1:
         return None
     some = np.ascontiguousarray(np.asarray(x)[np.asarray(order)[:256]])
     if some.size == 0 or np.count_nonzero(some.view(np.uint64)) > (1.0 - BLANK) * some.size:
         return None
-    return Transposed(row0, rows, link_layer(net, 0, 1).cols, batch)
+    links = some_rows(link_layer(net, 0, 1), row0, rows)
+    held = Transposed(row0, rows, links.cols, batch)
+    held.start = links.start
+    return held
 
 
 def hold(t, net, moments, team):
@@ -104,7 +111,7 @@ def takes(t, links):
     """Whether t holds these links: rows of the links out of the input layer (the layer
     whose outputs start a sample's store), held."""
     return t is not None and t.held and links.source == 0 and links.rows == t.rows \
-        and links.start == t.row0 * links.cols
+        and links.start == t.start
 
 
 def propagate_layer(t, w, links, n, pack):
