@@ -230,7 +230,7 @@ def scratch_for(net, team, t, rows):
     room for the gradients of every row the thread steps in a layer (learn_batches gives
     thread 0 all the links into the output layer, each thread its part_of the others), and
     its rows of the input layer's links held transposed if transposed.inputs_for says so
-    (not if the input neurons' outputs are not their inputs, x: identity neurons only)."""
+    (and the input neurons are identity ones: their outputs are the x it looks at)."""
     m, v, g = net.moments.views()
     size = g.shape[0]
     for l in range(net.layers - 1):
