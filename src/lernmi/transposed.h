@@ -184,6 +184,20 @@ LERNMI_T_INLINE void lernmi_t_lanes(const int V, const double *t, Py_ssize_t wid
     uint64_t *taken = masks;                                                                  \
     (void)sp, (void)minus, (void)signs, (void)lanes, (void)taken
 
+/* A switch's cases for every count of vectors of rows a block can have, each LERNMI_T_CASE(q)
+ * a loop compiled for q vectors, whose sums stay in q registers. */
+#define LERNMI_T_CASES                                                                        \
+    LERNMI_T_CASE(1) LERNMI_T_CASE(2) LERNMI_T_CASE(3) LERNMI_T_CASE(4) LERNMI_T_CASE(5)      \
+    LERNMI_T_CASE(6) LERNMI_T_CASE(7) LERNMI_T_CASE(8) LERNMI_T_CASE(9) LERNMI_T_CASE(10)     \
+    LERNMI_T_CASE(11) LERNMI_T_CASE(12) LERNMI_T_CASE(13) LERNMI_T_CASE(14) LERNMI_T_CASE(15) \
+    LERNMI_T_CASE(16)
+
+/* Where lernmi_t_list's masks of the GROUP of samples from sample `first` lie in `masks`. */
+LERNMI_INLINE uint64_t *lernmi_t_group_mask(uint64_t *masks, Py_ssize_t n, Py_ssize_t first)
+{
+    return masks + lernmi_t_positions(n) + first / LERNMI_GROUP * lernmi_t_group_masks(n);
+}
+
 /* z[b * stride + r] += the sum of w[r, i] * a[b * stride + i] over i < n, as lernmi_dot
  * takes it, for the rows r < rows and the samples b < samples, the weights at t (the layout
  * above). Each GROUP's masks (lernmi_t_list) are left in `masks` for lernmi_t_gradient
@@ -200,20 +214,17 @@ LERNMI_T_TARGET static int lernmi_t_forward(const double *t, Py_ssize_t rows, Py
     for (Py_ssize_t first = 0; first < samples; first += LERNMI_GROUP) {
         const Py_ssize_t group = samples - first < LERNMI_GROUP ? samples - first : LERNMI_GROUP;
         const double *ag = a + first * stride;
-        uint64_t *mask = masks + positions + first / LERNMI_GROUP * lernmi_t_group_masks(n);
+        uint64_t *mask = lernmi_t_group_mask(masks, n, first);
         lernmi_t_list(ag, stride, group, n, every, mask);
         for (Py_ssize_t block = 0; block < lernmi_t_blocks(rows); block++) {
             const Py_ssize_t v0 = lernmi_t_first(block, rows);
             const int V = (int)(lernmi_t_first(block + 1, rows) - v0);
             const Py_ssize_t width = 8 * V;
             const double *tb = t + positions * 8 * v0;
-            switch (V) {  /* each a loop whose sums stay in V registers */
+            switch (V) {
 #define LERNMI_T_CASE(q)                                                                      \
     case q: lernmi_t_lanes(q, tb, width, n, ag, stride, group, mask, lanes); break;
-                LERNMI_T_CASE(1) LERNMI_T_CASE(2) LERNMI_T_CASE(3) LERNMI_T_CASE(4)
-                LERNMI_T_CASE(5) LERNMI_T_CASE(6) LERNMI_T_CASE(7) LERNMI_T_CASE(8)
-                LERNMI_T_CASE(9) LERNMI_T_CASE(10) LERNMI_T_CASE(11) LERNMI_T_CASE(12)
-                LERNMI_T_CASE(13) LERNMI_T_CASE(14) LERNMI_T_CASE(15) LERNMI_T_CASE(16)
+                LERNMI_T_CASES
 #undef LERNMI_T_CASE
             }
             for (Py_ssize_t b = 0; b < group; b++) {  /* lernmi_dot's tree, rows side by side */
@@ -315,7 +326,7 @@ LERNMI_T_TARGET static void lernmi_t_gradient(double *g, Py_ssize_t rows, Py_ssi
         const Py_ssize_t group = samples - first < LERNMI_GROUP ? samples - first : LERNMI_GROUP;
         const double *ag = a + first * stride, *sg = s + first * stride;
         const int finite = lernmi_all_finite(sg, stride, group, rows);
-        uint64_t *mask = masks + positions + first / LERNMI_GROUP * lernmi_t_group_masks(n);
+        uint64_t *mask = lernmi_t_group_mask(masks, n, first);
         if (listed < 0 || (!finite && !listed))
             lernmi_t_list(ag, stride, group, n, !finite, mask);
         for (Py_ssize_t r = 0; r < padded; r++) {
@@ -350,10 +361,7 @@ LERNMI_T_TARGET static void lernmi_t_gradient(double *g, Py_ssize_t rows, Py_ssi
         lernmi_t_columns(q, first == 0, gb, 8 * q, n, sp + 8 * v0, padded, minus + 8 * v0,    \
                          signs + 8 * v0, taken, ag, stride, group, real);                     \
         break;
-                LERNMI_T_CASE(1) LERNMI_T_CASE(2) LERNMI_T_CASE(3) LERNMI_T_CASE(4)
-                LERNMI_T_CASE(5) LERNMI_T_CASE(6) LERNMI_T_CASE(7) LERNMI_T_CASE(8)
-                LERNMI_T_CASE(9) LERNMI_T_CASE(10) LERNMI_T_CASE(11) LERNMI_T_CASE(12)
-                LERNMI_T_CASE(13) LERNMI_T_CASE(14) LERNMI_T_CASE(15) LERNMI_T_CASE(16)
+                LERNMI_T_CASES
 #undef LERNMI_T_CASE
             }
         }
