@@ -47,7 +47,8 @@ cdef void load_layer(NeuronStore n, Py_ssize_t first, const double[::1] x, bint 
 @cython.locals(i=Py_ssize_t, end=Py_ssize_t, softmax=bint, peak=double, total=double,
                a="double[::1]", z="double[::1]", keep="double[::1]")
 cdef void compute_outputs(NeuronStore n, Py_ssize_t first, Py_ssize_t size) noexcept nogil
-@cython.locals(i=Py_ssize_t, p=double)
+@cython.locals(i=Py_ssize_t, j=Py_ssize_t, end=Py_ssize_t, p=double, s="double[::1]",
+               z="double[::1]", delta="double[::1]", direct="double[::1]", keep="double[::1]")
 cdef void compute_sensitivities(NeuronStore n, Py_ssize_t first, Py_ssize_t size) noexcept nogil
 
 @cython.locals(a=double)

@@ -301,17 +301,23 @@ def load_layer(n, first, x, identity, again):
 
 def compute_outputs(n, first, size):
     """a = f(z) * keep for every neuron of the layer, bias included (keep is 1 unless the
-    network learns with dropout; a softmax layer is never dropped)."""
+    network learns with dropout; a softmax layer is never dropped). A run of identity
+    neurons (an input layer) or ReLU ones (a hidden layer) in a loop the compiler vectorises,
+    with activate's formula (tests/test_layers.py holds the two to the same numbers)."""
     softmax = False
     i = first
     while i < first + size:
-        if n.kind[i] == IDENTITY:  # a run of them (an input layer) in a short loop: z * keep
+        if n.kind[i] == IDENTITY or n.kind[i] == RELU:
             end = i + 1
-            while end < first + size and n.kind[end] == IDENTITY:
+            while end < first + size and n.kind[end] == n.kind[i]:
                 end += 1
             a, z, keep = n.a, n.z, n.keep
-            for i in range(i, end):
-                a[i] = z[i] * keep[i]
+            if n.kind[i] == IDENTITY:
+                for i in range(i, end):
+                    a[i] = z[i] * keep[i]
+            else:
+                for i in range(i, end):
+                    a[i] = (z[i] if z[i] > 0.0 else 0.0) * keep[i]
             i = end
             continue
         if n.kind[i] == SOFTMAX:
@@ -333,14 +339,26 @@ def compute_sensitivities(n, first, size):
 
     `direct` is the part of s a cost gives an output neuron itself (costs.output_error);
     anywhere else it is 0. A neuron whose output is multiplied by keep (dropout) has its s
-    multiplied by keep too: 0 when it is dropped, so nothing learns through it.
+    multiplied by keep too: 0 when it is dropped, so nothing learns through it. A run of
+    ReLU neurons in a loop the compiler vectorises: kept_sensitivity's formula, with
+    slope's, which for keep = 1 is the other (x * 1.0 is x; tested as compute_outputs).
     """
     p = softmax_pull(n, first, size)
-    for i in range(first + 1, first + size):
-        if n.keep[i] == 1.0:
+    i = first + 1
+    while i < first + size:
+        end = i + 1
+        while n.kind[i] == RELU and end < first + size and n.kind[end] == RELU:
+            end += 1
+        if n.kind[i] == RELU:
+            s, z, delta, direct, keep = n.s, n.z, n.delta, n.direct, n.keep
+            for j in range(i, end):
+                s[j] = 0.0 if keep[j] == 0.0 else \
+                    (delta[j] * (1.0 if z[j] > 0.0 else 0.0) + direct[j]) * keep[j]
+        elif n.keep[i] == 1.0:
             n.s[i] = sensitivity(n.kind[i], n.z[i], n.a[i], n.delta[i], p) + n.direct[i]
         else:
             n.s[i] = kept_sensitivity(n, i)
+        i = end
 
 
 def kept_sensitivity(n, i):
