@@ -80,7 +80,7 @@ LERNMI_INLINE Py_ssize_t lernmi_t_doubles(Py_ssize_t rows)
 
 LERNMI_INLINE Py_ssize_t lernmi_t_group_masks(Py_ssize_t n)
 {
-    return LERNMI_GROUP * LERNMI_LANES * lernmi_t_words(n);
+    return LERNMI_GROUP * LERNMI_LANES * lernmi_t_words(n) + 1;  /* and lernmi_t_list's word */
 }
 
 LERNMI_INLINE Py_ssize_t lernmi_t_masks(Py_ssize_t n, Py_ssize_t samples)
@@ -124,12 +124,15 @@ typedef long long lernmi_l8 __attribute__((vector_size(64), aligned(8)));
  * sample b, mask[(b * LANES + k) * words + j], stands for input 16 (64 j + q) + k, taken if
  * it is not +0.0 (every input, with `every`). A +0.0 input left out adds w * +0.0 to a
  * forward sum, +0.0 or -0.0 if w is finite, which changes no lane (they start at +0.0, and
- * in round to nearest x + y is -0.0 only if both are); for a gradient see lernmi_t_gradient. */
+ * in round to nearest x + y is -0.0 only if both are); for a gradient see lernmi_t_gradient.
+ * The word after the masks, mask[GROUP * LANES * words], is 1 if no input has its sign bit
+ * set (none is negative, -0.0 or a NaN with the bit set), else 0: lernmi_t_columns's. */
 LERNMI_T_TARGET static void lernmi_t_list(const double *a, Py_ssize_t stride,
                                           Py_ssize_t samples, Py_ssize_t n, int every,
                                           uint64_t *mask)
 {
     const Py_ssize_t words = lernmi_t_words(n);
+    __m512i bits = _mm512_setzero_si512();
     memset(mask, 0, sizeof(uint64_t) * samples * LERNMI_LANES * words);
     for (Py_ssize_t b = 0; b < samples; b++)
         for (Py_ssize_t i = 0; i < n; i += 64) {  /* inputs i to i + 63: 16 (i / 16 + q) + k */
@@ -137,12 +140,15 @@ LERNMI_T_TARGET static void lernmi_t_list(const double *a, Py_ssize_t stride,
             for (Py_ssize_t h = i; h < i + 64 && h < n; h += 8) {
                 const __mmask8 in = n - h >= 8 ? 0xff : (__mmask8)((1u << (n - h)) - 1);
                 const __m512i x = _mm512_maskz_loadu_epi64(in, a + b * stride + h);
+                bits = _mm512_or_si512(bits, x);
                 taken |= (uint64_t)(every ? in : _mm512_test_epi64_mask(x, x)) << (h - i);
             }
             uint64_t *lane = mask + b * LERNMI_LANES * words + i / 16 / 64;
             for (int k = 0; k < LERNMI_LANES; k++)
                 lane[k * words] |= _pext_u64(taken >> k, 0x0001000100010001ULL) << (i / 16 % 64);
         }
+    mask[LERNMI_GROUP * LERNMI_LANES * words] =
+        !_mm512_test_epi64_mask(bits, _mm512_set1_epi64((long long)0x8000000000000000ULL));
 }
 
 /* Lane k's sums of a block of V vectors of rows (`width` rows at t) for each sample b:
@@ -255,7 +261,8 @@ LERNMI_T_INLINE void lernmi_t_columns(const int V, int fresh, double *g, Py_ssiz
                                       Py_ssize_t n, const double *sp, Py_ssize_t padded,
                                       const double *minus, const long long *signs,
                                       const uint64_t *taken, const double *a,
-                                      Py_ssize_t stride, Py_ssize_t group, lernmi_l8 real)
+                                      Py_ssize_t stride, Py_ssize_t group, lernmi_l8 real,
+                                      int unsigned_)
 {
     const uint64_t samples = ((uint64_t)1 << group) - 1;  /* (group <= GROUP < 64) */
     for (Py_ssize_t p = 0; p < lernmi_t_positions(n); p++) {
@@ -278,6 +285,17 @@ LERNMI_T_INLINE void lernmi_t_columns(const int V, int fresh, double *g, Py_ssiz
                 acc[v] += *(const lernmi_v8 *)(sp + b * padded + 8 * v) * x;
         }
         for (int v = 0; v < V; v++) {
+            if (unsigned_) {
+                /* No input signed: each term's sign is its s's, so a zero sum is -0.0 only
+                 * if every sample's s is signed (minus), and g's zero, added on to, too */
+                const lernmi_l8 zero = (lernmi_l8)(acc[v] == 0.0);
+                lernmi_l8 sign = *(const lernmi_l8 *)(minus + 8 * v) & LERNMI_T_SIGN;
+                if (!fresh)
+                    sign &= lernmi_t_minus_zero(column[v]);
+                const lernmi_l8 bits = ((lernmi_l8)acc[v] & ~zero) | (zero & sign);
+                column[v] = (lernmi_v8)(v == V - 1 ? bits & real : bits);
+                continue;
+            }
             if (!_mm512_cmp_pd_mask((__m512d)acc[v], _mm512_setzero_pd(), _CMP_EQ_OQ)) {
                 column[v] = v == V - 1 ? (lernmi_v8)((lernmi_l8)acc[v] & real) : acc[v];
                 continue;
@@ -329,18 +347,19 @@ LERNMI_T_TARGET static void lernmi_t_gradient(double *g, Py_ssize_t rows, Py_ssi
         uint64_t *mask = lernmi_t_group_mask(masks, n, first);
         if (listed < 0 || (!finite && !listed))
             lernmi_t_list(ag, stride, group, n, !finite, mask);
-        for (Py_ssize_t r = 0; r < padded; r++) {
-            uint64_t all = 0x8000000000000000ULL, signed_ = 0;
-            for (Py_ssize_t b = 0; b < group; b++) {
-                const double sr = r < rows ? sg[b * stride + r] : 0.0;
-                uint64_t bits;
-                memcpy(&bits, &sr, sizeof bits);
+        const int unsigned_ = (int)mask[LERNMI_GROUP * LERNMI_LANES * words];
+        for (Py_ssize_t r = 0; r < padded; r += 8) {  /* eight rows at a time */
+            const __mmask8 real = rows - r >= 8 ? 0xff : (__mmask8)((1u << (rows - r)) - 1);
+            lernmi_l8 all = LERNMI_T_SIGN, signed_ = {0};
+            for (Py_ssize_t b = 0; b < group; b++) {  /* (the rows of zeros get +0.0) */
+                const lernmi_l8 bits = (lernmi_l8)_mm512_maskz_loadu_epi64(real, sg + b * stride
+                                                                                   + r);
                 all &= bits;
-                signed_ |= (bits >> 63) << b;
-                sp[b * padded + r] = sr;
+                signed_ |= ((bits < 0) & 1) << b;
+                *(lernmi_l8 *)(sp + b * padded + r) = bits;
             }
-            memcpy(minus + r, &all, sizeof all);  /* -0.0 if every s is signed, else +0.0 */
-            signs[r] = (long long)signed_;
+            *(lernmi_l8 *)(minus + r) = all;  /* -0.0 if every s is signed, else +0.0 */
+            *(lernmi_l8 *)(signs + r) = signed_;
         }
         memset(taken, 0, sizeof(uint64_t) * positions);  /* each column's samples */
         for (Py_ssize_t b = 0; b < group; b++)
@@ -359,7 +378,7 @@ LERNMI_T_TARGET static void lernmi_t_gradient(double *g, Py_ssize_t rows, Py_ssi
 #define LERNMI_T_CASE(q)                                                                      \
     case q:                                                                                   \
         lernmi_t_columns(q, first == 0, gb, 8 * q, n, sp + 8 * v0, padded, minus + 8 * v0,    \
-                         signs + 8 * v0, taken, ag, stride, group, real);                     \
+                         signs + 8 * v0, taken, ag, stride, group, real, unsigned_);          \
         break;
                 LERNMI_T_CASES
 #undef LERNMI_T_CASE
