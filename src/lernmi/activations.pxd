@@ -11,6 +11,9 @@ from lernmi.stores cimport NeuronStore
 cdef extern from "vector.h":
     void lernmi_load_identity(const double *x, double *z, double *a, const double *keep,
                               Py_ssize_t n) noexcept nogil
+    void lernmi_relu_sensitivities(double *s, const double *z, const double *delta,
+                                   const double *direct, const double *keep,
+                                   Py_ssize_t n) noexcept nogil
     double lernmi_sigmoid(double z) noexcept nogil
 
 # The two codes other modules test for. Every code is set in activations.py, beside its
@@ -47,8 +50,7 @@ cdef void load_layer(NeuronStore n, Py_ssize_t first, const double[::1] x, bint 
 @cython.locals(i=Py_ssize_t, end=Py_ssize_t, softmax=bint, peak=double, total=double,
                a="double[::1]", z="double[::1]", keep="double[::1]")
 cdef void compute_outputs(NeuronStore n, Py_ssize_t first, Py_ssize_t size) noexcept nogil
-@cython.locals(i=Py_ssize_t, j=Py_ssize_t, end=Py_ssize_t, p=double, s="double[::1]",
-               z="double[::1]", delta="double[::1]", direct="double[::1]", keep="double[::1]")
+@cython.locals(i=Py_ssize_t, j=Py_ssize_t, end=Py_ssize_t, p=double, pulled=bint, kept=double)
 cdef void compute_sensitivities(NeuronStore n, Py_ssize_t first, Py_ssize_t size) noexcept nogil
 
 @cython.locals(a=double)

@@ -340,21 +340,25 @@ def compute_sensitivities(n, first, size):
     `direct` is the part of s a cost gives an output neuron itself (costs.output_error);
     anywhere else it is 0. A neuron whose output is multiplied by keep (dropout) has its s
     multiplied by keep too: 0 when it is dropped, so nothing learns through it. A run of
-    ReLU neurons in a loop the compiler vectorises: kept_sensitivity's formula, with
-    slope's, which for keep = 1 is the other (x * 1.0 is x; tested as compute_outputs).
+    ReLU neurons takes kept_sensitivity's formula with slope's (for keep 1, x * 1.0 is x).
     """
-    p = softmax_pull(n, first, size)
+    p, pulled = 0.0, False  # softmax_pull, once a softmax neuron needs it
     i = first + 1
     while i < first + size:
         end = i + 1
         while n.kind[i] == RELU and end < first + size and n.kind[end] == RELU:
             end += 1
-        if n.kind[i] == RELU:
-            s, z, delta, direct, keep = n.s, n.z, n.delta, n.direct, n.keep
+        if n.kind[i] == RELU and cython.compiled:  # vector.h's, the same numbers
+            lernmi_relu_sensitivities(cython.address(n.s[i]), cython.address(n.z[i]),
+                                      cython.address(n.delta[i]), cython.address(n.direct[i]),
+                                      cython.address(n.keep[i]), end - i)
+        elif n.kind[i] == RELU:
             for j in range(i, end):
-                s[j] = 0.0 if keep[j] == 0.0 else \
-                    (delta[j] * (1.0 if z[j] > 0.0 else 0.0) + direct[j]) * keep[j]
+                kept = (n.delta[j] * (1.0 if n.z[j] > 0.0 else 0.0) + n.direct[j]) * n.keep[j]
+                n.s[j] = 0.0 if n.keep[j] == 0.0 else kept
         elif n.keep[i] == 1.0:
+            if n.kind[i] == SOFTMAX and not pulled:
+                p, pulled = softmax_pull(n, first, size), True
             n.s[i] = sensitivity(n.kind[i], n.z[i], n.a[i], n.delta[i], p) + n.direct[i]
         else:
             n.s[i] = kept_sensitivity(n, i)
