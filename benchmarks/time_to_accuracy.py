@@ -176,9 +176,9 @@ def main():
     if len(medians) == 2:
         print(f"\nlernmi / PyTorch, seconds to {args.target:.0%}: "
               f"{medians['lernmi'] / medians['PyTorch']:.2f}")
-        whole = common.median([clock.epochs[-1][0] for clock in runs["lernmi"]])
+        whole_run = common.median([clock.epochs[-1][0] for clock in runs["lernmi"]])
         print(f"lernmi's whole example run / PyTorch's seconds to {args.target:.0%}: "
-              f"{whole / medians['PyTorch']:.2f}")
+              f"{whole_run / medians['PyTorch']:.2f}")
 
 
 if __name__ == "__main__":

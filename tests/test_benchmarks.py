@@ -30,7 +30,7 @@ BENCHMARKS = pathlib.Path(__file__).parent.parent / "benchmarks"
      "| | seconds to 98% ", "| lernmi (examples/mnist.py: "),
     pytest.param("time_to_accuracy.py", ["--samples", "200", "--repeat", "1",
                                          "--torch-epochs", "1"],
-                 "| PyTorch ", "lernmi's whole example run / PyTorch's seconds to 98%: ",
+                 "| | seconds to 98% ", "lernmi's whole example run / PyTorch's seconds to 98%: ",
                  marks=pytest.mark.skipif(importlib.util.find_spec("torch") is None,
                                           reason="needs PyTorch")),
     pytest.param("sweep.py", ["--samples", "300", "--epochs", "1", "--repeat", "1"],

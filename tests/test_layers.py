@@ -302,24 +302,27 @@ def test_relu_layer_loops_give_each_neuron_formulas_numbers(lernmi):
     """compute_outputs and compute_sensitivities take a run of ReLU neurons in loops of
     their own, for the compiler to vectorise; each number they give must be the one the
     formulas for a lone neuron give (Neuron.output and Neuron.sensitivity: activate and
-    kept_sensitivity), bit for bit: zeros of both signs, infinities, NaN, subnormal
-    numbers, a cost's direct part, and dropout's keep factors 0, 1 and 2."""
+    kept_sensitivity), bit for bit (any NaN for a NaN): zeros of both signs, infinities,
+    NaN, subnormal numbers, a cost's direct part, dropout's keep factors 0, -0.0, 1, 1.25
+    and 2, and runs cut short by bias neurons (made so by hand)."""
     special = [0.0, -0.0, 1.5, -2.0, np.nan, np.inf, -np.inf, 5e-324, -5e-324, 3.0, -1.0]
     z = np.array([0.0] + special * 3)
     delta = np.array([0.0] + special[3:] + special + special[:3] + special[::-1])
     direct = np.array([0.0] + [0.0, -0.0, 0.5] * len(special))
-    keep = np.array([1.0] * (1 + len(special)) + [0.0, 2.0, 1.0] * len(special))[:z.size]
+    keep = np.array([1.0] * (1 + len(special)) + [0.0, 2.0, 1.0, 1.25, -0.0] * len(special))
+    keep = keep[:z.size]
     codes = {name: code for code, name in lernmi.activations.ACTIVATION_NAMES.items()}
     kind = np.full(z.size, codes["relu"], dtype=np.intc)
-    kind[0] = codes["bias"]
+    kind[[0, 3, 17, 18]] = codes["bias"]  # (the only other kind a NeuronLayer allows)
     a, s = np.zeros(z.size), np.zeros(z.size)
     store = lernmi.stores.NeuronStore(kind, z, delta, direct, a, s, keep)
     layer = lernmi.layers.neuron_layer_over(store, "relu")
 
-    with np.errstate(invalid="ignore"):  # (uncompiled: inf * 0.0 warns)
+    with np.errstate(invalid="ignore", over="ignore"):  # (uncompiled: inf * 0.0 warns)
         outputs = layer.outputs()  # compute_outputs
         lernmi.LinkLayer(lernmi.NeuronLayer(1), layer).backpropagate()  # its sensitivities
-        expected = [(neuron.output(), neuron.sensitivity()) for neuron in layer.learning_neurons]
-    bits = np.array(expected).view(np.uint64)
-    assert (outputs.view(np.uint64) == bits[:, 0]).all(), (outputs, expected)
-    assert (s[1:].view(np.uint64) == bits[:, 1]).all(), (s[1:], expected)
+        expected = np.array([(neuron.output(), neuron.sensitivity())
+                             for neuron in layer.learning_neurons])
+    for got, want in ((outputs, expected[:, 0]), (s[1:], expected[:, 1])):
+        same = (got.view(np.uint64) == want.view(np.uint64)) | (np.isnan(got) & np.isnan(want))
+        assert same.all(), (got, want)

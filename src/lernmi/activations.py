@@ -11,9 +11,9 @@ that error messages list, the hidden layers' choices, the gains, the trace's for
 read from the table. To add an activation, add those three and its line in the tests'
 numpy oracle (tests/reference.py).
 
-Below the formulas are the loops that apply them to a whole layer of neurons at once, and
-softmax, whose output depends on its whole layer. This is a plain Python module; compiled
-by Cython (see activations.pxd) each function is C that runs without the GIL.
+Below them, the loops that apply them to a layer at once (ReLU's written out again there, to
+vectorise), and softmax, whose output depends on its whole layer. A plain Python module:
+compiled by Cython (see activations.pxd), each function is C that runs without the GIL.
 """
 
 from collections import namedtuple

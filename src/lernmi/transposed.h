@@ -181,7 +181,8 @@ LERNMI_T_INLINE void lernmi_t_lanes(const int V, const double *t, Py_ssize_t wid
 /* The kernels' scratch: room (lernmi_t_doubles) for the rows' sensitivities (sp), the sign
  * of the zero a column of +0.0 inputs adds (minus), which samples' sensitivities have their
  * sign bit set (signs), and the forward lanes; masks (lernmi_t_masks) for which samples
- * each column takes, then lernmi_t_list's masks of each GROUP of the batch in turn. */
+ * each column takes, then lernmi_t_list's masks of each GROUP of the batch in turn, each
+ * with its word on whether no input of the GROUP has its sign bit set. */
 #define LERNMI_T_SCRATCH                                                                      \
     const Py_ssize_t positions = lernmi_t_positions(n), padded = 8 * lernmi_t_vectors(rows);  \
     double *sp = room, *minus = sp + LERNMI_GROUP * padded;                                   \
@@ -289,7 +290,7 @@ LERNMI_T_INLINE void lernmi_t_columns(const int V, int fresh, double *g, Py_ssiz
                 /* No input signed: each term's sign is its s's, so a zero sum is -0.0 only
                  * if every sample's s is signed (minus), and g's zero, added on to, too */
                 const lernmi_l8 zero = (lernmi_l8)(acc[v] == 0.0);
-                lernmi_l8 sign = *(const lernmi_l8 *)(minus + 8 * v) & LERNMI_T_SIGN;
+                lernmi_l8 sign = (lernmi_l8)*(const lernmi_v8 *)(minus + 8 * v) & LERNMI_T_SIGN;
                 if (!fresh)
                     sign &= lernmi_t_minus_zero(column[v]);
                 const lernmi_l8 bits = ((lernmi_l8)acc[v] & ~zero) | (zero & sign);
@@ -349,16 +350,16 @@ LERNMI_T_TARGET static void lernmi_t_gradient(double *g, Py_ssize_t rows, Py_ssi
             lernmi_t_list(ag, stride, group, n, !finite, mask);
         const int unsigned_ = (int)mask[LERNMI_GROUP * LERNMI_LANES * words];
         for (Py_ssize_t r = 0; r < padded; r += 8) {  /* eight rows at a time */
-            const __mmask8 real = rows - r >= 8 ? 0xff : (__mmask8)((1u << (rows - r)) - 1);
+            const __mmask8 in = rows - r >= 8 ? 0xff : (__mmask8)((1u << (rows - r)) - 1);
             lernmi_l8 all = LERNMI_T_SIGN, signed_ = {0};
             for (Py_ssize_t b = 0; b < group; b++) {  /* (the rows of zeros get +0.0) */
-                const lernmi_l8 bits = (lernmi_l8)_mm512_maskz_loadu_epi64(real, sg + b * stride
-                                                                                   + r);
+                const double *row = sg + b * stride + r;
+                const lernmi_l8 bits = (lernmi_l8)_mm512_maskz_loadu_epi64(in, row);
                 all &= bits;
                 signed_ |= ((bits < 0) & 1) << b;
-                *(lernmi_l8 *)(sp + b * padded + r) = bits;
+                *(lernmi_v8 *)(sp + b * padded + r) = (lernmi_v8)bits;  /* (doubles as doubles) */
             }
-            *(lernmi_l8 *)(minus + r) = all;  /* -0.0 if every s is signed, else +0.0 */
+            *(lernmi_v8 *)(minus + r) = (lernmi_v8)all;  /* -0.0 if every s is signed, else +0.0 */
             *(lernmi_l8 *)(signs + r) = signed_;
         }
         memset(taken, 0, sizeof(uint64_t) * positions);  /* each column's samples */
