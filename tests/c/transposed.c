@@ -11,7 +11,9 @@
  * with all 53 bits, and in odd trials also -0.0, infinities, NaNs and subnormal numbers in
  * the weights, the inputs and the sensitivities, which make the kernels take every input
  * and work out the sign of a zero; the sensitivities are often 0.0, so that many sums are
- * zeros, and in even trials a column's gradient is -0.0 over every GROUP. Last, vector.h's
+ * zeros, and in even trials a column's gradient is -0.0 over every GROUP. In `plus` trials
+ * no input of some GROUPs has its sign bit set, which the gradient's sign of a zero takes a
+ * shortcut for (lernmi_t_list's word), over rows of zero sensitivities. Last, vector.h's
  * lernmi_mean_step must say whether every weight it stepped is finite. A NaN matches any
  * NaN: which one an operation passes on is the CPU's choice, not the order's.
  * Prints how many numbers did not match, of how many; "not built" where transposed.h has
