@@ -120,6 +120,12 @@ LERNMI_CLONES static void lernmi_t_copy(double *w, Py_ssize_t rows, Py_ssize_t n
 typedef long long lernmi_l8 __attribute__((vector_size(64), aligned(8)));
 #define LERNMI_T_SIGN ((lernmi_l8){0} + (long long)0x8000000000000000ULL)
 
+/* The first `left` of a vector's eight lanes (all eight if left is 8 or more; left >= 1). */
+LERNMI_T_INLINE __mmask8 lernmi_t_lanes_of(Py_ssize_t left)
+{
+    return left >= 8 ? 0xff : (__mmask8)((1u << left) - 1);
+}
+
 /* Which inputs of a GROUP of samples the kernels take: bit q of word j of lane k's mask for
  * sample b, mask[(b * LANES + k) * words + j], stands for input 16 (64 j + q) + k, taken if
  * it is not +0.0 (every input, with `every`). A +0.0 input left out adds w * +0.0 to a
@@ -138,7 +144,7 @@ LERNMI_T_TARGET static void lernmi_t_list(const double *a, Py_ssize_t stride,
         for (Py_ssize_t i = 0; i < n; i += 64) {  /* inputs i to i + 63: 16 (i / 16 + q) + k */
             uint64_t taken = 0;
             for (Py_ssize_t h = i; h < i + 64 && h < n; h += 8) {
-                const __mmask8 in = n - h >= 8 ? 0xff : (__mmask8)((1u << (n - h)) - 1);
+                const __mmask8 in = lernmi_t_lanes_of(n - h);
                 const __m512i x = _mm512_maskz_loadu_epi64(in, a + b * stride + h);
                 bits = _mm512_or_si512(bits, x);
                 taken |= (uint64_t)(every ? in : _mm512_test_epi64_mask(x, x)) << (h - i);
@@ -148,7 +154,7 @@ LERNMI_T_TARGET static void lernmi_t_list(const double *a, Py_ssize_t stride,
                 lane[k * words] |= _pext_u64(taken >> k, 0x0001000100010001ULL) << (i / 16 % 64);
         }
     mask[LERNMI_GROUP * LERNMI_LANES * words] =
-        !_mm512_test_epi64_mask(bits, _mm512_set1_epi64((long long)0x8000000000000000ULL));
+        !_mm512_test_epi64_mask(bits, (__m512i)LERNMI_T_SIGN);
 }
 
 /* Lane k's sums of a block of V vectors of rows (`width` rows at t) for each sample b:
@@ -350,7 +356,7 @@ LERNMI_T_TARGET static void lernmi_t_gradient(double *g, Py_ssize_t rows, Py_ssi
             lernmi_t_list(ag, stride, group, n, !finite, mask);
         const int unsigned_ = (int)mask[LERNMI_GROUP * LERNMI_LANES * words];
         for (Py_ssize_t r = 0; r < padded; r += 8) {  /* eight rows at a time */
-            const __mmask8 in = rows - r >= 8 ? 0xff : (__mmask8)((1u << (rows - r)) - 1);
+            const __mmask8 in = lernmi_t_lanes_of(rows - r);
             lernmi_l8 all = LERNMI_T_SIGN, signed_ = {0};
             for (Py_ssize_t b = 0; b < group; b++) {  /* (the rows of zeros get +0.0) */
                 const double *row = sg + b * stride + r;
