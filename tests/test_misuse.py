@@ -91,6 +91,19 @@ CASES = [
      " np.zeros((3, 1)), np.array([0]), np.zeros(1))", "ValueError"),
     ("lernmi.learning_loops.learn_rows(lernmi.Network([2, 1]).arrays, np.zeros((3, 2)),"
      " np.zeros((3, 1)), np.array([0]), np.zeros(2, np.float32))", "TypeError"),
+    # A training rate for each step: as many as there are steps, finite, 0 or more.
+    ("lernmi.learning_loops.learn_rows(lernmi.Network([2, 1]).arrays, np.zeros((3, 2)),"
+     " np.zeros((3, 1)), np.array([0, 1, 2]), np.zeros(2), 2, None, 1, np.ones(1))",
+     "ValueError"),
+    ("lernmi.learning_loops.learn_rows(lernmi.Network([2, 1]).arrays, np.zeros((3, 2)),"
+     " np.zeros((3, 1)), np.array([0, 1, 2]), np.zeros(2), 2, None, 1, np.ones(2) * np.nan)",
+     "ValueError"),
+    ("lernmi.learning_loops.learn_rows(lernmi.Network([2, 1]).arrays, np.zeros((3, 2)),"
+     " np.zeros((3, 1)), np.array([0, 1, 2]), np.zeros(2), 1, None, 1, -np.ones(3))",
+     "ValueError"),
+    ("lernmi.learning_loops.learn_rows(lernmi.Network([2, 1]).arrays, np.zeros((3, 2)),"
+     " np.zeros((3, 1)), np.array([0, 1, 2]), np.zeros(2), 1, None, 1, np.ones(3, np.float32))",
+     "TypeError"),
     ("lernmi.network_loops.infer_rows(lernmi.Network([2, 1]).arrays, np.zeros((9, 2)),"
      " np.zeros((9, 1)), np.zeros((0, 1)), np.zeros((0, 2)))", "ValueError"),
     ("lernmi.network_loops.infer_rows(lernmi.Network([2, 1]).arrays, np.zeros((9, 2)),"

@@ -88,10 +88,13 @@ def test_threads_leave_every_neuron_as_one_thread_does(lernmi, sizes, options, c
             assert np.array_equal(a, b)
 
 
-def test_compiled_threads_and_source_on_one_thread_agree(compiled, source):
+@pytest.mark.parametrize("batch", [1, 45])
+@pytest.mark.parametrize("every", ["epoch", "step"])
+def test_compiled_threads_and_source_on_one_thread_agree(compiled, source, batch, every):
     sizes, options = DEEP
-    assert same(trained(compiled, sizes, options, threads=3)[0],
-                trained(source, sizes, options, threads=1)[0])
+    schedule = {"schedule": lambda epoch: 0.3 / (1.0 + epoch), "schedule_every": every}
+    assert same(trained(compiled, sizes, options, threads=3, batch_size=batch, **schedule)[0],
+                trained(source, sizes, options, threads=1, batch_size=batch, **schedule)[0])
 
 
 def test_dropout_draws_the_same_neurons_on_any_number_of_threads(lernmi):
@@ -120,6 +123,20 @@ def test_batches_and_every_optimiser_learn_the_same_on_any_number_of_threads(
         net, other = trained(lernmi, sizes, options, threads=threads, batch_size=batch)
         assert same(net, one), threads
         assert other == history, threads
+
+
+@pytest.mark.parametrize("step, batch", STEPS)
+@pytest.mark.parametrize("sizes, options", [RELU, DEEP])
+def test_a_rate_each_step_learns_the_same_on_any_number_of_threads(
+        lernmi, sizes, options, step, batch):
+    options = {**options, "optimizer": optimizer(lernmi, step)}
+    schedule = {"schedule": lambda epoch: 0.02 * (1.0 + epoch), "schedule_every": "step"}
+    one, history = trained(lernmi, sizes, options, threads=1, batch_size=batch, **schedule)
+    for threads in (2, 3):
+        net, other = trained(lernmi, sizes, options, threads=threads, batch_size=batch,
+                             **schedule)
+        assert same(net, one), threads
+        assert other == history and net.training_rate == one.training_rate, threads
 
 
 @pytest.mark.parametrize("sizes", [[5, 16, 3], [5, 16, 8, 3]])
@@ -253,7 +270,7 @@ def test_none_times_one_thread_and_all_each_epoch_then_learns_on_the_faster(comp
     used, learn_rows = [], training.learn_rows
 
     def spy(*args):
-        used.append((args[3].shape[0], args[-1]))  # (rows, threads) of each call
+        used.append((args[3].shape[0], args[7]))  # (rows, threads) of each call
         learn_rows(*args)
 
     monkeypatch.setattr(training, "usable_cores", lambda: 2)

@@ -161,6 +161,39 @@ def test_a_schedule_sets_each_epochs_training_rate(lernmi):
     np.testing.assert_array_equal(weights(scheduled)[0], weights(by_hand)[0])
 
 
+@pytest.mark.parametrize("batch", [1, 4])
+@pytest.mark.parametrize("rule", ["momentum", "adam"])
+def test_a_schedule_every_step_sets_each_steps_training_rate(lernmi, batch, rule):
+    # The oracle: one train call a batch, the rate set before each. 10 rows in batches of
+    # 4 are three steps an epoch, the last of 2 rows.
+    rng = np.random.default_rng(11)
+    x, labels = rng.normal(size=(10, 4)), rng.integers(0, 3, size=10)
+
+    def make():
+        optimizer = lernmi.Adam(0.01) if rule == "adam" else lernmi.SGD(0.1, momentum=0.9)
+        return lernmi.Network([4, 5, 3], activation="relu", output_activation="softmax",
+                              cost="cross_entropy", optimizer=optimizer, seed=3)
+
+    def schedule(epoch):
+        return 0.05 * (1.0 + epoch) ** 2
+
+    scheduled, by_hand = make(), make()
+    history = scheduled.train(x, labels, epochs=2, batch_size=batch, shuffle=False,
+                              schedule=schedule, schedule_every="step")
+    steps = -(-10 // batch)
+    rates = [schedule(epoch + i / steps) for epoch in range(2) for i in range(steps)]
+    for k, rate in enumerate(rates):
+        by_hand.training_rate = rate
+        rows = slice(k % steps * batch, (k % steps + 1) * batch)
+        by_hand.train(x[rows], labels[rows], batch_size=batch, shuffle=False)
+    assert len(set(rates)) == len(rates)  # every step at a rate of its own
+    assert history["training_rate"] == [rates[0], rates[steps]]
+    assert scheduled.training_rate == rates[-1] == scheduled.optimizer.training_rate
+    for mine, theirs in zip(scheduled.link_layers, by_hand.link_layers):
+        for a, b in zip(mine.store.views(), theirs.store.views()):  # w, settings, m, v
+            np.testing.assert_array_equal(a, b)
+
+
 def test_one_output_neuron_answers_yes_or_no(lernmi):
     net = lernmi.Network([2, 3, 1], training_rate=0.5, seed=0)
     x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
@@ -239,6 +272,8 @@ X3 = np.ones((3, 4))
     (lambda net: net.train(X3, [0, 1, 2], progress="yes"), TypeError),
     (lambda net: net.train(X3, [0, 1, 2], schedule=0.1), TypeError),
     (lambda net: net.train(X3, [0, 1, 2], schedule=lambda epoch: -1.0), ValueError),
+    (lambda net: net.train(X3, [0, 1, 2], schedule=lambda epoch: 0.1, schedule_every="batch"),
+     ValueError),
     (lambda net: net.evaluate(X3, [[1.0, 0.0, 0.0]] * 2), ValueError),
     (lambda net: net.predict(X3[:, :3]), ValueError),
 ])
@@ -333,13 +368,15 @@ def test_a_terminal_gets_a_progress_bar_if_tqdm_is_installed(compiled, monkeypat
     assert ("epoch 1/1" in sys.stderr.getvalue()) == tqdm_installed
 
 
-def test_a_schedule_is_asked_for_every_rate_before_any_learning(lernmi):
+@pytest.mark.parametrize("every", ["epoch", "step"])
+def test_a_schedule_is_asked_for_every_rate_before_any_learning(lernmi, every):
     net = network(lernmi, SOFTMAX_CE)
     before = weights(net)
     with pytest.raises(ValueError, match="training_rate"):
-        net.train(X3, [0, 1, 2], epochs=3,
-                  schedule=lambda epoch: 0.1 if epoch < 2 else float("nan"))
+        net.train(X3, [0, 1, 2], epochs=3, batch_size=2, schedule_every=every,
+                  schedule=lambda epoch: 0.1 if epoch < 1.5 else float("nan"))
     assert all(np.array_equal(p, q) for p, q in zip(before, weights(net)))
+    assert net.training_rate == 0.3
 
 
 def test_an_error_in_any_part_of_the_rows_is_raised_after_every_part_ends(lernmi, monkeypatch):

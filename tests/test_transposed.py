@@ -93,6 +93,27 @@ def test_held_transposed_the_numbers_are_the_rows_numbers(monkeypatch, rule, siz
     assert_same_bits(nets)
 
 
+@pytest.mark.parametrize("threads", [1, 2])
+@pytest.mark.parametrize("rule", ["momentum", "adam"])
+def test_a_rate_each_step_gives_the_rows_numbers(monkeypatch, rule, threads):
+    x, labels = inputs(150, 40), np.arange(150) % 3
+
+    def make():
+        return lernmi.Network([40, 20, 3], activation="relu", output_activation="softmax",
+                              cost="cross_entropy", optimizer=RULES[rule], seed=9)
+
+    def schedule(epoch):  # up from 0 for half an epoch, then down in a line to 0
+        return 0.05 * min(epoch / 0.5, (2.0 - epoch) / 1.5)
+
+    nets = trained_both_ways(monkeypatch, make, lambda net: net.train(
+        x, labels, epochs=2, batch_size=16, threads=threads, schedule_every="step",
+        schedule=schedule))
+    assert np.all(np.isfinite(nets[0].link_layers[0].weights))
+    # Ten steps an epoch: the last one's rate is set after.
+    assert nets[0].training_rate == nets[1].training_rate == schedule(1.0 + 9 / 10)
+    assert_same_bits(nets)
+
+
 @pytest.mark.parametrize("activation", ["identity", "relu"])
 def test_zeros_keep_their_signs(monkeypatch, activation):
     # Sensitivities all positive (outputs above their targets, through positive weights), or

@@ -5,7 +5,8 @@ cimport cython
 from lernmi.activations cimport (compute_outputs, compute_sensitivities, keep_all, load_layer,
                                  reset_sums)
 from lernmi.costs cimport is_correct, sample_cost, submit_expected
-from lernmi.network_loops cimport NetworkArrays, link_layer, links_at, load_sample
+from lernmi.network_loops cimport (NetworkArrays, drop, link_layer, links_at, load_sample,
+                                   set_rates, worked_out)
 from lernmi.deferred cimport keep_outputs, keep_step, kept_at, step_kept
 from lernmi.propagation cimport (GROUP, Links, Part, backpropagate_links, learn_links,
                                  propagate_links, send_back_rows, some_rows, whole)
@@ -22,6 +23,7 @@ cdef class Rows:                        # what one learn_rows call learns from
     cdef const double[:, ::1] keep      # dropout: keep[r] for the hidden neurons of order[r]
     cdef Py_ssize_t batch               # rows per step
     cdef bint identity                  # the input layer's learning neurons: all identity
+    cdef const double[::1] rates        # each step's training rate (none: the network's)
 
 @cython.final
 cdef class Scratch:                     # what one thread of a team learns in
@@ -30,19 +32,15 @@ cdef class Scratch:                     # what one thread of a team learns in
     cdef Moments moments                # the network's m and v, and its own g
     cdef Transposed inputs              # the input layer's links held transposed, or None
 
-@cython.locals(stride=Py_ssize_t, l=Py_ssize_t, i=Py_ssize_t, col=Py_ssize_t)
-cdef void drop(NetworkArrays net, NeuronStore n, Py_ssize_t b, Rows rows,
-               Py_ssize_t r) noexcept nogil
-
 # --- one sample at a time, on a team of threads ------------------------------------------------
 @cython.locals(last=Py_ssize_t, col=Py_ssize_t, l=Py_ssize_t, j=Py_ssize_t, part=Part)
 cdef void ready_rows(NetworkArrays net, NeuronStore n, Rows rows, Py_ssize_t r, Team team,
                      Py_ssize_t t) noexcept nogil
 cdef void load_row(NetworkArrays net, NeuronStore n, Rows rows, Py_ssize_t r) noexcept nogil
-@cython.locals(k=double)
-cdef Links sample_links(NetworkArrays net, Py_ssize_t l, Py_ssize_t r) noexcept nogil
+@cython.locals(k=double, eta=double)
+cdef Links sample_links(NetworkArrays net, Rows rows, Py_ssize_t l, Py_ssize_t r) noexcept nogil
 @cython.locals(t=Py_ssize_t, last=Py_ssize_t, loader=Py_ssize_t, r=Py_ssize_t, l=Py_ssize_t,
-               k=Py_ssize_t, out=Py_ssize_t, fed=Py_ssize_t, c0=Py_ssize_t, alone=bint,
+               k=Py_ssize_t, out=Py_ssize_t, fed=Py_ssize_t, alone=bint,
                links=Links, inputs=Links, part=Part)
 cdef void learn_samples(NetworkArrays net, NeuronStore n, Rows rows, double[::1] score,
                         Team team, Scratch own) noexcept nogil
@@ -54,9 +52,6 @@ cdef void learn_samples(NetworkArrays net, NeuronStore n, Rows rows, double[::1]
                below=Part)
 cdef void learn_batches(NetworkArrays net, NeuronStore n, Rows rows, double[::1] score,
                         Team team, Scratch own) noexcept nogil
-@cython.locals(stride=Py_ssize_t, c0=Py_ssize_t, b=Py_ssize_t)
-cdef void worked_out(NetworkArrays net, NeuronStore n, Py_ssize_t samples, Py_ssize_t l,
-                     Part part) noexcept nogil
 
 cdef void take_part(NetworkArrays net, NeuronStore n, Rows rows, double[::1] score, Team team,
                     Scratch own)

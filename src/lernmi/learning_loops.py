@@ -29,7 +29,7 @@ if not cython.compiled:
     from .activations import reset_sums
     from .costs import is_correct, sample_cost, submit_expected
     from .deferred import keep_outputs, keep_step, kept_at, step_kept
-    from .network_loops import link_layer, links_at, load_sample
+    from .network_loops import drop, link_layer, links_at, load_sample, set_rates, worked_out
     from .propagation import GROUP, Part, backpropagate_links, learn_links, propagate_links
     from .propagation import send_back_rows, some_rows, whole
     from .steps import SETTINGS, STEPS, count_step, plain_step
@@ -41,12 +41,13 @@ if not cython.compiled:
 class Rows:
     """What one learn_rows call learns from, checked by it: the inputs x and expected
     outputs t (a row per sample), the rows to learn from in `order`, dropout's keep factors
-    for each (no columns: none), the rows per step, and whether the input layer's learning
-    neurons are all identity neurons (activations.load_layer)."""
+    for each (no columns: none), the rows per step, whether the input layer's learning
+    neurons are all identity neurons (activations.load_layer), and each step's training
+    rate (none: the network's)."""
 
-    def __init__(self, x, t, order, keep, batch, identity):
+    def __init__(self, x, t, order, keep, batch, identity, rates):
         self.x, self.t, self.order, self.keep = x, t, order, keep
-        self.batch, self.identity = batch, identity
+        self.batch, self.identity, self.rates = batch, identity, rates
 
 
 class Scratch:
@@ -56,19 +57,6 @@ class Scratch:
 
     def __init__(self, t, pack, moments):
         self.t, self.pack, self.moments, self.inputs = t, pack, moments, None
-
-
-def drop(net, n, b, rows, r):
-    """Dropout for sample b of the store n: its hidden neurons' keep factors from row r of
-    rows.keep (columns: the hidden layers' learning neurons in order), if it has columns."""
-    if rows.keep.shape[1] == 0:
-        return
-    stride = net.first[net.layers]
-    col = 0
-    for l in range(1, net.layers - 1):
-        for i in range(net.first[l] + 1, net.first[l + 1]):
-            n.keep[b * stride + i] = rows.keep[r, col]
-            col += 1
 
 
 # --- one sample at a time, on a team of threads ------------------------------------------------
@@ -99,11 +87,13 @@ def load_row(net, n, rows, r):
         load_layer(n, net.first[0], rows.x[rows.order[r]], rows.identity, r > 0)
 
 
-def sample_links(net, l, r):
+def sample_links(net, rows, l, r):
     """link_layer(net, l, 1) for the step on the r-th sample (from 0) of a learn_samples
-    call, which counts its steps at its end: its rule at the count it will have then."""
+    call, which counts its steps at its end: its rule at the count it will have then, and
+    at the step's rate in rows.rates, if there are rates."""
     k = net.settings[l * SETTINGS + STEPS] + cython.cast(cython.double, r + 1)
-    return links_at(net, l, 1, k)
+    eta = rows.rates[r] if 0 <= r < rows.rates.shape[0] else net.eta[l]
+    return links_at(net, l, 1, k, eta)
 
 
 def learn_samples(net, n, rows, score, team, own):
@@ -144,7 +134,7 @@ def learn_samples(net, n, rows, score, team, own):
             alone = l == last - 1  # the links into the output layer: thread 0's
             if alone and t > 0:
                 break
-            links = sample_links(net, l, r - 1)
+            links = sample_links(net, rows, l, r - 1)
             part = whole(links) if alone else part_of(net, team, l, t)
             if r > 0 and (l == 0 or not alone):  # the last sample's step, then its sums
                 step_kept(net.w, own.moments, links, net.pack[kept_at(net, l):], n, part)
@@ -166,7 +156,7 @@ def learn_samples(net, n, rows, score, team, own):
             score[1] += is_correct(n, out, rows.t[k])
             submit_expected(net.cost, n, out, rows.t[k])
         for l in range(last - 1, -1, -1):
-            links = sample_links(net, l, r)
+            links = sample_links(net, rows, l, r)
             if l == last - 1:  # thread 0's alone
                 if t == 0:
                     out = net.first[last]
@@ -190,22 +180,24 @@ def learn_samples(net, n, rows, score, team, own):
                 send_back_rows(net.w, links, n, n, part)
                 # The sensitivities of the neurons whose sums these columns finished, which
                 # the next links back read, every thread all of them.
-                c0 = max(part.col0, 1)
-                compute_sensitivities(n, net.first[l] + c0 - 1, part.col1 - c0 + 1)
+                worked_out(net, n, 1, l, part)
                 wait(team, t)
         if r + 1 < rows.order.shape[0]:
             ready_rows(net, n, rows, r + 1, team, t)
     if rows.order.shape[0] > 0:
         wait(team, t)  # every layer's kept numbers written
         for l in range(max(last - 1, 1)):
-            step_kept(net.w, own.moments, sample_links(net, l, rows.order.shape[0] - 1),
-                      net.pack[kept_at(net, l):], None, part_of(net, team, l, t))
-        # Every layer's steps counted, once no thread reads the settings any more.
+            links = sample_links(net, rows, l, rows.order.shape[0] - 1)
+            step_kept(net.w, own.moments, links, net.pack[kept_at(net, l):], None,
+                      part_of(net, team, l, t))
+        # Every layer's steps counted, and the last step's rate set, once no thread reads
+        # the settings any more.
         wait(team, t)
         if t == 0:
             for l in range(last):
                 for r in range(rows.order.shape[0]):
                     count_step(net.settings, l * SETTINGS)
+            set_rates(net, rows.rates, rows.order.shape[0] - 1)
 
 
 def take_part(net, n, rows, score, team, own):
@@ -270,8 +262,9 @@ def learn_batches(net, n, rows, score, team, own):
     columns from its share of the neurons feeding, and once all have (the steps change the
     weights sent back through), sums the gradients of, and steps, its rows, packing and
     summing in its own scratch room (`own`). The links into the output layer, the cost and
-    the output layer are thread 0's, which also counts every layer's step at the start; each
-    thread works out the sensitivities its own rows of the input layer's links read.
+    the output layer are thread 0's, which also counts every layer's step (and sets its
+    rate, rows.rates) first; each thread works out the sensitivities its own rows of the
+    input layer's links read.
     """
     t = own.t
     threads = 1 if team is None else team.threads
@@ -283,10 +276,11 @@ def learn_batches(net, n, rows, score, team, own):
         samples = min(rows.batch, rows.order.shape[0] - start)
         for b in range(samples * t // threads, samples * (t + 1) // threads):
             load_sample(net, n, b, rows.x[rows.order[start + b]], rows.identity, start > 0)
-            drop(net, n, b, rows, start + b)
-        if t == 0:
+            drop(net, n, b, rows.keep, start + b)
+        if t == 0:  # (while no other thread reads the settings or rates)
             for l in range(last):
                 count_step(net.settings, l * SETTINGS)
+            set_rates(net, rows.rates, start // rows.batch)
         wait(team, t)
         for l in range(last):
             alone = l == last - 1  # the links into the output layer: thread 0's
@@ -336,19 +330,10 @@ def learn_batches(net, n, rows, score, team, own):
     let_go(own.inputs, net, own.moments)
 
 
-def worked_out(net, n, samples, l, part):
-    """The sensitivities, for every sample, of layer l's learning neurons in the columns of
-    `part` (of the links layer l feeds: column 1 + j comes from neuron j), their sums done."""
-    stride = net.first[net.layers]
-    c0 = max(part.col0, 1)
-    for b in range(samples):
-        compute_sensitivities(n, b * stride + net.first[l] + c0 - 1, part.col1 - c0 + 1)
-
-
 # --- what Python may call: checked, then run without the GIL ------------------------------------
 
 @cython.boundscheck(True)  # reached from Python: every index checked
-def learn_rows(net, x, t, order, score, batch=1, keep=None, threads=1):
+def learn_rows(net, x, t, order, score, batch=1, keep=None, threads=1, rates=None):
     """Learn from the rows `order` of x and t, with the GIL released, in batches of `batch`
     rows (the last perhaps smaller), adding each row's cost and whether it was right,
     measured just before learning from it, to score[0] and score[1].
@@ -356,10 +341,12 @@ def learn_rows(net, x, t, order, score, batch=1, keep=None, threads=1):
     With dropout, keep[r] holds the keep factors of the hidden neurons (the hidden layers'
     learning neurons in order) for the row order[r]; None: every neuron kept whole. Batches
     of one are learn_samples, larger ones learn_batches, on `threads` threads if the
-    network is `shareable` (else on one: the same numbers). x and t must be C-contiguous
-    float64 matrices, one row per sample, that fit `net`; `order` an array of numpy.intp
-    whose every number is one of their rows; score a writable array of two float64 numbers;
-    batch and threads positive ints.
+    network is `shareable` (else on one: the same numbers). rates[i], if given, is every
+    link layer's training rate for the i-th step, which the layers keep after the last.
+    x and t must be C-contiguous float64 matrices, one row per sample, that fit `net`;
+    `order` an array of numpy.intp whose every number is one of their rows; score a
+    writable array of two float64 numbers; batch and threads positive ints; rates, float64
+    numbers 0 or more, one per step.
     """
     sizes = network_sizes(net)
     x = plain_array(x, np.float64, 2, "x", columns=sizes[0])
@@ -373,8 +360,13 @@ def learn_rows(net, x, t, order, score, batch=1, keep=None, threads=1):
         raise ValueError(f"threads must be at most {MAX_THREADS}, not {threads}")
     keep = np.ones((0, 0)) if keep is None else \
         plain_array(keep, np.float64, 2, "keep", rows=order.shape[0], columns=sum(sizes[1:-1]))
+    rates = np.zeros(0) if rates is None else plain_array(
+        rates, np.float64, 1, "rates", rows=-(-order.shape[0] // int(batch)))
+    if not np.all(np.isfinite(rates) & (rates >= 0.0)):
+        raise ValueError("rates must be finite numbers, 0 or more")
     kinds = net.layer_store(0).views().kind[1:]  # the input layer's learning neurons
-    rows = Rows(x, t, order, keep, int(batch), bool(np.all(kinds == activation_code("identity"))))
+    rows = Rows(x, t, order, keep, int(batch), bool(np.all(kinds == activation_code("identity"))),
+                rates)
     # One row a step in the network's own store, as Network.learn leaves it; a batch in a
     # scratch store of a batch's samples.
     learn_epoch(net, None if batch == 1 else net.scratch(min(int(batch), order.shape[0] or 1)),

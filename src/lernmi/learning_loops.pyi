@@ -18,6 +18,7 @@ class Rows:
         keep: npt.NDArray[np.float64],
         batch: int,
         identity: bool,
+        rates: npt.NDArray[np.float64],
     ) -> None: ...
 
 @final
@@ -41,4 +42,5 @@ def learn_rows(
     batch: int = 1,
     keep: npt.NDArray[np.float64] | None = None,
     threads: int = 1,
+    rates: npt.NDArray[np.float64] | None = None,
 ) -> None: ...

@@ -275,8 +275,8 @@ class Network(Portable):
             links.propagate()
 
     def train(self, inputs, expected_outputs, *, epochs=1, batch_size=1, shuffle=True,
-              validation_data=None, schedule=None, patience=None, callbacks=None,
-              progress=None, threads=None):
+              validation_data=None, schedule=None, schedule_every="epoch", patience=None,
+              callbacks=None, progress=None, threads=None):
         """Learn from every row of `inputs`, `epochs` times over; return the history.
 
         Each epoch is one C loop, with the GIL released, taking the rows in a shuffled order
@@ -304,6 +304,13 @@ class Network(Portable):
             stays set after.
             For example ``lambda epoch: 0.02 * 0.8 ** epoch`` shrinks it by a fifth each
             epoch. None keeps the rate as it is.
+        schedule_every : "epoch" or "step"
+            How often the schedule sets the rate. With ``"step"``, ``schedule(epoch)`` is
+            asked for every optimiser step, with the epochs done so far, a fraction: step
+            i of an epoch of S steps has ``epoch + i / S``. For example, with ``epochs=3``,
+            ``lambda epoch: 0.1 * min(epoch / 0.5, (3 - epoch) / 2.5)`` rises from 0 to 0.1
+            over the first half epoch, then falls in a straight line to 0 at the end.
+            `training_rate` is the rate of the last step taken.
         patience : int or None
             Early stopping (needs `validation_data`): stop after `patience` epochs without a
             new lowest ``val_loss``, and go back to the weights and optimiser state of the
@@ -328,15 +335,17 @@ class Network(Portable):
             ``"loss"``, the mean cost of the epoch's samples, and
             ``"accuracy"``, the share of them the network got right, each measured on the
             sample just before learning from it; with validation data also ``"val_loss"``
-            and ``"val_accuracy"``; and ``"training_rate"``, the rate each epoch used. With
-            `patience`, ``"best_epoch"`` is the epoch whose weights the network kept.
+            and ``"val_accuracy"``; and ``"training_rate"``, the rate each epoch used (its
+            first step's, with ``schedule_every="step"``). With `patience`,
+            ``"best_epoch"`` is the epoch whose weights the network kept.
         """
         x, t = self._samples(inputs, expected_outputs, "inputs", "expected_outputs")
         epochs = positive_int(epochs, "epochs")
         batch_size = positive_int(batch_size, "batch_size")
         true_or_false(shuffle, "shuffle")
         validation = training.checked_validation(validation_data, self._samples)
-        rates = training.checked_rates(schedule, epochs, self._optimizer)
+        rates = training.checked_rates(schedule, schedule_every, epochs,
+                                       -(-x.shape[0] // batch_size), self._optimizer)
         patience = training.checked_patience(patience, validation)
         callbacks = training.checked_callbacks(callbacks)
         threads = training.checked_threads(threads, self.layer_sizes)

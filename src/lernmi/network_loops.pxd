@@ -2,9 +2,9 @@
 
 cimport cython
 
-from lernmi.activations cimport compute_outputs, load_layer, reset_sums
+from lernmi.activations cimport compute_outputs, compute_sensitivities, load_layer, reset_sums
 from lernmi.costs cimport is_correct, sample_cost
-from lernmi.propagation cimport Links, packed_size, propagate_links
+from lernmi.propagation cimport Links, Part, packed_size, propagate_links
 from lernmi.steps cimport SETTINGS, STEPS, rule_at
 from lernmi.stores cimport Moments, NeuronStore
 
@@ -27,14 +27,23 @@ cdef class NetworkArrays:
 
 cdef Links link_layer(NetworkArrays net, Py_ssize_t l, Py_ssize_t samples) noexcept nogil
 @cython.locals(stride=Py_ssize_t)
-cdef Links links_at(NetworkArrays net, Py_ssize_t l, Py_ssize_t samples, double k) noexcept nogil
+cdef Links links_at(NetworkArrays net, Py_ssize_t l, Py_ssize_t samples, double k,
+                    double eta) noexcept nogil
 
+@cython.locals(l=Py_ssize_t)
+cdef void set_rates(NetworkArrays net, const double[::1] rates, Py_ssize_t step) noexcept nogil
 @cython.locals(stride=Py_ssize_t, l=Py_ssize_t)
 cdef void load_sample(NetworkArrays net, NeuronStore n, Py_ssize_t b,
                       const double[::1] inputs, bint identity, bint again) noexcept nogil
 @cython.locals(last=Py_ssize_t, stride=Py_ssize_t, b=Py_ssize_t, l=Py_ssize_t)
 cdef void forward(NetworkArrays net, NeuronStore n, Py_ssize_t samples,
                   double[::1] pack) noexcept nogil
+@cython.locals(stride=Py_ssize_t, l=Py_ssize_t, i=Py_ssize_t, col=Py_ssize_t)
+cdef void drop(NetworkArrays net, NeuronStore n, Py_ssize_t b, const double[:, ::1] keep,
+               Py_ssize_t r) noexcept nogil
+@cython.locals(stride=Py_ssize_t, c0=Py_ssize_t, b=Py_ssize_t)
+cdef void worked_out(NetworkArrays net, NeuronStore n, Py_ssize_t samples, Py_ssize_t l,
+                     Part part) noexcept nogil
 
 @cython.locals(last=Py_ssize_t, stride=Py_ssize_t, block=Py_ssize_t, start=Py_ssize_t,
                samples=Py_ssize_t, b=Py_ssize_t, out=Py_ssize_t, j=Py_ssize_t,

@@ -4,8 +4,8 @@ A Network keeps every neuron's numbers in one NeuronStore and every weight in on
 (NetworkArrays); its NeuronLayers and LinkLayers are views into them. That lets `train`,
 `predict` and `evaluate` run through whole sets of samples as one C loop with the GIL
 released, doing for each sample exactly what the layers' own methods do one call at a time.
-This module has the arrays, the forward pass and inference; learning_loops.py the loops
-that learn.
+This module has the arrays, the forward pass, inference, and the steps of learning that
+need only them; learning_loops.py the loops that learn.
 
 The loops trust the arrays and the samples they are given. What Python can call,
 `infer_rows` here and learning_loops.learn_rows, checks every shape and index against the
@@ -23,9 +23,9 @@ from .stores import LinkStore, Moments, NeuronStore, new_store, zeros
 
 if not cython.compiled:
     # Compiled, these are C functions and constants (see network_loops.pxd).
-    from .activations import compute_outputs, load_layer, reset_sums
+    from .activations import compute_outputs, compute_sensitivities, load_layer, reset_sums
     from .costs import is_correct, sample_cost
-    from .propagation import Links, packed_size, propagate_links
+    from .propagation import Links, Part, packed_size, propagate_links
     from .steps import SETTINGS, STEPS, rule_at
     BLOCK = 4  # network_loops.pxd's: samples inference takes through the weights at once
 
@@ -137,17 +137,25 @@ def link_layer(net, l, samples):
     """Where link layer l's numbers lie, for `samples` samples (a store of the network's
     layout, sample b's neurons at b * the network's neurons), and how it steps: its rule for
     a gradient summed over those samples."""
-    return links_at(net, l, samples, net.settings[l * SETTINGS + STEPS])
+    return links_at(net, l, samples, net.settings[l * SETTINGS + STEPS], net.eta[l])
 
 
-def links_at(net, l, samples, k):
-    """link_layer's Links with the rule of the k-th step, whatever the step count in the
-    settings (learn_samples counts its steps once it has taken them all)."""
+def links_at(net, l, samples, k, eta):
+    """link_layer's Links with the rule of the k-th step at training rate eta, whatever the
+    step count in the settings (learn_samples counts its steps once it has taken them all)
+    and the layer's rate."""
     stride = net.first[net.layers]
     return Links(start=net.w0[l], rows=net.first[l + 2] - net.first[l + 1] - 1,
                  cols=net.first[l + 1] - net.first[l], source=net.first[l],
                  target=net.first[l + 1], samples=samples, stride=stride, send_back=l > 0,
-                 rule=rule_at(net.settings, l * SETTINGS, net.eta[l], samples, k))
+                 rule=rule_at(net.settings, l * SETTINGS, eta, samples, k))
+
+
+def set_rates(net, rates, step):
+    """Every link layer's training rate set to rates[step], if rates has that many."""
+    if step < rates.shape[0]:
+        for l in range(net.layers - 1):
+            net.eta[l] = rates[step]
 
 
 def load_sample(net, n, b, inputs, identity, again):
@@ -175,6 +183,28 @@ def forward(net, n, samples, pack):
         propagate_links(net.w, link_layer(net, l, samples), n, n, pack)
         for b in range(samples):
             compute_outputs(n, b * stride + net.first[l + 1], net.first[l + 2] - net.first[l + 1])
+
+
+def drop(net, n, b, keep, r):
+    """Dropout for sample b of the store n: its hidden neurons' keep factors from row r of
+    `keep` (columns: the hidden layers' learning neurons in order), if it has columns."""
+    if keep.shape[1] == 0:
+        return
+    stride = net.first[net.layers]
+    col = 0
+    for l in range(1, net.layers - 1):
+        for i in range(net.first[l] + 1, net.first[l + 1]):
+            n.keep[b * stride + i] = keep[r, col]
+            col += 1
+
+
+def worked_out(net, n, samples, l, part):
+    """The sensitivities, for every sample, of layer l's learning neurons in the columns of
+    `part` (of the links layer l feeds: column 1 + j comes from neuron j), their sums done."""
+    stride = net.first[net.layers]
+    c0 = max(part.col0, 1)
+    for b in range(samples):
+        compute_sensitivities(n, b * stride + net.first[l] + c0 - 1, part.col1 - c0 + 1)
 
 
 def infer_samples(net, n, x, t, outputs, scores):

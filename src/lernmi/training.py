@@ -68,8 +68,9 @@ def train_epochs(net, x, t, *, epochs, batch, shuffle, validation, rates, patien
     """Train `net` on the rows of x (checked) against t for `epochs` epochs; the history.
 
     `validation` is None or a pair (inputs, expected rows), checked; `rates` gives each
-    epoch's training rate, None keeping the rate as it is; `batch`, `patience`, `callbacks`
-    (a tuple), `progress` and `threads` are Network.train's, checked (`checked_threads`).
+    epoch's training rate, None keeping the rate as it is, or an array of the rates of its
+    steps (`checked_rates`); `batch`, `patience`, `callbacks` (a tuple), `progress` and
+    `threads` are Network.train's, checked (`checked_threads`).
     """
     bar = progress_bar(progress, epochs * x.shape[0])
     history = History(loss=[], accuracy=[], training_rate=[])
@@ -79,14 +80,17 @@ def train_epochs(net, x, t, *, epochs, batch, shuffle, validation, rates, patien
     try:
         with net.lock:
             for epoch in range(epochs):
+                steps = rates[epoch] if isinstance(rates[epoch], np.ndarray) else None
                 if rates[epoch] is not None:
-                    net.training_rate = rates[epoch]
+                    net.training_rate = rates[epoch] if steps is None else float(steps[0])
                 history["training_rate"].append(net.training_rate)
                 order = (net.rng.permutation(x.shape[0]) if shuffle
                          else np.arange(x.shape[0])).astype(np.intp)
                 if bar is not None:
                     bar.set_description(f"epoch {epoch + 1}/{epochs}")
-                score = learn_epoch(net, x, t, order, batch, threads, bar)
+                score = learn_epoch(net, x, t, order, batch, threads, bar, steps)
+                if steps is not None:  # the last step's rate, which the links have now
+                    net.training_rate = float(steps[-1])
                 record(history, "", score, x.shape[0])
                 if validation is not None:
                     record(history, "val_", inference.score(net.arrays, *validation),
@@ -135,9 +139,10 @@ def usable_cores():
     return os.cpu_count() or 1
 
 
-def learn_epoch(net, x, t, order, batch, threads, bar):
-    """Learn from the rows `order` of x and t, a batch at a time; the summed cost and the
-    number of rows right, each measured before learning from it.
+def learn_epoch(net, x, t, order, batch, threads, bar, rates=None):
+    """Learn from the rows `order` of x and t, a batch at a time, each batch i at training
+    rate rates[i] if there are rates; the summed cost and the number of rows right, each
+    measured before learning from it.
 
     The rows go to learn_rows in pieces of whole batches: about PROGRESS_STEP rows each when
     the progress bar `bar` (or None) is shown, else all at once. `threads` is
@@ -157,7 +162,9 @@ def learn_epoch(net, x, t, order, batch, threads, bar):
         use = trials[len(seconds)] if trying else int(threads)
         rows = order[start:start + (trial if trying else step)]
         began = time.perf_counter()
-        learn_rows(net.arrays, x, t, rows, score, batch, draw_keep(net, rows.shape[0]), use)
+        steps = None if rates is None else rates[start // batch:][:-(-rows.shape[0] // batch)]
+        learn_rows(net.arrays, x, t, rows, score, batch, draw_keep(net, rows.shape[0]), use,
+                   steps)
         if trying:
             seconds.append(time.perf_counter() - began)
             if len(seconds) == len(trials):  # the faster, for the rest of this epoch
@@ -242,14 +249,21 @@ def checked_validation(validation_data, check):
     return check(inputs, expected, "validation inputs", "validation expected_outputs")
 
 
-def checked_rates(schedule, epochs, optimizer):
+def checked_rates(schedule, every, epochs, steps, optimizer):
     """Each epoch's training rate from `schedule` (None: each None, the rate kept), every
-    one asked for and checked before the first epoch starts."""
+    one asked for and checked before the first epoch starts: with every="epoch",
+    schedule(epoch); with "step", an array of the rates of the epoch's `steps` steps, step
+    i's schedule(epoch + i / steps)."""
+    if every not in ("epoch", "step"):
+        raise ValueError(f'schedule_every must be "epoch" or "step", not {every!r}')
     if schedule is None:
         return [None] * epochs
     if not callable(schedule):
         raise TypeError(f"schedule must be a function of the epoch, not {schedule!r}")
-    return [with_rate(optimizer, schedule(epoch)).training_rate for epoch in range(epochs)]
+    if every == "epoch":
+        return [with_rate(optimizer, schedule(epoch)).training_rate for epoch in range(epochs)]
+    return [np.array([with_rate(optimizer, schedule(epoch + i / steps)).training_rate
+                      for i in range(steps)]) for epoch in range(epochs)]
 
 
 def checked_patience(patience, validation):
