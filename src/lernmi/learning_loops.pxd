@@ -9,7 +9,8 @@ from lernmi.network_loops cimport (NetworkArrays, drop, link_layer, links_at, lo
                                    set_rates, worked_out)
 from lernmi.deferred cimport keep_outputs, keep_step, kept_at, step_kept
 from lernmi.propagation cimport (GROUP, Links, Part, backpropagate_links, learn_links,
-                                 propagate_links, send_back_rows, some_rows, whole)
+                                 propagate_links, send_back_rows, some_rows, some_samples,
+                                 whole)
 from lernmi.steps cimport SETTINGS, STEPS, count_step, plain_step
 from lernmi.stores cimport Moments, NeuronStore
 from lernmi.team cimport Team, part_of, shareable, split_layers, wait
@@ -24,6 +25,7 @@ cdef class Rows:                        # what one learn_rows call learns from
     cdef Py_ssize_t batch               # rows per step
     cdef bint identity                  # the input layer's learning neurons: all identity
     cdef const double[::1] rates        # each step's training rate (none: the network's)
+    cdef double[:, ::1] scored          # a batch's costs and rightness, a row per sample
 
 @cython.final
 cdef class Scratch:                     # what one thread of a team learns in
@@ -47,9 +49,9 @@ cdef void learn_samples(NetworkArrays net, NeuronStore n, Rows rows, double[::1]
 
 # --- a batch at a time -------------------------------------------------------------------------
 @cython.locals(t=Py_ssize_t, threads=Py_ssize_t, last=Py_ssize_t, stride=Py_ssize_t,
-               start=Py_ssize_t, samples=Py_ssize_t, b=Py_ssize_t, k=Py_ssize_t, out=Py_ssize_t,
-               l=Py_ssize_t, fed=Py_ssize_t, alone=bint, links=Links, part=Part, mine=Links,
-               below=Part)
+               start=Py_ssize_t, samples=Py_ssize_t, b0=Py_ssize_t, b1=Py_ssize_t, b=Py_ssize_t,
+               k=Py_ssize_t, out=Py_ssize_t, l=Py_ssize_t, fed=Py_ssize_t, links=Links,
+               part=Part, mine=Links)
 cdef void learn_batches(NetworkArrays net, NeuronStore n, Rows rows, double[::1] score,
                         Team team, Scratch own) noexcept nogil
 

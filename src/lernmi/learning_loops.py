@@ -31,7 +31,7 @@ if not cython.compiled:
     from .deferred import keep_outputs, keep_step, kept_at, step_kept
     from .network_loops import drop, link_layer, links_at, load_sample, set_rates, worked_out
     from .propagation import GROUP, Part, backpropagate_links, learn_links, propagate_links
-    from .propagation import send_back_rows, some_rows, whole
+    from .propagation import send_back_rows, some_rows, some_samples, whole
     from .steps import SETTINGS, STEPS, count_step, plain_step
     from .team import part_of, shareable, split_layers, wait
     from .transposed import hold, learn_layer, let_go, propagate_layer
@@ -43,11 +43,13 @@ class Rows:
     outputs t (a row per sample), the rows to learn from in `order`, dropout's keep factors
     for each (no columns: none), the rows per step, whether the input layer's learning
     neurons are all identity neurons (activations.load_layer), and each step's training
-    rate (none: the network's)."""
+    rate (none: the network's); and room for each sample of a batch's cost and rightness,
+    `scored`."""
 
     def __init__(self, x, t, order, keep, batch, identity, rates):
         self.x, self.t, self.order, self.keep = x, t, order, keep
         self.batch, self.identity, self.rates = batch, identity, rates
+        self.scored = np.zeros((min(batch, order.shape[0]) if batch > 1 else 0, 2))
 
 
 class Scratch:
@@ -180,7 +182,7 @@ def learn_samples(net, n, rows, score, team, own):
                 send_back_rows(net.w, links, n, n, part)
                 # The sensitivities of the neurons whose sums these columns finished, which
                 # the next links back read, every thread all of them.
-                worked_out(net, n, 1, l, part)
+                worked_out(net, n, l, part, 0, 1)
                 wait(team, t)
         if r + 1 < rows.order.shape[0]:
             ready_rows(net, n, rows, r + 1, team, t)
@@ -219,8 +221,7 @@ def scratch_for(net, team, t, rows):
     """Thread t's Scratch in `team` (None: a team of one) for learning from `rows`: the
     network's own pack and moments for thread 0, room of its own (as big) beside the
     network's velocity and moments for any other; for batches of more than GROUP samples,
-    room for the gradients of every row the thread steps in a layer (learn_batches gives
-    thread 0 all the links into the output layer, each thread its part_of the others), and
+    room for the gradients of every row the thread steps in a layer (its part_of), and
     its rows of the input layer's links held transposed if transposed.inputs_for says so
     (and the input neurons are identity ones: their outputs are the x it looks at)."""
     m, v, g = net.moments.views()
@@ -228,10 +229,10 @@ def scratch_for(net, team, t, rows):
     for l in range(net.layers - 1):
         links = link_layer(net, l, 1)
         part = part_of(net, team, l, t)
-        mine = links.rows if t == 0 and l == net.layers - 2 else part.row1 - part.row0
+        mine = part.row1 - part.row0
         if l == 0:
-            inputs = inputs_for(net, rows.x, rows.order, rows.batch, part.row0, mine if
-                                rows.identity and (t == 0 or l < net.layers - 2) else 0)
+            inputs = inputs_for(net, rows.x, rows.order, rows.batch, part.row0,
+                                mine if rows.identity else 0)
         if rows.batch > GROUP:
             size = max(size, mine * links.cols)
     own = Scratch(0, net.pack, net.moments) if t == 0 and rows.batch <= GROUP else Scratch(
@@ -256,15 +257,15 @@ def learn_batches(net, n, rows, score, team, own):
     sample before the step go to score as in learn_samples. The links out of the input layer
     may be held transposed meanwhile (own.inputs, transposed.py: the same numbers).
 
-    Shared among threads: each loads its share of the batch's samples; forward, each takes
-    its rows (team.part_of) of the links into a hidden layer, for every sample, as in
-    learn_samples; back, each first sends every row's sensitivities back through the
-    columns from its share of the neurons feeding, and once all have (the steps change the
-    weights sent back through), sums the gradients of, and steps, its rows, packing and
-    summing in its own scratch room (`own`). The links into the output layer, the cost and
-    the output layer are thread 0's, which also counts every layer's step (and sets its
-    rate, rows.rates) first; each thread works out the sensitivities its own rows of the
-    input layer's links read.
+    Shared among threads: each loads its share of the batch's samples, and takes them
+    through the links into the output layer, the cost, and back to the layer below, whose
+    sensitivities it then works out; forward, each takes its rows (team.part_of) of the
+    links into a hidden layer, for every sample, as in learn_samples; back, each first
+    sends every row's sensitivities back through the columns from its share of the neurons
+    feeding, and once all have (the steps change the weights sent back through), sums the
+    gradients of, and steps, its rows, packing and summing in its own scratch room (`own`).
+    Thread 0 counts every layer's step (and sets its rate, rows.rates) first, and adds up
+    the samples' costs in order.
     """
     t = own.t
     threads = 1 if team is None else team.threads
@@ -274,7 +275,8 @@ def learn_batches(net, n, rows, score, team, own):
     hold(own.inputs, net, own.moments, team)
     while start < rows.order.shape[0]:
         samples = min(rows.batch, rows.order.shape[0] - start)
-        for b in range(samples * t // threads, samples * (t + 1) // threads):
+        b0, b1 = samples * t // threads, samples * (t + 1) // threads  # the thread's samples
+        for b in range(b0, b1):
             load_sample(net, n, b, rows.x[rows.order[start + b]], rows.identity, start > 0)
             drop(net, n, b, rows.keep, start + b)
         if t == 0:  # (while no other thread reads the settings or rates)
@@ -282,46 +284,44 @@ def learn_batches(net, n, rows, score, team, own):
                 count_step(net.settings, l * SETTINGS)
             set_rates(net, rows.rates, start // rows.batch)
         wait(team, t)
-        for l in range(last):
-            alone = l == last - 1  # the links into the output layer: thread 0's
-            if alone and t > 0:
-                break
+        for l in range(last - 1):  # the links into a hidden layer: each thread its rows
             links = link_layer(net, l, samples)
-            part = whole(links) if alone else part_of(net, team, l, t)
+            part = part_of(net, team, l, t)
             propagate_layer(own.inputs, net.w,
                             some_rows(links, part.row0, part.row1 - part.row0), n, own.pack)
             for b in range(samples):
                 fed = b * stride + net.first[l + 1] + (0 if t == 0 else 1 + part.row0)
                 compute_outputs(n, fed, b * stride + net.first[l + 1] + 1 + part.row1 - fed)
-            if not alone:
-                wait(team, t)
+            wait(team, t)
+        # The links into the output layer forward, the cost, and back: each thread its
+        # samples, each sample's cost and rightness kept for thread 0 to add in order.
+        links = some_samples(link_layer(net, last - 1, samples), b0, b1 - b0)
+        if b1 > b0:
+            propagate_layer(own.inputs, net.w, links, n, own.pack)
+        for b in range(b0, b1):
+            k = rows.order[start + b]
+            out = b * stride + net.first[last]
+            compute_outputs(n, out, net.first[last + 1] - net.first[last])
+            rows.scored[b, 0] = sample_cost(net.cost, n, out, rows.t[k])
+            rows.scored[b, 1] = is_correct(n, out, rows.t[k])
+            submit_expected(net.cost, n, out, rows.t[k])
+            compute_sensitivities(n, out, net.first[last + 1] - net.first[last])
+        if last > 1 and b1 > b0:
+            send_back_rows(net.w, links, n, n, whole(links))
+            worked_out(net, n, last - 1, whole(links), b0, b1)
+        wait(team, t)
         if t == 0:
             for b in range(samples):
-                k = rows.order[start + b]
-                out = b * stride + net.first[last]
-                score[0] += sample_cost(net.cost, n, out, rows.t[k])
-                score[1] += is_correct(n, out, rows.t[k])
-                submit_expected(net.cost, n, out, rows.t[k])
-                compute_sensitivities(n, out, net.first[last + 1] - net.first[last])
+                score[0] += rows.scored[b, 0]
+                score[1] += rows.scored[b, 1]
         for l in range(last - 1, -1, -1):
             links = link_layer(net, l, samples)
-            if l == last - 1 or team is None:  # the links: thread 0's alone
-                if t == 0:
-                    learn_layer(own.inputs, net.w, own.moments, links, n, own.pack)
-                    if l > 1:  # (sent back below by columns: read by every thread)
-                        worked_out(net, n, samples, l, whole(links))
-                wait(team, t)
-                if l == 1:  # each thread those its rows of the input layer's links read
-                    below = part_of(net, team, 0, t)
-                    worked_out(net, n, samples, 1, Part(row0=0, row1=0, col0=1 + below.row0,
-                                                        col1=1 + below.row1))
-                continue
             part = part_of(net, team, l, t)
             mine = some_rows(links, part.row0, part.row1 - part.row0)
-            if l > 0:
+            if 0 < l < last - 1:  # (the links into the output layer sent back above)
                 part.row0, part.row1 = 0, links.rows  # every row, some columns
                 send_back_rows(net.w, links, n, n, part)
-                worked_out(net, n, samples, l, part)
+                worked_out(net, n, l, part, 0, samples)
                 wait(team, t)  # every row sent back before any row steps
             mine.send_back = False
             learn_layer(own.inputs, net.w, own.moments, mine, n, own.pack)

@@ -42,8 +42,8 @@ cdef void forward(NetworkArrays net, NeuronStore n, Py_ssize_t samples,
 cdef void drop(NetworkArrays net, NeuronStore n, Py_ssize_t b, const double[:, ::1] keep,
                Py_ssize_t r) noexcept nogil
 @cython.locals(stride=Py_ssize_t, c0=Py_ssize_t, b=Py_ssize_t)
-cdef void worked_out(NetworkArrays net, NeuronStore n, Py_ssize_t samples, Py_ssize_t l,
-                     Part part) noexcept nogil
+cdef void worked_out(NetworkArrays net, NeuronStore n, Py_ssize_t l, Part part, Py_ssize_t b0,
+                     Py_ssize_t b1) noexcept nogil
 
 @cython.locals(last=Py_ssize_t, stride=Py_ssize_t, block=Py_ssize_t, start=Py_ssize_t,
                samples=Py_ssize_t, b=Py_ssize_t, out=Py_ssize_t, j=Py_ssize_t,

@@ -198,12 +198,13 @@ def drop(net, n, b, keep, r):
             col += 1
 
 
-def worked_out(net, n, samples, l, part):
-    """The sensitivities, for every sample, of layer l's learning neurons in the columns of
-    `part` (of the links layer l feeds: column 1 + j comes from neuron j), their sums done."""
+def worked_out(net, n, l, part, b0, b1):
+    """The sensitivities, for samples b0 to b1 - 1, of layer l's learning neurons in the
+    columns of `part` (of the links layer l feeds: column 1 + j comes from neuron j), their
+    sums done."""
     stride = net.first[net.layers]
     c0 = max(part.col0, 1)
-    for b in range(samples):
+    for b in range(b0, b1):
         compute_sensitivities(n, b * stride + net.first[l] + c0 - 1, part.col1 - c0 + 1)
 
 

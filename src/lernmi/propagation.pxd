@@ -99,6 +99,7 @@ cdef Py_ssize_t tile_size(Py_ssize_t left) noexcept nogil
 @cython.locals(j=Py_ssize_t)
 cdef Py_ssize_t tiled_end(Py_ssize_t rows) noexcept nogil
 cdef Links some_rows(Links links, Py_ssize_t j, Py_ssize_t rows) noexcept nogil
+cdef Links some_samples(Links links, Py_ssize_t b, Py_ssize_t samples) noexcept nogil
 @cython.locals(n=Py_ssize_t, stride=Py_ssize_t, group=Py_ssize_t, x="const double *",
                room="double *", finite=bint)
 cdef void pack_runs(Links links, NeuronStore src, NeuronStore dst, Py_ssize_t first,

@@ -331,6 +331,13 @@ def some_rows(links, j, rows):
                  stride=links.stride, send_back=links.send_back, rule=links.rule)
 
 
+def some_samples(links, b, samples):
+    """Samples b to b + samples - 1 of a layer of links' samples, as links of their own."""
+    return Links(start=links.start, rows=links.rows, cols=links.cols,
+                 source=links.source + b * links.stride, target=links.target + b * links.stride,
+                 samples=samples, stride=links.stride, send_back=links.send_back, rule=links.rule)
+
+
 def pack_runs(links, src, dst, first, pack):
     """Pack the outputs of a GROUP of samples from sample `first` (or of the samples left)
     for the gradient tiles (lernmi_pack_runs), leaving out the columns that are +0.0 in each,

@@ -85,7 +85,8 @@ def split_layers(net, n, team):
     """Split every layer's learning neurons among the team's threads: thread t's share of
     layer l is its neurons team.first[l * (threads + 1) + t] to the next one - 1. A thread
     sends back to its share (the columns of `part_of`) and works out its sensitivities (not,
-    learning by the batch, those of a lone hidden layer: see learning_loops.learn_batches).
+    learning by the batch, those of the layer below the output layer, which each thread
+    works out for its own samples: see learning_loops.learn_batches).
 
     Shares as equal as can be, but that, compiled, a share is moved back to start on a
     64-byte line of the store n's sensitivity sums where that leaves it some neurons: the
