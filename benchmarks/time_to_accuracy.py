@@ -2,15 +2,17 @@
 against PyTorch, side by side.
 
     python benchmarks/time_to_accuracy.py [--repeat 3] [--target 0.98] [--skip-torch]
-                                          [--torch-threads 2] [--torch-epochs 15]
+                                          [--torch-threads 2] [--torch-epochs 3]
                                           [--samples N] [--random-data]
 
 lernmi trains exactly as `python examples/mnist.py` does with its default settings (read
-from the example's own options, so the two cannot drift apart), for the example's epochs.
-PyTorch trains the best configuration found for it on this kind of machine (TORCH below;
-docs/speed.md lists the others tried): 784-256-10 ReLU, softmax cross-entropy, SGD with
-momentum 0.9 at rate 0.2 times 0.6 per epoch, batches of 128, float32, the samples
-shuffled each epoch, on --torch-threads threads (all cores by default).
+from the example's own options and schedule, so the two cannot drift apart), for the
+example's epochs. PyTorch trains the best configuration found for it on this kind of
+machine (TORCH below; docs/speed.md lists the others tried): 784-256-10 ReLU, softmax
+cross-entropy, SGD with momentum 0.9, batches of 128, float32, the samples shuffled each
+epoch, on --torch-threads threads (all cores by default), at a rate set for every step as
+the example's is: up from 0 to 0.3 over the first 15% of --torch-epochs epochs, then down
+in a straight line to 0 at their end.
 
 After every epoch each one's accuracy on the 10,000 test digits is measured with the clock
 stopped, so the seconds are training only. Reported: the seconds until the accuracy first
@@ -71,18 +73,20 @@ def run_lernmi(data, target):
         clock.epoch_done(lambda: net.evaluate(test_x, test_labels))
 
     net.train(x, labels, epochs=args.epochs, batch_size=args.batch_size,
-              schedule=lambda epoch: args.rate * args.decay ** epoch, callbacks=[scored],
+              schedule=example.schedule(args), schedule_every="step", callbacks=[scored],
               threads=args.threads)
     return clock
 
 
 # PyTorch's best settings found on a 2-core machine (docs/speed.md): bigger batches than
 # lernmi's, where float32 matrix products pay, and the same kind of schedule.
-TORCH = {"hidden": 256, "rate": 0.2, "decay": 0.6, "momentum": 0.9, "batch": 128}
+TORCH = {"hidden": 256, "rate": 0.3, "warmup": 0.15, "epochs": 3, "momentum": 0.9,
+         "batch": 128}
 
 
 def run_torch(data, target, threads, epochs, seed):
-    """PyTorch with TORCH's settings, stopping at the epoch that reaches target."""
+    """PyTorch with TORCH's settings, its schedule `epochs` long, stopping at the epoch
+    that reaches target."""
     import torch
     torch.set_num_threads(threads)
     torch.manual_seed(seed)
@@ -99,11 +103,15 @@ def run_torch(data, target, threads, epochs, seed):
         with torch.no_grad():
             return float((model(test_x).argmax(1) == test_labels).double().mean())
 
+    schedule = example.schedule(argparse.Namespace(epochs=epochs, rate=TORCH["rate"],
+                                                   warmup=TORCH["warmup"]))
+    steps = -(-len(x) // TORCH["batch"])
     clock = Clock()
     for epoch in range(epochs):
-        for group in optimizer.param_groups:
-            group["lr"] = TORCH["rate"] * TORCH["decay"] ** epoch
-        for batch in torch.randperm(len(x), generator=order).split(TORCH["batch"]):
+        for step, batch in enumerate(torch.randperm(len(x), generator=order)
+                                     .split(TORCH["batch"])):
+            for group in optimizer.param_groups:
+                group["lr"] = schedule(epoch + step / steps)
             optimizer.zero_grad()
             loss(model(x[batch]), labels[batch]).backward()
             optimizer.step()
@@ -124,8 +132,9 @@ def main():
     parser.add_argument("--skip-torch", action="store_true", help="leave PyTorch out")
     parser.add_argument("--torch-threads", type=int, default=os.cpu_count(),
                         help="PyTorch's threads (default: every core, %(default)s)")
-    parser.add_argument("--torch-epochs", type=int, default=15,
-                        help="the most epochs PyTorch gets to reach the target")
+    parser.add_argument("--torch-epochs", type=int, default=TORCH["epochs"],
+                        help="the epochs of PyTorch's schedule, the most it gets to reach "
+                        "the target (default: %(default)s)")
     parser.add_argument("--samples", type=int, default=None,
                         help="train on only the first N training digits (a quick try)")
     common.add_data_flag(parser)
@@ -166,12 +175,14 @@ def main():
                  f"{common.median([c.epochs[-1][1] for c in clocks]):.4f}")
         threads = lernmi.training.checked_threads(settings.threads, (784, settings.hidden, 10))
         label = (f"lernmi (examples/mnist.py: 784-{settings.hidden}-10, {settings.optimizer}, "
-                 f"momentum {settings.momentum}, rate {settings.rate} x {settings.decay}, "
-                 f"batch {settings.batch_size}, float64, {threads} thread(s))"
+                 f"momentum {settings.momentum}, rate up to {settings.rate} at "
+                 f"{settings.warmup:.0%} then down to 0 over {settings.epochs} epochs, batch "
+                 f"{settings.batch_size}, float64, {threads} thread(s))"
                  if name == "lernmi" else
                  f"PyTorch {torch_version()} (784-{TORCH['hidden']}-10, sgd, momentum "
-                 f"{TORCH['momentum']}, rate {TORCH['rate']} x {TORCH['decay']}, batch "
-                 f"{TORCH['batch']}, float32, {args.torch_threads} threads)")
+                 f"{TORCH['momentum']}, rate up to {TORCH['rate']} at {TORCH['warmup']:.0%} "
+                 f"then down to 0 over {args.torch_epochs} epochs, batch {TORCH['batch']}, "
+                 f"float32, {args.torch_threads} threads)")
         print(f"| {label} | {medians[name]:.1f} | {reached} | {whole} |")
     if len(medians) == 2:
         print(f"\nlernmi / PyTorch, seconds to {args.target:.0%}: "

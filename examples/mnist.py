@@ -6,8 +6,8 @@ neuron per pixel), passes them through one hidden layer of ReLU neurons, and end
 softmax neurons, one per digit, whose outputs are its confidence in each digit. It learns
 from the 60,000 training pictures in batches of 64, one step of SGD with momentum per batch
 on the batch's mean gradient, and is then scored on the 10,000 test pictures it has never
-seen. (`--batch-size 1 --momentum 0 --hidden 200 --rate 0.03 --decay 0.5` learns from one
-picture at a time, exactly as `learn` does: 98% too after four epochs, but more slowly.)
+seen. (`--batch-size 1 --momentum 0 --hidden 200 --rate 0.03` learns from one picture at a
+time, exactly as `learn` does: 98% too, but more slowly.)
 
     python examples/mnist.py                  # under a minute: 98% of the test digits right
     python examples/mnist.py --show 5000      # also draw every 5,000th training digit
@@ -49,14 +49,16 @@ def options(argv=None):
                         "the folder its environment variable names, " + ", ".join(
                             f"${entry.variable} for {entry.title}" for entry in
                             DATASETS.values()) + "; or else download them once)")
-    parser.add_argument("--epochs", type=int, default=4,
+    parser.add_argument("--epochs", type=int, default=3,
                         help="passes over the training set (default: %(default)s)")
     parser.add_argument("--hidden", type=int, default=256,
                         help="neurons in the hidden layer (default: %(default)s)")
-    parser.add_argument("--rate", type=float, default=None, help="the first epoch's training "
-                        "rate (default: 0.1, or 0.002 with --optimizer adam)")
-    parser.add_argument("--decay", type=float, default=0.6, help="each later epoch's rate is "
-                        "this times the one before (default: %(default)s)")
+    parser.add_argument("--rate", type=float, default=None, help="the highest training rate, "
+                        "reached at the end of the warm-up (default: 0.15, or 0.002 with "
+                        "--optimizer adam)")
+    parser.add_argument("--warmup", type=float, default=0.15, help="the share of the steps "
+                        "over which the rate rises from 0 to --rate; it then falls in a "
+                        "straight line to 0 at the last step (default: %(default)s)")
     parser.add_argument("--optimizer", choices=("sgd", "adam"), default="sgd",
                         help="how the weights step (default: %(default)s)")
     parser.add_argument("--momentum", type=float, default=None,
@@ -95,11 +97,11 @@ def options(argv=None):
     if not 0.0 <= args.dropout < 1.0:
         parser.error(f"--dropout must be in [0, 1), not {args.dropout}")
     if args.rate is None:
-        args.rate = 0.1 if args.optimizer == "sgd" else 0.002
+        args.rate = 0.15 if args.optimizer == "sgd" else 0.002
     if not 0.0 < args.rate < float("inf"):
         parser.error(f"--rate must be a positive number, not {args.rate}")
-    if not 0.0 < args.decay <= 1.0:
-        parser.error(f"--decay must be in (0, 1], not {args.decay}")
+    if not 0.0 <= args.warmup < 1.0:
+        parser.error(f"--warmup must be in [0, 1), not {args.warmup}")
     if args.threads is not None and not 1 <= args.threads <= 256:
         parser.error(f"--threads must be from 1 to 256, not {args.threads}")
     if args.show < 0:
@@ -136,15 +138,15 @@ def main(argv=None):
     print(net)
 
     # 3. Learning, a batch of pictures a step (the labels stand for one-hot expected
-    #    outputs). Big steps first, smaller ones later: each epoch's rate is --decay times
-    #    the last one's. The defaults are the fastest to 98% found (docs/speed.md).
+    #    outputs), at a rate set afresh for every step: small steps while the weights are
+    #    still random, the biggest soon after, then ever smaller ones (`schedule`). The
+    #    defaults are the fastest to 98% found (docs/speed.md).
     history = net.train(data.train_images, data.train_labels, epochs=args.epochs,
                         batch_size=args.batch_size, patience=args.patience,
                         validation_data=(data.test_images, data.test_labels),
-                        schedule=lambda epoch: args.rate * args.decay ** epoch,
-                        threads=args.threads)
+                        schedule=schedule(args), schedule_every="step", threads=args.threads)
     for epoch in range(len(history["loss"])):
-        print(f"epoch {epoch + 1}: training rate {history['training_rate'][epoch]:.4f}, "
+        print(f"epoch {epoch + 1}: training rate from {history['training_rate'][epoch]:.4f}, "
               f"training accuracy {history['accuracy'][epoch]:.4f}, "
               f"test accuracy {history['val_accuracy'][epoch]:.4f}")
 
@@ -172,6 +174,18 @@ def main(argv=None):
         plots.input_sensitivity(net, data.test_images[0], path=folder / "input_sensitivity.png")
         for name in ("learning_curves", "confusion_matrix", "hidden_weights", "input_sensitivity"):
             print(f"saved {folder / name}.png")
+
+
+def schedule(args):
+    """The training rate as a function of the epochs done so far, a fraction (train asks for
+    it at every step): up from 0 in a straight line to args.rate over the first
+    args.warmup of the run, then down in a straight line to 0 at its end."""
+    def rate(epoch):
+        done = epoch / args.epochs
+        if done < args.warmup:
+            return args.rate * done / args.warmup
+        return args.rate * (1.0 - done) / (1.0 - args.warmup)
+    return rate
 
 
 def drawing(image, label, outputs, dataset):

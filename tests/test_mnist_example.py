@@ -31,7 +31,9 @@ def test_python_m_lernmi_mnist_runs_the_example(tmp_path):
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Network(784 -> 8 relu -> 10 softmax, cross_entropy, 6,370 links)" in out
-    assert "epoch 2: training rate 0.0600" in out
+    # Two steps in all, one an epoch: at 0 and halfway through the run.
+    assert "epoch 1: training rate from 0.0000" in out
+    assert f"epoch 2: training rate from {0.15 * 0.5 / 0.85:.4f}" in out
     # --show 2 draws training digits 0, 2 and 4 of the five, 28 rows each, with a guess.
     assert len(re.findall(r"digit \d, guess \d \(\d+% sure\)", out)) == 3
     assert 0.0 <= float(ACCURACY.search(out)[1]) <= 1.0
@@ -44,7 +46,7 @@ def test_adam_gets_a_rate_and_no_momentum_of_its_own():
     adam = example.options(["--optimizer", "adam"])
     assert (adam.rate, adam.momentum) == (0.002, 0.0)
     sgd = example.options([])
-    assert (sgd.rate, sgd.momentum, sgd.batch_size) == (0.1, 0.9, 64)
+    assert (sgd.rate, sgd.momentum, sgd.batch_size, sgd.epochs) == (0.15, 0.9, 64, 3)
     given = example.options(["--rate", "0.01", "--momentum", "0"])
     assert (given.rate, given.momentum) == (0.01, 0.0)
 
@@ -55,7 +57,8 @@ def test_the_example_trains_with_adam_in_batches_and_stops_early(tmp_path):
                   "--epochs", "3", "--hidden", "8", "--optimizer", "adam", "--rate", "0.01",
                   "--batch-size", "2", "--patience", "1", "--dropout", "0.25"], cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "epoch 1: training rate 0.0100" in result.stdout
+    # Three steps an epoch: epoch 2 starts a third of the way through.
+    assert f"epoch 2: training rate from {0.01 * (2 / 3) / 0.85:.4f}" in result.stdout
     assert 0.0 <= float(ACCURACY.search(result.stdout)[1]) <= 1.0
 
 
@@ -131,8 +134,8 @@ def test_help_names_the_command_and_shows_the_defaults(tmp_path):
     shown = run(["-m", "lernmi", "mnist", "--help"], cwd=tmp_path)
     assert shown.returncode == 0 and shown.stdout.startswith("usage: python -m lernmi mnist")
     words = " ".join(shown.stdout.split())  # as argparse wraps them
-    assert "(default: 4)" in words and "(default: 0.1, or 0.002 with --optimizer adam)" in words
-    assert "(default: 0.6)" in shown.stdout and "(default: 64)" in shown.stdout
+    assert "(default: 3)" in words and "(default: 0.15, or 0.002 with --optimizer adam)" in words
+    assert "(default: 0.15)" in shown.stdout and "(default: 64)" in shown.stdout
     assert "--dataset {mnist,fashion_mnist,kmnist}" in shown.stdout
     script = pathlib.Path(sys.executable).parent / "lernmi"
     if script.exists():
@@ -148,6 +151,7 @@ def test_help_names_the_command_and_shows_the_defaults(tmp_path):
     (["--patience", "0"], "--patience must be at least 1"),
     (["--momentum", "1"], "--momentum must be in [0, 1)"),
     (["--dropout", "1"], "--dropout must be in [0, 1)"), (["--dropout", "nan"], "--dropout"),
+    (["--warmup", "1"], "--warmup must be in [0, 1)"), (["--warmup", "nan"], "--warmup"),
     (["--optimizer", "adam", "--momentum", "0.5"], "only with --optimizer sgd"),
     (["--optimizer", "lion"], "invalid choice"),
     (["--dataset", "emnist"], "argument --dataset: invalid choice: 'emnist'"),
