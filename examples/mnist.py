@@ -58,7 +58,7 @@ def options(argv=None):
                         "--optimizer adam)")
     parser.add_argument("--warmup", type=float, default=0.15, help="the share of the steps "
                         "over which the rate rises from 0 to --rate; it then falls in a "
-                        "straight line to 0 at the last step (default: %(default)s)")
+                        "straight line to 0 at the end of the run (default: %(default)s)")
     parser.add_argument("--optimizer", choices=("sgd", "adam"), default="sgd",
                         help="how the weights step (default: %(default)s)")
     parser.add_argument("--momentum", type=float, default=None,

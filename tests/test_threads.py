@@ -282,3 +282,41 @@ def test_none_times_one_thread_and_all_each_epoch_then_learns_on_the_faster(comp
     for epoch in (used[:3], used[3:]):
         assert [call[0] for call in epoch] == [10, 10, 80]
         assert [call[1] for call in epoch[:2]] == [1, 2] and epoch[2][1] in (1, 2)
+
+
+def in_pieces(lernmi, monkeypatch):
+    """threads=None then learns each epoch in three calls of learn_rows: TRIAL rows on one
+    thread, as many on two, then the rest."""
+    monkeypatch.setattr(lernmi.training, "usable_cores", lambda: 2)
+    monkeypatch.setattr(lernmi.training, "SHARED_WEIGHTS", 0)
+    monkeypatch.setattr(lernmi.training, "TRIAL", 9)
+
+
+@pytest.mark.parametrize("batch", [1, 3])
+def test_each_piece_of_an_epoch_takes_its_own_steps_rates(lernmi, monkeypatch, batch):
+    sizes, options = RELU
+    schedule = {"schedule": lambda epoch: 0.05 * (1.0 + epoch), "schedule_every": "step"}
+    whole = trained(lernmi, sizes, options, threads=1, batch_size=batch, **schedule)[0]
+    in_pieces(lernmi, monkeypatch)
+    pieces = trained(lernmi, sizes, options, threads=None, batch_size=batch, **schedule)[0]
+    assert same(whole, pieces) and whole.training_rate == pieces.training_rate
+
+
+def test_an_interrupted_epoch_leaves_its_last_steps_rate_everywhere(lernmi, monkeypatch):
+    in_pieces(lernmi, monkeypatch)
+    given, learn_rows = [], lernmi.training.learn_rows
+
+    def interrupted(*args):  # the second piece is never learnt
+        if given:
+            raise KeyboardInterrupt
+        given.append(args[-1].copy())  # the first piece's rates
+        learn_rows(*args)
+
+    monkeypatch.setattr(lernmi.training, "learn_rows", interrupted)
+    sizes, options = RELU
+    net = lernmi.Network(sizes, seed=5, **options)
+    with pytest.raises(KeyboardInterrupt):
+        net.train(*samples(sizes), epochs=2, batch_size=3, progress=False,
+                  schedule=lambda epoch: 0.05 * (1.0 + epoch), schedule_every="step")
+    assert given[0].shape == (3,) and given[0][-1] > given[0][0]
+    assert net.training_rate == net.optimizer.training_rate == given[0][-1]

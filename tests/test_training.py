@@ -194,6 +194,16 @@ def test_a_schedule_every_step_sets_each_steps_training_rate(lernmi, batch, rule
             np.testing.assert_array_equal(a, b)
 
 
+@pytest.mark.parametrize("batch, threads", [(1, 1), (1, 2), (3, 1), (3, 2)])
+def test_learn_rows_leaves_every_layer_at_the_last_steps_rate(lernmi, batch, threads):
+    net = lernmi.Network([4, 6, 5, 3], seed=0)
+    x = np.random.default_rng(0).random((7, 4))
+    rates = np.linspace(0.3, 0.2, -(-7 // batch))  # (the network starts at 0.1)
+    lernmi.learning_loops.learn_rows(net.arrays, x, np.eye(3)[np.arange(7) % 3],
+                                     np.arange(7), np.zeros(2), batch, None, threads, rates)
+    assert [links.training_rate for links in net.link_layers] == [rates[-1]] * 3
+
+
 def test_one_output_neuron_answers_yes_or_no(lernmi):
     net = lernmi.Network([2, 3, 1], training_rate=0.5, seed=0)
     x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)

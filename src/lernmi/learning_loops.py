@@ -3,8 +3,9 @@
 `learn_rows`, which Python calls, checks everything it is given, then runs the loops with the
 GIL released: one step per sample (`learn_samples`) or per batch (`learn_batches`), either
 shared by a team of threads (team.py) that each take some rows of every layer of links
-forward and some columns back, meeting at a barrier between a step and the next one that
-reads what it wrote or overwrites what it read. Every number is worked out by exactly the
+forward and some columns back (and, by the batch, some of its samples through the output
+layer), meeting at a barrier between a step and the next one that reads what it wrote or
+overwrites what it read. Every number is worked out by exactly the
 operations one thread would use, in the same order: the same weights, bit for bit, on any
 number of threads.
 """
@@ -273,6 +274,7 @@ def learn_batches(net, n, rows, score, team, own):
     stride = net.first[last + 1]
     start = 0
     hold(own.inputs, net, own.moments, team)
+    wait(team, t)  # (hold reads the settings, which thread 0 counts in below)
     while start < rows.order.shape[0]:
         samples = min(rows.batch, rows.order.shape[0] - start)
         b0, b1 = samples * t // threads, samples * (t + 1) // threads  # the thread's samples
@@ -342,7 +344,8 @@ def learn_rows(net, x, t, order, score, batch=1, keep=None, threads=1, rates=Non
     learning neurons in order) for the row order[r]; None: every neuron kept whole. Batches
     of one are learn_samples, larger ones learn_batches, on `threads` threads if the
     network is `shareable` (else on one: the same numbers). rates[i], if given, is every
-    link layer's training rate for the i-th step, which the layers keep after the last.
+    link layer's training rate for the i-th step, which the layers keep after the last
+    (the Network's optimizer is train's to set).
     x and t must be C-contiguous float64 matrices, one row per sample, that fit `net`;
     `order` an array of numpy.intp whose every number is one of their rows; score a
     writable array of two float64 numbers; batch and threads positive ints; rates, float64

@@ -310,7 +310,8 @@ class Network(Portable):
             i of an epoch of S steps has ``epoch + i / S``. For example, with ``epochs=3``,
             ``lambda epoch: 0.1 * min(epoch / 0.5, (3 - epoch) / 2.5)`` rises from 0 to 0.1
             over the first half epoch, then falls in a straight line to 0 at the end.
-            `training_rate` is the rate of the last step taken.
+            `training_rate` is the rate of the last step taken. Every step's rate is asked
+            for before training starts (epochs times the steps of an epoch calls).
         patience : int or None
             Early stopping (needs `validation_data`): stop after `patience` epochs without a
             new lowest ``val_loss``, and go back to the weights and optimiser state of the

@@ -16,7 +16,8 @@ one from each neuron i of the layer feeding it (the bias neuron first), so that:
 
 A layer's numbers may be those of several samples at once, which lie `stride` apart in the
 stores (see Links). The threads of a team (learning_loops.py) each take a Part of a layer's
-links: some of its rows, or some of its columns, so that no two write the same number.
+links: some of its rows, or some of its columns, so that no two write the same number; or,
+by the batch, some of its samples (`some_samples`).
 
 The long runs of numbers one row takes are vector.h's C functions when compiled; run as
 Python, the same operations in the same order (see vector.h). Compiled, a batch goes

@@ -88,9 +88,11 @@ def train_epochs(net, x, t, *, epochs, batch, shuffle, validation, rates, patien
                          else np.arange(x.shape[0])).astype(np.intp)
                 if bar is not None:
                     bar.set_description(f"epoch {epoch + 1}/{epochs}")
-                score = learn_epoch(net, x, t, order, batch, threads, bar, steps)
-                if steps is not None:  # the last step's rate, which the links have now
-                    net.training_rate = float(steps[-1])
+                try:
+                    score = learn_epoch(net, x, t, order, batch, threads, bar, steps)
+                finally:
+                    if steps is not None:  # the rate of the last step taken: the links'
+                        net.training_rate = net.link_layers[0].training_rate
                 record(history, "", score, x.shape[0])
                 if validation is not None:
                     record(history, "val_", inference.score(net.arrays, *validation),
