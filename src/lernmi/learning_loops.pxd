@@ -6,7 +6,7 @@ from lernmi.activations cimport (compute_outputs, compute_sensitivities, keep_al
                                  reset_sums)
 from lernmi.costs cimport is_correct, sample_cost, submit_expected
 from lernmi.network_loops cimport (NetworkArrays, drop, link_layer, links_at, load_sample,
-                                   set_rates, worked_out)
+                                   prefetch_sample, set_rates, worked_out)
 from lernmi.deferred cimport keep_outputs, keep_step, kept_at, step_kept
 from lernmi.propagation cimport (GROUP, Links, Part, backpropagate_links, learn_links,
                                  propagate_links, send_back_rows, some_rows, some_samples,

@@ -30,7 +30,8 @@ if not cython.compiled:
     from .activations import reset_sums
     from .costs import is_correct, sample_cost, submit_expected
     from .deferred import keep_outputs, keep_step, kept_at, step_kept
-    from .network_loops import drop, link_layer, links_at, load_sample, set_rates, worked_out
+    from .network_loops import drop, link_layer, links_at, load_sample, prefetch_sample
+    from .network_loops import set_rates, worked_out
     from .propagation import GROUP, Part, backpropagate_links, learn_links, propagate_links
     from .propagation import send_back_rows, some_rows, some_samples, whole
     from .steps import SETTINGS, STEPS, count_step, plain_step
@@ -88,6 +89,8 @@ def load_row(net, n, rows, r):
     zeroed for the first row only. Past the last row, nothing."""
     if r < rows.order.shape[0]:
         load_layer(n, net.first[0], rows.x[rows.order[r]], rows.identity, r > 0)
+    if r + 1 < rows.order.shape[0]:  # (shuffled, the rows lie anywhere in memory)
+        prefetch_sample(rows.x, rows.t, rows.order[r + 1])
 
 
 def sample_links(net, rows, l, r):
@@ -279,6 +282,8 @@ def learn_batches(net, n, rows, score, team, own):
         samples = min(rows.batch, rows.order.shape[0] - start)
         b0, b1 = samples * t // threads, samples * (t + 1) // threads  # the thread's samples
         for b in range(b0, b1):
+            if b + 1 < b1:  # (shuffled, the rows lie anywhere in memory)
+                prefetch_sample(rows.x, rows.t, rows.order[start + b + 1])
             load_sample(net, n, b, rows.x[rows.order[start + b]], rows.identity, start > 0)
             drop(net, n, b, rows.keep, start + b)
         if t == 0:  # (while no other thread reads the settings or rates)

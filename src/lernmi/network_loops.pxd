@@ -8,6 +8,9 @@ from lernmi.propagation cimport Links, Part, packed_size, propagate_links
 from lernmi.steps cimport SETTINGS, STEPS, rule_at
 from lernmi.stores cimport Moments, NeuronStore
 
+cdef extern from "vector.h":
+    void lernmi_prefetch(const double *x, Py_ssize_t n) noexcept nogil
+
 cdef enum:
     BLOCK = 4                           # samples inference takes through the weights at once
                                         # (as many as vector.h's lernmi_dot4_add)
@@ -38,6 +41,8 @@ cdef void load_sample(NetworkArrays net, NeuronStore n, Py_ssize_t b,
 @cython.locals(last=Py_ssize_t, stride=Py_ssize_t, b=Py_ssize_t, l=Py_ssize_t)
 cdef void forward(NetworkArrays net, NeuronStore n, Py_ssize_t samples,
                   double[::1] pack) noexcept nogil
+cdef void prefetch_sample(const double[:, ::1] x, const double[:, ::1] t,
+                          Py_ssize_t k) noexcept nogil
 @cython.locals(stride=Py_ssize_t, l=Py_ssize_t, i=Py_ssize_t, col=Py_ssize_t)
 cdef void drop(NetworkArrays net, NeuronStore n, Py_ssize_t b, const double[:, ::1] keep,
                Py_ssize_t r) noexcept nogil

@@ -185,6 +185,15 @@ def forward(net, n, samples, pack):
             compute_outputs(n, b * stride + net.first[l + 1], net.first[l + 2] - net.first[l + 1])
 
 
+def prefetch_sample(x, t, k):
+    """Ask for row k of x and of t, a sample's inputs and expected outputs, to be brought
+    into the cache, without waiting for them (compiled; run as Python, nothing): a sample
+    to be loaded soon."""
+    if cython.compiled:
+        lernmi_prefetch(cython.address(x[k, 0]), x.shape[1])
+        lernmi_prefetch(cython.address(t[k, 0]), t.shape[1])
+
+
 def drop(net, n, b, keep, r):
     """Dropout for sample b of the store n: its hidden neurons' keep factors from row r of
     `keep` (columns: the hidden layers' learning neurons in order), if it has columns."""

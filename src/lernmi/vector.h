@@ -709,6 +709,14 @@ LERNMI_CLONES static void lernmi_load_identity(const double *LERNMI_RESTRICT x,
     }
 }
 
+/* Ask for n doubles from x to be brought into the cache, a line of 64 bytes at a time,
+ * without waiting for them: a sample's inputs, to be read soon. */
+LERNMI_INLINE void lernmi_prefetch(const double *x, Py_ssize_t n)
+{
+    for (Py_ssize_t i = 0; i < n; i += 8)
+        __builtin_prefetch(x + i, 0, 2);
+}
+
 /* The sensitivities of a run of ReLU neurons (activations.compute_sensitivities):
  * s[i] = (delta[i] * f'(z[i]) + direct[i]) * keep[i], f'(z) being 1.0 for z > 0.0 and 0.0
  * otherwise, and 0.0 for a neuron dropped (keep 0.0); both worked out, then one taken, a
