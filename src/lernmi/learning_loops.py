@@ -5,9 +5,8 @@ GIL released: one step per sample (`learn_samples`) or per batch (`learn_batches
 shared by a team of threads (team.py) that each take some rows of every layer of links
 forward and some columns back (and, by the batch, some of its samples through the output
 layer), meeting at a barrier between a step and the next one that reads what it wrote or
-overwrites what it read. Every number is worked out by exactly the
-operations one thread would use, in the same order: the same weights, bit for bit, on any
-number of threads.
+overwrites what it read. Every number is worked out by exactly the operations one thread
+would use, in the same order: the same weights, bit for bit, on any number of threads.
 """
 
 import numpy as np

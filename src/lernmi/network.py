@@ -311,7 +311,7 @@ class Network(Portable):
             ``lambda epoch: 0.1 * min(epoch / 0.5, (3 - epoch) / 2.5)`` rises from 0 to 0.1
             over the first half epoch, then falls in a straight line to 0 at the end.
             `training_rate` is the rate of the last step taken. Every step's rate is asked
-            for before training starts (epochs times the steps of an epoch calls).
+            for before training starts: one call for each step of every epoch.
         patience : int or None
             Early stopping (needs `validation_data`): stop after `patience` epochs without a
             new lowest ``val_loss``, and go back to the weights and optimiser state of the

@@ -1,9 +1,10 @@
 """Training for whole epochs: what `Network.train` runs once it has checked its arguments.
 
 Each epoch takes the samples in an order (shuffled by the network's random generator, or as
-given), sets the epoch's training rate, and learns from every sample in that order, a batch
-at a time, in one compiled loop without the GIL (learning_loops.learn_rows), in pieces of
-about PROGRESS_STEP samples when a progress bar is shown. After each epoch the validation
+given), sets the epoch's training rate (or has the loops set each step's), and learns from
+every sample in that order, a batch at a time, in one compiled loop without the GIL
+(learning_loops.learn_rows), in pieces of about PROGRESS_STEP samples when a progress bar
+is shown. After each epoch the validation
 data, if any, is scored, the history records the epoch, early stopping keeps the best
 epoch's state, and the callbacks are called.
 """
