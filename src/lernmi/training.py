@@ -4,9 +4,8 @@ Each epoch takes the samples in an order (shuffled by the network's random gener
 given), sets the epoch's training rate (or has the loops set each step's), and learns from
 every sample in that order, a batch at a time, in one compiled loop without the GIL
 (learning_loops.learn_rows), in pieces of about PROGRESS_STEP samples when a progress bar
-is shown. After each epoch the validation
-data, if any, is scored, the history records the epoch, early stopping keeps the best
-epoch's state, and the callbacks are called.
+is shown. After each epoch the validation data, if any, is scored, the history records the
+epoch, early stopping keeps the best epoch's state, and the callbacks are called.
 """
 
 import contextlib

@@ -709,12 +709,23 @@ LERNMI_CLONES static void lernmi_load_identity(const double *LERNMI_RESTRICT x,
     }
 }
 
-/* Ask for n doubles from x to be brought into the cache, a line of 64 bytes at a time,
- * without waiting for them: a sample's inputs, to be read soon. */
+/* Ask for n doubles from x (n >= 1) to be brought into the cache, a line of 64 bytes at a
+ * time (and the line of the last, which the steps of eight miss when x does not start a
+ * line), without waiting for them: a sample's inputs, to be read soon. Where the compiler
+ * has no way to ask, nothing. */
+#if defined(_MSC_VER) && (defined(_M_X64) || defined(_M_IX86))
+#include <xmmintrin.h>
+#define LERNMI_PREFETCH(p) _mm_prefetch((const char *)(p), _MM_HINT_T1)
+#elif defined(__GNUC__)
+#define LERNMI_PREFETCH(p) __builtin_prefetch((p), 0, 2)
+#else
+#define LERNMI_PREFETCH(p) ((void)(p))
+#endif
 LERNMI_INLINE void lernmi_prefetch(const double *x, Py_ssize_t n)
 {
     for (Py_ssize_t i = 0; i < n; i += 8)
-        __builtin_prefetch(x + i, 0, 2);
+        LERNMI_PREFETCH(x + i);
+    LERNMI_PREFETCH(x + n - 1);
 }
 
 /* The sensitivities of a run of ReLU neurons (activations.compute_sensitivities):
