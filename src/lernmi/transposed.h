@@ -159,10 +159,11 @@ LERNMI_T_TARGET static void lernmi_t_list(const double *a, Py_ssize_t stride,
 
 /* Lane k's sums of a block of V vectors of rows (`width` rows at t) for each sample b:
  * lanes[(b * LANES + k) * width + r], the inputs a[b * stride + i] taken in order. */
-LERNMI_T_INLINE void lernmi_t_lanes(const int V, const double *t, Py_ssize_t width,
-                                    Py_ssize_t n, const double *a, Py_ssize_t stride,
-                                    Py_ssize_t samples, const uint64_t *mask, double *lanes)
+LERNMI_T_INLINE void lernmi_t_lanes(const int V, const double *t, Py_ssize_t n,
+                                    const double *a, Py_ssize_t stride, Py_ssize_t samples,
+                                    const uint64_t *mask, double *lanes)
 {
+    const Py_ssize_t width = 8 * V;  /* (a constant where V is: the loads' offsets too) */
     const Py_ssize_t words = lernmi_t_words(n), per_lane = lernmi_t_positions(n) / LERNMI_LANES;
     for (int k = 0; k < LERNMI_LANES; k++)
         for (Py_ssize_t b = 0; b < samples; b++) {
@@ -175,8 +176,9 @@ LERNMI_T_INLINE void lernmi_t_lanes(const int V, const double *t, Py_ssize_t wid
                 for (uint64_t m = mask[(b * LERNMI_LANES + k) * words + j]; m; m &= m - 1) {
                     const Py_ssize_t q = 64 * j + __builtin_ctzll(m);
                     const double xq = x[LERNMI_LANES * q];
+                    const lernmi_v8 *column = (const lernmi_v8 *)(columns + q * width);
                     for (int v = 0; v < V; v++)
-                        acc[v] += *(const lernmi_v8 *)(columns + q * width + 8 * v) * xq;
+                        acc[v] += column[v] * xq;
                 }
             double *out = lanes + (b * LERNMI_LANES + k) * width;
             for (int v = 0; v < V; v++)
@@ -236,7 +238,7 @@ LERNMI_T_TARGET static int lernmi_t_forward(const double *t, Py_ssize_t rows, Py
             const double *tb = t + positions * 8 * v0;
             switch (V) {
 #define LERNMI_T_CASE(q)                                                                      \
-    case q: lernmi_t_lanes(q, tb, width, n, ag, stride, group, mask, lanes); break;
+    case q: lernmi_t_lanes(q, tb, n, ag, stride, group, mask, lanes); break;
                 LERNMI_T_CASES
 #undef LERNMI_T_CASE
             }
