@@ -26,6 +26,7 @@
 #include "vector.h"
 
 #define LERNMI_T_VECTORS 16  /* vectors of eight rows in a block, at most */
+#define LERNMI_T_WAITING 4   /* log2(LERNMI_LANES): lanes that wait for their pair, at most */
 
 /* The positions of a block: 16 lanes of (n + 15) / 16 columns each. */
 LERNMI_INLINE Py_ssize_t lernmi_t_positions(Py_ssize_t n)
@@ -75,7 +76,7 @@ LERNMI_INLINE Py_ssize_t lernmi_t_words(Py_ssize_t n)
 LERNMI_INLINE Py_ssize_t lernmi_t_doubles(Py_ssize_t rows)
 {
     return (LERNMI_GROUP + 2) * 8 * lernmi_t_vectors(rows)
-           + LERNMI_GROUP * LERNMI_LANES * 8 * LERNMI_T_VECTORS;
+           + LERNMI_GROUP * LERNMI_T_WAITING * 8 * LERNMI_T_VECTORS;
 }
 
 LERNMI_INLINE Py_ssize_t lernmi_t_group_masks(Py_ssize_t n)
@@ -118,6 +119,7 @@ LERNMI_CLONES static void lernmi_t_copy(double *w, Py_ssize_t rows, Py_ssize_t n
 #define LERNMI_T_TARGET __attribute__((unused, LERNMI_T_CPU))
 #define LERNMI_T_INLINE static inline __attribute__((always_inline, unused, LERNMI_T_CPU))
 typedef long long lernmi_l8 __attribute__((vector_size(64), aligned(8)));
+_Static_assert(1 << LERNMI_T_WAITING == LERNMI_LANES, "lernmi_t_lanes's counter");
 #define LERNMI_T_SIGN ((lernmi_l8){0} + (long long)0x8000000000000000ULL)
 
 /* The first `left` of a vector's eight lanes (all eight if left is 8 or more; left >= 1). */
@@ -157,15 +159,27 @@ LERNMI_T_TARGET static void lernmi_t_list(const double *a, Py_ssize_t stride,
         !_mm512_test_epi64_mask(bits, (__m512i)LERNMI_T_SIGN);
 }
 
-/* Lane k's sums of a block of V vectors of rows (`width` rows at t) for each sample b:
- * lanes[(b * LANES + k) * width + r], the inputs a[b * stride + i] taken in order. */
+/* Each sample b's sums of a block of V vectors of rows (`width` rows at t), as lernmi_dot
+ * takes them, in lanes[b * WAITING * width + r]: lane k of row r's sum adds the inputs
+ * a[b * stride + i] taken, for i % LANES = k, in order, and lernmi_dot's tree adds the
+ * lanes, k to k + 8 for k < 8, then those k to k + 4 for k < 4, and so on. Here the lanes
+ * are summed in the order 0, 8, 4, 12, 2, 10, ... (k's bits reversed), each for every
+ * sample in turn (the columns of a lane stay in the cache meanwhile), and added to the
+ * one it pairs with as soon as both are done: a binary counter, whose lanes waiting for
+ * their pairs, at most WAITING of them, are kept in `lanes`. */
 LERNMI_T_INLINE void lernmi_t_lanes(const int V, const double *t, Py_ssize_t n,
                                     const double *a, Py_ssize_t stride, Py_ssize_t samples,
                                     const uint64_t *mask, double *lanes)
 {
     const Py_ssize_t width = 8 * V;  /* (a constant where V is: the loads' offsets too) */
     const Py_ssize_t words = lernmi_t_words(n), per_lane = lernmi_t_positions(n) / LERNMI_LANES;
-    for (int k = 0; k < LERNMI_LANES; k++)
+    for (unsigned turn = 0; turn < LERNMI_LANES; turn++) {
+        int k = 0;  /* turn's bits reversed */
+        for (unsigned bit = 1; bit < LERNMI_LANES; bit *= 2)
+            k = 2 * k + ((turn & bit) != 0);
+        /* the lanes waiting before this one is done, and how many of them it pairs with in
+         * turn, the last done first (turn's trailing ones), leaving their sum to wait */
+        const int waiting = __builtin_popcount(turn), pairs = __builtin_ctz(~turn);
         for (Py_ssize_t b = 0; b < samples; b++) {
             lernmi_v8 acc[LERNMI_T_VECTORS];
             for (int v = 0; v < V; v++)
@@ -180,10 +194,14 @@ LERNMI_T_INLINE void lernmi_t_lanes(const int V, const double *t, Py_ssize_t n,
                     for (int v = 0; v < V; v++)
                         acc[v] += column[v] * xq;
                 }
-            double *out = lanes + (b * LERNMI_LANES + k) * width;
+            double *mine = lanes + b * LERNMI_T_WAITING * width;
+            for (int d = waiting - 1; d >= waiting - pairs; d--)
+                for (int v = 0; v < V; v++)
+                    acc[v] = *(const lernmi_v8 *)(mine + d * width + 8 * v) + acc[v];
             for (int v = 0; v < V; v++)
-                *(lernmi_v8 *)(out + 8 * v) = acc[v];
+                *(lernmi_v8 *)(mine + (waiting - pairs) * width + 8 * v) = acc[v];
         }
+    }
 }
 
 /* The kernels' scratch: room (lernmi_t_doubles) for the rows' sensitivities (sp), the sign
@@ -242,16 +260,11 @@ LERNMI_T_TARGET static int lernmi_t_forward(const double *t, Py_ssize_t rows, Py
                 LERNMI_T_CASES
 #undef LERNMI_T_CASE
             }
-            for (Py_ssize_t b = 0; b < group; b++) {  /* lernmi_dot's tree, rows side by side */
-                double *lane = lanes + b * LERNMI_LANES * width;
-                for (int half = LERNMI_LANES / 2; half > 0; half /= 2)
-                    for (int k = 0; k < half; k++)
-                        for (int v = 0; v < V; v++)
-                            *(lernmi_v8 *)(lane + k * width + 8 * v) +=
-                                *(const lernmi_v8 *)(lane + (k + half) * width + 8 * v);
+            for (Py_ssize_t b = 0; b < group; b++) {
+                const double *sum = lanes + b * LERNMI_T_WAITING * width;
                 double *out = z + (first + b) * stride + 8 * v0;
                 for (Py_ssize_t r = 0; r < width && 8 * v0 + r < rows; r++)
-                    out[r] += lane[r];
+                    out[r] += sum[r];
             }
         }
     }
