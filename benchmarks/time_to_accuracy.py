@@ -61,11 +61,10 @@ class Clock:
 def run_lernmi(data, target):
     """examples/mnist.py with its defaults; every epoch runs (the example runs them all)."""
     args = example.options([])
-    optimizer = lernmi.Adam(args.rate) if args.optimizer == "adam" else \
-        lernmi.SGD(args.rate, momentum=args.momentum)
     net = lernmi.Network([784, args.hidden, 10], activation="relu",
                          output_activation="softmax", cost="cross_entropy",
-                         optimizer=optimizer, dropout=args.dropout, seed=args.seed)
+                         optimizer=example.optimizer(args), dropout=args.dropout,
+                         seed=args.seed)
     x, labels, test_x, test_labels = data
     clock = Clock()
 
@@ -175,7 +174,8 @@ def main():
                  f"{common.median([c.epochs[-1][1] for c in clocks]):.4f}")
         threads = lernmi.training.checked_threads(settings.threads, (784, settings.hidden, 10))
         label = (f"lernmi (examples/mnist.py: 784-{settings.hidden}-10, {settings.optimizer}, "
-                 f"momentum {settings.momentum}, rate up to {settings.rate} at "
+                 f"momentum {settings.momentum}{' (Nesterov)' if settings.nesterov else ''}, "
+                 f"rate up to {settings.rate} at "
                  f"{settings.warmup:.0%} then down to 0 over {settings.epochs} epochs, batch "
                  f"{settings.batch_size}, float64, {threads} thread(s))"
                  if name == "lernmi" else

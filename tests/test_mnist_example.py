@@ -10,6 +10,7 @@ import sys
 
 import pytest
 
+import lernmi
 from lernmi.datasets import DATASETS
 from test_datasets import write_fake_mnist
 
@@ -33,7 +34,7 @@ def test_python_m_lernmi_mnist_runs_the_example(tmp_path):
     assert "Network(784 -> 8 relu -> 10 softmax, cross_entropy, 6,370 links)" in out
     # Two steps in all, one an epoch: at 0 and halfway through the run.
     assert "epoch 1: training rate from 0.0000" in out
-    assert f"epoch 2: training rate from {0.15 * 0.5 / 0.85:.4f}" in out
+    assert f"epoch 2: training rate from {0.3 * 0.5 / 0.9:.4f}" in out
     # --show 2 draws training digits 0, 2 and 4 of the five, 28 rows each, with a guess.
     assert len(re.findall(r"digit \d, guess \d \(\d+% sure\)", out)) == 3
     assert 0.0 <= float(ACCURACY.search(out)[1]) <= 1.0
@@ -44,11 +45,16 @@ def test_adam_gets_a_rate_and_no_momentum_of_its_own():
     example = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(example)
     adam = example.options(["--optimizer", "adam"])
-    assert (adam.rate, adam.momentum) == (0.002, 0.0)
+    assert (adam.rate, adam.momentum, adam.nesterov) == (0.002, 0.0, False)
+    assert isinstance(example.optimizer(adam), lernmi.Adam)
     sgd = example.options([])
-    assert (sgd.rate, sgd.momentum, sgd.batch_size, sgd.epochs) == (0.15, 0.9, 64, 3)
+    assert (sgd.rate, sgd.momentum, sgd.nesterov, sgd.batch_size, sgd.epochs, sgd.warmup) \
+        == (0.3, 0.9, True, 128, 3, 0.1)
+    assert example.optimizer(sgd) == lernmi.SGD(0.3, momentum=0.9, nesterov=True)
     given = example.options(["--rate", "0.01", "--momentum", "0"])
-    assert (given.rate, given.momentum) == (0.01, 0.0)
+    assert (given.rate, given.momentum, given.nesterov) == (0.01, 0.0, False)
+    plain = example.options(["--no-nesterov"])
+    assert example.optimizer(plain) == lernmi.SGD(0.3, momentum=0.9)
 
 
 def test_the_example_trains_with_adam_in_batches_and_stops_early(tmp_path):
@@ -58,7 +64,7 @@ def test_the_example_trains_with_adam_in_batches_and_stops_early(tmp_path):
                   "--batch-size", "2", "--patience", "1", "--dropout", "0.25"], cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     # Three steps an epoch: epoch 2 starts a third of the way through.
-    assert f"epoch 2: training rate from {0.01 * (2 / 3) / 0.85:.4f}" in result.stdout
+    assert f"epoch 2: training rate from {0.01 * (2 / 3) / 0.9:.4f}" in result.stdout
     assert 0.0 <= float(ACCURACY.search(result.stdout)[1]) <= 1.0
 
 
@@ -134,8 +140,9 @@ def test_help_names_the_command_and_shows_the_defaults(tmp_path):
     shown = run(["-m", "lernmi", "mnist", "--help"], cwd=tmp_path)
     assert shown.returncode == 0 and shown.stdout.startswith("usage: python -m lernmi mnist")
     words = " ".join(shown.stdout.split())  # as argparse wraps them
-    assert "(default: 3)" in words and "(default: 0.15, or 0.002 with --optimizer adam)" in words
-    assert "(default: 0.15)" in shown.stdout and "(default: 64)" in shown.stdout
+    assert "(default: 3)" in words and "(default: 0.3, or 0.002 with --optimizer adam)" in words
+    assert "(default: 0.1)" in words and "(default: 128)" in words
+    assert "(default: yes, where there is momentum)" in words
     assert "--dataset {mnist,fashion_mnist,kmnist}" in shown.stdout
     script = pathlib.Path(sys.executable).parent / "lernmi"
     if script.exists():
@@ -153,6 +160,8 @@ def test_help_names_the_command_and_shows_the_defaults(tmp_path):
     (["--dropout", "1"], "--dropout must be in [0, 1)"), (["--dropout", "nan"], "--dropout"),
     (["--warmup", "1"], "--warmup must be in [0, 1)"), (["--warmup", "nan"], "--warmup"),
     (["--optimizer", "adam", "--momentum", "0.5"], "only with --optimizer sgd"),
+    (["--nesterov", "--momentum", "0"], "--nesterov needs SGD with a momentum above 0"),
+    (["--optimizer", "adam", "--nesterov"], "--nesterov needs SGD with a momentum above 0"),
     (["--optimizer", "lion"], "invalid choice"),
     (["--dataset", "emnist"], "argument --dataset: invalid choice: 'emnist'"),
     (["--dataset"], "argument --dataset: expected one argument")])
