@@ -51,7 +51,7 @@ def options(argv=None):
                             DATASETS.values()) + "; or else download them once)")
     parser.add_argument("--epochs", type=int, default=3,
                         help="passes over the training set (default: %(default)s)")
-    parser.add_argument("--hidden", type=int, default=256,
+    parser.add_argument("--hidden", type=int, default=224,
                         help="neurons in the hidden layer (default: %(default)s)")
     parser.add_argument("--rate", type=float, default=None, help="the highest training rate, "
                         "reached at the end of the warm-up (default: 0.3, or 0.002 with "
