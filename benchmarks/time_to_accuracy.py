@@ -61,10 +61,7 @@ class Clock:
 def run_lernmi(data, target):
     """examples/mnist.py with its defaults; every epoch runs (the example runs them all)."""
     args = example.options([])
-    net = lernmi.Network([784, args.hidden, 10], activation="relu",
-                         output_activation="softmax", cost="cross_entropy",
-                         optimizer=example.optimizer(args), dropout=args.dropout,
-                         seed=args.seed)
+    net = example.network(args)
     x, labels, test_x, test_labels = data
     clock = Clock()
 

@@ -6,8 +6,8 @@ neuron per pixel), passes them through one hidden layer of ReLU neurons, and end
 softmax neurons, one per digit, whose outputs are its confidence in each digit. It learns
 from the 60,000 training pictures in batches of 128, one step of SGD with Nesterov's
 momentum per batch on the batch's mean gradient, and is then scored on the 10,000 test
-pictures it has never seen. (`--batch-size 1 --momentum 0 --hidden 200 --rate 0.03` learns from one picture at a
-time, exactly as `learn` does: 98% too, but more slowly.)
+pictures it has never seen. (`--batch-size 1 --momentum 0 --hidden 200 --rate 0.03`
+learns from one picture at a time, exactly as `learn` does: 98% too, but more slowly.)
 
     python examples/mnist.py                  # under a minute: 98% of the test digits right
     python examples/mnist.py --show 5000      # also draw every 5,000th training digit
@@ -135,11 +135,8 @@ def main(argv=None):
     print(f"{len(data.train_images):,} training and {len(data.test_images):,} test "
           f"{dataset.item}s")
 
-    # 2. The network: 784 inputs, one hidden layer, 10 outputs. Softmax outputs add up to 1,
-    #    and with the cross-entropy cost each output's error is simply output - expected.
-    net = lernmi.Network([784, args.hidden, 10], activation="relu",
-                         output_activation="softmax", cost="cross_entropy",
-                         optimizer=optimizer(args), dropout=args.dropout, seed=args.seed)
+    # 2. The network: 784 inputs, one hidden layer, 10 outputs (`network`, below).
+    net = network(args)
     print(net)
 
     # 3. Learning, a batch of pictures a step (the labels stand for one-hot expected
@@ -179,6 +176,15 @@ def main(argv=None):
         plots.input_sensitivity(net, data.test_images[0], path=folder / "input_sensitivity.png")
         for name in ("learning_curves", "confusion_matrix", "hidden_weights", "input_sensitivity"):
             print(f"saved {folder / name}.png")
+
+
+def network(args):
+    """784 inputs, a hidden layer of args.hidden ReLU neurons, and 10 softmax outputs, whose
+    outputs add up to 1; with the cross-entropy cost each output's error is simply output -
+    expected. Its weights step by `optimizer`."""
+    return lernmi.Network([784, args.hidden, 10], activation="relu",
+                          output_activation="softmax", cost="cross_entropy",
+                          optimizer=optimizer(args), dropout=args.dropout, seed=args.seed)
 
 
 def optimizer(args):

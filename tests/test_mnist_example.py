@@ -51,6 +51,7 @@ def test_adam_gets_a_rate_and_no_momentum_of_its_own():
     assert (sgd.rate, sgd.momentum, sgd.nesterov, sgd.batch_size, sgd.epochs, sgd.warmup) \
         == (0.3, 0.9, True, 128, 3, 0.1)
     assert example.optimizer(sgd) == lernmi.SGD(0.3, momentum=0.9, nesterov=True)
+    assert str(example.network(sgd)).startswith("Network(784 -> 224 relu -> 10 softmax")
     given = example.options(["--rate", "0.01", "--momentum", "0"])
     assert (given.rate, given.momentum, given.nesterov) == (0.01, 0.0, False)
     plain = example.options(["--no-nesterov"])

@@ -175,11 +175,11 @@ int main(void)
         printf("this CPU has no AVX-512\n");
         return 0;
     }
-    const Py_ssize_t rows[] = {1, 3, 8, 9, 30, 100, 129, 300};
+    const Py_ssize_t rows[] = {1, 3, 8, 9, 30, 100, 128, 129, 224, 300};  /* (blocks of 16, 14) */
     const Py_ssize_t n[] = {1, 5, 16, 17, 33, 785, 1100};
     const Py_ssize_t samples[] = {1, 2, 7, 32, 33, 70};
     int trials = 0;
-    for (int r = 0; r < 8; r++)
+    for (int r = 0; r < 10; r++)
         for (int i = 0; i < 7; i++)
             for (int b = 0; b < 6; b++)
                 for (int odd = 0; odd < 4; odd++)
