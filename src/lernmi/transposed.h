@@ -120,6 +120,7 @@ LERNMI_CLONES static void lernmi_t_copy(double *w, Py_ssize_t rows, Py_ssize_t n
 #define LERNMI_T_INLINE static inline __attribute__((always_inline, unused, LERNMI_T_CPU))
 typedef long long lernmi_l8 __attribute__((vector_size(64), aligned(8)));
 _Static_assert(1 << LERNMI_T_WAITING == LERNMI_LANES, "lernmi_t_lanes's counter");
+_Static_assert(LERNMI_GROUP % 8 == 0 && LERNMI_GROUP < 64, "lernmi_t_taken's eights");
 #define LERNMI_T_SIGN ((lernmi_l8){0} + (long long)0x8000000000000000ULL)
 
 /* The first `left` of a vector's eight lanes (all eight if left is 8 or more; left >= 1). */
@@ -128,11 +129,19 @@ LERNMI_T_INLINE __mmask8 lernmi_t_lanes_of(Py_ssize_t left)
     return left >= 8 ? 0xff : (__mmask8)((1u << left) - 1);
 }
 
+/* Where word j of lane k's mask for sample b of a GROUP lies in the GROUP's masks: the
+ * GROUP's samples side by side, for lernmi_t_taken to load eight at a time. */
+LERNMI_INLINE Py_ssize_t lernmi_t_mask_at(Py_ssize_t k, Py_ssize_t j, Py_ssize_t b,
+                                          Py_ssize_t words)
+{
+    return (k * words + j) * LERNMI_GROUP + b;
+}
+
 /* Which inputs of a GROUP of samples the kernels take: bit q of word j of lane k's mask for
- * sample b, mask[(b * LANES + k) * words + j], stands for input 16 (64 j + q) + k, taken if
- * it is not +0.0 (every input, with `every`). A +0.0 input left out adds w * +0.0 to a
- * forward sum, +0.0 or -0.0 if w is finite, which changes no lane (they start at +0.0, and
- * in round to nearest x + y is -0.0 only if both are); for a gradient see lernmi_t_gradient.
+ * sample b (lernmi_t_mask_at) stands for input 16 (64 j + q) + k, taken if it is not +0.0
+ * (every input, with `every`). A +0.0 input left out adds w * +0.0 to a forward sum, +0.0
+ * or -0.0 if w is finite, which changes no lane (they start at +0.0, and in round to
+ * nearest x + y is -0.0 only if both are); for a gradient see lernmi_t_gradient.
  * The word after the masks, mask[GROUP * LANES * words], is 1 if no input has its sign bit
  * set (none is negative, -0.0 or a NaN with the bit set), else 0: lernmi_t_columns's. */
 LERNMI_T_TARGET static void lernmi_t_list(const double *a, Py_ssize_t stride,
@@ -141,7 +150,7 @@ LERNMI_T_TARGET static void lernmi_t_list(const double *a, Py_ssize_t stride,
 {
     const Py_ssize_t words = lernmi_t_words(n);
     __m512i bits = _mm512_setzero_si512();
-    memset(mask, 0, sizeof(uint64_t) * samples * LERNMI_LANES * words);
+    memset(mask, 0, sizeof(uint64_t) * LERNMI_GROUP * LERNMI_LANES * words);
     for (Py_ssize_t b = 0; b < samples; b++)
         for (Py_ssize_t i = 0; i < n; i += 64) {  /* inputs i to i + 63: 16 (i / 16 + q) + k */
             uint64_t taken = 0;
@@ -151,9 +160,10 @@ LERNMI_T_TARGET static void lernmi_t_list(const double *a, Py_ssize_t stride,
                 bits = _mm512_or_si512(bits, x);
                 taken |= (uint64_t)(every ? in : _mm512_test_epi64_mask(x, x)) << (h - i);
             }
-            uint64_t *lane = mask + b * LERNMI_LANES * words + i / 16 / 64;
+            uint64_t *lane = mask + lernmi_t_mask_at(0, i / 16 / 64, b, words);
             for (int k = 0; k < LERNMI_LANES; k++)
-                lane[k * words] |= _pext_u64(taken >> k, 0x0001000100010001ULL) << (i / 16 % 64);
+                lane[lernmi_t_mask_at(k, 0, 0, words)] |=
+                    _pext_u64(taken >> k, 0x0001000100010001ULL) << (i / 16 % 64);
         }
     mask[LERNMI_GROUP * LERNMI_LANES * words] =
         !_mm512_test_epi64_mask(bits, (__m512i)LERNMI_T_SIGN);
@@ -187,7 +197,7 @@ LERNMI_T_INLINE void lernmi_t_lanes(const int V, const double *t, Py_ssize_t n,
             const double *x = a + b * stride + k;
             const double *columns = t + k * per_lane * width;
             for (Py_ssize_t j = 0; j < words; j++)
-                for (uint64_t m = mask[(b * LERNMI_LANES + k) * words + j]; m; m &= m - 1) {
+                for (uint64_t m = mask[lernmi_t_mask_at(k, j, b, words)]; m; m &= m - 1) {
                     const Py_ssize_t q = 64 * j + __builtin_ctzll(m);
                     const double xq = x[LERNMI_LANES * q];
                     const lernmi_v8 *column = (const lernmi_v8 *)(columns + q * width);
@@ -263,12 +273,43 @@ LERNMI_T_TARGET static int lernmi_t_forward(const double *t, Py_ssize_t rows, Py
             for (Py_ssize_t b = 0; b < group; b++) {
                 const double *sum = lanes + b * LERNMI_T_WAITING * width;
                 double *out = z + (first + b) * stride + 8 * v0;
-                for (Py_ssize_t r = 0; r < width && 8 * v0 + r < rows; r++)
-                    out[r] += sum[r];
+                for (int v = 0; v < V; v++) {  /* (the rows of zeros left out) */
+                    const __mmask8 in = lernmi_t_lanes_of(rows - 8 * (v0 + v));
+                    const __m512d was = _mm512_maskz_loadu_pd(in, out + 8 * v);
+                    _mm512_mask_storeu_pd(out + 8 * v, in,
+                                          _mm512_add_pd(was, _mm512_loadu_pd(sum + 8 * v)));
+                }
             }
         }
     }
     return every;
+}
+
+/* Each column's samples: bit b of taken[p] is set if sample b of the GROUP takes the input
+ * at position p (its mask's bit; p = per_lane * k + q for bit q % 64 of word q / 64 of lane
+ * k). The masks' bit matrix transposed: eight samples' words of a lane at a time, a bit of
+ * all eight tested at once. */
+LERNMI_T_INLINE void lernmi_t_taken(const uint64_t *mask, Py_ssize_t n, Py_ssize_t group,
+                                    uint64_t *taken)
+{
+    const Py_ssize_t words = lernmi_t_words(n), per_lane = lernmi_t_positions(n) / LERNMI_LANES;
+    for (Py_ssize_t k = 0; k < LERNMI_LANES; k++)
+        for (Py_ssize_t j = 0; j < words; j++) {
+            __m512i eight[LERNMI_GROUP / 8];  /* samples 8 c to 8 c + 7's words, in turn */
+            for (Py_ssize_t c = 0; c < LERNMI_GROUP / 8; c++)
+                eight[c] = _mm512_maskz_loadu_epi64(
+                    group > 8 * c ? lernmi_t_lanes_of(group - 8 * c) : 0,
+                    mask + lernmi_t_mask_at(k, j, 8 * c, words));
+            uint64_t *out = taken + k * per_lane + 64 * j;
+            const Py_ssize_t bits = per_lane - 64 * j < 64 ? per_lane - 64 * j : 64;
+            for (Py_ssize_t q = 0; q < bits; q++) {
+                const __m512i bit = _mm512_set1_epi64((long long)((uint64_t)1 << q));
+                uint64_t samples = 0;
+                for (Py_ssize_t c = 0; c < LERNMI_GROUP / 8; c++)
+                    samples |= (uint64_t)_mm512_test_epi64_mask(eight[c], bit) << (8 * c);
+                out[q] = samples;
+            }
+        }
 }
 
 /* Whether each lane is -0.0. */
@@ -361,7 +402,7 @@ LERNMI_T_TARGET static void lernmi_t_gradient(double *g, Py_ssize_t rows, Py_ssi
                                               double *room, uint64_t *masks)
 {
     LERNMI_T_SCRATCH;
-    const Py_ssize_t words = lernmi_t_words(n), per_lane = positions / LERNMI_LANES;
+    const Py_ssize_t words = lernmi_t_words(n);
     for (Py_ssize_t first = 0; first < samples; first += LERNMI_GROUP) {
         const Py_ssize_t group = samples - first < LERNMI_GROUP ? samples - first : LERNMI_GROUP;
         const double *ag = a + first * stride, *sg = s + first * stride;
@@ -383,12 +424,7 @@ LERNMI_T_TARGET static void lernmi_t_gradient(double *g, Py_ssize_t rows, Py_ssi
             *(lernmi_v8 *)(minus + r) = (lernmi_v8)all;  /* -0.0 if every s is signed, else +0.0 */
             *(lernmi_l8 *)(signs + r) = signed_;
         }
-        memset(taken, 0, sizeof(uint64_t) * positions);  /* each column's samples */
-        for (Py_ssize_t b = 0; b < group; b++)
-            for (Py_ssize_t k = 0; k < LERNMI_LANES; k++)
-                for (Py_ssize_t j = 0; j < words; j++)
-                    for (uint64_t m = mask[(b * LERNMI_LANES + k) * words + j]; m; m &= m - 1)
-                        taken[k * per_lane + 64 * j + __builtin_ctzll(m)] |= (uint64_t)1 << b;
+        lernmi_t_taken(mask, n, group, taken);
         for (Py_ssize_t block = 0; block < lernmi_t_blocks(rows); block++) {
             const Py_ssize_t v0 = lernmi_t_first(block, rows);
             const int V = (int)(lernmi_t_first(block + 1, rows) - v0);
