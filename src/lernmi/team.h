@@ -111,12 +111,15 @@ LERNMI_TEAM_INLINE int lernmi_team_init(lernmi_team *team, long threads)
 }
 
 /* Wake every thread that sleeps in `round`, or is about to: that round is over. (A thread
- * that has gone on to sleep in the next round is left asleep.) */
+ * that has gone on to sleep in the next round is left asleep.) Each word is read before
+ * it is taken: a read leaves the words' cache line where it is, shared by every thread,
+ * as long as none sleeps, where a compare-and-swap would pull it to this core each time. */
 LERNMI_TEAM_INLINE void lernmi_team_wake(lernmi_team *team, long self, long round)
 {
     long u;
     for (u = 0; u < team->threads; u++)
-        if (u != self && lernmi_cas(&team->sleeping[u], round + 1, 0))
+        if (u != self && lernmi_load(&team->sleeping[u]) == round + 1
+                && lernmi_cas(&team->sleeping[u], round + 1, 0))
             PyThread_release_lock(team->locks[u]);
 }
 
@@ -127,7 +130,7 @@ LERNMI_TEAM_INLINE void lernmi_team_wake(lernmi_team *team, long self, long roun
  * the round moved on meanwhile and it can take its word back, it goes on; if the waker
  * took its word first, the waker gives its lock back (or will), and it takes the lock so
  * that the next round finds it taken again. Its word is set before the round is looked at,
- * and the round moved on before words are taken, so one of the two always sees the other.
+ * and the round moved on before words are read, so one of the two always sees the other.
  * The word names the round so that a waker still busy waking a round's sleepers never
  * wakes a thread that has already gone on to sleep in the next one. */
 LERNMI_TEAM_INLINE void lernmi_team_wait(lernmi_team *team, long t)
