@@ -3,6 +3,8 @@ rotting. It runs each on a few random samples and checks no time: benchmarks are
 
 import importlib.util
 import pathlib
+import platform
+import shutil
 import subprocess
 import sys
 
@@ -45,3 +47,22 @@ def test_benchmark_prints_its_table(script, arguments, header, lernmi_row):
     lines = [" ".join(line.split()) for line in result.stdout.splitlines()]  # unpadded
     assert any(line.startswith(header) for line in lines), result.stdout
     assert any(line.startswith(lernmi_row) for line in lines), result.stdout
+
+
+def test_kernels_benchmark_times_both_kernels_or_says_why_not():
+    # Where transposed.h's kernels run (x86-64 Linux, a C compiler, AVX-512), a table of
+    # both; elsewhere one line saying why nothing was timed.
+    result = subprocess.run([sys.executable, str(BENCHMARKS / "kernels.py"), "--random-data",
+                             "--batch", "40", "--batches", "2", "--runs", "2", "--repeat", "2"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    lines = [" ".join(line.split()) for line in result.stdout.splitlines()]
+    if any(line.startswith("Not timed: ") for line in lines):
+        assert platform.system() != "Linux" or platform.machine() != "x86_64" \
+            or not (shutil.which("gcc") or shutil.which("cc")) \
+            or " avx512f" not in pathlib.Path("/proc/cpuinfo").read_text(), result.stdout
+        return
+    assert any(line.startswith("| run | lernmi_t_forward | lernmi_t_gradient |")
+               for line in lines), result.stdout
+    median = next(line for line in lines if line.startswith("| **median** of 2 runs |"))
+    assert median.count(" us (") == 2, result.stdout  # a time for each kernel
