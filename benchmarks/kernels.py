@@ -9,9 +9,9 @@ the C compiler that builds lernmi's extensions on Linux (gcc or cc, -O3 -march=n
 it, and runs it --runs times: each run times lernmi_t_forward and lernmi_t_gradient on
 every batch for a layer of --rows x 784 weights (112: the half of the example's 784-224-10
 that each of two threads takes), --repeat passes, the first left out, and gives the
-medians of the rest. Each run is a process of its own; on this project's machine one run
-in four or so came out 30% to 50% slower in both kernels at once, whatever its memory or
-the machine's other work did to it, so compare the medians over runs.
+medians of the rest. Each run is a process of its own; on this project's machine now and
+then a run came out a quarter to a half slower in both kernels at once, for no reason
+found, so compare the medians over runs.
 
 Printed: per run, and the median and range over runs, the microseconds a batch takes in
 each kernel and the milliseconds that makes for a 60,000-sample epoch. A way to time a
