@@ -152,18 +152,29 @@ LERNMI_T_TARGET static void lernmi_t_list(const double *a, Py_ssize_t stride,
     __m512i bits = _mm512_setzero_si512();
     memset(mask, 0, sizeof(uint64_t) * LERNMI_GROUP * LERNMI_LANES * words);
     for (Py_ssize_t b = 0; b < samples; b++)
-        for (Py_ssize_t i = 0; i < n; i += 64) {  /* inputs i to i + 63: 16 (i / 16 + q) + k */
-            uint64_t taken = 0;
-            for (Py_ssize_t h = i; h < i + 64 && h < n; h += 8) {
+        for (Py_ssize_t i = 0; i < n; i += 1024) {  /* the inputs of each lane's word i / 1024 */
+            /* bit h - i for input h, taken or not: 16 bits for each q, those of the inputs
+             * 16 q + k of the lanes k (i being a multiple of 16) */
+            uint64_t taken[16] = {0};
+            for (Py_ssize_t h = i; h < i + 1024 && h < n; h += 8) {
                 const __mmask8 in = lernmi_t_lanes_of(n - h);
                 const __m512i x = _mm512_maskz_loadu_epi64(in, a + b * stride + h);
                 bits = _mm512_or_si512(bits, x);
-                taken |= (uint64_t)(every ? in : _mm512_test_epi64_mask(x, x)) << (h - i);
+                taken[(h - i) / 64] |=
+                    (uint64_t)(every ? in : _mm512_test_epi64_mask(x, x)) << (h - i) % 64;
             }
-            uint64_t *lane = mask + lernmi_t_mask_at(0, i / 16 / 64, b, words);
-            for (int k = 0; k < LERNMI_LANES; k++)
-                lane[lernmi_t_mask_at(k, 0, 0, words)] |=
-                    _pext_u64(taken >> k, 0x0001000100010001ULL) << (i / 16 % 64);
+            /* lane k's word: bit k of each q's 16, 16 q at a time, each 16 in 32 bits */
+            __m512i sixteens[4];
+            for (int c = 0; c < 4; c++)
+                sixteens[c] = _mm512_cvtepu16_epi32(
+                    _mm256_loadu_si256((const __m256i *)(taken + 4 * c)));
+            for (int k = 0; k < LERNMI_LANES; k++) {
+                const __m512i bit = _mm512_set1_epi32(1 << k);
+                uint64_t word = 0;
+                for (int c = 0; c < 4; c++)
+                    word |= (uint64_t)_mm512_test_epi32_mask(sixteens[c], bit) << (16 * c);
+                mask[lernmi_t_mask_at(k, i / 1024, b, words)] = word;
+            }
         }
     mask[LERNMI_GROUP * LERNMI_LANES * words] =
         !_mm512_test_epi64_mask(bits, (__m512i)LERNMI_T_SIGN);
