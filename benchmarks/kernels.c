@@ -1,19 +1,23 @@
 /* transposed.h's two kernels timed alone, on the batches benchmarks/kernels.py writes.
  *
- *     kernels FILE ROWS BATCH BATCHES REPEAT
+ *     kernels FILE INPUTS ROWS BATCH BATCHES REPEAT
  *
- * FILE holds BATCHES x BATCH samples of 784 inputs (float64, sample after sample). For a
- * layer of ROWS x 784 weights held transposed, each batch goes forward
- * (lernmi_t_forward, which lists the batch's inputs) and back (lernmi_t_gradient, from
- * those lists), as learning_loops.learn_batches takes them for the first of two threads
- * that share a 784-(2 ROWS)-10 network: in a store laid out as the network's (a sample's
- * neurons one after another, bias neurons first; the outputs a, sums z and sensitivities s
- * in arrays of their own), its inputs copied in first, as the loops load theirs. The
- * sensitivities are random, half of them 0.0, as a ReLU layer's are. Every array starts
- * on a cache line, as the loops' do (stores.zeros). REPEAT passes over the batches, the
- * first left out. Prints the microseconds a batch takes in each kernel, the medians of the
- * passes, or "not built" / "this CPU has no AVX-512" where transposed.h's kernels do not
- * run.
+ * FILE holds BATCHES x BATCH samples of INPUTS numbers each (float64, sample after sample).
+ * They go through the kernels as learning_loops.learn_batches sends them through the
+ * links out of the input layer (transposed.py) for the first of two threads that share an
+ * INPUTS-(2 ROWS)-10 network: the network's store of a batch (each sample's neurons one
+ * after another, each layer's bias neuron first, its output 1.0; outputs a, sums z and
+ * sensitivities s in arrays of their own, each from the start of a cache line, as
+ * stores.zeros makes them), the thread's ROWS rows of INPUTS + 1 weights, the bias's
+ * column first. Each batch: its inputs copied into the store, as the loops load them; then
+ * forward (lernmi_t_forward, which lists the batch's inputs) and back (lernmi_t_gradient,
+ * from those lists). The sensitivities are random, half of them 0.0, as a ReLU layer's
+ * are. The sizes come from the command line, so that the compiler cannot build the
+ * kernels for one size only, which the extension's never are.
+ *
+ * REPEAT passes over the batches, the first left out. Prints the microseconds a batch
+ * takes in each kernel, the medians of the passes, or "not built" / "this CPU has no
+ * AVX-512" where transposed.h's kernels do not run.
  */
 
 #include <stddef.h>
@@ -26,8 +30,6 @@
 typedef ptrdiff_t Py_ssize_t;  /* Python.h's, which this program does without */
 
 #include "transposed.h"
-
-#define INPUTS 784
 
 static double now(void)
 {
@@ -48,8 +50,7 @@ static double median(double *values, int count)
     return count % 2 ? values[count / 2] : (values[count / 2 - 1] + values[count / 2]) / 2;
 }
 
-/* Room for n doubles, zeros, from the start of a cache line, as stores.zeros gives the
- * loops theirs. */
+/* Room for n doubles, zeros, from the start of a cache line. */
 static double *lined(Py_ssize_t n)
 {
     double *room = aligned_alloc(64, 64 * ((sizeof(double) * (size_t)n + 63) / 64));
@@ -61,45 +62,56 @@ static double *lined(Py_ssize_t n)
 }
 
 #if LERNMI_T_READY
-static int timed(const char *file, Py_ssize_t rows, Py_ssize_t batch, Py_ssize_t batches,
-                 int repeat)
+static int timed(const char *file, Py_ssize_t inputs, Py_ssize_t rows, Py_ssize_t batch,
+                 Py_ssize_t batches, int repeat)
 {
-    const Py_ssize_t stride = 1 + INPUTS + 1 + 2 * rows + 1 + 10, hidden = 1 + INPUTS + 1;
-    const Py_ssize_t size = lernmi_t_size(rows, INPUTS), samples = batch * batches;
-    double *inputs = lined(samples * INPUTS), *sensitivities = lined(samples * rows);
-    double *a = lined(batch * stride), *s = lined(batch * stride), *z = lined(batch * stride);
-    double *t = lined(size), *g = lined(size), *room = lined(lernmi_t_doubles(rows));
-    uint64_t *masks = (uint64_t *)lined(lernmi_t_masks(INPUTS, batch));
-    double *forward = malloc(sizeof(double) * repeat), *back = malloc(sizeof(double) * repeat);
+    /* the store of a sample: the input layer (bias, inputs), the hidden layer (bias, 2
+     * rows), the output layer (bias, 10); the links take the input layer's n outputs */
+    const Py_ssize_t n = 1 + inputs, hidden = n + 1, stride = n + 1 + 2 * rows + 1 + 10;
+    const Py_ssize_t size = lernmi_t_size(rows, n), samples = batch * batches;
     FILE *in = fopen(file, "rb");
-    if (in == NULL || fread(inputs, sizeof(double), (size_t)(samples * INPUTS), in)
-                          != (size_t)(samples * INPUTS)) {
-        fprintf(stderr, "cannot read %lld samples from %s\n", (long long)samples, file);
+    if (in == NULL) {
+        fprintf(stderr, "cannot open %s\n", file);
         return 1;
     }
+    double *x = lined(samples * inputs);
+    const size_t read = fread(x, sizeof(double), (size_t)(samples * inputs), in);
     fclose(in);
+    if (read != (size_t)(samples * inputs)) {
+        fprintf(stderr, "%s holds fewer than %lld numbers\n", file,
+                (long long)(samples * inputs));
+        free(x);
+        return 1;
+    }
+    double *sensitivities = lined(samples * rows);
+    double *a = lined(batch * stride), *s = lined(batch * stride), *z = lined(batch * stride);
+    double *t = lined(size), *g = lined(size), *room = lined(lernmi_t_doubles(rows));
+    uint64_t *masks = (uint64_t *)lined(lernmi_t_masks(n, batch));
+    double *forward = lined(repeat), *back = lined(repeat);
     srand(1);
     for (Py_ssize_t i = 0; i < samples * rows; i++)
         sensitivities[i] = rand() % 2 ? ((double)rand() / RAND_MAX - 0.5) / 64 : 0.0;
-    for (Py_ssize_t i = 0; i < size; i++) {
-        t[i] = ((double)rand() / RAND_MAX - 0.5) / 8;
-        g[i] = 0.0;
-    }
+    double *w = lined(rows * n);  /* the rows' weights, held transposed (transposed.h) */
+    for (Py_ssize_t i = 0; i < rows * n; i++)
+        w[i] = ((double)rand() / RAND_MAX - 0.5) / 8;
+    lernmi_t_copy(w, rows, n, t, 0);
+    free(w);
+    for (Py_ssize_t b = 0; b < batch; b++)
+        a[b * stride] = 1.0;  /* the bias neuron's output */
     for (int pass = 0; pass < repeat; pass++) {
         double ahead = 0.0, behind = 0.0;
         for (Py_ssize_t k = 0; k < batches; k++) {
             for (Py_ssize_t b = 0; b < batch; b++) {
-                memcpy(a + b * stride + 1, inputs + (k * batch + b) * INPUTS,
-                       sizeof(double) * INPUTS);
+                memcpy(a + b * stride + 1, x + (k * batch + b) * inputs,
+                       sizeof(double) * inputs);
                 memcpy(s + b * stride + hidden, sensitivities + (k * batch + b) * rows,
                        sizeof(double) * rows);
             }
             const double t0 = now();
-            const int listed = lernmi_t_forward(t, rows, INPUTS, a + 1, stride, batch,
-                                                z + hidden, room, masks, 1);
+            const int listed = lernmi_t_forward(t, rows, n, a, stride, batch, z + hidden, room,
+                                                masks, 1);
             const double t1 = now();
-            lernmi_t_gradient(g, rows, INPUTS, a + 1, stride, s + hidden, batch, listed, room,
-                              masks);
+            lernmi_t_gradient(g, rows, n, a, stride, s + hidden, batch, listed, room, masks);
             ahead += t1 - t0;
             behind += now() - t1;
         }
@@ -108,16 +120,26 @@ static int timed(const char *file, Py_ssize_t rows, Py_ssize_t batch, Py_ssize_t
     }
     printf("forward %.2f us, gradient %.2f us a batch\n", median(forward + 1, repeat - 1),
            median(back + 1, repeat - 1));
+    free(x), free(sensitivities), free(a), free(s), free(z), free(t), free(g), free(room);
+    free(masks), free(forward), free(back);
     return 0;
 }
 #endif
 
+/* A positive count from the command line, below 2^31; 0 if it is none. */
+static long count(const char *text)
+{
+    char *end;
+    const long value = strtol(text, &end, 10);
+    return *text != '\0' && *end == '\0' && value > 0 && value < 2147483647L ? value : 0;
+}
+
 int main(int argc, char **argv)
 {
-    if (argc != 6 || atoi(argv[2]) < 1 || atoi(argv[3]) < 1 || atoi(argv[4]) < 1
-            || atoi(argv[5]) < 2) {
-        fprintf(stderr, "usage: kernels FILE ROWS BATCH BATCHES REPEAT, each number 1 or "
-                        "more (REPEAT 2 or more)\n");
+    if (argc != 7 || !count(argv[2]) || !count(argv[3]) || !count(argv[4]) || !count(argv[5])
+            || count(argv[6]) < 2) {
+        fprintf(stderr, "usage: kernels FILE INPUTS ROWS BATCH BATCHES REPEAT, each count 1 "
+                        "or more (REPEAT 2 or more)\n");
         return 2;
     }
 #if LERNMI_T_READY
@@ -125,7 +147,8 @@ int main(int argc, char **argv)
         printf("this CPU has no AVX-512\n");
         return 0;
     }
-    return timed(argv[1], atoi(argv[2]), atoi(argv[3]), atoi(argv[4]), atoi(argv[5]));
+    return timed(argv[1], count(argv[2]), count(argv[3]), count(argv[4]), count(argv[5]),
+                 (int)count(argv[6]));
 #else
     printf("not built\n");
     return 0;

@@ -3,15 +3,16 @@
     python benchmarks/kernels.py [--rows 112] [--batch 128] [--batches 64] [--runs 8]
                                  [--repeat 5] [--random-data]
 
-Compiles kernels.c (beside this file) against the checkout's src/lernmi/transposed.h with
-the C compiler that builds lernmi's extensions on Linux (gcc or cc, -O3 -march=native
--ffp-contract=off), writes --batches random batches of --batch MNIST training images for
-it, and runs it --runs times: each run times lernmi_t_forward and lernmi_t_gradient on
-every batch for a layer of --rows x 784 weights (112: the half of the example's 784-224-10
-that each of two threads takes), --repeat passes, the first left out, and gives the
-medians of the rest. Each run is a process of its own; on this project's machine now and
-then a run came out a quarter to a half slower in both kernels at once, for no reason
-found, so compare the medians over runs.
+Compiles kernels.c (beside this file) against the checkout's src/lernmi/transposed.h as
+setup.py compiles the extensions' loops (gcc or cc, with Python's -fwrapv and setup.py's
+LOOP_FLAGS and, for GCC, GCC_LOOP_FLAGS: no CPU-specific flags), writes --batches random
+batches of --batch MNIST training images for it, and runs it --runs times: each run
+sends every batch through lernmi_t_forward and lernmi_t_gradient as learn_batches does,
+for a thread's --rows rows of the links out of the 784 inputs and their bias (112: the
+half of the example's 784-224-10 that each of two threads takes), --repeat passes, the
+first left out, and gives the medians of the rest. Each run is a process of its own; on
+this project's machine now and then a run came out a quarter to a half slower in both
+kernels at once, for no reason found, so compare the medians over runs.
 
 Printed: per run, and the median and range over runs, the microseconds a batch takes in
 each kernel and the milliseconds that makes for a 60,000-sample epoch. A way to time a
@@ -21,6 +22,7 @@ checks a time. Needs a C compiler and, to time anything, an x86-64 Linux CPU wit
 """
 
 import argparse
+import ast
 import math
 import pathlib
 import shutil
@@ -33,22 +35,35 @@ import numpy as np
 
 HERE = pathlib.Path(__file__).resolve().parent
 HEADERS = common.ROOT / "src" / "lernmi"
-FLAGS = ["-O3", "-march=native", "-ffp-contract=off"]
+
+
+def setup_flags(compiler):
+    """The flags setup.py gives the loops' modules with this compiler: Python's -fwrapv,
+    then setup.py's LOOP_FLAGS["unix"], and GCC_LOOP_FLAGS if the compiler is GCC."""
+    names = {}
+    for node in ast.parse((common.ROOT / "setup.py").read_text()).body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 \
+                and isinstance(node.targets[0], ast.Name):
+            if node.targets[0].id in ("LOOP_FLAGS", "GCC_LOOP_FLAGS"):
+                names[node.targets[0].id] = ast.literal_eval(node.value)
+    gcc = "gcc" in pathlib.Path(compiler).name
+    return ["-fwrapv", *names["LOOP_FLAGS"]["unix"],
+            *(names["GCC_LOOP_FLAGS"] if gcc else [])]
 
 
 def compiled(folder):
-    """kernels.c built in folder: its path, or None and the reason."""
+    """kernels.c built in folder: its path and flags, or None and the reason."""
     compiler = shutil.which("gcc") or shutil.which("cc")
     if compiler is None:
         return None, "no C compiler (gcc or cc) here"
-    if not (HEADERS / "transposed.h").exists():
-        return None, f"no {HEADERS / 'transposed.h'}: run this from a checkout"
-    program = folder / "kernels"
-    made = subprocess.run([compiler, *FLAGS, f"-I{HEADERS}", "-o", str(program),
-                           str(HERE / "kernels.c")], capture_output=True, text=True)
+    if not (HEADERS / "transposed.h").exists() or not (common.ROOT / "setup.py").exists():
+        return None, f"no {HEADERS / 'transposed.h'} or setup.py: run this from a checkout"
+    program, flags = folder / "kernels", setup_flags(compiler)
+    made = subprocess.run([compiler, *flags, f"-I{HEADERS}", "-o", str(program),
+                           str(HERE / "kernels.c"), "-lm"], capture_output=True, text=True)
     if made.returncode != 0:
         return None, f"{compiler} could not build kernels.c:\n{made.stderr}"
-    return program, None
+    return (program, flags), None
 
 
 def main():
@@ -72,17 +87,20 @@ def main():
     picked = np.random.default_rng(0).choice(len(images), samples, replace=samples > len(images))
     with tempfile.TemporaryDirectory() as folder:
         folder = pathlib.Path(folder)
-        program, why = compiled(folder)
-        if program is None:
+        built, why = compiled(folder)
+        if built is None:
             print(f"Not timed: {why}")
             return
+        program, flags = built
         data = folder / "inputs.bin"
         np.ascontiguousarray(images[picked], dtype=np.float64).tofile(data)
         times = []
         for _ in range(args.runs):
-            ran = subprocess.run([str(program), str(data), str(args.rows), str(args.batch),
-                                  str(args.batches), str(args.repeat)],
-                                 capture_output=True, text=True, check=True)
+            ran = subprocess.run([str(program), str(data), str(images.shape[1]), str(args.rows),
+                                  str(args.batch), str(args.batches), str(args.repeat)],
+                                 capture_output=True, text=True)
+            if ran.returncode != 0:
+                raise SystemExit(f"kernels.c failed: {ran.stderr.strip()}")
             words = ran.stdout.split()
             if words[0] != "forward":
                 print(f"Not timed: {ran.stdout.strip()}")
@@ -90,10 +108,11 @@ def main():
             times.append((float(words[1]), float(words[4])))
 
     batches_an_epoch = math.ceil(common.EPOCH / args.batch)
-    print(f"# transposed.h's kernels alone, {args.rows} x 784 weights, batches of {args.batch}"
-          f"\n\n{where}; {args.batches} batches; each run's time the median of its passes "
-          f"after the first ({args.repeat - 1}); built with {' '.join(FLAGS)}. Microseconds a "
-          f"batch, and milliseconds for the {batches_an_epoch} batches of an epoch.\n")
+    print(f"# transposed.h's kernels alone, {args.rows} x {images.shape[1] + 1} weights, "
+          f"batches of {args.batch}\n\n{where}; {args.batches} batches; each run's time the "
+          f"median of its passes after the first ({args.repeat - 1}); built with "
+          f"{' '.join(flags)}. Microseconds a batch, and milliseconds for the "
+          f"{batches_an_epoch} batches of an epoch.\n")
     rows = [[f"run {run + 1}",
              *(f"{us:.1f} us ({us * batches_an_epoch / 1000:.1f} ms)" for us in pair)]
             for run, pair in enumerate(times)]
