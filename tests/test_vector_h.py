@@ -2,7 +2,7 @@
 vector.h's plain loops.
 
 tests/c/tiles.c compares the tiles sum by sum, bit for bit, over 300 shapes of random
-numbers, and tests/c/transposed.c the kernels over 1,568; here each is compiled as each CPU
+numbers, and tests/c/transposed.c the kernels over 1,808; here each is compiled as each CPU
 and compiler would build it: without optimisation, for SSE2, AVX2 and this CPU, without
 GCC's vector types (the plain C that MSVC compiles), under the address and
 undefined-behaviour sanitizers, and by Clang and against musl where they are installed.

@@ -113,7 +113,9 @@ LERNMI_TEAM_INLINE int lernmi_team_init(lernmi_team *team, long threads)
 /* Wake every thread that sleeps in `round`, or is about to: that round is over. (A thread
  * that has gone on to sleep in the next round is left asleep.) Each word is read before
  * it is taken: a read leaves the words' cache line where it is, shared by every thread,
- * as long as none sleeps, where a compare-and-swap would pull it to this core each time. */
+ * as long as none sleeps, where a compare-and-swap would pull it to this core each time.
+ * (With MSVC, lernmi_load is itself a compare-and-swap: the same order, without that
+ * saving.) */
 LERNMI_TEAM_INLINE void lernmi_team_wake(lernmi_team *team, long self, long round)
 {
     long u;

@@ -306,7 +306,9 @@ LERNMI_T_INLINE void lernmi_t_taken(const uint64_t *mask, Py_ssize_t n, Py_ssize
     const Py_ssize_t words = lernmi_t_words(n), per_lane = lernmi_t_positions(n) / LERNMI_LANES;
     for (Py_ssize_t k = 0; k < LERNMI_LANES; k++)
         for (Py_ssize_t j = 0; j < words; j++) {
-            __m512i eight[LERNMI_GROUP / 8];  /* samples 8 c to 8 c + 7's words, in turn */
+            /* samples 8 c to 8 c + 7's words, in turn: those past the GROUP's samples left
+             * out (lernmi_t_list clears them too, so nothing there is taken either way) */
+            __m512i eight[LERNMI_GROUP / 8];
             for (Py_ssize_t c = 0; c < LERNMI_GROUP / 8; c++)
                 eight[c] = _mm512_maskz_loadu_epi64(
                     group > 8 * c ? lernmi_t_lanes_of(group - 8 * c) : 0,

@@ -177,11 +177,11 @@ int main(void)
     }
     const Py_ssize_t rows[] = {1, 3, 8, 9, 30, 100, 128, 129, 224, 300};  /* (blocks of 16, 14) */
     const Py_ssize_t n[] = {1, 5, 16, 17, 33, 785, 1100};
-    const Py_ssize_t samples[] = {1, 2, 7, 32, 33, 70};
+    const Py_ssize_t samples[] = {1, 2, 7, 32, 33, 45, 70};  /* (45: a GROUP of 13) */
     int trials = 0;
     for (int r = 0; r < 10; r++)
         for (int i = 0; i < 7; i++)
-            for (int b = 0; b < 6; b++)
+            for (int b = 0; b < 7; b++)
                 for (int odd = 0; odd < 4; odd++)
                     if (rows[r] * n[i] * samples[b] <= 3000000)
                         trial(rows[r], n[i], samples[b], odd % 2, odd / 2), trials++;
