@@ -480,7 +480,8 @@ LERNMI_INLINE void lernmi_t_gradient(double *g, Py_ssize_t rows, Py_ssize_t n,
 #endif
 
 /* Whether this CPU runs the kernels here (built only for x86-64 Linux, as the tiles' widths
- * are, and only for CPUs with AVX-512 and BMI2's pext). */
+ * are, and only for CPUs with AVX-512 and BMI2, whose instructions the compiler may use in
+ * them: LERNMI_T_CPU). */
 LERNMI_INLINE int lernmi_t_ready(void)
 {
 #if LERNMI_T_READY
