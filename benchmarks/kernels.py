@@ -113,13 +113,12 @@ def main():
           f"median of its passes after the first ({args.repeat - 1}); built with "
           f"{' '.join(flags)}. Microseconds a batch, and milliseconds for the "
           f"{batches_an_epoch} batches of an epoch.\n")
-    rows = [[f"run {run + 1}",
-             *(f"{us:.1f} us ({us * batches_an_epoch / 1000:.1f} ms)" for us in pair)]
-            for run, pair in enumerate(times)]
+    def cells(pair):  # microseconds a batch, and milliseconds an epoch
+        return [f"{us:.1f} us ({us * batches_an_epoch / 1000:.1f} ms)" for us in pair]
+
+    rows = [[f"run {run + 1}", *cells(pair)] for run, pair in enumerate(times)]
     for name, pick in (("median", np.median), ("fastest", np.min), ("slowest", np.max)):
-        rows.append([f"**{name}** of {args.runs} runs",
-                     *(f"{us:.1f} us ({us * batches_an_epoch / 1000:.1f} ms)"
-                       for us in pick(np.array(times), axis=0))])
+        rows.append([f"**{name}** of {args.runs} runs", *cells(pick(np.array(times), axis=0))])
     print(common.markdown_table(["run", "lernmi_t_forward", "lernmi_t_gradient"], rows))
 
 
