@@ -250,11 +250,14 @@ def softmax_pull(n, first, size):
 def reset_sums(n, first, size):
     """Zero z, delta and direct of the layer's learning neurons; the bias neuron is left
     alone. (Its a and s are worked out from those before anything reads them.)"""
-    z, delta, direct = n.z, n.delta, n.direct  # (in locals, the C loop is vectorised)
+    if cython.compiled and size > 1:  # vector.h's (activations.pxd says why)
+        lernmi_zero_sums(cython.address(n.z[first + 1]), cython.address(n.delta[first + 1]),
+                         cython.address(n.direct[first + 1]), size - 1)
+        return
     for i in range(first + 1, first + size):
-        z[i] = 0.0
-        delta[i] = 0.0
-        direct[i] = 0.0
+        n.z[i] = 0.0
+        n.delta[i] = 0.0
+        n.direct[i] = 0.0
 
 
 def keep_all(n):
@@ -264,38 +267,35 @@ def keep_all(n):
         n.keep[i] = 1.0
 
 
-def load_inputs(n, first, x):
-    """Add x[i] to the input sum of learning neuron i of the layer."""
-    z = n.z
-    for i in range(x.shape[0]):
-        z[first + 1 + i] += x[i]
+def load_inputs(n, first, x, k):
+    """Add x[k, i] to the input sum of learning neuron i of the layer."""
+    for i in range(x.shape[1]):
+        n.z[first + 1 + i] += x[k, i]
 
 
-def load_layer(n, first, x, identity, again):
-    """The layer loaded afresh with x, as reset_sums, load_inputs and compute_outputs leave
-    it, with the same numbers: its sums zeroed, x[i] added to learning neuron i's, and
-    every output worked out. If its learning neurons are all identity neurons (`identity`:
-    an input layer, most often), without a look at each one's kind, in loops the compiler
-    vectorises: z = 0.0 + x, a = z * keep. `again` says that load_layer loaded the layer
-    before and nothing has written its delta or direct since (an input layer's, which
-    learning by the sample or the batch never writes): with `identity`, they are then left
-    as they are, zero, and z is written without being zeroed first."""
+def load_layer(n, first, x, k, identity, again):
+    """The layer loaded afresh with x[k] as reset_sums, load_inputs and compute_outputs leave
+    it, the same numbers: sums zeroed, x[k, i] added to learning neuron i's, outputs worked
+    out. If its learning neurons are all identity neurons (`identity`: an input layer, most
+    often), without a look at each one's kind, in loops the compiler vectorises: z = 0.0 + x,
+    a = z * keep. `again` says that load_layer loaded the layer before and nothing has written
+    its delta or direct since (an input layer's, which learning by the sample or the batch
+    never writes): with `identity`, they are left as they are, zero, and z is not zeroed."""
     if not (identity and again):
-        reset_sums(n, first, x.shape[0] + 1)
+        reset_sums(n, first, x.shape[1] + 1)
     if not identity:
-        load_inputs(n, first, x)
-        compute_outputs(n, first, x.shape[0] + 1)
+        load_inputs(n, first, x, k)
+        compute_outputs(n, first, x.shape[1] + 1)
         return
-    z, a, keep = n.z, n.a, n.keep
     if cython.compiled:  # vector.h's, the same sums
-        lernmi_load_identity(cython.address(x[0]), cython.address(z[first + 1]),
-                             cython.address(a[first + 1]), cython.address(keep[first + 1]),
-                             x.shape[0])
+        lernmi_load_identity(cython.address(x[k, 0]), cython.address(n.z[first + 1]),
+                             cython.address(n.a[first + 1]), cython.address(n.keep[first + 1]),
+                             x.shape[1])
     else:
-        for i in range(x.shape[0]):
+        for i in range(x.shape[1]):
             j = first + 1 + i
-            z[j] = 0.0 + x[i]  # the sum reset, then x added: -0.0 gives +0.0
-            a[j] = z[j] * keep[j]
+            n.z[j] = 0.0 + x[k, i]  # the sum reset, then x added: -0.0 gives +0.0
+            n.a[j] = n.z[j] * n.keep[j]
     compute_outputs(n, first, 1)  # the bias neuron
 
 
@@ -311,13 +311,13 @@ def compute_outputs(n, first, size):
             end = i + 1
             while end < first + size and n.kind[end] == n.kind[i]:
                 end += 1
-            a, z, keep = n.a, n.z, n.keep
-            if n.kind[i] == IDENTITY:
+            if cython.compiled:  # vector.h's, the same numbers
+                lernmi_run_outputs(n.kind[i] == RELU, cython.address(n.a[i]),
+                                   cython.address(n.z[i]), cython.address(n.keep[i]), end - i)
+            else:  # identity: z; ReLU: z if z > 0.0 else 0.0
                 for i in range(i, end):
-                    a[i] = z[i] * keep[i]
-            else:
-                for i in range(i, end):
-                    a[i] = (z[i] if z[i] > 0.0 else 0.0) * keep[i]
+                    kept = n.z[i] if n.kind[i] == IDENTITY or n.z[i] > 0.0 else 0.0
+                    n.a[i] = kept * n.keep[i]
             i = end
             continue
         if n.kind[i] == SOFTMAX:

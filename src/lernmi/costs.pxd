@@ -12,10 +12,11 @@ cdef bint gives_sensitivity(int cost) noexcept nogil
 
 # --- the output layer of one sample --------------------------------------------------------------
 @cython.locals(j=Py_ssize_t, c=double)
-cdef double sample_cost(int cost, NeuronStore n, Py_ssize_t first,
-                        const double[::1] t) noexcept nogil
+cdef double sample_cost(int cost, NeuronStore n, Py_ssize_t first, const double[:, ::1] t,
+                        Py_ssize_t k) noexcept nogil
 @cython.locals(j=Py_ssize_t, i=Py_ssize_t, straight=bint, total=double)
-cdef void submit_expected(int cost, NeuronStore n, Py_ssize_t first,
-                          const double[::1] t) noexcept nogil
+cdef void submit_expected(int cost, NeuronStore n, Py_ssize_t first, const double[:, ::1] t,
+                          Py_ssize_t k) noexcept nogil
 @cython.locals(j=Py_ssize_t, count=Py_ssize_t, guess=Py_ssize_t, answer=Py_ssize_t)
-cdef bint is_correct(NeuronStore n, Py_ssize_t first, const double[::1] t) noexcept nogil
+cdef bint is_correct(NeuronStore n, Py_ssize_t first, const double[:, ::1] t,
+                     Py_ssize_t k) noexcept nogil

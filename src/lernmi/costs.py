@@ -149,48 +149,50 @@ def gives_sensitivity(cost):
 
 # --- the output layer of one sample ----------------------------------------------------------
 
-def sample_cost(cost, n, first, t):
-    """The cost of one sample, from the outputs of the layer at `first` and the expected t."""
+def sample_cost(cost, n, first, t, k):
+    """The cost of one sample, from the outputs of the layer at `first` and the expected
+    t[k]. (Here and below, a row of t rather than a view of it, which each thread making
+    one per sample would count in and out of t with an atomic add: reset_sums says why.)"""
     c = 0.0
-    for j in range(t.shape[0]):
-        c += cost_term(cost, n.kind[first + 1 + j], n.a[first + 1 + j], t[j])
+    for j in range(t.shape[1]):
+        c += cost_term(cost, n.kind[first + 1 + j], n.a[first + 1 + j], t[k, j])
     return c
 
 
-def submit_expected(cost, n, first, t):
-    """The output layer at `first` learns that t was expected: each learning neuron gets
+def submit_expected(cost, n, first, t, k):
+    """The output layer at `first` learns that t[k] was expected: each learning neuron gets
     its output_error, in its sensitivity sum delta or straight in its `direct` part of s.
 
     Needs the layer's outputs a, as compute_outputs leaves them; then
     activations.compute_sensitivities works out every s.
     """
     total = 0.0  # the expected outputs of the softmax neurons, added up
-    for j in range(t.shape[0]):
+    for j in range(t.shape[1]):
         if n.kind[first + 1 + j] == SOFTMAX:
-            total += t[j]
+            total += t[k, j]
     straight = gives_sensitivity(cost)
-    for j in range(t.shape[0]):
+    for j in range(t.shape[1]):
         i = first + 1 + j
         if straight:
-            n.direct[i] += output_error(cost, n.kind[i], n.a[i], t[j], total)
+            n.direct[i] += output_error(cost, n.kind[i], n.a[i], t[k, j], total)
         else:
-            n.delta[i] += output_error(cost, n.kind[i], n.a[i], t[j], total)
+            n.delta[i] += output_error(cost, n.kind[i], n.a[i], t[k, j], total)
 
 
-def is_correct(n, first, t):
-    """Whether the outputs of the layer at `first` give the expected answer t.
+def is_correct(n, first, t, k):
+    """Whether the outputs of the layer at `first` give the expected answer t[k].
 
     With one output neuron the answer is yes when it is at least 0.5; with several, it is
     the neuron with the largest output (the first, if several tie).
     """
-    count = t.shape[0]
+    count = t.shape[1]
     if count == 1:
-        return (n.a[first + 1] >= 0.5) == (t[0] >= 0.5)
+        return (n.a[first + 1] >= 0.5) == (t[k, 0] >= 0.5)
     guess, answer = 0, 0
     for j in range(1, count):
         if n.a[first + 1 + j] > n.a[first + 1 + guess]:
             guess = j
-        if t[j] > t[answer]:
+        if t[k, j] > t[k, answer]:
             answer = j
     return guess == answer
 
@@ -208,4 +210,4 @@ def cost_of(cost, activation, a, t):
     kinds[0] = BIAS
     n = NeuronStore(kinds, np.zeros(size), np.zeros(size), np.zeros(size),
                     np.concatenate([[1.0], a]), np.zeros(size))
-    return float(sample_cost(code, n, 0, t))
+    return float(sample_cost(code, n, 0, t.reshape(1, -1), 0))

@@ -29,4 +29,5 @@ cdef Part live_columns(Links links, const double[::1] kept, NeuronStore after) n
 cdef double step_and_sum(double[::1] w, Links links, Py_ssize_t j, const double[::1] kept,
                          const double[::1] x, Part live) noexcept nogil
 @cython.locals(l=Py_ssize_t, part=Part)
-cdef void keep_outputs(NetworkArrays net, NeuronStore n, Team team, Py_ssize_t t) noexcept nogil
+cdef void keep_outputs(NetworkArrays net, NeuronStore n, double[::1] kept, Team team,
+                       Py_ssize_t t) noexcept nogil

@@ -88,12 +88,11 @@ def live_columns(links, kept, after):
     them, both the kept outputs (the last sample's) and after.a (this sample's) are 0, as in
     an image's blank border: there a plain step adds -eta * s_j * 0 to each weight, and
     the sum w * 0."""
-    x = after.a
     first = min(LANES, links.cols)
-    while first < links.cols and kept[first] == 0.0 and x[links.source + first] == 0.0:
+    while first < links.cols and kept[first] == 0.0 and after.a[links.source + first] == 0.0:
         first += 1
     end = links.cols
-    while end > first and kept[end - 1] == 0.0 and x[links.source + end - 1] == 0.0:
+    while end > first and kept[end - 1] == 0.0 and after.a[links.source + end - 1] == 0.0:
         end -= 1
     return Part(row0=0, row1=0, col0=first - first % LANES, col1=end)
 
@@ -126,11 +125,11 @@ def step_and_sum(w, links, j, kept, x, live):
         return added_up(lanes)
 
 
-def keep_outputs(net, n, team, t):
-    """Once a sample's forward pass is over, thread t keeps, for the deferred step of each
-    middle layer of links (learn_samples), the outputs of the neurons its rows worked out
-    (thread 0 the bias neuron's too). (The loader keeps the inputs.)"""
+def keep_outputs(net, n, kept, team, t):
+    """Once a sample's forward pass is over, thread t keeps in `kept` (net.pack), for the
+    deferred step of each middle layer of links (learn_samples), the outputs of the neurons
+    its rows worked out (thread 0 the bias neuron's too). (The loader keeps the inputs.)"""
     for l in range(1, net.layers - 2):
         part = part_of(net, team, l - 1, t)
-        keep_step(link_layer(net, l, 1), n, n, net.pack[kept_at(net, l):],
+        keep_step(link_layer(net, l, 1), n, n, kept[kept_at(net, l):],
                   Part(row0=0, row1=0, col0=0 if t == 0 else 1 + part.row0, col1=1 + part.row1))

@@ -116,7 +116,8 @@ class NeuronLayer:
 
     def input(self, values):
         """Add values[i] to the input sum of learning neuron i."""
-        load_inputs(self.store, 0, as_vector(values, self.store.size - 1, "values"))
+        load_inputs(self.store, 0, as_vector(values, self.store.size - 1, "values").reshape(1, -1),
+                    0)
 
     def expected_output(self, values, cost="quadratic"):
         """Start learning at this layer, the output layer: `values` were expected.
@@ -133,7 +134,7 @@ class NeuronLayer:
         code = cost_code(cost)
         check_targets(t, cost, self.activation, "expected values")
         compute_outputs(self.store, 0, self.store.size)
-        submit_expected(code, self.store, 0, t)
+        submit_expected(code, self.store, 0, t.reshape(1, -1), 0)
 
     def outputs(self):
         """The learning neurons' outputs, f(z), as a new numpy array."""

@@ -5,8 +5,8 @@ cimport cython
 from lernmi.activations cimport (compute_outputs, compute_sensitivities, keep_all, load_layer,
                                  reset_sums)
 from lernmi.costs cimport is_correct, sample_cost, submit_expected
-from lernmi.network_loops cimport (NetworkArrays, drop, link_layer, links_at, load_sample,
-                                   prefetch_sample, set_rates, worked_out)
+from lernmi.network_loops cimport (NetworkArrays, drop, link_layer, links_at, prefetch_sample,
+                                   reset_sample, set_rates, worked_out)
 from lernmi.deferred cimport keep_outputs, keep_step, kept_at, step_kept
 from lernmi.propagation cimport (GROUP, Links, Part, backpropagate_links, learn_links,
                                  propagate_links, send_back_rows, some_rows, some_samples,
@@ -33,6 +33,7 @@ cdef class Scratch:                     # what one thread of a team learns in
     cdef double[::1] pack               # room to pack a batch's outputs (propagation.py)
     cdef Moments moments                # the network's m and v, and its own g
     cdef Transposed inputs              # the input layer's links held transposed, or None
+    cdef double[::1] kept               # net.pack, through a view of the thread's own
 
 # --- one sample at a time, on a team of threads ------------------------------------------------
 @cython.locals(last=Py_ssize_t, col=Py_ssize_t, l=Py_ssize_t, j=Py_ssize_t, part=Part)
@@ -58,7 +59,7 @@ cdef void learn_batches(NetworkArrays net, NeuronStore n, Rows rows, double[::1]
 cdef void take_part(NetworkArrays net, NeuronStore n, Rows rows, double[::1] score, Team team,
                     Scratch own)
 @cython.locals(size=Py_ssize_t, l=Py_ssize_t, mine=Py_ssize_t, links=Links, part=Part,
-               own=Scratch, inputs=Transposed)
+               own=Scratch, inputs=Transposed, moments=Moments)
 cdef Scratch scratch_for(NetworkArrays net, Team team, Py_ssize_t t, Rows rows)
 @cython.locals(team=Team)
 cdef void learn_epoch(NetworkArrays net, NeuronStore n, Rows rows, double[::1] score,

@@ -29,7 +29,7 @@ if not cython.compiled:
     from .activations import reset_sums
     from .costs import is_correct, sample_cost, submit_expected
     from .deferred import keep_outputs, keep_step, kept_at, step_kept
-    from .network_loops import drop, link_layer, links_at, load_sample, prefetch_sample
+    from .network_loops import drop, link_layer, links_at, prefetch_sample, reset_sample
     from .network_loops import set_rates, worked_out
     from .propagation import GROUP, Part, backpropagate_links, learn_links, propagate_links
     from .propagation import send_back_rows, some_rows, some_samples, whole
@@ -54,9 +54,9 @@ class Rows:
 
 
 class Scratch:
-    """What thread t of a team works in as it learns (`scratch_for`): room to pack samples
-    and sum a row's gradient in, beside the network's velocity and moments, and `inputs`,
-    its rows of the input layer's links held transposed (transposed.py), or None."""
+    """What thread t of a team works in (`scratch_for`): room to pack samples and sum a row's
+    gradient in, beside the network's velocity and moments; `inputs`, its rows of the input
+    layer's links held transposed or None; `kept`, net.pack in its own view (activations.pxd)."""
 
     def __init__(self, t, pack, moments):
         self.t, self.pack, self.moments, self.inputs = t, pack, moments, None
@@ -87,7 +87,7 @@ def load_row(net, n, rows, r):
     neurons are identity ones, its delta and direct, which learn_samples never writes, are
     zeroed for the first row only. Past the last row, nothing."""
     if r < rows.order.shape[0]:
-        load_layer(n, net.first[0], rows.x[rows.order[r]], rows.identity, r > 0)
+        load_layer(n, net.first[0], rows.x, rows.order[r], rows.identity, r > 0)
     if r + 1 < rows.order.shape[0]:  # (shuffled, the rows lie anywhere in memory)
         prefetch_sample(rows.x, rows.t, rows.order[r + 1])
 
@@ -142,7 +142,7 @@ def learn_samples(net, n, rows, score, team, own):
             links = sample_links(net, rows, l, r - 1)
             part = whole(links) if alone else part_of(net, team, l, t)
             if r > 0 and (l == 0 or not alone):  # the last sample's step, then its sums
-                step_kept(net.w, own.moments, links, net.pack[kept_at(net, l):], n, part)
+                step_kept(net.w, own.moments, links, own.kept[kept_at(net, l):], n, part)
             else:
                 propagate_links(net.w, some_rows(links, part.row0, part.row1 - part.row0),
                                 n, n, net.pack)
@@ -150,16 +150,16 @@ def learn_samples(net, n, rows, score, team, own):
             compute_outputs(n, fed, net.first[l + 1] + 1 + part.row1 - fed)
             if not alone:
                 wait(team, t)
-        keep_outputs(net, n, team, t)
+        keep_outputs(net, n, own.kept, team, t)
         if t == loader:  # the inputs kept for the input layer's step, the next ones loaded
             keep_step(inputs, n, n, net.pack, Part(row0=0, row1=0, col0=0, col1=inputs.cols))
             load_row(net, n, rows, r + 1)
         if t == 0:
             out = net.first[last]
             k = rows.order[r]
-            score[0] += sample_cost(net.cost, n, out, rows.t[k])
-            score[1] += is_correct(n, out, rows.t[k])
-            submit_expected(net.cost, n, out, rows.t[k])
+            score[0] += sample_cost(net.cost, n, out, rows.t, k)
+            score[1] += is_correct(n, out, rows.t, k)
+            submit_expected(net.cost, n, out, rows.t, k)
         for l in range(last - 1, -1, -1):
             links = sample_links(net, rows, l, r)
             if l == last - 1:  # thread 0's alone
@@ -178,7 +178,7 @@ def learn_samples(net, n, rows, score, team, own):
                 wait(team, t)
                 continue
             part = part_of(net, team, l, t)
-            keep_step(links, n, n, net.pack[kept_at(net, l):],
+            keep_step(links, n, n, own.kept[kept_at(net, l):],
                       Part(row0=part.row0, row1=part.row1, col0=0, col1=0))
             if l > 0:
                 part.row0, part.row1 = 0, links.rows  # every row, some columns
@@ -193,7 +193,7 @@ def learn_samples(net, n, rows, score, team, own):
         wait(team, t)  # every layer's kept numbers written
         for l in range(max(last - 1, 1)):
             links = sample_links(net, rows, l, rows.order.shape[0] - 1)
-            step_kept(net.w, own.moments, links, net.pack[kept_at(net, l):], None,
+            step_kept(net.w, own.moments, links, own.kept[kept_at(net, l):], None,
                       part_of(net, team, l, t))
         # Every layer's steps counted, and the last step's rate set, once no thread reads
         # the settings any more.
@@ -238,9 +238,9 @@ def scratch_for(net, team, t, rows):
                                 mine if rows.identity else 0)
         if rows.batch > GROUP:
             size = max(size, mine * links.cols)
-    own = Scratch(0, net.pack, net.moments) if t == 0 and rows.batch <= GROUP else Scratch(
-        t, net.pack if t == 0 else zeros(net.pack.shape[0]), Moments(m, v, zeros(size)))
-    own.inputs = inputs
+    moments = net.moments if t == 0 and rows.batch <= GROUP else Moments(m, v, zeros(size))
+    own = Scratch(t, net.pack if t == 0 else zeros(net.pack.shape[0]), moments)
+    own.inputs, own.kept = inputs, np.asarray(net.pack)
     return own
 
 
@@ -283,7 +283,8 @@ def learn_batches(net, n, rows, score, team, own):
         for b in range(b0, b1):
             if b + 1 < b1:  # (shuffled, the rows lie anywhere in memory)
                 prefetch_sample(rows.x, rows.t, rows.order[start + b + 1])
-            load_sample(net, n, b, rows.x[rows.order[start + b]], rows.identity, start > 0)
+            reset_sample(net, n, b)  # then its input layer, first in the store (first[0] = 0)
+            load_layer(n, b * stride, rows.x, rows.order[start + b], rows.identity, start > 0)
             drop(net, n, b, rows.keep, start + b)
         if t == 0:  # (while no other thread reads the settings or rates)
             for l in range(last):
@@ -308,9 +309,9 @@ def learn_batches(net, n, rows, score, team, own):
             k = rows.order[start + b]
             out = b * stride + net.first[last]
             compute_outputs(n, out, net.first[last + 1] - net.first[last])
-            rows.scored[b, 0] = sample_cost(net.cost, n, out, rows.t[k])
-            rows.scored[b, 1] = is_correct(n, out, rows.t[k])
-            submit_expected(net.cost, n, out, rows.t[k])
+            rows.scored[b, 0] = sample_cost(net.cost, n, out, rows.t, k)
+            rows.scored[b, 1] = is_correct(n, out, rows.t, k)
+            submit_expected(net.cost, n, out, rows.t, k)
             compute_sensitivities(n, out, net.first[last + 1] - net.first[last])
         if last > 1 and b1 > b0:
             send_back_rows(net.w, links, n, n, whole(links))

@@ -36,8 +36,9 @@ cdef Links links_at(NetworkArrays net, Py_ssize_t l, Py_ssize_t samples, double 
 @cython.locals(l=Py_ssize_t)
 cdef void set_rates(NetworkArrays net, const double[::1] rates, Py_ssize_t step) noexcept nogil
 @cython.locals(stride=Py_ssize_t, l=Py_ssize_t)
-cdef void load_sample(NetworkArrays net, NeuronStore n, Py_ssize_t b,
-                      const double[::1] inputs, bint identity, bint again) noexcept nogil
+cdef void reset_sample(NetworkArrays net, NeuronStore n, Py_ssize_t b) noexcept nogil
+cdef void load_sample(NetworkArrays net, NeuronStore n, Py_ssize_t b, const double[:, ::1] x,
+                      Py_ssize_t k, bint identity) noexcept nogil
 @cython.locals(last=Py_ssize_t, stride=Py_ssize_t, b=Py_ssize_t, l=Py_ssize_t)
 cdef void forward(NetworkArrays net, NeuronStore n, Py_ssize_t samples,
                   double[::1] pack) noexcept nogil

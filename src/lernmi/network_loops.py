@@ -158,17 +158,22 @@ def set_rates(net, rates, step):
             net.eta[l] = rates[step]
 
 
-def load_sample(net, n, b, inputs, identity, again):
-    """Reset every layer of sample b in the store n (but see `again`), load its inputs and
-    work out the input layer's outputs (the first steps of Network.run): load_layer. `identity`
-    True says the input layer's learning neurons are all identity neurons; False, always
-    safe, has each neuron's kind looked at. `again` is load_layer's: sample b's input layer
-    was loaded before and its delta and direct not written since. Like every loop below, it
-    runs without the GIL and trusts its caller."""
+def reset_sample(net, n, b):
+    """Reset every layer of sample b in the store n but its input layer, which load_layer
+    loads: their sums zeroed. Like every loop below, it runs without the GIL and trusts its
+    caller."""
     stride = net.first[net.layers]
     for l in range(1, net.layers):
         reset_sums(n, b * stride + net.first[l], net.first[l + 1] - net.first[l])
-    load_layer(n, b * stride + net.first[0], inputs, identity, again)
+
+
+def load_sample(net, n, b, x, k, identity):
+    """Reset every layer of sample b in the store n, load its inputs x[k] and work out the
+    input layer's outputs (the first steps of Network.run): reset_sample, then
+    activations.load_layer. `identity` True says the input layer's learning neurons are all
+    identity neurons; False, always safe, has each neuron's kind looked at."""
+    reset_sample(net, n, b)
+    load_layer(n, b * net.first[net.layers] + net.first[0], x, k, identity, False)
 
 
 def forward(net, n, samples, pack):
@@ -232,7 +237,7 @@ def infer_samples(net, n, x, t, outputs, scores):
         start = block * BLOCK
         samples = min(BLOCK, x.shape[0] - start)
         for b in range(samples):
-            load_sample(net, n, b, x[start + b], False, False)
+            load_sample(net, n, b, x, start + b, False)
         forward(net, n, samples, none)
         for b in range(samples):
             out = b * stride + net.first[last]
@@ -240,8 +245,8 @@ def infer_samples(net, n, x, t, outputs, scores):
                 for j in range(outputs.shape[1]):
                     outputs[start + b, j] = n.a[out + 1 + j]
             if t.shape[0] > 0:
-                scores[start + b, 0] = sample_cost(net.cost, n, out, t[start + b])
-                scores[start + b, 1] = is_correct(n, out, t[start + b])
+                scores[start + b, 0] = sample_cost(net.cost, n, out, t, start + b)
+                scores[start + b, 1] = is_correct(n, out, t, start + b)
 
 
 # --- what Python may call: checked, then run without the GIL ---------------------------------------

@@ -709,6 +709,30 @@ LERNMI_CLONES static void lernmi_load_identity(const double *LERNMI_RESTRICT x,
     }
 }
 
+/* The outputs of a run of identity neurons, or of ReLU neurons (`relu`), whose sums are
+ * worked out (activations.compute_outputs): a[i] = z[i] * keep[i], or
+ * (z[i] > 0.0 ? z[i] : 0.0) * keep[i], a select that the compiler vectorises. */
+LERNMI_CLONES static void lernmi_run_outputs(int relu, double *LERNMI_RESTRICT a,
+                                             const double *LERNMI_RESTRICT z,
+                                             const double *LERNMI_RESTRICT keep, Py_ssize_t n)
+{
+    if (relu)
+        for (Py_ssize_t i = 0; i < n; i++)
+            a[i] = (z[i] > 0.0 ? z[i] : 0.0) * keep[i];
+    else
+        for (Py_ssize_t i = 0; i < n; i++)
+            a[i] = z[i] * keep[i];
+}
+
+/* The sums of a run of neurons zeroed (activations.reset_sums): z, delta and direct, +0.0
+ * being all zero bits. */
+LERNMI_INLINE void lernmi_zero_sums(double *z, double *delta, double *direct, Py_ssize_t n)
+{
+    memset(z, 0, sizeof(double) * (size_t)n);
+    memset(delta, 0, sizeof(double) * (size_t)n);
+    memset(direct, 0, sizeof(double) * (size_t)n);
+}
+
 /* Ask for n doubles from x (n >= 1) to be brought into the cache, a line of 64 bytes at a
  * time (and the line of the last, which the steps of eight miss when x does not start a
  * line), without waiting for them: a sample's inputs, to be read soon. Where the compiler
