@@ -5,15 +5,16 @@
  * FILE holds BATCHES x BATCH samples of INPUTS numbers each (float64, sample after sample).
  * They go through the kernels as learning_loops.learn_batches sends them through the
  * links out of the input layer (transposed.py) for the first of two threads that share an
- * INPUTS-(2 ROWS)-10 network: the network's store of a batch (each sample's neurons one
- * after another, each layer's bias neuron first, its output 1.0; outputs a, sums z and
- * sensitivities s in arrays of their own, each from the start of a cache line, as
- * stores.zeros makes them), the thread's ROWS rows of INPUTS + 1 weights, the bias's
- * column first. Each batch: its inputs copied into the store, as the loops load them; then
- * forward (lernmi_t_forward, which lists the batch's inputs) and back (lernmi_t_gradient,
- * from those lists). The sensitivities are random, half of them 0.0, as a ReLU layer's
- * are. The sizes come from the command line, so that the compiler cannot build the
- * kernels for one size only, which the extension's never are.
+ * INPUTS-(2 ROWS)-10 network: the samples read where they lie, in a shuffled order as
+ * train shuffles them; the network's store of a batch for the sums z and sensitivities s
+ * (each sample's neurons one after another, each layer's bias neuron first, in arrays of
+ * their own, each from the start of a cache line, as stores.zeros makes them); the
+ * thread's ROWS rows of INPUTS + 1 weights, the bias's column first. Each batch: its
+ * sensitivities copied into the store; then forward (lernmi_t_forward, which lists the
+ * batch's inputs) and back (lernmi_t_gradient, from those lists). The sensitivities are
+ * random, half of them 0.0, as a ReLU layer's are. The sizes come from the command line,
+ * so that the compiler cannot build the kernels for one size only, which the extension's
+ * never are.
  *
  * REPEAT passes over the batches, the first left out. Prints the microseconds a batch
  * takes in each kernel, the medians of the passes, or "not built" / "this CPU has no
@@ -84,7 +85,8 @@ static int timed(const char *file, Py_ssize_t inputs, Py_ssize_t rows, Py_ssize_
         return 1;
     }
     double *sensitivities = lined(samples * rows);
-    double *a = lined(batch * stride), *s = lined(batch * stride), *z = lined(batch * stride);
+    double *s = lined(batch * stride), *z = lined(batch * stride);
+    Py_ssize_t *order = malloc(sizeof(Py_ssize_t) * (size_t)samples);
     double *t = lined(size), *g = lined(size), *room = lined(lernmi_t_doubles(rows));
     uint64_t *masks = (uint64_t *)lined(lernmi_t_masks(n, batch));
     double *forward = lined(repeat), *back = lined(repeat);
@@ -96,22 +98,29 @@ static int timed(const char *file, Py_ssize_t inputs, Py_ssize_t rows, Py_ssize_
         w[i] = ((double)rand() / RAND_MAX - 0.5) / 8;
     lernmi_t_copy(w, rows, n, t, 0);
     free(w);
-    for (Py_ssize_t b = 0; b < batch; b++)
-        a[b * stride] = 1.0;  /* the bias neuron's output */
+    if (order == NULL) {
+        fprintf(stderr, "out of memory\n");
+        exit(1);
+    }
+    for (Py_ssize_t k = 0; k < samples; k++)  /* a shuffle, Fisher and Yates's */
+        order[k] = k;
+    for (Py_ssize_t k = samples - 1; k > 0; k--) {
+        const Py_ssize_t j = rand() % (k + 1), was = order[k];
+        order[k] = order[j], order[j] = was;
+    }
     for (int pass = 0; pass < repeat; pass++) {
         double ahead = 0.0, behind = 0.0;
         for (Py_ssize_t k = 0; k < batches; k++) {
-            for (Py_ssize_t b = 0; b < batch; b++) {
-                memcpy(a + b * stride + 1, x + (k * batch + b) * inputs,
-                       sizeof(double) * inputs);
+            for (Py_ssize_t b = 0; b < batch; b++)
                 memcpy(s + b * stride + hidden, sensitivities + (k * batch + b) * rows,
                        sizeof(double) * rows);
-            }
+            const Py_ssize_t *mine = order + k * batch;
             const double t0 = now();
-            const int listed = lernmi_t_forward(t, rows, n, a, stride, batch, z + hidden, room,
-                                                masks, 1);
+            const int listed = lernmi_t_forward(t, rows, n, x, mine, batch, z + hidden, stride,
+                                                room, masks, 1);
             const double t1 = now();
-            lernmi_t_gradient(g, rows, n, a, stride, s + hidden, batch, listed, room, masks);
+            lernmi_t_gradient(g, rows, n, x, mine, s + hidden, stride, batch, listed, room,
+                              masks);
             ahead += t1 - t0;
             behind += now() - t1;
         }
@@ -120,7 +129,7 @@ static int timed(const char *file, Py_ssize_t inputs, Py_ssize_t rows, Py_ssize_
     }
     printf("forward %.2f us, gradient %.2f us a batch\n", median(forward + 1, repeat - 1),
            median(back + 1, repeat - 1));
-    free(x), free(sensitivities), free(a), free(s), free(z), free(t), free(g), free(room);
+    free(x), free(sensitivities), free(order), free(s), free(z), free(t), free(g), free(room);
     free(masks), free(forward), free(back);
     return 0;
 }

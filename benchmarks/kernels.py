@@ -7,8 +7,9 @@ Compiles kernels.c (beside this file) against the checkout's src/lernmi/transpos
 setup.py compiles the extensions' loops (gcc or cc, with Python's -fwrapv and setup.py's
 LOOP_FLAGS and, for GCC, GCC_LOOP_FLAGS: no CPU-specific flags), writes --batches random
 batches of --batch MNIST training images for it, and runs it --runs times: each run
-sends every batch through lernmi_t_forward and lernmi_t_gradient as learn_batches does,
-for a thread's --rows rows of the links out of the 784 inputs and their bias (112: the
+sends every batch through lernmi_t_forward and lernmi_t_gradient as learn_batches does
+(the kernels read each image where it lies, the batches' samples in a shuffled order, so
+the times include fetching them from memory), for a thread's --rows rows of the links out of the 784 inputs and their bias (112: the
 half of the example's 784-224-10 that each of two threads takes), --repeat passes, the
 first left out, and gives the medians of the rest. Each run is a process of its own; on
 this project's machine now and then a run came out a quarter to a half slower in both

@@ -29,11 +29,11 @@ if not cython.compiled:
     from .activations import reset_sums
     from .costs import is_correct, sample_cost, submit_expected
     from .deferred import keep_outputs, keep_step, kept_at, step_kept
-    from .network_loops import drop, link_layer, links_at, prefetch_sample, reset_sample
+    from .network_loops import drop, link_layer, prefetch_sample, reset_sample, sample_links
     from .network_loops import set_rates, worked_out
     from .propagation import GROUP, Part, backpropagate_links, learn_links, propagate_links
     from .propagation import send_back_rows, some_rows, some_samples, whole
-    from .steps import SETTINGS, STEPS, count_step, plain_step
+    from .steps import SETTINGS, count_step, plain_step
     from .team import part_of, shareable, split_layers, wait
     from .transposed import hold, learn_layer, let_go, propagate_layer
 
@@ -92,15 +92,6 @@ def load_row(net, n, rows, r):
         prefetch_sample(rows.x, rows.t, rows.order[r + 1])
 
 
-def sample_links(net, rows, l, r):
-    """link_layer(net, l, 1) for the step on the r-th sample (from 0) of a learn_samples
-    call, which counts its steps at its end: its rule at the count it will have then, and
-    at the step's rate in rows.rates, if there are rates."""
-    k = net.settings[l * SETTINGS + STEPS] + cython.cast(cython.double, r + 1)
-    eta = rows.rates[r] if 0 <= r < rows.rates.shape[0] else net.eta[l]
-    return links_at(net, l, 1, k, eta)
-
-
 def learn_samples(net, n, rows, score, team, own):
     """Thread own.t's part, in `team` (None: a team of one, own.t = 0), of one optimiser
     step on each input x[k] with expected output t[k], for k in rows.order (rows.x, rows.t).
@@ -139,7 +130,7 @@ def learn_samples(net, n, rows, score, team, own):
             alone = l == last - 1  # the links into the output layer: thread 0's
             if alone and t > 0:
                 break
-            links = sample_links(net, rows, l, r - 1)
+            links = sample_links(net, rows.rates, l, r - 1)
             part = whole(links) if alone else part_of(net, team, l, t)
             if r > 0 and (l == 0 or not alone):  # the last sample's step, then its sums
                 step_kept(net.w, own.moments, links, own.kept[kept_at(net, l):], n, part)
@@ -161,7 +152,7 @@ def learn_samples(net, n, rows, score, team, own):
             score[1] += is_correct(n, out, rows.t, k)
             submit_expected(net.cost, n, out, rows.t, k)
         for l in range(last - 1, -1, -1):
-            links = sample_links(net, rows, l, r)
+            links = sample_links(net, rows.rates, l, r)
             if l == last - 1:  # thread 0's alone
                 if t == 0:
                     out = net.first[last]
@@ -192,7 +183,7 @@ def learn_samples(net, n, rows, score, team, own):
     if rows.order.shape[0] > 0:
         wait(team, t)  # every layer's kept numbers written
         for l in range(max(last - 1, 1)):
-            links = sample_links(net, rows, l, rows.order.shape[0] - 1)
+            links = sample_links(net, rows.rates, l, rows.order.shape[0] - 1)
             step_kept(net.w, own.moments, links, own.kept[kept_at(net, l):], None,
                       part_of(net, team, l, t))
         # Every layer's steps counted, and the last step's rate set, once no thread reads
@@ -276,15 +267,21 @@ def learn_batches(net, n, rows, score, team, own):
     stride = net.first[last + 1]
     start = 0
     hold(own.inputs, net, own.moments, team)
+    # Held, the kernels read the inputs where they lie: none is loaded. (Every thread of a
+    # team with rows holds them, or none does; a thread alone only if it has every row.)
+    direct = last > 1 and own.inputs is not None and own.inputs.held
     wait(team, t)  # (hold reads the settings, which thread 0 counts in below)
     while start < rows.order.shape[0]:
         samples = min(rows.batch, rows.order.shape[0] - start)
         b0, b1 = samples * t // threads, samples * (t + 1) // threads  # the thread's samples
+        if own.inputs is not None:
+            own.inputs.first = start
         for b in range(b0, b1):
             if b + 1 < b1:  # (shuffled, the rows lie anywhere in memory)
                 prefetch_sample(rows.x, rows.t, rows.order[start + b + 1])
             reset_sample(net, n, b)  # then its input layer, first in the store (first[0] = 0)
-            load_layer(n, b * stride, rows.x, rows.order[start + b], rows.identity, start > 0)
+            if not direct:
+                load_layer(n, b * stride, rows.x, rows.order[start + b], rows.identity, start > 0)
             drop(net, n, b, rows.keep, start + b)
         if t == 0:  # (while no other thread reads the settings or rates)
             for l in range(last):

@@ -33,6 +33,9 @@ cdef Links link_layer(NetworkArrays net, Py_ssize_t l, Py_ssize_t samples) noexc
 cdef Links links_at(NetworkArrays net, Py_ssize_t l, Py_ssize_t samples, double k,
                     double eta) noexcept nogil
 
+@cython.locals(k=double, eta=double)
+cdef Links sample_links(NetworkArrays net, const double[::1] rates, Py_ssize_t l,
+                        Py_ssize_t r) noexcept nogil
 @cython.locals(l=Py_ssize_t)
 cdef void set_rates(NetworkArrays net, const double[::1] rates, Py_ssize_t step) noexcept nogil
 @cython.locals(stride=Py_ssize_t, l=Py_ssize_t)

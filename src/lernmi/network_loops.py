@@ -151,6 +151,15 @@ def links_at(net, l, samples, k, eta):
                  rule=rule_at(net.settings, l * SETTINGS, eta, samples, k))
 
 
+def sample_links(net, rates, l, r):
+    """link_layer(net, l, 1) for the step on the r-th sample (from 0) of a
+    learning_loops.learn_samples call, which counts its steps at its end: its rule at the
+    count it will have then, and at the step's rate in `rates`, if there are rates."""
+    k = net.settings[l * SETTINGS + STEPS] + cython.cast(cython.double, r + 1)
+    eta = rates[r] if 0 <= r < rates.shape[0] else net.eta[l]
+    return links_at(net, l, 1, k, eta)
+
+
 def set_rates(net, rates, step):
     """Every link layer's training rate set to rates[step], if rates has that many."""
     if step < rates.shape[0]:

@@ -112,6 +112,26 @@ LERNMI_CLONES static void lernmi_t_copy(double *w, Py_ssize_t rows, Py_ssize_t n
     }
 }
 
+/* The kernels' inputs: those of an input layer of identity neurons, as load_layer would load
+ * them, read where they lie instead. Sample b's input 0 is its bias neuron's output, 1.0,
+ * and its input i > 0 is x[order[b] * (n - 1) + i - 1] + 0.0 (-0.0 loaded as +0.0, nothing
+ * else changed): row order[b] of the inputs x, n - 1 to a row. The kernels take them a
+ * GROUP at a time: row[b] = sample first + b's row for the `group` samples from `first`,
+ * and row[group] the next sample's, or NULL after the last of all `samples`. */
+LERNMI_INLINE void lernmi_t_rows(const double *x, const Py_ssize_t *order, Py_ssize_t n,
+                                 Py_ssize_t first, Py_ssize_t group, Py_ssize_t samples,
+                                 const double **row)
+{
+    for (Py_ssize_t b = 0; b <= group; b++)
+        row[b] = first + b < samples ? x + order[first + b] * (n - 1) : NULL;
+}
+
+/* Input i of the sample whose row of inputs is `row` (lernmi_t_rows). */
+LERNMI_INLINE double lernmi_t_input_of(const double *row, Py_ssize_t i)
+{
+    return i > 0 ? row[i - 1] + 0.0 : 1.0;
+}
+
 #if defined(LERNMI_PICKS_WIDTH)
 #define LERNMI_T_READY 1
 #include <immintrin.h>
@@ -137,16 +157,27 @@ LERNMI_INLINE Py_ssize_t lernmi_t_mask_at(Py_ssize_t k, Py_ssize_t j, Py_ssize_t
     return (k * words + j) * LERNMI_GROUP + b;
 }
 
+/* Inputs h to h + 7 of a sample whose inputs from 1 on are at x (the first `in` of them,
+ * the others 0.0), input 0 being the bias neuron's output, 1.0. */
+LERNMI_T_INLINE __m512d lernmi_t_eight(const double *x, Py_ssize_t h, __mmask8 in)
+{
+    if (h > 0)
+        return _mm512_maskz_loadu_pd(in, x + h - 1);
+    return _mm512_mask_mov_pd(_mm512_maskz_expandloadu_pd((__mmask8)(in & 0xfe), x), 1,
+                              _mm512_set1_pd(1.0));
+}
+
 /* Which inputs of a GROUP of samples the kernels take: bit q of word j of lane k's mask for
- * sample b (lernmi_t_mask_at) stands for input 16 (64 j + q) + k, taken if it is not +0.0
- * (every input, with `every`). A +0.0 input left out adds w * +0.0 to a forward sum, +0.0
+ * sample b (lernmi_t_mask_at) stands for input 16 (64 j + q) + k, taken if it is not 0.0
+ * (every input, with `every`), its inputs at row[b] (lernmi_t_rows: the bias's 1.0 first,
+ * and -0.0 taken as +0.0). A +0.0 input left out adds w * +0.0 to a forward sum, +0.0
  * or -0.0 if w is finite, which changes no lane (they start at +0.0, and in round to
  * nearest x + y is -0.0 only if both are); for a gradient see lernmi_t_gradient.
  * The word after the masks, mask[GROUP * LANES * words], is 1 if no input has its sign bit
- * set (none is negative, -0.0 or a NaN with the bit set), else 0: lernmi_t_columns's. */
-LERNMI_T_TARGET static void lernmi_t_list(const double *a, Py_ssize_t stride,
-                                          Py_ssize_t samples, Py_ssize_t n, int every,
-                                          uint64_t *mask)
+ * set (none is negative, or a NaN with the bit set), else 0: lernmi_t_columns's. Each row
+ * is asked for one sample ahead: row[samples], the next GROUP's first, or NULL. */
+LERNMI_T_TARGET static void lernmi_t_list(const double *const *row, Py_ssize_t samples,
+                                          Py_ssize_t n, int every, uint64_t *mask)
 {
     const Py_ssize_t words = lernmi_t_words(n);
     __m512i bits = _mm512_setzero_si512();
@@ -158,7 +189,10 @@ LERNMI_T_TARGET static void lernmi_t_list(const double *a, Py_ssize_t stride,
             uint64_t taken[16] = {0};
             for (Py_ssize_t h = i; h < i + 1024 && h < n; h += 8) {
                 const __mmask8 in = lernmi_t_lanes_of(n - h);
-                const __m512i x = _mm512_maskz_loadu_epi64(in, a + b * stride + h);
+                if (row[b + 1] != NULL)
+                    _mm_prefetch((const char *)(row[b + 1] + h), _MM_HINT_T0);
+                const __m512i x = _mm512_castpd_si512(_mm512_add_pd(
+                    lernmi_t_eight(row[b], h, in), _mm512_setzero_pd()));
                 bits = _mm512_or_si512(bits, x);
                 taken[(h - i) / 64] |=
                     (uint64_t)(every ? in : _mm512_test_epi64_mask(x, x)) << (h - i) % 64;
@@ -181,15 +215,15 @@ LERNMI_T_TARGET static void lernmi_t_list(const double *a, Py_ssize_t stride,
 }
 
 /* Each sample b's sums of a block of V vectors of rows (`width` rows at t), as lernmi_dot
- * takes them, in lanes[b * WAITING * width + r]: lane k of row r's sum adds the inputs
- * a[b * stride + i] taken, for i % LANES = k, in order, and lernmi_dot's tree adds the
- * lanes, k to k + 8 for k < 8, then those k to k + 4 for k < 4, and so on. Here the lanes
+ * takes them, in lanes[b * WAITING * width + r]: lane k of row r's sum adds the inputs i
+ * taken (at row[b]: lernmi_t_rows), for i % LANES = k, in order, and lernmi_dot's tree
+ * adds the lanes, k to k + 8 for k < 8, then those k to k + 4 for k < 4, and so on. Here the lanes
  * are summed in the order 0, 8, 4, 12, 2, 10, ... (k's bits reversed), each for every
  * sample in turn (the columns of a lane stay in the cache meanwhile), and added to the
  * one it pairs with as soon as both are done: a binary counter, whose lanes waiting for
  * their pairs, at most WAITING of them, are kept in `lanes`. */
 LERNMI_T_INLINE void lernmi_t_lanes(const int V, const double *t, Py_ssize_t n,
-                                    const double *a, Py_ssize_t stride, Py_ssize_t samples,
+                                    const double *const *row, Py_ssize_t samples,
                                     const uint64_t *mask, double *lanes)
 {
     const Py_ssize_t width = 8 * V;  /* (a constant where V is: the loads' offsets too) */
@@ -205,16 +239,25 @@ LERNMI_T_INLINE void lernmi_t_lanes(const int V, const double *t, Py_ssize_t n,
             lernmi_v8 acc[LERNMI_T_VECTORS];
             for (int v = 0; v < V; v++)
                 acc[v] = (lernmi_v8){0.0};
-            const double *x = a + b * stride + k;
+            const double *x = row[b];  /* input 16 q + k at x[16 q + k - 1], for q or k > 0 */
             const double *columns = t + k * per_lane * width;
-            for (Py_ssize_t j = 0; j < words; j++)
-                for (uint64_t m = mask[lernmi_t_mask_at(k, j, b, words)]; m; m &= m - 1) {
+            for (Py_ssize_t j = 0; j < words; j++) {
+                uint64_t m = mask[lernmi_t_mask_at(k, j, b, words)];
+                if (k == 0 && j == 0 && (m & 1)) {  /* input 0, the bias's 1.0 */
+                    for (int v = 0; v < V; v++)
+                        acc[v] += ((const lernmi_v8 *)columns)[v] * 1.0;
+                    m &= m - 1;
+                }
+                for (; m; m &= m - 1) {
                     const Py_ssize_t q = 64 * j + __builtin_ctzll(m);
-                    const double xq = x[LERNMI_LANES * q];
+                    /* (no + 0.0 here: an input taken is not 0.0 unless every one is, and
+                     * then the sign of w * x's zero is lost in a lane, never -0.0) */
+                    const double xq = x[LERNMI_LANES * q + k - 1];
                     const lernmi_v8 *column = (const lernmi_v8 *)(columns + q * width);
                     for (int v = 0; v < V; v++)
                         acc[v] += column[v] * xq;
                 }
+            }
             double *mine = lanes + b * LERNMI_T_WAITING * width;
             for (int d = waiting - 1; d >= waiting - pairs; d--)
                 for (int v = 0; v < V; v++)
@@ -252,24 +295,25 @@ LERNMI_INLINE uint64_t *lernmi_t_group_mask(uint64_t *masks, Py_ssize_t n, Py_ss
     return masks + lernmi_t_positions(n) + first / LERNMI_GROUP * lernmi_t_group_masks(n);
 }
 
-/* z[b * stride + r] += the sum of w[r, i] * a[b * stride + i] over i < n, as lernmi_dot
- * takes it, for the rows r < rows and the samples b < samples, the weights at t (the layout
- * above). Each GROUP's masks (lernmi_t_list) are left in `masks` for lernmi_t_gradient
- * to take: of every input if some weight is not finite (then w * 0.0 may be NaN), which
- * it returns. `finite`: 1 if every weight is known to be finite, 0 if some
- * is known not to be, -1 to check. */
+/* z[b * stride + r] += the sum of w[r, i] times sample b's input i over i < n, as
+ * lernmi_dot takes it, for the rows r < rows and the samples b < samples, the weights at t
+ * (the layout above), the inputs in x (lernmi_t_rows). Each GROUP's masks (lernmi_t_list)
+ * are left in `masks` for lernmi_t_gradient to take: of every input if some weight is not
+ * finite (then w * 0.0 may be NaN), which it returns. `finite`: 1 if every weight is known
+ * to be finite, 0 if some is known not to be, -1 to check. */
 LERNMI_T_TARGET static int lernmi_t_forward(const double *t, Py_ssize_t rows, Py_ssize_t n,
-                                            const double *a, Py_ssize_t stride,
-                                            Py_ssize_t samples, double *z, double *room,
-                                            uint64_t *masks, int finite)
+                                            const double *x, const Py_ssize_t *order,
+                                            Py_ssize_t samples, double *z, Py_ssize_t stride,
+                                            double *room, uint64_t *masks, int finite)
 {
     LERNMI_T_SCRATCH;
     const int every = finite < 0 ? !lernmi_all_finite(t, 0, 1, lernmi_t_size(rows, n)) : !finite;
     for (Py_ssize_t first = 0; first < samples; first += LERNMI_GROUP) {
         const Py_ssize_t group = samples - first < LERNMI_GROUP ? samples - first : LERNMI_GROUP;
-        const double *ag = a + first * stride;
+        const double *row[LERNMI_GROUP + 1];
+        lernmi_t_rows(x, order, n, first, group, samples, row);
         uint64_t *mask = lernmi_t_group_mask(masks, n, first);
-        lernmi_t_list(ag, stride, group, n, every, mask);
+        lernmi_t_list(row, group, n, every, mask);
         for (Py_ssize_t block = 0; block < lernmi_t_blocks(rows); block++) {
             const Py_ssize_t v0 = lernmi_t_first(block, rows);
             const int V = (int)(lernmi_t_first(block + 1, rows) - v0);
@@ -277,7 +321,7 @@ LERNMI_T_TARGET static int lernmi_t_forward(const double *t, Py_ssize_t rows, Py
             const double *tb = t + positions * 8 * v0;
             switch (V) {
 #define LERNMI_T_CASE(q)                                                                      \
-    case q: lernmi_t_lanes(q, tb, n, ag, stride, group, mask, lanes); break;
+    case q: lernmi_t_lanes(q, tb, n, row, group, mask, lanes); break;
                 LERNMI_T_CASES
 #undef LERNMI_T_CASE
             }
@@ -336,9 +380,8 @@ LERNMI_T_INLINE lernmi_l8 lernmi_t_minus_zero(lernmi_v8 x)
 LERNMI_T_INLINE void lernmi_t_columns(const int V, int fresh, double *g, Py_ssize_t width,
                                       Py_ssize_t n, const double *sp, Py_ssize_t padded,
                                       const double *minus, const long long *signs,
-                                      const uint64_t *taken, const double *a,
-                                      Py_ssize_t stride, Py_ssize_t group, lernmi_l8 real,
-                                      int unsigned_)
+                                      const uint64_t *taken, const double *const *row,
+                                      Py_ssize_t group, lernmi_l8 real, int unsigned_)
 {
     const uint64_t samples = ((uint64_t)1 << group) - 1;  /* (group <= GROUP < 64) */
     for (Py_ssize_t p = 0; p < lernmi_t_positions(n); p++) {
@@ -356,7 +399,7 @@ LERNMI_T_INLINE void lernmi_t_columns(const int V, int fresh, double *g, Py_ssiz
             acc[v] = fresh ? (lernmi_v8){0.0} : column[v];
         for (uint64_t m = taken[p]; m; m &= m - 1) {
             const Py_ssize_t b = __builtin_ctzll(m);
-            const double x = a[b * stride + i];
+            const double x = lernmi_t_input_of(row[b], i);
             for (int v = 0; v < V; v++)
                 acc[v] += *(const lernmi_v8 *)(sp + b * padded + 8 * v) * x;
         }
@@ -388,7 +431,7 @@ LERNMI_T_INLINE void lernmi_t_columns(const int V, int fresh, double *g, Py_ssiz
                      (__m512i)(minus_zero & zero), (__m512i)(minus_zero & zero)); m &= m - 1) {
                 const Py_ssize_t b = __builtin_ctzll(m);
                 minus_zero &= lernmi_t_minus_zero(*(const lernmi_v8 *)(sp + b * padded + 8 * v)
-                                                  * a[b * stride + i]);
+                                                  * lernmi_t_input_of(row[b], i));
             }
             lernmi_l8 bits = ((lernmi_l8)acc[v] & ~zero) | (zero & minus_zero & LERNMI_T_SIGN);
             column[v] = (lernmi_v8)(v == V - 1 ? bits & real : bits);
@@ -397,8 +440,8 @@ LERNMI_T_INLINE void lernmi_t_columns(const int V, int fresh, double *g, Py_ssiz
 }
 
 /* g = each weight's gradient summed over the samples b < samples, s[b * stride + r] times
- * a[b * stride + i], as lernmi_scale then lernmi_axpy sum them sample after sample (g in the
- * layout above, rows x n weights; a[... + i] the inputs and s[... + r] the rows'
+ * sample b's input i, as lernmi_scale then lernmi_axpy sum them sample after sample (g in
+ * the layout above, rows x n weights; the inputs in x, lernmi_t_rows; s[... + r] the rows'
  * sensitivities). `listed`: what lernmi_t_forward returned, if it has just taken these
  * samples (their masks are still there); -1 if not. Scratch as lernmi_t_forward's.
  *
@@ -410,19 +453,21 @@ LERNMI_T_INLINE void lernmi_t_columns(const int V, int fresh, double *g, Py_ssiz
  * that comes out 0.0 has its sign worked out from every term; a column with no input taken
  * gets one zero, -0.0 if every sample's s is negative or -0.0 (as lernmi_scatter_rows). */
 LERNMI_T_TARGET static void lernmi_t_gradient(double *g, Py_ssize_t rows, Py_ssize_t n,
-                                              const double *a, Py_ssize_t stride,
-                                              const double *s, Py_ssize_t samples, int listed,
-                                              double *room, uint64_t *masks)
+                                              const double *x, const Py_ssize_t *order,
+                                              const double *s, Py_ssize_t stride,
+                                              Py_ssize_t samples, int listed, double *room,
+                                              uint64_t *masks)
 {
     LERNMI_T_SCRATCH;
     const Py_ssize_t words = lernmi_t_words(n);
     for (Py_ssize_t first = 0; first < samples; first += LERNMI_GROUP) {
         const Py_ssize_t group = samples - first < LERNMI_GROUP ? samples - first : LERNMI_GROUP;
-        const double *ag = a + first * stride, *sg = s + first * stride;
+        const double *sg = s + first * stride, *row[LERNMI_GROUP + 1];
+        lernmi_t_rows(x, order, n, first, group, samples, row);
         const int finite = lernmi_all_finite(sg, stride, group, rows);
         uint64_t *mask = lernmi_t_group_mask(masks, n, first);
         if (listed < 0 || (!finite && !listed))
-            lernmi_t_list(ag, stride, group, n, !finite, mask);
+            lernmi_t_list(row, group, n, !finite, mask);
         const int unsigned_ = (int)mask[LERNMI_GROUP * LERNMI_LANES * words];
         for (Py_ssize_t r = 0; r < padded; r += 8) {  /* eight rows at a time */
             const __mmask8 in = lernmi_t_lanes_of(rows - r);
@@ -449,7 +494,7 @@ LERNMI_T_TARGET static void lernmi_t_gradient(double *g, Py_ssize_t rows, Py_ssi
 #define LERNMI_T_CASE(q)                                                                      \
     case q:                                                                                   \
         lernmi_t_columns(q, first == 0, gb, 8 * q, n, sp + 8 * v0, padded, minus + 8 * v0,    \
-                         signs + 8 * v0, taken, ag, stride, group, real, unsigned_);          \
+                         signs + 8 * v0, taken, row, group, real, unsigned_);                 \
         break;
                 LERNMI_T_CASES
 #undef LERNMI_T_CASE
@@ -461,21 +506,22 @@ LERNMI_T_TARGET static void lernmi_t_gradient(double *g, Py_ssize_t rows, Py_ssi
 #define LERNMI_T_READY 0
 /* Never called where lernmi_t_ready is 0; here only so that transposed.py compiles. */
 LERNMI_INLINE int lernmi_t_forward(const double *t, Py_ssize_t rows, Py_ssize_t n,
-                                   const double *a, Py_ssize_t stride, Py_ssize_t samples,
-                                   double *z, double *room, uint64_t *masks, int finite)
+                                   const double *x, const Py_ssize_t *order, Py_ssize_t samples,
+                                   double *z, Py_ssize_t stride, double *room, uint64_t *masks,
+                                   int finite)
 {
-    (void)t, (void)rows, (void)n, (void)a, (void)stride, (void)samples, (void)z, (void)room;
-    (void)masks, (void)finite;
+    (void)t, (void)rows, (void)n, (void)x, (void)order, (void)samples, (void)z, (void)stride;
+    (void)room, (void)masks, (void)finite;
     return 1;
 }
 
 LERNMI_INLINE void lernmi_t_gradient(double *g, Py_ssize_t rows, Py_ssize_t n,
-                                     const double *a, Py_ssize_t stride, const double *s,
-                                     Py_ssize_t samples, int listed, double *room,
-                                     uint64_t *masks)
+                                     const double *x, const Py_ssize_t *order, const double *s,
+                                     Py_ssize_t stride, Py_ssize_t samples, int listed,
+                                     double *room, uint64_t *masks)
 {
-    (void)g, (void)rows, (void)n, (void)a, (void)stride, (void)s, (void)samples, (void)listed;
-    (void)room, (void)masks;
+    (void)g, (void)rows, (void)n, (void)x, (void)order, (void)s, (void)stride, (void)samples;
+    (void)listed, (void)room, (void)masks;
 }
 #endif
 

@@ -16,12 +16,14 @@ cdef extern from "transposed.h":
     bint lernmi_t_ready() noexcept nogil
     void lernmi_t_copy(double *w, Py_ssize_t rows, Py_ssize_t n, double *t,
                        int back) noexcept nogil
-    int lernmi_t_forward(const double *t, Py_ssize_t rows, Py_ssize_t n, const double *a,
-                         Py_ssize_t stride, Py_ssize_t samples, double *z, double *room,
-                         uint64_t *masks, int finite) noexcept nogil
-    void lernmi_t_gradient(double *g, Py_ssize_t rows, Py_ssize_t n, const double *a,
-                           Py_ssize_t stride, const double *s, Py_ssize_t samples, int listed,
-                           double *room, uint64_t *masks) noexcept nogil
+    int lernmi_t_forward(const double *t, Py_ssize_t rows, Py_ssize_t n, const double *x,
+                         const Py_ssize_t *order, Py_ssize_t samples, double *z,
+                         Py_ssize_t stride, double *room, uint64_t *masks,
+                         int finite) noexcept nogil
+    void lernmi_t_gradient(double *g, Py_ssize_t rows, Py_ssize_t n, const double *x,
+                           const Py_ssize_t *order, const double *s, Py_ssize_t stride,
+                           Py_ssize_t samples, int listed, double *room,
+                           uint64_t *masks) noexcept nogil
 
 @cython.final
 cdef class Transposed:                  # rows of a layer of links held column by column
@@ -31,6 +33,9 @@ cdef class Transposed:                  # rows of a layer of links held column b
     cdef double[::1] g                  # a batch's gradient, so laid out
     cdef double[::1] room               # the kernels' scratch
     cdef double[::1] masks              # and their masks (64-bit, held as doubles)
+    cdef const double[:, ::1] x         # the inputs, a row per sample
+    cdef const Py_ssize_t[::1] order    # the rows of x that the batches take, in turn
+    cdef Py_ssize_t first               # where in order the batch starts
     cdef Py_ssize_t row0, rows, cols    # which rows, and the layer's columns
     cdef Py_ssize_t start               # where the rows start in the network's weights
     cdef int listed                     # what the last forward pass returned, or -1

@@ -15,7 +15,9 @@ of a network learning in batches from inputs at least half +0.0, its input neuro
 identity ones, on a CPU with AVX-512: each thread of a team (or a thread alone) copies its
 rows' weights, with the rule's velocity or moments, in (`hold`) at the start, and out
 (`let_go`) at the end, so that between two calls nothing else sees the difference.
-Anywhere else the rows' tiles take the layer.
+Anywhere else the rows' tiles take the layer. The kernels read each sample's inputs where
+they lie, its row of x, as the input layer would hold them once loaded; where nothing else
+reads that layer (a hidden layer follows it), learn_batches loads none.
 """
 
 import numpy as np
@@ -42,14 +44,17 @@ class Transposed:
     """Rows row0 to row0 + rows - 1 of a layer of links with `cols` columns, held column by
     column (transposed.h): their weights w, beside their rule's numbers m and v and room for
     their gradient g, in the same layout, and the scratch the kernels need for batches of
-    up to `batch` samples: room, and masks (64-bit masks, held as doubles). `listed` is
+    up to `batch` samples: room, and masks (64-bit masks, held as doubles). The kernels
+    read the samples' inputs where they lie, the rows `order` of x (transposed.h's
+    lernmi_t_rows), the batch's from order[first] on: nothing loads them. `listed` is
     what the last forward pass returned while its masks are still there, else -1;
     `finite`, whether every weight is finite (1, 0; -1: not known), as the last step
     found; `held`, whether hold has copied the rows in; `start`, where the rows start in
     the network's weights."""
 
-    def __init__(self, row0, rows, cols, batch):
+    def __init__(self, row0, rows, cols, batch, x, order):
         size = lernmi_t_size(rows, cols)
+        self.x, self.order, self.first = x, order, 0
         self.w, self.m, self.v, self.g = zeros(size), zeros(size), zeros(size), zeros(size)
         self.room = zeros(lernmi_t_doubles(rows))
         self.masks = zeros(lernmi_t_masks(cols, batch))
@@ -69,7 +74,7 @@ def inputs_for(net, x, order, batch, row0, rows):
     if some.size == 0 or np.count_nonzero(some.view(np.uint64)) > (1.0 - BLANK) * some.size:
         return None
     links = some_rows(link_layer(net, 0, 1), row0, rows)
-    held = Transposed(row0, rows, links.cols, batch)
+    held = Transposed(row0, rows, links.cols, batch, x, order)
     held.start = links.start
     return held
 
@@ -121,9 +126,9 @@ def propagate_layer(t, w, links, n, pack):
         propagate_links(w, links, n, n, pack)
         return
     t.listed = lernmi_t_forward(
-        cython.address(t.w[0]), links.rows, links.cols, cython.address(n.a[links.source]),
-        links.stride, links.samples, cython.address(n.z[links.target + 1]),
-        cython.address(t.room[0]),
+        cython.address(t.w[0]), links.rows, links.cols, cython.address(t.x[0, 0]),
+        cython.address(t.order[t.first]), links.samples, cython.address(n.z[links.target + 1]),
+        links.stride, cython.address(t.room[0]),
         cython.cast(cython.pointer(uint64_t), cython.address(t.masks[0])), t.finite)
 
 
@@ -135,9 +140,9 @@ def learn_layer(t, w, moments, links, n, pack):
         learn_links(w, moments, links, n, n, pack)
         return
     lernmi_t_gradient(
-        cython.address(t.g[0]), links.rows, links.cols, cython.address(n.a[links.source]),
-        links.stride, cython.address(n.s[links.target + 1]), links.samples, t.listed,
-        cython.address(t.room[0]),
+        cython.address(t.g[0]), links.rows, links.cols, cython.address(t.x[0, 0]),
+        cython.address(t.order[t.first]), cython.address(n.s[links.target + 1]), links.stride,
+        links.samples, t.listed, cython.address(t.room[0]),
         cython.cast(cython.pointer(uint64_t), cython.address(t.masks[0])))
     t.listed = -1
     rule = links.rule

@@ -105,6 +105,22 @@ static void trial(Py_ssize_t rows, Py_ssize_t n, Py_ssize_t samples, int odd, in
     }
     for (Py_ssize_t i = 0; i < samples * stride; i++)
         z[i] = uniform();
+    /* The kernels read each sample's inputs where they lie, rows of x in `order` (rows
+     * between them, backwards), as load_layer loads them: input 0 the bias's 1.0, and
+     * -0.0 as +0.0; the rows' loops below take a, so loaded. */
+    const Py_ssize_t lines = 2 * samples + 3;
+    double *x = malloc(sizeof(double) * (lines * (n - 1) + 1));
+    Py_ssize_t *order = malloc(sizeof(Py_ssize_t) * samples);
+    for (Py_ssize_t i = 0; i < lines * (n - 1); i++)
+        x[i] = uniform();
+    for (Py_ssize_t b = 0; b < samples; b++) {
+        order[b] = lines - 1 - 2 * b;
+        for (Py_ssize_t i = 1; i < n; i++) {
+            x[order[b] * (n - 1) + i - 1] = a[b * stride + i];
+            a[b * stride + i] += 0.0;
+        }
+        a[b * stride] = 1.0;
+    }
 
     lernmi_t_copy(w, rows, n, t, 0);
     double *before = malloc(sizeof(double) * samples * stride);
@@ -113,8 +129,8 @@ static void trial(Py_ssize_t rows, Py_ssize_t n, Py_ssize_t samples, int odd, in
     for (Py_ssize_t i = 0; i < rows * n; i++)
         finite &= isfinite(w[i]) != 0;
     const int known = (rows + n + samples) % 2 ? -1 : finite;
-    const int listed = lernmi_t_forward(t, rows, n, a, stride, samples, z + n, room, masks,
-                                        known);
+    const int listed = lernmi_t_forward(t, rows, n, x, order, samples, z + n, stride, room,
+                                        masks, known);
     for (Py_ssize_t b = 0; b < samples; b++)
         for (Py_ssize_t i = 0; i < stride; i++, numbers++)
             mismatches += same(z[b * stride + i],
@@ -129,8 +145,8 @@ static void trial(Py_ssize_t rows, Py_ssize_t n, Py_ssize_t samples, int odd, in
         const Py_ssize_t taken = round == 0 ? samples : (samples + 1) / 2;
         for (Py_ssize_t i = 0; i < size; i++)
             gt[i] = 12345.0;
-        lernmi_t_gradient(gt, rows, n, a, stride, s, taken, round == 0 ? listed : -1, room,
-                          masks);
+        lernmi_t_gradient(gt, rows, n, x, order, s, stride, taken, round == 0 ? listed : -1,
+                          room, masks);
         lernmi_t_copy(g, rows, n, gt, 1);
         for (Py_ssize_t r = 0; r < rows; r++) {
             lernmi_scale(s[r], a, want, n);
@@ -164,7 +180,7 @@ static void trial(Py_ssize_t rows, Py_ssize_t n, Py_ssize_t samples, int odd, in
     mismatches += said != stepped_finite, numbers++;
     finite_steps += stepped_finite, steps++;
     free(w); free(g); free(want); free(z); free(a); free(t); free(gt); free(room);
-    free(masks); free(before);
+    free(masks); free(before); free(x); free(order);
 }
 #endif
 
