@@ -175,6 +175,22 @@ def test_inputs_are_refused_for_nan_or_infinity_not_for_a_sum_past_the_largest_f
                 as_matrix(values, 2, "x")
 
 
+@pytest.mark.parametrize("odd, finite", [(1e308, True), (np.inf, False), (np.nan, False)])
+def test_a_big_matrix_is_checked_the_same_way_in_parts_on_threads(odd, finite):
+    # From SHARED_SUM numbers on, the rows are summed in parts on inference.in_parts's
+    # threads, each quiet about the overflow for itself; the odd numbers in the last part.
+    from lernmi._checks import SHARED_SUM, as_matrix
+    x = np.zeros((SHARED_SUM // 4 + 1, 4))
+    x[-1] = odd
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        if finite:
+            assert as_matrix(x, 4, "x") is x
+        else:
+            with pytest.raises(ValueError, match="x contains NaN or infinity"):
+                as_matrix(x, 4, "x")
+
+
 def test_integer_and_boolean_arrays_are_numbers(lernmi):
     net = lernmi.Network([2, 1], seed=0)
     net.train(XOR_X.astype(int), XOR_T.astype(bool), epochs=1)
