@@ -9,9 +9,10 @@ LOOP_FLAGS and, for GCC, GCC_LOOP_FLAGS: no CPU-specific flags), writes --batche
 batches of --batch MNIST training images for it, and runs it --runs times: each run
 sends every batch through lernmi_t_forward and lernmi_t_gradient as learn_batches does
 (the kernels read each image where it lies, the batches' samples in a shuffled order, so
-the times include fetching them from memory), for a thread's --rows rows of the links out of the 784 inputs and their bias (112: the
-half of the example's 784-224-10 that each of two threads takes), --repeat passes, the
-first left out, and gives the medians of the rest. Each run is a process of its own; on
+the times include fetching them from memory), for a thread's --rows rows of the links out
+of the 784 inputs and their bias (112: the half of the example's 784-224-10 that each of
+two threads takes), --repeat passes, the first left out, and gives the medians of the
+rest. Each run is a process of its own; on
 this project's machine now and then a run came out a quarter to a half slower in both
 kernels at once, for no reason found, so compare the medians over runs.
 

@@ -176,10 +176,13 @@ def test_inputs_are_refused_for_nan_or_infinity_not_for_a_sum_past_the_largest_f
 
 
 @pytest.mark.parametrize("odd, finite", [(1e308, True), (np.inf, False), (np.nan, False)])
-def test_a_big_matrix_is_checked_the_same_way_in_parts_on_threads(odd, finite):
+def test_a_big_matrix_is_checked_the_same_way_in_parts_on_threads(monkeypatch, odd, finite):
     # From SHARED_SUM numbers on, the rows are summed in parts on inference.in_parts's
-    # threads, each quiet about the overflow for itself; the odd numbers in the last part.
+    # threads (two, whatever this machine's cores), each quiet about the overflow for
+    # itself; the odd numbers in the last part.
+    from lernmi import inference
     from lernmi._checks import SHARED_SUM, as_matrix
+    monkeypatch.setattr(inference, "THREADS", 2)
     x = np.zeros((SHARED_SUM // 4 + 1, 4))
     x[-1] = odd
     with warnings.catch_warnings():
@@ -189,6 +192,21 @@ def test_a_big_matrix_is_checked_the_same_way_in_parts_on_threads(odd, finite):
         else:
             with pytest.raises(ValueError, match="x contains NaN or infinity"):
                 as_matrix(x, 4, "x")
+
+
+def test_a_big_matrix_is_checked_in_one_piece_if_no_thread_starts(monkeypatch):
+    from lernmi import inference
+    from lernmi._checks import SHARED_SUM, as_matrix
+
+    def refuse(thread):
+        raise RuntimeError("can't start new thread")
+    monkeypatch.setattr(inference, "THREADS", 2)
+    monkeypatch.setattr(inference.threading.Thread, "start", refuse)
+    x = np.zeros((SHARED_SUM // 4 + 1, 4))
+    assert as_matrix(x, 4, "x") is x
+    x[-1, -1] = np.nan
+    with pytest.raises(ValueError, match="x contains NaN or infinity"):
+        as_matrix(x, 4, "x")
 
 
 def test_integer_and_boolean_arrays_are_numbers(lernmi):

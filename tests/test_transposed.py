@@ -74,6 +74,7 @@ def test_it_takes_blank_inputs_in_batches_only():
     ([40, 9, 3], 32, 0.0),  # (a power of two: the mean by a multiplication)
     ([70, 130, 4], 33, 0.25),  # two blocks of rows; two GROUPs of samples
     ([33, 16, 8, 3], 70, 0.0),  # a hidden layer beneath; three GROUPs
+    ([40, 1, 3], 32, 0.0),  # on two threads the first has none of their rows to hold
     ([17, 5], 2, 0.0)])  # the input layer's links are the output layer's too
 def test_held_transposed_the_numbers_are_the_rows_numbers(monkeypatch, rule, sizes, batch,
                                                           dropout, threads):

@@ -94,17 +94,20 @@ SHARED_SUM = 1 << 22
 def _sum(array):
     """The sum of the array's numbers, overflow and NaN allowed; a big matrix's in parts of
     its rows, on inference.in_parts's threads (in any order: only whether it is finite
-    counts)."""
+    counts), or in one piece if no thread can be started."""
     parts = []
 
     def add(start, stop):
         with np.errstate(over="ignore", invalid="ignore"):  # (each thread its own state)
             parts.append(array[start:stop].sum())
-    if array.ndim != 2 or array.size < SHARED_SUM:
-        add(0, array.shape[0])
-    else:
+    if array.ndim == 2 and array.size >= SHARED_SUM:
         from .inference import in_parts  # (here: it imports the compiled loops)
-        in_parts(array.shape[0], add)
+        try:
+            in_parts(array.shape[0], add)
+        except RuntimeError:  # no more threads to be had
+            parts.clear()
+    if not parts:
+        add(0, array.shape[0])
     with np.errstate(over="ignore", invalid="ignore"):
         return sum(parts, np.float64(0.0))
 

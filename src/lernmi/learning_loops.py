@@ -242,7 +242,8 @@ def learn_batches(net, n, rows, score, team, own):
     of rows.order, on the gradient averaged over its samples: the rows order[0:batch],
     order[batch:2 batch], ..., the last batch perhaps smaller, batch being rows.batch; the
     store n holds that many samples' neurons (an input layer of identity neurons has its
-    delta and direct, never written here, zeroed by the first batch only: load_layer).
+    delta and direct, never written here, zeroed by the first batch only: load_layer; or
+    is not loaded at all, `direct` below).
 
     Each batch: every sample forward; the output layer's errors from the cost; then each
     link layer, the last first, has the layer it feeds work out every sample's
@@ -251,7 +252,7 @@ def learn_batches(net, n, rows, score, team, own):
     sample before the step go to score as in learn_samples. The links out of the input layer
     may be held transposed meanwhile (own.inputs, transposed.py: the same numbers).
 
-    Shared among threads: each loads its share of the batch's samples, and takes them
+    Shared among threads: each starts its share of the batch's samples, and takes them
     through the links into the output layer, the cost, and back to the layer below, whose
     sensitivities it then works out; forward, each takes its rows (team.part_of) of the
     links into a hidden layer, for every sample, as in learn_samples; back, each first
@@ -267,8 +268,10 @@ def learn_batches(net, n, rows, score, team, own):
     stride = net.first[last + 1]
     start = 0
     hold(own.inputs, net, own.moments, team)
-    # Held, the kernels read the inputs where they lie: none is loaded. (Every thread of a
-    # team with rows holds them, or none does; a thread alone only if it has every row.)
+    # Held, the kernels read the inputs where they lie: none is loaded. Every thread of a
+    # team with rows holds them, or none does; a thread alone only if it has every row.
+    # (Without a hidden layer the links out of the input layer would take each thread's
+    # samples forward apart, only the first at sample 0: no team shares such a network.)
     direct = last > 1 and own.inputs is not None and own.inputs.held
     wait(team, t)  # (hold reads the settings, which thread 0 counts in below)
     while start < rows.order.shape[0]:

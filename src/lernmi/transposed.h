@@ -473,8 +473,8 @@ LERNMI_T_TARGET static void lernmi_t_gradient(double *g, Py_ssize_t rows, Py_ssi
             const __mmask8 in = lernmi_t_lanes_of(rows - r);
             lernmi_l8 all = LERNMI_T_SIGN, signed_ = {0};
             for (Py_ssize_t b = 0; b < group; b++) {  /* (the rows of zeros get +0.0) */
-                const double *row = sg + b * stride + r;
-                const lernmi_l8 bits = (lernmi_l8)_mm512_maskz_loadu_epi64(in, row);
+                const double *sb = sg + b * stride + r;
+                const lernmi_l8 bits = (lernmi_l8)_mm512_maskz_loadu_epi64(in, sb);
                 all &= bits;
                 signed_ |= ((bits < 0) & 1) << b;
                 *(lernmi_v8 *)(sp + b * padded + r) = (lernmi_v8)bits;  /* (doubles as doubles) */

@@ -106,18 +106,21 @@ static void trial(Py_ssize_t rows, Py_ssize_t n, Py_ssize_t samples, int odd, in
     for (Py_ssize_t i = 0; i < samples * stride; i++)
         z[i] = uniform();
     /* The kernels read each sample's inputs where they lie, rows of x in `order` (rows
-     * between them, backwards), as load_layer loads them: input 0 the bias's 1.0, and
-     * -0.0 as +0.0; the rows' loops below take a, so loaded. */
+     * between them, backwards; the last of three or more samples the second's row again),
+     * as load_layer loads them: input 0 the bias's 1.0, and -0.0 as +0.0; the rows' loops
+     * below take a, so loaded. */
     const Py_ssize_t lines = 2 * samples + 3;
     double *x = malloc(sizeof(double) * (lines * (n - 1) + 1));
     Py_ssize_t *order = malloc(sizeof(Py_ssize_t) * samples);
     for (Py_ssize_t i = 0; i < lines * (n - 1); i++)
         x[i] = uniform();
     for (Py_ssize_t b = 0; b < samples; b++) {
-        order[b] = lines - 1 - 2 * b;
+        const int again = samples > 2 && b == samples - 1;
+        order[b] = again ? order[1] : lines - 1 - 2 * b;
         for (Py_ssize_t i = 1; i < n; i++) {
-            x[order[b] * (n - 1) + i - 1] = a[b * stride + i];
-            a[b * stride + i] += 0.0;
+            if (!again)
+                x[order[b] * (n - 1) + i - 1] = a[b * stride + i];
+            a[b * stride + i] = x[order[b] * (n - 1) + i - 1] + 0.0;
         }
         a[b * stride] = 1.0;
     }
