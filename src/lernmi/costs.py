@@ -152,7 +152,8 @@ def gives_sensitivity(cost):
 def sample_cost(cost, n, first, t, k):
     """The cost of one sample, from the outputs of the layer at `first` and the expected
     t[k]. (Here and below, a row of t rather than a view of it, which each thread making
-    one per sample would count in and out of t with an atomic add: reset_sums says why.)"""
+    one per sample would count in and out of t with an atomic add: activations.pxd says
+    why.)"""
     c = 0.0
     for j in range(t.shape[1]):
         c += cost_term(cost, n.kind[first + 1 + j], n.a[first + 1 + j], t[k, j])
