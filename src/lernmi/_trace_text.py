@@ -130,7 +130,7 @@ class Formulas:
         if keeps(rule) == "velocity":
             v0, v1 = before["velocity"][j, i], after["velocity"][j, i]
             yield (f"velocity -> momentum * velocity + g = {n(rule.momentum)} * {n(v0)} + "
-                   f"{n(g)} = {n(v1)}")
+                   f"{n(g)} = {n(v1)}{flush_note(rule.momentum * v0 + g, v1)}")
             if rule.nesterov:
                 yield (f"w -> w - eta * (g + momentum * velocity) = {n(w)} - "
                        f"{n(step.training_rate)} * ({n(g)} + {n(rule.momentum)} * {n(v1)}) "
@@ -143,9 +143,9 @@ class Formulas:
             m0, m1 = before["m"][j, i], after["m"][j, i]
             v0, v1 = before["v"][j, i], after["v"][j, i]
             yield (f"m -> b1 * m + (1 - b1) * g = {n(b1)} * {n(m0)} + {n(1 - b1)} * {n(g)} "
-                   f"= {n(m1)}")
+                   f"= {n(m1)}{flush_note(b1 * m0 + (1 - b1) * g, m1)}")
             yield (f"v -> b2 * v + (1 - b2) * g^2 = {n(b2)} * {n(v0)} + {n(1 - b2)} * "
-                   f"{n(g)}^2 = {n(v1)}")
+                   f"{n(g)}^2 = {n(v1)}{flush_note(b2 * v0 + (1 - b2) * g * g, v1)}")
             yield (f"w -> w - eta * (m / (1 - b1^k)) / (sqrt(v / (1 - b2^k)) + epsilon) = "
                    f"{n(w)} - {n(step.training_rate)} * ({n(m1)} / {n(c1)}) / (sqrt({n(v1)} "
                    f"/ {n(c2)}) + {n(rule.epsilon)}) = {new}")
@@ -200,6 +200,14 @@ class Formulas:
     def neurons(self, step):
         """The numbers of a layer's neurons to show."""
         return range(min(len(step.z), self.shown))
+
+
+def flush_note(computed, kept):
+    """What the line of a velocity or moment adds if the rule flushed it to zero: the
+    number computed was subnormal (steps.flushed)."""
+    if kept == 0.0 and computed != 0.0:
+        return " (smaller than 2.2e-308, the smallest normal double: flushed to 0)"
+    return ""
 
 
 def by_cost(trace, following):

@@ -25,6 +25,7 @@ cdef extern from "vector.h":
 # The codes of the rules, and where a layer's settings keep each number (steps.py).
 cdef int PLAIN, MOMENTUM, NESTEROV, ADAM
 cdef Py_ssize_t KIND, MU, BETA1, BETA2, EPSILON, DECAY, STEPS, SETTINGS
+cdef double SMALLEST
 
 cdef Rule rule_of(const double[::1] settings, Py_ssize_t at, double eta,
                   double batch) noexcept nogil
@@ -37,3 +38,4 @@ cdef void count_step(double[::1] settings, Py_ssize_t at) noexcept nogil
 @cython.locals(n=Py_ssize_t, i=Py_ssize_t, one1=double, one2=double)
 cdef void step_weights(double[::1] w, double[::1] m, double[::1] v, double[::1] g,
                        Rule rule, Py_ssize_t at) noexcept nogil
+cdef double flushed(double x) noexcept nogil

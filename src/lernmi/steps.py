@@ -12,7 +12,12 @@ gradients summed over the batch:
 - plain: w += -rate * g (the same number as w -= rate * g);
 - momentum: m = mu * m + g, then w -= rate * m (Nesterov: w -= rate * (g + mu * m));
 - Adam: m = b1 * m + (1 - b1) * g, v = b2 * v + (1 - b2) * g^2, then
-  w -= rate / (1 - b1^k) * m / (sqrt(v) / sqrt(1 - b2^k) + epsilon) at step k.
+  w -= rate / (1 - b1^k) * m / (sqrt(v) / sqrt(1 - b2^k) + epsilon) at step k;
+- a new m or v smaller in size than the smallest normal double (2.2e-308, `SMALLEST`) is
+  set to zero, keeping its sign, as a CPU set to flush to zero would. (A weight whose
+  gradient stays 0 would otherwise have its m shrink through the subnormal numbers for
+  hundreds of steps, which many x86 CPUs work with far more slowly; a weight moves by
+  rate * m, which is then far too small to change it.)
 
 Compiled, a row's arithmetic is vector.h's C; run as Python, the same operations in the same
 order, so both give the same numbers.
@@ -36,15 +41,19 @@ DECAY = cython.declare(cython.Py_ssize_t, 5)     # weight decay
 STEPS = cython.declare(cython.Py_ssize_t, 6)     # steps taken so far (Adam's k)
 SETTINGS = cython.declare(cython.Py_ssize_t, 7)  # how many numbers
 
+# The smallest normal double, sys.float_info.min (C's DBL_MIN): a velocity or moment smaller
+# in size is flushed to zero.
+SMALLEST = cython.declare(cython.double, 2.2250738585072014e-308)
+
 if not cython.compiled:
     # Compiled, this is vector.h's lernmi_rule (see steps.pxd).
     Rule = cython.struct(kind=cython.int, rate=cython.double, momentum=cython.double,
                          beta1=cython.double, beta2=cython.double, epsilon=cython.double,
                          decay=cython.double, batch=cython.double, size=cython.double,
                          root=cython.double)
-    from math import sqrt
+    from math import copysign, fabs, sqrt
 else:
-    from cython.cimports.libc.math import pow, sqrt
+    from cython.cimports.libc.math import copysign, fabs, pow, sqrt
 
 
 def rule_of(settings, at, eta, batch):
@@ -114,17 +123,23 @@ def step_weights(w, m, v, g, rule, at):
             one1 = 1.0 - rule.beta1
             one2 = 1.0 - rule.beta2
             for i in range(n):
-                m[at + i] = rule.beta1 * m[at + i] + one1 * g[i]
-                v[at + i] = rule.beta2 * v[at + i] + one2 * g[i] * g[i]
+                m[at + i] = flushed(rule.beta1 * m[at + i] + one1 * g[i])
+                v[at + i] = flushed(rule.beta2 * v[at + i] + one2 * g[i] * g[i])
                 w[at + i] -= rule.size * m[at + i] / (sqrt(v[at + i]) / rule.root
                                                       + rule.epsilon)
         else:
             for i in range(n):
-                m[at + i] = rule.momentum * m[at + i] + g[i]
+                m[at + i] = flushed(rule.momentum * m[at + i] + g[i])
                 if rule.kind == NESTEROV:
                     w[at + i] -= rule.rate * (g[i] + rule.momentum * m[at + i])
                 else:
                     w[at + i] -= rule.rate * m[at + i]
+
+
+def flushed(x):
+    """x, or a zero of x's sign if x is smaller in size than SMALLEST (a subnormal): the
+    rules' new velocities and moments, as vector.h's lernmi_flushed leaves them."""
+    return copysign(0.0, x) if fabs(x) < SMALLEST else x
 
 
 #: For Python, which sees none of the C names above when compiled: the rules' codes, and

@@ -22,6 +22,7 @@
 #ifndef LERNMI_VECTOR_H
 #define LERNMI_VECTOR_H
 
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -836,11 +837,23 @@ typedef struct {
 /* The rules' codes in lernmi_rule's kind: steps.py's PLAIN, MOMENTUM, NESTEROV and ADAM. */
 enum { LERNMI_PLAIN, LERNMI_MOMENTUM, LERNMI_NESTEROV, LERNMI_ADAM };
 
+/* x, or a zero of x's sign if x is subnormal (smaller in size than DBL_MIN, the smallest
+ * normal double), as a CPU set to flush to zero would leave it. The rules keep their
+ * velocities and moments so: one whose gradient stays 0 (a pixel that is always blank) only
+ * shrinks, step after step, and would spend hundreds of steps among the subnormals, which
+ * many x86 CPUs (Intel's among them) multiply far more slowly, in microcode. steps.py's
+ * Python does the same, so both give the same numbers. */
+LERNMI_INLINE double lernmi_flushed(double x)
+{
+    return fabs(x) < DBL_MIN ? copysign(0.0, x) : x;
+}
+
 /* One weight's step, w[i], by the rule r on its gradient g, `kind` being r's: decay * w[i]
  * added first if `decayed` (as lernmi_mean_step adds it, for a batch of one), then plain
  * gradient descent, momentum (Nesterov's too) or Adam, arranged as torch.optim arranges
- * them. Returns the stepped weight. The loops below that step a row take each weight
- * through it; r should be a local copy, which their stores cannot change. */
+ * them, each new velocity or moment flushed to zero if subnormal (lernmi_flushed). Returns
+ * the stepped weight. The loops below that step a row take each weight through it; r
+ * should be a local copy, which their stores cannot change. */
 LERNMI_INLINE double lernmi_rule_one(int kind, int decayed, double g, Py_ssize_t i,
                                      double *LERNMI_RESTRICT w, double *LERNMI_RESTRICT m,
                                      double *LERNMI_RESTRICT v, const lernmi_rule *r)
@@ -850,11 +863,11 @@ LERNMI_INLINE double lernmi_rule_one(int kind, int decayed, double g, Py_ssize_t
     if (kind == LERNMI_PLAIN) {
         w[i] += -r->rate * g;
     } else if (kind == LERNMI_ADAM) {
-        m[i] = r->beta1 * m[i] + (1.0 - r->beta1) * g;
-        v[i] = r->beta2 * v[i] + (1.0 - r->beta2) * g * g;
+        m[i] = lernmi_flushed(r->beta1 * m[i] + (1.0 - r->beta1) * g);
+        v[i] = lernmi_flushed(r->beta2 * v[i] + (1.0 - r->beta2) * g * g);
         w[i] -= r->size * m[i] / (sqrt(v[i]) / r->root + r->epsilon);
     } else {                            /* momentum, or Nesterov's */
-        m[i] = r->momentum * m[i] + g;
+        m[i] = lernmi_flushed(r->momentum * m[i] + g);
         w[i] -= kind == LERNMI_NESTEROV ? r->rate * (g + r->momentum * m[i]) : r->rate * m[i];
     }
     return w[i];

@@ -1,0 +1,94 @@
+"""Velocities and moments never subnormal: a new one smaller in size than the smallest normal
+double is flushed to a zero of its sign (steps.flushed, vector.h's lernmi_flushed), compiled
+and uncompiled alike, so that a weight whose gradient stays 0 does not slow every step that
+touches it (many x86 CPUs work with subnormal numbers far more slowly)."""
+
+import sys
+
+import numpy as np
+import pytest
+
+SMALLEST = sys.float_info.min  # the smallest normal double, 2.2e-308
+
+
+def optimizer(lernmi, rule, decay):
+    """Each rule with its state halved (or shrunk tenfold) on a step whose gradient is 0."""
+    if rule == "adam":
+        return lernmi.Adam(0.01, betas=(decay, decay))
+    return lernmi.SGD(0.1, momentum=decay, nesterov=rule == "nesterov")
+
+
+def state(links):
+    """The rule's numbers on a layer of links: (velocity,) or (m, v)."""
+    return (links.velocity,) if links.velocity is not None else links.moments
+
+
+def subnormal(a):
+    return (a != 0.0) & (np.abs(a) < SMALLEST)
+
+
+@pytest.mark.parametrize("rule", ["momentum", "nesterov", "adam"])
+@pytest.mark.parametrize("batch", [1, 2])
+def test_a_subnormal_velocity_or_moment_becomes_a_zero_of_its_sign(lernmi, rule, batch):
+    net = lernmi.Network([3, 2, 2], optimizer=optimizer(lernmi, rule, 0.5), seed=0)
+    x = np.array([[0.0, 0.0, 0.7], [0.0, 0.0, -0.4]])  # inputs 0 and 1 always blank
+    t = np.array([[1.0, 0.0], [0.0, 1.0]])
+    links = net.link_layers[0]  # column 1 + j: the links out of input j
+    for kept in state(links):
+        # Halved on this step: 3e-308 is subnormal then, 4.5e-308 (2.25e-308) is not.
+        kept[:, 1:3] = [[3e-308, 1e-300], [-3e-308 if rule != "adam" else 3e-308, 4.5e-308]]
+    weights = links.weights.copy()
+    if batch == 1:
+        net.learn(x[0], t[0])
+    else:
+        net.train(x, t, batch_size=batch, shuffle=False)
+    for kept in state(links):
+        assert kept[0, 1] == 0.0 and not np.signbit(kept[0, 1])
+        assert kept[1, 1] == 0.0 and np.signbit(kept[1, 1]) == (rule != "adam")
+        assert kept[0, 2] == 5e-301 and kept[1, 2] == 2.25e-308  # normal: as computed
+    # Blank inputs: the weights out of them move by rate * (what is left), nothing here.
+    np.testing.assert_array_equal(links.weights[:, 1:3], weights[:, 1:3])
+    assert not np.array_equal(links.weights, weights)  # the others did learn
+
+
+@pytest.mark.parametrize("rule", ["momentum", "adam"])
+@pytest.mark.parametrize("batch", [1, 3])
+def test_both_ways_shrink_the_state_to_zero_alike_and_never_through_subnormals(
+        compiled, source, rule, batch):
+    # Input 0 is seen on the first steps, then blank for 400 more: its links' velocity or
+    # moments shrink tenfold a step, so would be subnormal for about 15 steps in a row if
+    # nothing flushed them; every 5 steps both ways' numbers are compared.
+    rng = np.random.default_rng(4)
+    x = rng.uniform(0.1, 1.0, size=(402 * batch, 4))
+    x[3 * batch:, 0] = 0.0
+    labels = rng.integers(0, 3, size=len(x))
+    nets = [m.Network([4, 5, 3], activation="relu", output_activation="softmax",
+                      cost="cross_entropy", optimizer=optimizer(m, rule, 0.1), seed=7)
+            for m in (compiled, source)]
+    for start in range(0, len(x), 5 * batch):
+        for net in nets:
+            net.train(x[start:start + 5 * batch], labels[start:start + 5 * batch],
+                      batch_size=batch, shuffle=False)
+        for a, b in zip(nets[0].link_layers, nets[1].link_layers):
+            for mine, theirs in zip(a.store.views(), b.store.views()):  # w, settings, m, v
+                np.testing.assert_array_equal(mine, theirs)
+            for kept in state(a):
+                assert not subnormal(kept).any(), start
+    assert np.all(np.isfinite(nets[0].link_layers[0].weights))
+    for kept in state(nets[0].link_layers[0]):
+        assert (kept[:, 1] == 0.0).all()
+
+
+@pytest.mark.parametrize("rule", ["momentum", "adam"])
+def test_the_trace_says_when_the_rule_flushed_a_number(lernmi, rule):
+    net = lernmi.Network([2, 1], activation="identity", optimizer=optimizer(lernmi, rule, 0.5),
+                         seed=0)
+    for kept in state(net.link_layers[0]):
+        kept[0, 1] = 3e-308  # the link out of input 0, blank below
+    text = str(net.trace([0.0, 1.0], [0.5], learn=True))
+    assert "flushed to 0" in text
+    for kept in state(net.link_layers[0]):
+        assert kept[0, 1] == 0.0
+    quiet = lernmi.Network([2, 1], activation="identity",
+                           optimizer=optimizer(lernmi, rule, 0.5), seed=0)
+    assert "flushed" not in str(quiet.trace([0.3, 1.0], [0.5], learn=True))
