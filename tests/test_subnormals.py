@@ -1,7 +1,8 @@
-"""Velocities and moments never subnormal: a new one smaller in size than the smallest normal
-double is flushed to a zero of its sign (steps.flushed, vector.h's lernmi_flushed), compiled
-and uncompiled alike, so that a weight whose gradient stays 0 does not slow every step that
-touches it (many x86 CPUs work with subnormal numbers far more slowly)."""
+"""Velocities and Adam's m never subnormal: a new one smaller in size than the smallest
+normal double is flushed to a zero of its sign (steps.flushed, vector.h's lernmi_flushed),
+and so is a new v once m is 0, compiled and uncompiled alike, so that a weight whose gradient
+stays 0 does not slow every step that touches it (many x86 CPUs work with subnormal numbers
+far more slowly)."""
 
 import sys
 
@@ -30,13 +31,17 @@ def subnormal(a):
 @pytest.mark.parametrize("rule", ["momentum", "nesterov", "adam"])
 @pytest.mark.parametrize("batch", [1, 2])
 def test_a_subnormal_velocity_or_moment_becomes_a_zero_of_its_sign(lernmi, rule, batch):
-    net = lernmi.Network([3, 2, 2], optimizer=optimizer(lernmi, rule, 0.5), seed=0)
-    x = np.array([[0.0, 0.0, 0.7], [0.0, 0.0, -0.4]])  # inputs 0 and 1 always blank
+    net = lernmi.Network([4, 2, 2], optimizer=optimizer(lernmi, rule, 0.5), seed=0)
+    x = np.array([[0.0, 0.0, 0.0, 0.7], [0.0, 0.0, 0.0, -0.4]])  # inputs 0 to 2 blank
     t = np.array([[1.0, 0.0], [0.0, 1.0]])
     links = net.link_layers[0]  # column 1 + j: the links out of input j
+    # Halved on this step: 3e-308 is subnormal then; 4.5e-308 (2.25e-308) and twice the
+    # smallest normal double are not.
+    sign = -1.0 if rule != "adam" else 1.0  # (Adam's v is never negative)
     for kept in state(links):
-        # Halved on this step: 3e-308 is subnormal then, 4.5e-308 (2.25e-308) is not.
-        kept[:, 1:3] = [[3e-308, 1e-300], [-3e-308 if rule != "adam" else 3e-308, 4.5e-308]]
+        kept[:, 1:4] = [[3e-308, 1e-300, 2 * SMALLEST], [sign * 3e-308, 4.5e-308, 1e-300]]
+    if rule == "adam":
+        links.moments[1][1, 2] = 3e-308  # a subnormal v beside an m that is not 0
     weights = links.weights.copy()
     if batch == 1:
         net.learn(x[0], t[0])
@@ -44,14 +49,30 @@ def test_a_subnormal_velocity_or_moment_becomes_a_zero_of_its_sign(lernmi, rule,
         net.train(x, t, batch_size=batch, shuffle=False)
     for kept in state(links):
         assert kept[0, 1] == 0.0 and not np.signbit(kept[0, 1])
-        assert kept[1, 1] == 0.0 and np.signbit(kept[1, 1]) == (rule != "adam")
-        assert kept[0, 2] == 5e-301 and kept[1, 2] == 2.25e-308  # normal: as computed
+        assert kept[1, 1] == 0.0 and np.signbit(kept[1, 1]) == (sign < 0)
+        assert kept[0, 2] == 5e-301 and kept[0, 3] == SMALLEST  # normal: as computed
+        assert kept[1, 3] == 5e-301
+    assert state(links)[0][1, 2] == 2.25e-308
+    if rule == "adam":  # v is kept as computed while m is not 0: flushed, it could make
+        assert links.moments[1][1, 2] == 0.5 * 3e-308  # the step bigger (epsilon alone)
+        assert subnormal(links.moments[1][1, 2])
     # Blank inputs: the weights out of them move by rate * (what is left), nothing here.
-    np.testing.assert_array_equal(links.weights[:, 1:3], weights[:, 1:3])
+    np.testing.assert_array_equal(links.weights[:, 1:4], weights[:, 1:4])
     assert not np.array_equal(links.weights, weights)  # the others did learn
 
 
-@pytest.mark.parametrize("rule", ["momentum", "adam"])
+def test_adam_with_a_tiny_epsilon_takes_the_same_step_as_without_flushing(lernmi):
+    # g^2 is subnormal, and so is v: flushed while m is not 0, the step would be m /
+    # epsilon, about 1e142, instead of about the rate.
+    net = lernmi.Network([1, 1], activation="identity",
+                         optimizer=lernmi.Adam(0.001, epsilon=1e-300), seed=0)
+    before = net.link_layers[0].weights.copy()
+    net.learn([1e-155], [5.0])
+    step = net.link_layers[0].weights - before
+    assert 0.0005 < abs(step[0, 1]) < 0.002
+
+
+@pytest.mark.parametrize("rule", ["momentum", "nesterov", "adam"])
 @pytest.mark.parametrize("batch", [1, 3])
 def test_both_ways_shrink_the_state_to_zero_alike_and_never_through_subnormals(
         compiled, source, rule, batch):
@@ -72,10 +93,9 @@ def test_both_ways_shrink_the_state_to_zero_alike_and_never_through_subnormals(
         for a, b in zip(nets[0].link_layers, nets[1].link_layers):
             for mine, theirs in zip(a.store.views(), b.store.views()):  # w, settings, m, v
                 np.testing.assert_array_equal(mine, theirs)
-            for kept in state(a):
-                assert not subnormal(kept).any(), start
+            assert not subnormal(state(a)[0]).any(), start  # the velocity, or m
     assert np.all(np.isfinite(nets[0].link_layers[0].weights))
-    for kept in state(nets[0].link_layers[0]):
+    for kept in state(nets[0].link_layers[0]):  # (v too, once m is 0)
         assert (kept[:, 1] == 0.0).all()
 
 

@@ -117,8 +117,9 @@ class Formulas:
 
     def optimizer_step(self, step, j, i):
         """The lines of the optimiser's step for the link weights[j, i]."""
-        n, rule, w = self.number, step.optimizer, step.weights[j, i]
-        g = step.gradient[j, i]
+        # (Python floats, whose arithmetic is the loops' and overflows without a warning)
+        n, rule, w = self.number, step.optimizer, float(step.weights[j, i])
+        g = float(step.gradient[j, i])
         if rule.weight_decay:
             g2 = g + rule.weight_decay * w
             yield (f"g = gradient + weight_decay * w = {n(g)} + {n(rule.weight_decay)} * "
@@ -128,7 +129,7 @@ class Formulas:
             yield f"g = gradient = {n(g)}"
         before, after, new = step.kept_before, step.kept_after, n(step.new_weights[j, i])
         if keeps(rule) == "velocity":
-            v0, v1 = before["velocity"][j, i], after["velocity"][j, i]
+            v0, v1 = float(before["velocity"][j, i]), after["velocity"][j, i]
             yield (f"velocity -> momentum * velocity + g = {n(rule.momentum)} * {n(v0)} + "
                    f"{n(g)} = {n(v1)}{flush_note(rule.momentum * v0 + g, v1)}")
             if rule.nesterov:
@@ -140,8 +141,8 @@ class Formulas:
                        f"{n(v1)} = {new}")
         elif keeps(rule) == "moments":
             (b1, b2), (c1, c2) = rule.betas, step.corrections
-            m0, m1 = before["m"][j, i], after["m"][j, i]
-            v0, v1 = before["v"][j, i], after["v"][j, i]
+            m0, m1 = float(before["m"][j, i]), after["m"][j, i]
+            v0, v1 = float(before["v"][j, i]), after["v"][j, i]
             yield (f"m -> b1 * m + (1 - b1) * g = {n(b1)} * {n(m0)} + {n(1 - b1)} * {n(g)} "
                    f"= {n(m1)}{flush_note(b1 * m0 + (1 - b1) * g, m1)}")
             yield (f"v -> b2 * v + (1 - b2) * g^2 = {n(b2)} * {n(v0)} + {n(1 - b2)} * "
@@ -203,8 +204,8 @@ class Formulas:
 
 
 def flush_note(computed, kept):
-    """What the line of a velocity or moment adds if the rule flushed it to zero: the
-    number computed was subnormal (steps.flushed)."""
+    """What the line of a velocity or moment adds if the rule flushed it to zero: the number
+    computed was subnormal (steps.flushed)."""
     if kept == 0.0 and computed != 0.0:
         return " (smaller than 2.2e-308, the smallest normal double: flushed to 0)"
     return ""

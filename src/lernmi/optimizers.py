@@ -16,12 +16,13 @@ sample's gradient of the cost (s * a for a link, see propagation.py), plus
 - Adam: ``m = b1 * m + (1 - b1) * g`` and ``v = b2 * v + (1 - b2) * g**2``, then at step k
   ``w -= training_rate * (m / (1 - b1**k)) / (sqrt(v / (1 - b2**k)) + epsilon)``.
 
-One thing torch.optim does not do: a new velocity, m or v smaller in size than the smallest
-normal double (``sys.float_info.min``, 2.2e-308) is set to zero, keeping its sign. The
-velocity of a link whose input is always 0 (a pixel at the edge of every picture) shrinks
-by mu each step, and would spend hundreds of steps among the subnormal numbers, which many
-x86 CPUs (Intel's among them) multiply far more slowly; the weight, which moves by
-training_rate times it, could not have moved anyway.
+One thing torch.optim does not do: a new velocity or m smaller in size than the smallest
+normal double (``sys.float_info.min``, 2.2e-308) is set to zero, keeping its sign, and so
+is a new v once m is 0. The velocity of a link whose input is always 0 (a pixel at the edge
+of every picture) shrinks by mu each step, and would spend hundreds of steps among the
+subnormal numbers, which many x86 CPUs (Intel's among them) multiply far more slowly. The
+weight moves by training_rate times it (Adam: at most by its step size times m / epsilon),
+too little to change a weight of normal size at any ordinary rate or epsilon.
 """
 
 import copy

@@ -35,7 +35,7 @@ cdef Rule rule_at(const double[::1] settings, Py_ssize_t at, double eta, double 
 cdef bint plain(const double[::1] settings, Py_ssize_t at) noexcept nogil
 cdef bint plain_step(Rule rule) noexcept nogil
 cdef void count_step(double[::1] settings, Py_ssize_t at) noexcept nogil
-@cython.locals(n=Py_ssize_t, i=Py_ssize_t, one1=double, one2=double)
+@cython.locals(n=Py_ssize_t, i=Py_ssize_t, one1=double, one2=double, vi=double)
 cdef void step_weights(double[::1] w, double[::1] m, double[::1] v, double[::1] g,
                        Rule rule, Py_ssize_t at) noexcept nogil
 cdef double flushed(double x) noexcept nogil

@@ -13,11 +13,13 @@ gradients summed over the batch:
 - momentum: m = mu * m + g, then w -= rate * m (Nesterov: w -= rate * (g + mu * m));
 - Adam: m = b1 * m + (1 - b1) * g, v = b2 * v + (1 - b2) * g^2, then
   w -= rate / (1 - b1^k) * m / (sqrt(v) / sqrt(1 - b2^k) + epsilon) at step k;
-- a new m or v smaller in size than the smallest normal double (2.2e-308, `SMALLEST`) is
-  set to zero, keeping its sign, as a CPU set to flush to zero would. (A weight whose
-  gradient stays 0 would otherwise have its m shrink through the subnormal numbers for
-  hundreds of steps, which many x86 CPUs work with far more slowly; a weight moves by
-  rate * m, which is then far too small to change it.)
+- a new m smaller in size than the smallest normal double (2.2e-308, `SMALLEST`) is set to
+  zero, keeping its sign, like a CPU set to flush to zero; and so is a new v, once m is 0.
+  (A weight whose gradient stays 0 would otherwise have its m shrink through the subnormal
+  numbers for hundreds of steps, which many x86 CPUs work with far more slowly. The weight
+  moves by rate * m, or at most size * m / epsilon, which no ordinary rate or epsilon makes
+  big enough to change it. v, under the square root, could make a step bigger if flushed
+  alone; once m is 0 the step is 0 whatever v is. See vector.h's lernmi_flushed.)
 
 Compiled, a row's arithmetic is vector.h's C; run as Python, the same operations in the same
 order, so both give the same numbers.
@@ -124,7 +126,8 @@ def step_weights(w, m, v, g, rule, at):
             one2 = 1.0 - rule.beta2
             for i in range(n):
                 m[at + i] = flushed(rule.beta1 * m[at + i] + one1 * g[i])
-                v[at + i] = flushed(rule.beta2 * v[at + i] + one2 * g[i] * g[i])
+                vi = rule.beta2 * v[at + i] + one2 * g[i] * g[i]
+                v[at + i] = flushed(vi) if m[at + i] == 0.0 else vi
                 w[at + i] -= rule.size * m[at + i] / (sqrt(v[at + i]) / rule.root
                                                       + rule.epsilon)
         else:
@@ -138,7 +141,8 @@ def step_weights(w, m, v, g, rule, at):
 
 def flushed(x):
     """x, or a zero of x's sign if x is smaller in size than SMALLEST (a subnormal): the
-    rules' new velocities and moments, as vector.h's lernmi_flushed leaves them."""
+    rules' new velocities and moments (v only once m is 0), as vector.h's lernmi_flushed
+    leaves them."""
     return copysign(0.0, x) if fabs(x) < SMALLEST else x
 
 

@@ -838,11 +838,15 @@ typedef struct {
 enum { LERNMI_PLAIN, LERNMI_MOMENTUM, LERNMI_NESTEROV, LERNMI_ADAM };
 
 /* x, or a zero of x's sign if x is subnormal (smaller in size than DBL_MIN, the smallest
- * normal double), as a CPU set to flush to zero would leave it. The rules keep their
- * velocities and moments so: one whose gradient stays 0 (a pixel that is always blank) only
- * shrinks, step after step, and would spend hundreds of steps among the subnormals, which
- * many x86 CPUs (Intel's among them) multiply far more slowly, in microcode. steps.py's
- * Python does the same, so both give the same numbers. */
+ * normal double), like a CPU set to flush to zero. The rules keep their velocities and
+ * Adam's m so: one whose gradient stays 0 (a pixel that is always blank) only shrinks, step
+ * after step, and would spend hundreds of steps among the subnormals, which many x86 CPUs
+ * (Intel's among them) multiply far more slowly, in microcode. A weight moves by rate * m
+ * (Adam: at most size * m / epsilon), which no ordinary rate or epsilon makes big enough
+ * to change a weight of normal size; flushing m only ever makes a step smaller. Adam's v,
+ * under the square root, is flushed only once m is 0, when the step is 0 whatever v is:
+ * alone it could make a step bigger. steps.py's Python does the same, so both give the
+ * same numbers. */
 LERNMI_INLINE double lernmi_flushed(double x)
 {
     return fabs(x) < DBL_MIN ? copysign(0.0, x) : x;
@@ -851,9 +855,9 @@ LERNMI_INLINE double lernmi_flushed(double x)
 /* One weight's step, w[i], by the rule r on its gradient g, `kind` being r's: decay * w[i]
  * added first if `decayed` (as lernmi_mean_step adds it, for a batch of one), then plain
  * gradient descent, momentum (Nesterov's too) or Adam, arranged as torch.optim arranges
- * them, each new velocity or moment flushed to zero if subnormal (lernmi_flushed). Returns
- * the stepped weight. The loops below that step a row take each weight through it; r
- * should be a local copy, which their stores cannot change. */
+ * them, a new velocity or moment flushed to zero if subnormal (lernmi_flushed: v only once
+ * m is 0). Returns the stepped weight. The loops below that step a row take each weight
+ * through it; r should be a local copy, which their stores cannot change. */
 LERNMI_INLINE double lernmi_rule_one(int kind, int decayed, double g, Py_ssize_t i,
                                      double *LERNMI_RESTRICT w, double *LERNMI_RESTRICT m,
                                      double *LERNMI_RESTRICT v, const lernmi_rule *r)
@@ -864,7 +868,8 @@ LERNMI_INLINE double lernmi_rule_one(int kind, int decayed, double g, Py_ssize_t
         w[i] += -r->rate * g;
     } else if (kind == LERNMI_ADAM) {
         m[i] = lernmi_flushed(r->beta1 * m[i] + (1.0 - r->beta1) * g);
-        v[i] = lernmi_flushed(r->beta2 * v[i] + (1.0 - r->beta2) * g * g);
+        const double vi = r->beta2 * v[i] + (1.0 - r->beta2) * g * g;
+        v[i] = m[i] == 0.0 ? lernmi_flushed(vi) : vi;
         w[i] -= r->size * m[i] / (sqrt(v[i]) / r->root + r->epsilon);
     } else {                            /* momentum, or Nesterov's */
         m[i] = lernmi_flushed(r->momentum * m[i] + g);
