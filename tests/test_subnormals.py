@@ -61,7 +61,7 @@ def test_a_subnormal_velocity_or_moment_becomes_a_zero_of_its_sign(lernmi, rule,
     assert not np.array_equal(links.weights, weights)  # the others did learn
 
 
-def test_adam_with_a_tiny_epsilon_takes_the_same_step_as_without_flushing(lernmi):
+def test_adam_with_a_tiny_epsilon_takes_a_step_of_the_rate_s_size(lernmi):
     # g^2 is subnormal, and so is v: flushed while m is not 0, the step would be m /
     # epsilon, about 1e142, instead of about the rate.
     net = lernmi.Network([1, 1], activation="identity",
@@ -73,9 +73,9 @@ def test_adam_with_a_tiny_epsilon_takes_the_same_step_as_without_flushing(lernmi
 
 
 @pytest.mark.parametrize("rule", ["momentum", "nesterov", "adam"])
-@pytest.mark.parametrize("batch", [1, 3])
+@pytest.mark.parametrize("batch, threads", [(1, 1), (3, 1), (1, 2), (3, 2)])
 def test_both_ways_shrink_the_state_to_zero_alike_and_never_through_subnormals(
-        compiled, source, rule, batch):
+        compiled, source, rule, batch, threads):
     # Input 0 is seen on the first steps, then blank for 400 more: its links' velocity or
     # moments shrink tenfold a step, so would be subnormal for about 15 steps in a row if
     # nothing flushed them; every 5 steps both ways' numbers are compared.
@@ -87,9 +87,9 @@ def test_both_ways_shrink_the_state_to_zero_alike_and_never_through_subnormals(
                       cost="cross_entropy", optimizer=optimizer(m, rule, 0.1), seed=7)
             for m in (compiled, source)]
     for start in range(0, len(x), 5 * batch):
-        for net in nets:
+        for net, on in zip(nets, (threads, 1)):  # (the compiled loops on `threads`)
             net.train(x[start:start + 5 * batch], labels[start:start + 5 * batch],
-                      batch_size=batch, shuffle=False)
+                      batch_size=batch, shuffle=False, threads=on)
         for a, b in zip(nets[0].link_layers, nets[1].link_layers):
             for mine, theirs in zip(a.store.views(), b.store.views()):  # w, settings, m, v
                 np.testing.assert_array_equal(mine, theirs)
@@ -99,16 +99,42 @@ def test_both_ways_shrink_the_state_to_zero_alike_and_never_through_subnormals(
         assert (kept[:, 1] == 0.0).all()
 
 
+def test_momentum_s_velocity_would_stay_subnormal_for_good_and_is_flushed_instead(lernmi):
+    # Unflushed, 0.9 times five of the smallest subnormals rounds back to them: a velocity
+    # shrinking by 0.9 a step would never reach 0.
+    assert 0.9 * 2.5e-323 == 2.5e-323
+    net = lernmi.Network([2, 1], activation="identity",
+                         optimizer=lernmi.SGD(0.1, momentum=0.9), seed=0)
+    net.link_layers[0].velocity[0, 1] = 2.5e-307  # the link out of input 0, blank below
+    for _ in range(30):  # below 2.2e-308 after 23 steps
+        net.learn([0.0, 1.0], [0.5])
+    assert net.link_layers[0].velocity[0, 1] == 0.0
+
+
 @pytest.mark.parametrize("rule", ["momentum", "adam"])
 def test_the_trace_says_when_the_rule_flushed_a_number(lernmi, rule):
     net = lernmi.Network([2, 1], activation="identity", optimizer=optimizer(lernmi, rule, 0.5),
                          seed=0)
     for kept in state(net.link_layers[0]):
         kept[0, 1] = 3e-308  # the link out of input 0, blank below
-    text = str(net.trace([0.0, 1.0], [0.5], learn=True))
-    assert "flushed to 0" in text
+    lines = str(net.trace([0.0, 1.0], [0.5], learn=True)).splitlines()
+    starts = ("velocity ->",) if rule == "momentum" else ("m ->", "v ->")
+    for start in starts:  # the link's line for each number kept, and no other, says so
+        flushed = [line for line in lines if "flushed to 0" in line]
+        assert any(line.strip().startswith(start) for line in flushed), start
+    assert len(flushed) == len(starts)
     for kept in state(net.link_layers[0]):
         assert kept[0, 1] == 0.0
     quiet = lernmi.Network([2, 1], activation="identity",
                            optimizer=optimizer(lernmi, rule, 0.5), seed=0)
     assert "flushed" not in str(quiet.trace([0.3, 1.0], [0.5], learn=True))
+
+
+def test_the_trace_says_nothing_of_a_subnormal_v_kept_beside_an_m_that_is_not_0(lernmi):
+    net = lernmi.Network([2, 1], activation="identity",
+                         optimizer=optimizer(lernmi, "adam", 0.5), seed=0)
+    m, v = net.link_layers[0].moments
+    m[0, 1], v[0, 1] = 1e-300, 3e-308
+    text = str(net.trace([0.0, 1.0], [0.5], learn=True))
+    assert subnormal(v[0, 1]) and m[0, 1] == 5e-301
+    assert "flushed" not in text

@@ -18,11 +18,12 @@ sample's gradient of the cost (s * a for a link, see propagation.py), plus
 
 One thing torch.optim does not do: a new velocity or m smaller in size than the smallest
 normal double (``sys.float_info.min``, 2.2e-308) is set to zero, keeping its sign, and so
-is a new v once m is 0. The velocity of a link whose input is always 0 (a pixel at the edge
-of every picture) shrinks by mu each step, and would spend hundreds of steps among the
-subnormal numbers, which many x86 CPUs (Intel's among them) multiply far more slowly. The
-weight moves by training_rate times it (Adam: at most by its step size times m / epsilon),
-too little to change a weight of normal size at any ordinary rate or epsilon.
+is a new v once m is 0. The velocity of a link whose input turns 0 and stays 0 (a pixel lit
+in a few pictures, then blank for thousands) shrinks by mu each step into the subnormal
+numbers, and would stay there, never reaching 0; many x86 CPUs (Intel's among them)
+multiply those far more slowly. The weight moves by training_rate times it (Adam: at most
+by its step size times m / epsilon), too little to change a weight of normal size at any
+ordinary rate or epsilon.
 """
 
 import copy

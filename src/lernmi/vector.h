@@ -839,14 +839,17 @@ enum { LERNMI_PLAIN, LERNMI_MOMENTUM, LERNMI_NESTEROV, LERNMI_ADAM };
 
 /* x, or a zero of x's sign if x is subnormal (smaller in size than DBL_MIN, the smallest
  * normal double), like a CPU set to flush to zero. The rules keep their velocities and
- * Adam's m so: one whose gradient stays 0 (a pixel that is always blank) only shrinks, step
- * after step, and would spend hundreds of steps among the subnormals, which many x86 CPUs
- * (Intel's among them) multiply far more slowly, in microcode. A weight moves by rate * m
- * (Adam: at most size * m / epsilon), which no ordinary rate or epsilon makes big enough
- * to change a weight of normal size; flushing m only ever makes a step smaller. Adam's v,
- * under the square root, is flushed only once m is 0, when the step is 0 whatever v is:
- * alone it could make a step bigger. steps.py's Python does the same, so both give the
- * same numbers. */
+ * Adam's m so. One whose gradient turns 0 and stays 0 (a pixel lit in a few pictures, then
+ * blank for thousands) shrinks step after step into the subnormals, and there it stays:
+ * 0.9 times a few of the smallest subnormals rounds back to the same number, so without
+ * this it never reaches 0, and many x86 CPUs (Intel's among them) multiply subnormals far
+ * more slowly, in microcode. A weight moves by rate * m (Adam: at most size * m /
+ * epsilon), which no ordinary rate or epsilon makes big enough to change a weight of
+ * normal size; flushing m makes the step it is flushed in smaller, never bigger. Adam's v,
+ * under the square root, is flushed only once m is 0, when that step is 0 whatever v is:
+ * alone it could make it bigger. (Later steps start from the zero; only with an epsilon
+ * below about 1e-150 can that change one.) steps.py's Python does the same, so both give
+ * the same numbers. */
 LERNMI_INLINE double lernmi_flushed(double x)
 {
     return fabs(x) < DBL_MIN ? copysign(0.0, x) : x;
