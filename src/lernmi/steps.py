@@ -14,13 +14,8 @@ gradients summed over the batch:
 - Adam: m = b1 * m + (1 - b1) * g, v = b2 * v + (1 - b2) * g^2, then
   w -= rate / (1 - b1^k) * m / (sqrt(v) / sqrt(1 - b2^k) + epsilon) at step k;
 - a new m smaller in size than the smallest normal double (2.2e-308, `SMALLEST`) is set to
-  zero, keeping its sign, like a CPU set to flush to zero; and so is a new v, once m is 0.
-  (The m of a weight whose gradient turns 0 and stays 0 would otherwise shrink into the
-  subnormal numbers and stay there, never reaching 0, and many x86 CPUs work with those far
-  more slowly. The weight moves by rate * m, or at most size * m / epsilon, which no
-  ordinary rate or epsilon makes big enough to change it. v, under the square root, could
-  make a step bigger if flushed alone; once m is 0 the step is 0 whatever v is. See
-  vector.h's lernmi_flushed.)
+  zero, keeping its sign, like a CPU set to flush to zero; and so is a new v, once m is 0
+  (`flushed`; vector.h's lernmi_flushed says why, and why v waits for m).
 
 Compiled, a row's arithmetic is vector.h's C; run as Python, the same operations in the same
 order, so both give the same numbers.
