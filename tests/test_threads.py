@@ -320,3 +320,48 @@ def test_an_interrupted_epoch_leaves_its_last_steps_rate_everywhere(lernmi, monk
                   schedule=lambda epoch: 0.05 * (1.0 + epoch), schedule_every="step")
     assert given[0].shape == (3,) and given[0][-1] > given[0][0]
     assert net.training_rate == net.optimizer.training_rate == given[0][-1]
+
+
+@pytest.mark.parametrize("threads, failing", [(2, 0), (2, 1), (3, 2)])
+@pytest.mark.parametrize("error", [ValueError("a step failed"), KeyboardInterrupt()])
+def test_what_one_thread_raises_from_source_stops_the_team_and_is_raised(
+        source, monkeypatch, threads, failing, error):
+    # Run as Python, a step can raise, and Ctrl-C comes to the thread that called train
+    # (thread 0). The thread breaks the barrier, so that no other waits for it for ever.
+    ready_rows = source.learning_loops.ready_rows
+
+    def failing_at_the_fifth_row(net, n, rows, r, team, t):
+        if r == 5 and t == failing:
+            raise error
+        ready_rows(net, n, rows, r, team, t)
+
+    monkeypatch.setattr(source.learning_loops, "ready_rows", failing_at_the_fifth_row)
+    sizes, options = WIDE
+    net = source.Network(sizes, seed=5, **options)
+    raised = []
+
+    def train():
+        try:
+            net.train(*samples(sizes), threads=threads, progress=False)
+        except BaseException as caught:
+            raised.append(caught)
+
+    trainer = threading.Thread(target=train, daemon=True)
+    trainer.start()
+    trainer.join(timeout=60)
+    assert not trainer.is_alive(), "a thread still waits at the barrier"
+    assert raised == [error]  # what the failing thread raised, not a broken barrier
+    assert not [t for t in threading.enumerate() if t.name.startswith("lernmi-")]
+
+
+def test_a_team_whose_threads_all_finish_raises_nothing(source):
+    team = source.team.Team(3)
+    met = []
+
+    def work(t, team):
+        for _ in range(4):
+            source.team.wait(team, t)
+        met.append(t)
+
+    source.team.run(team, work, [0, 1, 2])
+    assert sorted(met) == [0, 1, 2]

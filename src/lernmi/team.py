@@ -144,14 +144,20 @@ def run(team, work, parts):
     Everything that can fail happens before the threads are let go: if a thread cannot be
     started, those started return without calling work and this thread calls
     work(parts[0], None) alone; anything else is raised once they have stopped. Every thread
-    is waited for before this returns or raises, even if Ctrl-C comes meanwhile."""
+    is waited for before this returns or raises, even if Ctrl-C comes meanwhile.
+
+    Compiled, work cannot fail once the threads are let go (the loops raise nothing). Run
+    as Python it can: a learning step may raise, and Ctrl-C comes to this thread. Then the
+    thread breaks the barrier (`give_up`), so that no other waits at it for ever, and the
+    first thing raised is raised here once every thread has stopped."""
     go, cancelled = threading.Event(), threading.Event()
+    raised = []  # what each thread raised, in the order they raised it
     workers = []
     alone = False
     try:
         for t in range(1, team.threads):
             worker = threading.Thread(target=_member, name=f"lernmi-{t}", daemon=True,
-                                      args=(work, parts[t], team, go, cancelled))
+                                      args=(work, parts[t], team, go, cancelled, raised))
             workers.append(worker)
             worker.start()
     except RuntimeError:  # no more threads to be had
@@ -165,15 +171,43 @@ def run(team, work, parts):
         cancelled.set()
     go.set()
     try:
-        work(parts[0], None if alone else team)
+        _member(work, parts[0], None if alone else team, None, None, raised)
     finally:
         join_all(workers)
+    if raised:
+        raise first_cause(raised)
 
 
-def _member(work, part, team, go, cancelled):
-    go.wait()
-    if not cancelled.is_set():
+def _member(work, part, team, go, cancelled, raised):
+    """work(part, team) on one thread of the team, once `go` is set and unless `cancelled`
+    is (this thread's own call of run passes neither); anything it raises is added to
+    `raised`, and the barrier is broken for the others."""
+    if go is not None:
+        go.wait()
+        if cancelled.is_set():
+            return
+    try:
         work(part, team)
+    except BaseException as error:
+        raised.append(error)
+        give_up(team)
+
+
+def give_up(team):
+    """Break the team's barrier: every thread waiting at it, and every thread that comes to
+    it, raises threading.BrokenBarrierError instead of waiting for the others. Run as
+    Python only: compiled, no thread stops between waits, so none has to give up."""
+    if not cython.compiled and team is not None:
+        team.barrier.abort()
+
+
+def first_cause(raised):
+    """What made the team stop: the first thing raised that was not a broken barrier (the
+    others only found it broken), or else the first."""
+    for error in raised:
+        if not isinstance(error, threading.BrokenBarrierError):
+            return error
+    return raised[0]
 
 
 def join_all(workers):
