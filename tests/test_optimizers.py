@@ -117,6 +117,23 @@ def test_compiled_and_source_give_the_same_numbers(compiled, source, rule, sizes
             np.testing.assert_array_equal(mine, theirs)
 
 
+@pytest.mark.parametrize("batch, threads", [(1, 1), (1, 2), (4, 1), (4, 2)])
+def test_a_v_set_below_0_by_hand_makes_nan_weights_both_ways(compiled, source, batch,
+                                                              threads):
+    # Adam's v is a mean of squares, but `moments` hands it out to be written. C's sqrt
+    # of a negative number is NaN; so is the uncompiled one's, where math.sqrt would raise.
+    rng = np.random.default_rng(2)
+    x, labels = rng.uniform(size=(8, 6)), rng.integers(0, 3, size=8)
+    nets = [m.Network([6, 9, 3], optimizer=m.Adam(0.01), seed=1) for m in (compiled, source)]
+    for net in nets:
+        net.link_layers[0].moments[1][4, 2] = -1.0
+        net.train(x, labels, batch_size=batch, shuffle=False, threads=threads)
+    assert np.isnan(nets[0].link_layers[0].weights[4, 2])  # (and, through it, the rest)
+    for a, b in zip(nets[0].link_layers, nets[1].link_layers):
+        for mine, theirs in zip(a.store.views(), b.store.views()):  # w, settings, m, v
+            np.testing.assert_array_equal(mine, theirs)
+
+
 def test_the_state_is_on_the_links_and_shares_memory(lernmi):
     net = lernmi.Network([3, 4, 2], optimizer=lernmi.SGD(0.1, momentum=0.9), seed=0)
     net.learn([0.5, -1.0, 2.0], [1.0, 0.0])

@@ -49,7 +49,12 @@ if not cython.compiled:
                          beta1=cython.double, beta2=cython.double, epsilon=cython.double,
                          decay=cython.double, batch=cython.double, size=cython.double,
                          root=cython.double)
-    from math import copysign, fabs, sqrt
+    from math import copysign, fabs, nan
+    import math
+
+    def sqrt(x):
+        """C's sqrt: NaN below zero, where math.sqrt raises (a v set below 0 by hand)."""
+        return nan if x < 0.0 else math.sqrt(x)
 else:
     from cython.cimports.libc.math import copysign, fabs, pow, sqrt
 
