@@ -322,20 +322,34 @@ def test_an_interrupted_epoch_leaves_its_last_steps_rate_everywhere(lernmi, monk
     assert net.training_rate == net.optimizer.training_rate == given[0][-1]
 
 
-@pytest.mark.parametrize("threads, failing", [(2, 0), (2, 1), (3, 2)])
+@pytest.mark.parametrize("threads, failing", [(2, 0), (2, 1), (3, 2), (3, 1)])
 @pytest.mark.parametrize("error", [ValueError("a step failed"), KeyboardInterrupt()])
+@pytest.mark.parametrize("where", ["readying", "in turn"])
 def test_what_one_thread_raises_from_source_stops_the_team_and_is_raised(
-        source, monkeypatch, threads, failing, error):
+        source, monkeypatch, threads, failing, error, where):
     # Run as Python, a step can raise, and Ctrl-C comes to the thread that called train
-    # (thread 0). The thread breaks the barrier, so that no other waits for it for ever.
-    ready_rows = source.learning_loops.ready_rows
+    # (thread 0). The thread breaks the barrier, so that no other waits for it for ever,
+    # at the barrier or for its turn (team.send_back_in_turn).
+    ready_rows, send_back_rows = source.learning_loops.ready_rows, source.team.send_back_rows
+    calls = [0]
 
     def failing_at_the_fifth_row(net, n, rows, r, team, t):
         if r == 5 and t == failing:
             raise error
         ready_rows(net, n, rows, r, team, t)
 
-    monkeypatch.setattr(source.learning_loops, "ready_rows", failing_at_the_fifth_row)
+    def failing_in_turn(w, links, src, dst, part):  # thread `failing`'s tenth chunk
+        name = threading.current_thread().name
+        if name == f"lernmi-{failing}" or failing == 0 and not name.startswith("lernmi-"):
+            calls[0] += 1
+            if calls[0] == 10:
+                raise error
+        send_back_rows(w, links, src, dst, part)
+
+    if where == "readying":
+        monkeypatch.setattr(source.learning_loops, "ready_rows", failing_at_the_fifth_row)
+    else:
+        monkeypatch.setattr(source.team, "send_back_rows", failing_in_turn)
     sizes, options = WIDE
     net = source.Network(sizes, seed=5, **options)
     raised = []

@@ -13,7 +13,7 @@ from lernmi.propagation cimport (GROUP, Links, Part, backpropagate_links, learn_
                                  whole)
 from lernmi.steps cimport SETTINGS, count_step, plain_step
 from lernmi.stores cimport Moments, NeuronStore
-from lernmi.team cimport Team, part_of, shareable, split_layers, wait
+from lernmi.team cimport Team, part_of, send_back_in_turn, shareable, split_layers, wait
 from lernmi.transposed cimport Transposed, hold, inputs_for, learn_layer, let_go, propagate_layer
 
 @cython.final

@@ -3,10 +3,11 @@
 `learn_rows`, which Python calls, checks everything it is given, then runs the loops with the
 GIL released: one step per sample (`learn_samples`) or per batch (`learn_batches`), either
 shared by a team of threads (team.py) that each take some rows of every layer of links
-forward and some columns back (and, by the batch, some of its samples through the output
-layer), meeting at a barrier between a step and the next one that reads what it wrote or
-overwrites what it read. Every number is worked out by exactly the operations one thread
-would use, in the same order: the same weights, bit for bit, on any number of threads.
+forward, and back the same rows in turn (by the batch, some columns, and some samples
+through the output layer), meeting at a barrier between a step and the next one that reads
+what it wrote or overwrites what it read. Every number is worked out by exactly the
+operations one thread would use, in the same order: the same weights, bit for bit, on any
+number of threads.
 """
 
 import numpy as np
@@ -34,7 +35,7 @@ if not cython.compiled:
     from .propagation import GROUP, Part, backpropagate_links, learn_links, propagate_links
     from .propagation import send_back_rows, some_rows, some_samples, whole
     from .steps import SETTINGS, count_step, plain_step
-    from .team import part_of, shareable, split_layers, wait
+    from .team import part_of, send_back_in_turn, shareable, split_layers, wait
     from .transposed import hold, learn_layer, let_go, propagate_layer
 
 
@@ -100,21 +101,19 @@ def learn_samples(net, n, rows, score, team, own):
     cost; then each link layer, the last first, has the layer it feeds work out its
     sensitivities and sends them back, stepping its weights by their rule. Each sample's
     cost, and whether the output was right before the step, is added to score[0] and
-    score[1]. n is the network's own store, net.neurons.
+    score[1]. n is the network's own store, net.neurons. Every layer of links but the one
+    into the output layer (unless it is the only one) takes its step in the next sample's
+    forward pass, in one pass over each row with that sample's sums (deferred.py).
 
-    Every layer of links but the one into the output layer (unless it is the only one) takes
-    its step in the next sample's forward pass, in one pass over each row of weights with
-    that sample's sums (deferred.py; the last sample's steps are taken at the end).
-
-    Shared among threads: a layer of links that feeds a hidden layer is split by rows
-    forward (each thread steps its rows, then works out their sums and outputs, and readies
-    their neurons for the next sample: `ready_rows`) and by columns back (each thread sends
-    back through every row's links from its share of the neurons feeding, whose sensitivity
-    sums then take the rows in the same order as on one thread). The links into the output
-    layer, the cost, and the output layer are thread 0's alone: they are few. Meanwhile
-    another thread (the `loader`) loads the next sample's inputs, which nothing reads once
-    the forward pass is over. The threads meet at a barrier after each hidden layer's
-    outputs and after its sensitivities, the steps that read what other threads wrote.
+    Shared among threads, a layer of links that feeds a hidden layer is split by rows.
+    Forward, each thread steps its rows, works out their sums and outputs, and readies their
+    neurons for the next sample (`ready_rows`); back, it sends back through them, taking
+    turns at each chunk of columns so that each sum takes the rows in order as on one
+    thread (team.send_back_in_turn), then works out the sensitivities its rows of the next
+    links back read. The links into the output layer, the cost and the output layer are
+    thread 0's alone: they are few. Meanwhile another thread (the `loader`) loads the next
+    sample's inputs. The threads meet at a barrier after each hidden layer's outputs and
+    after its sensitivity sums, the steps that read what other threads wrote.
     """
     t = own.t
     last = net.layers - 1
@@ -172,12 +171,12 @@ def learn_samples(net, n, rows, score, team, own):
             keep_step(links, n, n, own.kept[kept_at(net, l):],
                       Part(row0=part.row0, row1=part.row1, col0=0, col1=0))
             if l > 0:
-                part.row0, part.row1 = 0, links.rows  # every row, some columns
-                send_back_rows(net.w, links, n, n, part)
-                # The sensitivities of the neurons whose sums these columns finished, which
-                # the next links back read, every thread all of them.
-                worked_out(net, n, l, part, 0, 1)
+                send_back_in_turn(net, n, team, t, l, r)
                 wait(team, t)
+                # The sensitivities its rows of the next links back read, and only it.
+                part = part_of(net, team, l - 1, t)
+                part.col0, part.col1 = 1 + part.row0, 1 + part.row1
+                worked_out(net, n, l, part, 0, 1)
         if r + 1 < rows.order.shape[0]:
             ready_rows(net, n, rows, r + 1, team, t)
     if rows.order.shape[0] > 0:

@@ -1,4 +1,5 @@
-/* team.h: the barrier at which the threads that share one network's work meet.
+/* team.h: the barrier at which the threads that share one network's work meet, and the
+ * counters by which they take turns.
  *
  * The threads of a team (team.py) each take a part of every step of a sample: some rows
  * of a layer of links, some of a layer's neurons. Before a step that reads what other
@@ -7,6 +8,8 @@
  * lock of its own until the last to arrive wakes it: on a machine whose other cores are
  * busy it gives its core away instead of spinning on it. Nothing here needs the GIL: the
  * locks are Python's own C locks (pythread.h), which any thread may take and give back.
+ * Where each thread must instead wait only for the one before it, they take turns at
+ * chunks of the work (lernmi_team_await, lernmi_team_pass), spinning and sleeping alike.
  *
  * The counters are read and written with sequentially consistent atomic operations: GCC's
  * and Clang's __atomic builtins, MSVC's Interlocked functions. A team lives for one call
@@ -59,9 +62,14 @@ typedef struct {
     long threads;               /* how many threads meet at the barrier */
     long arrived;               /* how many have arrived at it this time */
     long round;                 /* how many times all have met; a waiter watches it move */
-    long *sleeping;             /* per thread: round + 1 while it sleeps in that round, or 0 */
+    long *sleeping;             /* per thread: round + 1 while it sleeps in that round, -(c + 1)
+                                 * while it sleeps awaiting its turn at chunk c, or 0 */
     PyThread_type_lock *locks;  /* per thread: held while it may sleep; given to wake it */
+    long *turns;                /* per chunk of a turn (below), a line apart, or NULL */
 } lernmi_team;
+
+/* A chunk's counter every LERNMI_TURN_STRIDE longs: each on a 64-byte line of its own. */
+#define LERNMI_TURN_STRIDE ((long)(64 / sizeof(long)))
 
 /* Give back what lernmi_team_init took, all or part (no thread may be waiting). */
 LERNMI_TEAM_INLINE void lernmi_team_free(lernmi_team *team)
@@ -75,8 +83,10 @@ LERNMI_TEAM_INLINE void lernmi_team_free(lernmi_team *team)
             }
     free(team->locks);
     free(team->sleeping);
+    free(team->turns);
     team->locks = NULL;
     team->sleeping = NULL;
+    team->turns = NULL;
     team->threads = 0;
 }
 
@@ -87,6 +97,7 @@ LERNMI_TEAM_INLINE int lernmi_team_init(lernmi_team *team, long threads)
     long t;
     team->locks = NULL;
     team->sleeping = NULL;
+    team->turns = NULL;
     team->threads = 0;
     if (threads < 1)
         return -1;
@@ -154,6 +165,52 @@ LERNMI_TEAM_INLINE void lernmi_team_wait(lernmi_team *team, long t)
     if (lernmi_load(&team->round) != round && lernmi_cas(&team->sleeping[t], round + 1, 0))
         return;
     PyThread_acquire_lock(team->locks[t], WAIT_LOCK);
+}
+
+/* Taking turns. Some work is shared by rows and done in turn, a chunk at a time: thread t
+ * may work on chunk c once thread t - 1 has done its own part of it, and threads a step
+ * apart in the same pass work on different chunks at once (learning_loops.learn_samples
+ * sends back so: every sum then takes the rows in order, as one thread takes them). Each
+ * chunk counts the parts done of it over every pass; in pass g thread t waits for it to
+ * reach g * threads + t. A pass ends at a barrier, so no thread is two passes ahead.
+ *
+ * A waiter spins as at the barrier, then sleeps on its lock; its word then holds -(c + 1),
+ * which no barrier's waker takes for its round (a positive number). */
+
+/* Room for `chunks` counters, all 0 (any from before given back): 0, or -1 if there was no
+ * room (then there are none). */
+LERNMI_TEAM_INLINE int lernmi_team_turns(lernmi_team *team, long chunks)
+{
+    free(team->turns);
+    team->turns = (long *)calloc((size_t)(chunks * LERNMI_TURN_STRIDE), sizeof(long));
+    return team->turns == NULL ? -1 : 0;
+}
+
+/* Thread t waits until chunk c's parts done reach `due`. */
+LERNMI_TEAM_INLINE void lernmi_team_await(lernmi_team *team, long t, long c, long due)
+{
+    long *done = &team->turns[c * LERNMI_TURN_STRIDE];
+    long spin;
+    for (spin = 0; spin < LERNMI_SPINS; spin++) {
+        if (lernmi_load(done) >= due)
+            return;
+        lernmi_pause();
+    }
+    lernmi_store(&team->sleeping[t], -(c + 1));
+    if (lernmi_load(done) >= due && lernmi_cas(&team->sleeping[t], -(c + 1), 0))
+        return;
+    PyThread_acquire_lock(team->locks[t], WAIT_LOCK);
+}
+
+/* Thread t has done its part of chunk c: the next thread, if it sleeps waiting for that,
+ * is woken (as at the barrier: the word set before the count is read, the count added to
+ * before the word is read). */
+LERNMI_TEAM_INLINE void lernmi_team_pass(lernmi_team *team, long t, long c)
+{
+    lernmi_add(&team->turns[c * LERNMI_TURN_STRIDE], 1);
+    if (t + 1 < team->threads && lernmi_load(&team->sleeping[t + 1]) == -(c + 1)
+            && lernmi_cas(&team->sleeping[t + 1], -(c + 1), 0))
+        PyThread_release_lock(team->locks[t + 1]);
 }
 
 #endif
