@@ -1,8 +1,9 @@
 """One network trained on several threads: the same weights, bit for bit, as on one.
 
 `Network.train(threads=N)` shares each step among N threads (learning_loops.learn_samples
-and learn_batches): rows forward, columns sending back, rows stepping, a barrier between
-the steps. Every number is worked out by the same operations in the same order whatever N
+and learn_batches): rows forward; sending back, rows taking turns at each chunk of columns
+(one sample a step) or columns (by the batch); rows stepping; a barrier between the
+steps. Every number is worked out by the same operations in the same order whatever N
 is, so these tests compare whole trained networks for exact equality, compiled and from
 source, against one thread and against `learn` one sample at a time.
 """
@@ -14,7 +15,7 @@ import numpy as np
 import pytest
 
 # (layer sizes, network options): one hidden layer and several (whose middle layers send
-# back by columns, then step by rows in the next sample's forward pass), every kind of
+# back by rows in turn, then step in the next sample's forward pass), every kind of
 # output, wide layers whose shares start on 64-byte lines (team.split_layers), and layers
 # narrower than the threads (some threads then have no neurons of a layer).
 ONE_HIDDEN = ([5, 7, 3], {})
@@ -379,3 +380,18 @@ def test_a_team_whose_threads_all_finish_raises_nothing(source):
 
     source.team.run(team, work, [0, 1, 2])
     assert sorted(met) == [0, 1, 2]
+
+
+@pytest.mark.parametrize("step", ["momentum", "adam"])
+def test_narrow_middle_layers_take_turns_with_threads_that_have_no_rows(lernmi, step):
+    # Middle layers of one to three neurons: some threads have no rows of them, yet still
+    # take every turn at their chunks (team.send_back_in_turn), one sample a step.
+    sizes = [6, 3, 2, 1, 5, 3]
+    options = {"activation": "tanh", "dropout": 0.2, "optimizer": optimizer(lernmi, step)}
+    one = trained(lernmi, sizes, options, threads=1)[0]
+    for threads in (2, 4, 7):
+        many = trained(lernmi, sizes, options, threads=threads)[0]
+        assert same(one, many), threads
+        for a, b in zip(one.neuron_layers, many.neuron_layers):
+            for mine, theirs in zip(a.store.views(), b.store.views()):
+                assert np.array_equal(mine, theirs), threads

@@ -16,8 +16,9 @@ one from each neuron i of the layer feeding it (the bias neuron first), so that:
 
 A layer's numbers may be those of several samples at once, which lie `stride` apart in the
 stores (see Links). The threads of a team (learning_loops.py) each take a Part of a layer's
-links: some of its rows, or some of its columns, so that no two write the same number; or,
-by the batch, some of its samples (`some_samples`).
+links: some of its rows, or some of its columns, so that no two write the same number at
+once (one sample a step, each sends back through its rows by turns: team.send_back_in_turn);
+or, by the batch, some of its samples (`some_samples`).
 
 The long runs of numbers one row takes are vector.h's C functions when compiled; run as
 Python, the same operations in the same order (see vector.h). Compiled, a batch goes
@@ -260,8 +261,9 @@ def step_links(w, links, src, dst, part):
 
 def send_back_rows(w, links, src, dst, part):
     """The links of `part` (its rows and columns) send w * s back to their input neurons,
-    for every sample, without a step: what the threads of learning_loops that take every
-    row and some of the columns each send back, and the first step of learn_links's tiles.
+    for every sample, without a step: what each thread of learning_loops sends back (by the
+    batch every row and some columns; one sample a step, its rows a chunk of columns at a
+    time), and the first step of learn_links's tiles.
     Each sum takes the rows in order (compiled, four at a time: the same sums)."""
     j = part.row0
     if cython.compiled:

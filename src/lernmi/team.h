@@ -12,8 +12,10 @@
  * chunks of the work (lernmi_team_await, lernmi_team_pass), spinning and sleeping alike.
  *
  * The counters are read and written with sequentially consistent atomic operations: GCC's
- * and Clang's __atomic builtins, MSVC's Interlocked functions. A team lives for one call
- * of learning_loops.learn_rows, far fewer rounds than a long counts.
+ * and Clang's __atomic builtins, MSVC's Interlocked functions. They may wrap around (a long
+ * has 32 bits with MSVC, and a team lives for one call of learning_loops.learn_rows, which
+ * may be an epoch of millions of samples): they are only ever compared for equality, or,
+ * the turns', by their difference, which stays small.
  */
 #ifndef LERNMI_TEAM_H
 #define LERNMI_TEAM_H
@@ -56,20 +58,28 @@ LERNMI_TEAM_INLINE int lernmi_cas(long *p, long from, long to)
 /* How many times a thread checks for the last arrival, pausing between checks, before it
  * sleeps: a pause takes tens of cycles on AMD's CPUs and about 140 on Intel's since
  * Skylake, so from about fifty microseconds to a fifth of a millisecond. */
+#ifndef LERNMI_SPINS  /* (a sanitizer build sets 1, so that its tests sleep and wake) */
 #define LERNMI_SPINS 4096
+#endif
 
 typedef struct {
     long threads;               /* how many threads meet at the barrier */
     long arrived;               /* how many have arrived at it this time */
     long round;                 /* how many times all have met; a waiter watches it move */
-    long *sleeping;             /* per thread: round + 1 while it sleeps in that round, -(c + 1)
-                                 * while it sleeps awaiting its turn at chunk c, or 0 */
+    long *sleeping;             /* per thread: lernmi_token(round) while it sleeps in that
+                                 * round, -(c + 1) while it sleeps awaiting its turn at chunk
+                                 * c, or 0 */
     PyThread_type_lock *locks;  /* per thread: held while it may sleep; given to wake it */
     long *turns;                /* per chunk of a turn (below), a line apart, or NULL */
 } lernmi_team;
 
 /* A chunk's counter every LERNMI_TURN_STRIDE longs: each on a 64-byte line of its own. */
 #define LERNMI_TURN_STRIDE ((long)(64 / sizeof(long)))
+
+/* What a thread asleep in a round of the barrier says in its word: a number from 1 to
+ * 2^30, the same for that round and the next 2^30 - 1 ones on, never one of the turns'
+ * (below 0) whatever round it is. */
+#define lernmi_token(round) ((long)((unsigned long)(round) & 0x3fffffffUL) + 1)
 
 /* Give back what lernmi_team_init took, all or part (no thread may be waiting). */
 LERNMI_TEAM_INLINE void lernmi_team_free(lernmi_team *team)
@@ -131,8 +141,8 @@ LERNMI_TEAM_INLINE void lernmi_team_wake(lernmi_team *team, long self, long roun
 {
     long u;
     for (u = 0; u < team->threads; u++)
-        if (u != self && lernmi_load(&team->sleeping[u]) == round + 1
-                && lernmi_cas(&team->sleeping[u], round + 1, 0))
+        if (u != self && lernmi_load(&team->sleeping[u]) == lernmi_token(round)
+                && lernmi_cas(&team->sleeping[u], lernmi_token(round), 0))
             PyThread_release_lock(team->locks[u]);
 }
 
@@ -152,7 +162,7 @@ LERNMI_TEAM_INLINE void lernmi_team_wait(lernmi_team *team, long t)
     long spin;
     if (lernmi_add(&team->arrived, 1) == team->threads) {
         lernmi_store(&team->arrived, 0);
-        lernmi_store(&team->round, round + 1);
+        lernmi_store(&team->round, (long)((unsigned long)round + 1));
         lernmi_team_wake(team, t, round);
         return;
     }
@@ -161,8 +171,9 @@ LERNMI_TEAM_INLINE void lernmi_team_wait(lernmi_team *team, long t)
             return;
         lernmi_pause();
     }
-    lernmi_store(&team->sleeping[t], round + 1);
-    if (lernmi_load(&team->round) != round && lernmi_cas(&team->sleeping[t], round + 1, 0))
+    lernmi_store(&team->sleeping[t], lernmi_token(round));
+    if (lernmi_load(&team->round) != round
+            && lernmi_cas(&team->sleeping[t], lernmi_token(round), 0))
         return;
     PyThread_acquire_lock(team->locks[t], WAIT_LOCK);
 }
@@ -172,7 +183,9 @@ LERNMI_TEAM_INLINE void lernmi_team_wait(lernmi_team *team, long t)
  * apart in the same pass work on different chunks at once (learning_loops.learn_samples
  * sends back so: every sum then takes the rows in order, as one thread takes them). Each
  * chunk counts the parts done of it over every pass; in pass g thread t waits for it to
- * reach g * threads + t. A pass ends at a barrier, so no thread is two passes ahead.
+ * reach g * threads + t. A pass ends at a barrier, so no thread is two passes ahead, and
+ * thread 0 never waits: the last thread's part of a chunk wakes no one. While a thread
+ * waits, the count is at most t short of what it awaits (lernmi_turn_come).
  *
  * A waiter spins as at the barrier, then sleeps on its lock; its word then holds -(c + 1),
  * which no barrier's waker takes for its round (a positive number). */
@@ -186,18 +199,22 @@ LERNMI_TEAM_INLINE int lernmi_team_turns(lernmi_team *team, long chunks)
     return team->turns == NULL ? -1 : 0;
 }
 
+/* Whether a chunk's count `done` has reached `due`, both taken modulo 2^bits of a long: the
+ * count is never more than a pass (threads) behind, nor ahead. */
+#define lernmi_turn_come(done, due) ((long)((unsigned long)(done) - (unsigned long)(due)) >= 0)
+
 /* Thread t waits until chunk c's parts done reach `due`. */
 LERNMI_TEAM_INLINE void lernmi_team_await(lernmi_team *team, long t, long c, long due)
 {
     long *done = &team->turns[c * LERNMI_TURN_STRIDE];
     long spin;
     for (spin = 0; spin < LERNMI_SPINS; spin++) {
-        if (lernmi_load(done) >= due)
+        if (lernmi_turn_come(lernmi_load(done), due))
             return;
         lernmi_pause();
     }
     lernmi_store(&team->sleeping[t], -(c + 1));
-    if (lernmi_load(done) >= due && lernmi_cas(&team->sleeping[t], -(c + 1), 0))
+    if (lernmi_turn_come(lernmi_load(done), due) && lernmi_cas(&team->sleeping[t], -(c + 1), 0))
         return;
     PyThread_acquire_lock(team->locks[t], WAIT_LOCK);
 }

@@ -101,8 +101,8 @@ def send_back_in_turn(net, n, team, t, l, r):
 
 
 def turn_width(cols, threads):
-    """How many of a layer's cols columns `send_back_in_turn` takes a chunk at a time:
-    whole 64-byte lines of numbers, as many chunks as threads. (More chunks keep the last
+    """How many of a layer's cols columns `send_back_in_turn` takes a chunk at a time: a
+    multiple of a 64-byte line's numbers, as many chunks as threads. (More chunks keep the last
     thread waiting less for its first, but every thread waits more often: on two cores of
     an Intel Xeon, 784-300-100-10 learnt about 5% slower with twice as many.)"""
     lines = (cols + LINE - 1) // LINE
@@ -119,7 +119,7 @@ def await_turn(team, t, c, due):
             while team.turns[c] < due:
                 if team.barrier.broken:  # another thread gave up (give_up)
                     raise threading.BrokenBarrierError
-                team.turned.wait()
+                team.turned.wait(0.1)  # (woken by pass_turn or give_up, or looks again)
 
 
 def pass_turn(team, t, c):
@@ -147,10 +147,11 @@ def shareable(net):
 
 def split_layers(net, n, team):
     """Split every layer's learning neurons among the team's threads: thread t's share of
-    layer l is its neurons team.first[l * (threads + 1) + t] to the next one - 1. A thread
-    sends back to its share (the columns of `part_of`) and works out its sensitivities (not,
-    learning by the batch, those of the layer below the output layer, which each thread
-    works out for its own samples: see learning_loops.learn_batches).
+    layer l is its neurons team.first[l * (threads + 1) + t] to the next one - 1. Learning
+    by the batch, a thread sends back to its share (the columns of `part_of`) and works out
+    its sensitivities (not those of the layer below the output layer, which each thread
+    works out for its own samples: see learning_loops.learn_batches); one sample a step,
+    threads send back by rows instead (`send_back_in_turn`, for which this makes room).
 
     Shares as equal as can be, but that, compiled, a share is moved back to start on a
     64-byte line of the store n's sensitivity sums where that leaves it some neurons: the
@@ -253,6 +254,9 @@ def run(team, work, parts):
     go.set()
     try:
         _member(work, parts[0], None if alone else team, None, None, raised)
+    except BaseException:  # Ctrl-C outside work: between its lines here
+        give_up(team)
+        raise
     finally:
         join_all(workers)
     if raised:
