@@ -102,9 +102,9 @@ def send_back_in_turn(net, n, team, t, l, r):
 
 def turn_width(cols, threads):
     """How many of a layer's cols columns `send_back_in_turn` takes a chunk at a time: a
-    multiple of a 64-byte line's numbers, as many chunks as threads. (More chunks keep the last
-    thread waiting less for its first, but every thread waits more often: on two cores of
-    an Intel Xeon, 784-300-100-10 learnt about 5% slower with twice as many.)"""
+    multiple of a 64-byte line's numbers, as many chunks as threads. (More chunks keep the
+    last thread waiting less for its first, but every thread waits more often: on two cores
+    of an Intel Xeon, 784-300-100-10 learnt about 5% slower with twice as many.)"""
     lines = (cols + LINE - 1) // LINE
     return LINE * max(1, (lines + threads - 1) // threads)
 
@@ -280,8 +280,8 @@ def _member(work, part, team, go, cancelled, raised):
 
 def give_up(team):
     """Break the team's barrier: every thread waiting at it or for its turn, and every
-    thread that comes to either, raises threading.BrokenBarrierError instead of waiting. Run as
-    Python only: compiled, no thread stops between waits, so none has to give up."""
+    thread that comes to either, raises threading.BrokenBarrierError instead of waiting.
+    Run as Python only: compiled, no thread stops between waits, so none has to give up."""
     if not cython.compiled and team is not None:
         team.barrier.abort()
         with team.turned:  # and those awaiting their turn (await_turn)
