@@ -10,6 +10,7 @@ source, against one thread and against `learn` one sample at a time.
 
 import threading
 import time
+import types
 
 import numpy as np
 import pytest
@@ -259,6 +260,53 @@ def test_ctrl_c_while_waiting_for_the_threads_is_raised_once_all_have_stopped(co
         join_all(workers)
     assert [worker.joins for worker in workers] == [2, 2]
     assert not any(worker.alive for worker in workers)
+
+
+@pytest.mark.parametrize("alone", [False, True])
+def test_ctrl_c_as_the_threads_are_let_go_leaves_none_waiting(lernmi, compiled, monkeypatch,
+                                                               alone):
+    # The one Python that thread 0 runs between starting the others and its own part is
+    # threading.Event.set, which lets them go: Ctrl-C can land there, after the flag is
+    # set. (alone: the second thread could not start, and is told so by an Event too.)
+    class Interrupted(threading.Event):
+        def set(self):
+            super().set()
+            if not interrupts:
+                interrupts.append(self)
+                raise KeyboardInterrupt
+
+    if alone:
+        real_start = threading.Thread.start
+
+        def start(self):
+            if self.name == "lernmi-2":
+                raise RuntimeError("can't start new thread")
+            real_start(self)
+
+        monkeypatch.setattr(threading.Thread, "start", start)
+    interrupts = []
+    events = types.ModuleType("threading")
+    events.__dict__.update(vars(threading), Event=Interrupted)
+    monkeypatch.setattr(lernmi.team, "threading", events)
+    sizes, options = WIDE
+    net = lernmi.Network(sizes, seed=5, training_rate=0.3, **options)  # as `trained`'s
+    raised = []
+
+    def train():
+        try:
+            net.train(*samples(sizes), threads=3, progress=False)
+        except BaseException as caught:
+            raised.append(caught)
+
+    trainer = threading.Thread(target=train, daemon=True)
+    trainer.start()
+    trainer.join(timeout=60)
+    assert not trainer.is_alive(), "a thread still waits at the barrier"
+    assert len(interrupts) == 1 and [type(error) for error in raised] == [KeyboardInterrupt]
+    assert not [t for t in threading.enumerate() if t.name.startswith("lernmi-")]
+    if lernmi is compiled:  # no thread could stop: the epoch was learnt, then raised
+        monkeypatch.undo()
+        assert same(net, trained(lernmi, sizes, options, threads=1, epochs=1)[0])
 
 
 def test_none_times_one_thread_and_all_each_epoch_then_learns_on_the_faster(compiled,

@@ -228,10 +228,13 @@ def run(team, work, parts):
     work(parts[0], None) alone; anything else is raised once they have stopped. Every thread
     is waited for before this returns or raises, even if Ctrl-C comes meanwhile.
 
-    Compiled, work cannot fail once the threads are let go (the loops raise nothing). Run
-    as Python it can: a learning step may raise, and Ctrl-C comes to this thread. Then the
-    thread breaks the barrier (`give_up`), so that no other waits at it for ever, and the
-    first thing raised is raised here once every thread has stopped."""
+    Compiled, work cannot fail once the threads are let go (the loops raise nothing), and
+    no thread can stop before the others: a Ctrl-C that comes as they are let go (in
+    threading's Python, the only Python this thread runs from then on) is raised once work
+    has returned, the rows all learnt. Run as Python, work can fail: a learning step may
+    raise, and Ctrl-C comes to this thread at any line. Then the thread breaks the barrier
+    (`give_up`), so that no other waits at it for ever, and the first thing raised is raised
+    here once every thread has stopped."""
     go, cancelled = threading.Event(), threading.Event()
     raised = []  # what each thread raised, in the order they raised it
     workers = []
@@ -245,22 +248,41 @@ def run(team, work, parts):
     except RuntimeError:  # no more threads to be had
         alone = True
     except BaseException:
-        cancelled.set()
-        go.set()
+        let_go(cancelled)
+        let_go(go)
         join_all(workers)
         raise
-    if alone:
-        cancelled.set()
-    go.set()
+    interrupted = None
     try:
-        _member(work, parts[0], None if alone else team, None, None, raised)
-    except BaseException:  # Ctrl-C outside work: between its lines here
+        if alone:
+            interrupted = let_go(cancelled)
+        interrupted = let_go(go) or interrupted
+        if interrupted is not None:
+            give_up(team)  # run as Python, the others stop at their first wait
+        if interrupted is None or cython.compiled:  # compiled, they wait for this thread
+            _member(work, parts[0], None if alone else team, None, None, raised)
+    except BaseException:  # run as Python, Ctrl-C outside work: between its lines here
         give_up(team)
         raise
     finally:
         join_all(workers)
+    if interrupted is not None:
+        raise interrupted
     if raised:
         raise first_cause(raised)
+
+
+def let_go(event):
+    """Set the threading.Event, even if Ctrl-C comes meanwhile: once it is set, the threads
+    waiting for it are off, and this one must not leave them waiting for it in turn. Returns
+    the KeyboardInterrupt that came, or None."""
+    interrupted = None
+    while True:
+        try:
+            event.set()
+            return interrupted
+        except KeyboardInterrupt as error:
+            interrupted = error
 
 
 def _member(work, part, team, go, cancelled, raised):
