@@ -131,39 +131,47 @@ LERNMI_TEAM_INLINE int lernmi_team_init(lernmi_team *team, long threads)
     return 0;
 }
 
-/* Wake every thread that sleeps in `round`, or is about to: that round is over. (A thread
- * that has gone on to sleep in the next round is left asleep.) Each word is read before
- * it is taken: a read leaves the words' cache line where it is, shared by every thread,
- * as long as none sleeps, where a compare-and-swap would pull it to this core each time.
+/* How a thread sleeps and is woken, at the barrier and awaiting its turn alike. Having
+ * spun long enough, thread t sets its word to what it waits for (a round's token, or a
+ * chunk's -(c + 1)), then looks once more at what it waits for (`come`): if that has come
+ * meanwhile and it can take its word back, it goes on; if a waker took its word first,
+ * the waker gives its lock back (or will), and it takes the lock, so that its next wait
+ * finds it taken again. The word is set before `come` is looked at, and a waker makes what
+ * it waits for come before it reads the word, so one of the two always sees the other. */
+LERNMI_TEAM_INLINE void lernmi_team_sleep(lernmi_team *team, long t, long word, int come)
+{
+    if (come && lernmi_cas(&team->sleeping[t], word, 0))
+        return;
+    PyThread_acquire_lock(team->locks[t], WAIT_LOCK);
+}
+
+/* Wake thread u if its word says it sleeps waiting for `word`. The word is read before it
+ * is taken: a read leaves the words' cache line where it is, shared by every thread, as
+ * long as none sleeps, where a compare-and-swap would pull it to this core each time.
  * (With MSVC, lernmi_load is itself a compare-and-swap: the same order, without that
  * saving.) */
-LERNMI_TEAM_INLINE void lernmi_team_wake(lernmi_team *team, long self, long round)
+LERNMI_TEAM_INLINE void lernmi_team_wake(lernmi_team *team, long u, long word)
 {
-    long u;
-    for (u = 0; u < team->threads; u++)
-        if (u != self && lernmi_load(&team->sleeping[u]) == lernmi_token(round)
-                && lernmi_cas(&team->sleeping[u], lernmi_token(round), 0))
-            PyThread_release_lock(team->locks[u]);
+    if (lernmi_load(&team->sleeping[u]) == word && lernmi_cas(&team->sleeping[u], word, 0))
+        PyThread_release_lock(team->locks[u]);
 }
 
 /* Thread t (0 to threads - 1) waits here until every thread of the team has arrived.
  *
- * The last to arrive starts the next round and wakes the sleepers. A waiter that has
- * spun long enough says in which round it sleeps, then looks at the round once more: if
- * the round moved on meanwhile and it can take its word back, it goes on; if the waker
- * took its word first, the waker gives its lock back (or will), and it takes the lock so
- * that the next round finds it taken again. Its word is set before the round is looked at,
- * and the round moved on before words are read, so one of the two always sees the other.
- * The word names the round so that a waker still busy waking a round's sleepers never
- * wakes a thread that has already gone on to sleep in the next one. */
+ * The last to arrive starts the next round, then wakes every other thread that sleeps in
+ * the round just over, or is about to (lernmi_team_sleep). The words name the round so
+ * that a waker still busy waking a round's sleepers never wakes a thread that has already
+ * gone on to sleep in the next one. */
 LERNMI_TEAM_INLINE void lernmi_team_wait(lernmi_team *team, long t)
 {
     long round = lernmi_load(&team->round);
-    long spin;
+    long spin, u;
     if (lernmi_add(&team->arrived, 1) == team->threads) {
         lernmi_store(&team->arrived, 0);
         lernmi_store(&team->round, (long)((unsigned long)round + 1));
-        lernmi_team_wake(team, t, round);
+        for (u = 0; u < team->threads; u++)
+            if (u != t)
+                lernmi_team_wake(team, u, lernmi_token(round));
         return;
     }
     for (spin = 0; spin < LERNMI_SPINS; spin++) {
@@ -172,10 +180,7 @@ LERNMI_TEAM_INLINE void lernmi_team_wait(lernmi_team *team, long t)
         lernmi_pause();
     }
     lernmi_store(&team->sleeping[t], lernmi_token(round));
-    if (lernmi_load(&team->round) != round
-            && lernmi_cas(&team->sleeping[t], lernmi_token(round), 0))
-        return;
-    PyThread_acquire_lock(team->locks[t], WAIT_LOCK);
+    lernmi_team_sleep(team, t, lernmi_token(round), lernmi_load(&team->round) != round);
 }
 
 /* Taking turns. Some work is shared by rows and done in turn, a chunk at a time: thread t
@@ -187,8 +192,8 @@ LERNMI_TEAM_INLINE void lernmi_team_wait(lernmi_team *team, long t)
  * thread 0 never waits: the last thread's part of a chunk wakes no one. While a thread
  * waits, the count is at most t short of what it awaits (lernmi_turn_come).
  *
- * A waiter spins as at the barrier, then sleeps on its lock; its word then holds -(c + 1),
- * which no barrier's waker takes for its round (a positive number). */
+ * A waiter spins as at the barrier, then sleeps on its lock (lernmi_team_sleep); its word
+ * then holds -(c + 1), which no barrier's waker takes for its round (a positive number). */
 
 /* Room for `chunks` counters, all 0 (any from before given back): 0, or -1 if there was no
  * room (then there are none). */
@@ -214,20 +219,16 @@ LERNMI_TEAM_INLINE void lernmi_team_await(lernmi_team *team, long t, long c, lon
         lernmi_pause();
     }
     lernmi_store(&team->sleeping[t], -(c + 1));
-    if (lernmi_turn_come(lernmi_load(done), due) && lernmi_cas(&team->sleeping[t], -(c + 1), 0))
-        return;
-    PyThread_acquire_lock(team->locks[t], WAIT_LOCK);
+    lernmi_team_sleep(team, t, -(c + 1), lernmi_turn_come(lernmi_load(done), due));
 }
 
 /* Thread t has done its part of chunk c: the next thread, if it sleeps waiting for that,
- * is woken (as at the barrier: the word set before the count is read, the count added to
- * before the word is read). */
+ * is woken (the count added to before its word is read). */
 LERNMI_TEAM_INLINE void lernmi_team_pass(lernmi_team *team, long t, long c)
 {
     lernmi_add(&team->turns[c * LERNMI_TURN_STRIDE], 1);
-    if (t + 1 < team->threads && lernmi_load(&team->sleeping[t + 1]) == -(c + 1)
-            && lernmi_cas(&team->sleeping[t + 1], -(c + 1), 0))
-        PyThread_release_lock(team->locks[t + 1]);
+    if (t + 1 < team->threads)
+        lernmi_team_wake(team, t + 1, -(c + 1));
 }
 
 #endif
