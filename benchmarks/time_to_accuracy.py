@@ -3,16 +3,18 @@ against PyTorch, side by side.
 
     python benchmarks/time_to_accuracy.py [--repeat 3] [--target 0.98] [--skip-torch]
                                           [--torch-threads 2] [--torch-epochs 3]
-                                          [--samples N] [--random-data]
+                                          [--torch-dtype float32] [--samples N]
+                                          [--random-data]
 
 lernmi trains exactly as `python examples/mnist.py` does with its default settings (read
 from the example's own options and schedule, so the two cannot drift apart), for the
 example's epochs. PyTorch trains the best configuration found for it on this kind of
 machine (TORCH below; docs/speed.md lists the others tried): 784-224-10 ReLU, softmax
-cross-entropy, SGD with momentum 0.9, batches of 128, float32, the samples shuffled each
-epoch, on --torch-threads threads (all cores by default), at a rate set for every step as
-the example's is: up from 0 to 0.3 over the first 15% of --torch-epochs epochs, then down
-in a straight line to 0 at their end.
+cross-entropy, SGD with momentum 0.9, batches of 128, float32 (its usual arithmetic, and
+its fastest; --torch-dtype float64 computes in lernmi's), the samples shuffled each epoch,
+on --torch-threads threads (all cores by default), at a rate set for every step as the
+example's is: up from 0 to 0.3 over the first 15% of --torch-epochs epochs, then down in a
+straight line to 0 at their end.
 
 After every epoch each one's accuracy on the 10,000 test digits is measured with the clock
 stopped, so the seconds are training only. Reported: the seconds until the accuracy first
@@ -80,16 +82,17 @@ TORCH = {"hidden": 224, "rate": 0.3, "warmup": 0.15, "epochs": 3, "momentum": 0.
          "batch": 128}
 
 
-def run_torch(data, target, threads, epochs, seed):
+def run_torch(data, target, threads, epochs, seed, dtype="float32"):
     """PyTorch with TORCH's settings, its schedule `epochs` long, stopping at the epoch
-    that reaches target."""
+    that reaches target, its numbers of `dtype` (the name of a torch dtype)."""
     import torch
     torch.set_num_threads(threads)
     torch.manual_seed(seed)
+    dtype = getattr(torch, dtype)
     x, labels, test_x, test_labels = (torch.from_numpy(np.asarray(a)) for a in data)
-    x, test_x = x.float(), test_x.float()
+    x, test_x = x.to(dtype), test_x.to(dtype)
     model = torch.nn.Sequential(torch.nn.Linear(784, TORCH["hidden"]), torch.nn.ReLU(),
-                                torch.nn.Linear(TORCH["hidden"], 10))
+                                torch.nn.Linear(TORCH["hidden"], 10)).to(dtype)
     optimizer = torch.optim.SGD(model.parameters(), lr=TORCH["rate"],
                                 momentum=TORCH["momentum"])
     loss = torch.nn.CrossEntropyLoss()
@@ -131,6 +134,8 @@ def main():
     parser.add_argument("--torch-epochs", type=int, default=TORCH["epochs"],
                         help="the epochs of PyTorch's schedule, the most it gets to reach "
                         "the target (default: %(default)s)")
+    parser.add_argument("--torch-dtype", choices=("float32", "float64"), default="float32",
+                        help="PyTorch's numbers (default: %(default)s; lernmi's are float64)")
     parser.add_argument("--samples", type=int, default=None,
                         help="train on only the first N training digits (a quick try)")
     common.add_data_flag(parser)
@@ -149,7 +154,8 @@ def main():
         runs["lernmi"].append(run_lernmi(data, args.target))
         if not args.skip_torch:
             runs["PyTorch"].append(run_torch(data, args.target, args.torch_threads,
-                                             args.torch_epochs, seed=repeat))
+                                             args.torch_epochs, seed=repeat,
+                                             dtype=args.torch_dtype))
         for name, clocks in runs.items():
             if clocks:
                 print(f"run {repeat + 1}, {name}: " + ", ".join(
@@ -179,7 +185,7 @@ def main():
                  f"PyTorch {torch_version()} (784-{TORCH['hidden']}-10, sgd, momentum "
                  f"{TORCH['momentum']}, rate up to {TORCH['rate']} at {TORCH['warmup']:.0%} "
                  f"then down to 0 over {args.torch_epochs} epochs, batch {TORCH['batch']}, "
-                 f"float32, {args.torch_threads} threads)")
+                 f"{args.torch_dtype}, {args.torch_threads} threads)")
         print(f"| {label} | {medians[name]:.1f} | {reached} | {whole} |")
     if len(medians) == 2:
         print(f"\nlernmi / PyTorch, seconds to {args.target:.0%}: "

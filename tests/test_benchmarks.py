@@ -49,6 +49,17 @@ def test_benchmark_prints_its_table(script, arguments, header, lernmi_row):
     assert any(line.startswith(lernmi_row) for line in lines), result.stdout
 
 
+@pytest.mark.skipif(importlib.util.find_spec("torch") is None, reason="needs PyTorch")
+def test_time_to_accuracy_can_give_pytorch_lernmis_float64():
+    result = subprocess.run([sys.executable, str(BENCHMARKS / "time_to_accuracy.py"),
+                             "--random-data", "--samples", "200", "--repeat", "1",
+                             "--torch-epochs", "1", "--torch-dtype", "float64"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    rows = [line for line in result.stdout.splitlines() if line.startswith("| PyTorch ")]
+    assert len(rows) == 1 and ", batch 128, float64, " in rows[0], result.stdout
+
+
 def test_kernels_benchmark_times_both_kernels_or_says_why_not():
     # Where transposed.h's kernels run (x86-64 Linux, a C compiler, AVX-512), a table of
     # both; elsewhere one line saying why nothing was timed.
