@@ -8,6 +8,7 @@ is, so these tests compare whole trained networks for exact equality, compiled a
 source, against one thread and against `learn` one sample at a time.
 """
 
+import queue
 import threading
 import time
 import types
@@ -239,14 +240,17 @@ def test_more_threads_than_cores_still_agree(compiled):
     assert same(trained(compiled, sizes, {}, threads=9, epochs=3)[0], one)
 
 
-def test_ctrl_c_while_waiting_for_the_threads_is_raised_once_all_have_stopped(compiled):
-    from lernmi.team import join_all
+def test_ctrl_c_while_waiting_for_the_threads_is_raised_once_all_have_stopped(lernmi):
+    join_all = lernmi.team.join_all
 
-    class Worker:  # a thread whose first join is interrupted by Ctrl-C
+    class Worker:  # a thread whose first look and first join are interrupted by Ctrl-C
         def __init__(self):
-            self.joins, self.alive = 0, True
+            self.joins, self.looks, self.alive = 0, 0, True
 
         def is_alive(self):
+            self.looks += 1
+            if self.looks == 1:
+                raise KeyboardInterrupt
             return self.alive
 
         def join(self):
@@ -262,32 +266,10 @@ def test_ctrl_c_while_waiting_for_the_threads_is_raised_once_all_have_stopped(co
     assert not any(worker.alive for worker in workers)
 
 
-@pytest.mark.parametrize("alone", [False, True])
-def test_ctrl_c_as_the_threads_are_let_go_leaves_none_waiting(lernmi, compiled, monkeypatch,
-                                                               alone):
-    # The one Python that thread 0 runs between starting the others and its own part is
-    # threading.Event.set, which lets them go: Ctrl-C can land there, after the flag is
-    # set. (alone: the second thread could not start, and is told so by an Event too.)
-    class Interrupted(threading.Event):
-        def set(self):
-            super().set()
-            if not interrupts:
-                interrupts.append(self)
-                raise KeyboardInterrupt
-
-    if alone:
-        real_start = threading.Thread.start
-
-        def start(self):
-            if self.name == "lernmi-2":
-                raise RuntimeError("can't start new thread")
-            real_start(self)
-
-        monkeypatch.setattr(threading.Thread, "start", start)
-    interrupts = []
-    events = types.ModuleType("threading")
-    events.__dict__.update(vars(threading), Event=Interrupted)
-    monkeypatch.setattr(lernmi.team, "threading", events)
+def interrupted_training(lernmi):
+    """Train WIDE on 3 threads on a thread of its own, as train is called from the thread
+    that Ctrl-C comes to; what it raised, once it has returned (within a minute), no thread
+    of its team left."""
     sizes, options = WIDE
     net = lernmi.Network(sizes, seed=5, training_rate=0.3, **options)  # as `trained`'s
     raised = []
@@ -301,12 +283,48 @@ def test_ctrl_c_as_the_threads_are_let_go_leaves_none_waiting(lernmi, compiled, 
     trainer = threading.Thread(target=train, daemon=True)
     trainer.start()
     trainer.join(timeout=60)
-    assert not trainer.is_alive(), "a thread still waits at the barrier"
-    assert len(interrupts) == 1 and [type(error) for error in raised] == [KeyboardInterrupt]
+    assert not trainer.is_alive(), "a thread still waits at the barrier or the gate"
     assert not [t for t in threading.enumerate() if t.name.startswith("lernmi-")]
-    if lernmi is compiled:  # no thread could stop: the epoch was learnt, then raised
-        monkeypatch.undo()
-        assert same(net, trained(lernmi, sizes, options, threads=1, epochs=1)[0])
+    return net, raised
+
+
+def test_ctrl_c_while_the_threads_start_stands_them_down(lernmi, monkeypatch):
+    # Thread.start is Python: Ctrl-C can land in it, here as the second of two starts.
+    real_start = threading.Thread.start
+
+    def start(self):
+        if self.name == "lernmi-2":
+            raise KeyboardInterrupt
+        real_start(self)
+
+    monkeypatch.setattr(threading.Thread, "start", start)
+    net, raised = interrupted_training(lernmi)
+    assert [type(error) for error in raised] == [KeyboardInterrupt]
+    untrained = lernmi.Network(WIDE[0], seed=5, training_rate=0.3, **WIDE[1])
+    assert same(net, untrained)  # lernmi-1 stood down, and this thread learnt nothing
+
+
+@pytest.mark.parametrize("before", [True, False])
+def test_ctrl_c_as_the_threads_are_let_go_leaves_none_waiting(source, monkeypatch, before):
+    # Run as Python, Ctrl-C can land as the threads are let go through the gate: here in
+    # the first put, before or after it lets lernmi-1 go. (Compiled, each put is a call
+    # into C, and no Python runs between the first put and the joins.)
+    class Interrupted(queue.SimpleQueue):
+        def put(self, item):
+            if before and not interrupts:
+                interrupts.append(item)
+                raise KeyboardInterrupt
+            super().put(item)
+            if not interrupts:
+                interrupts.append(item)
+                raise KeyboardInterrupt
+
+    interrupts = []
+    gates = types.ModuleType("queue")
+    gates.__dict__.update(vars(queue), SimpleQueue=Interrupted)
+    monkeypatch.setattr(source.team, "queue", gates)
+    net, raised = interrupted_training(source)
+    assert interrupts == [True] and [type(error) for error in raised] == [KeyboardInterrupt]
 
 
 def test_none_times_one_thread_and_all_each_epoch_then_learns_on_the_faster(compiled,

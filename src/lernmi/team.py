@@ -14,6 +14,7 @@ turns at it a chunk of columns at a time (`send_back_in_turn`), each waiting onl
 thread before it.
 """
 
+import queue
 import threading
 
 import numpy as np
@@ -229,70 +230,55 @@ def run(team, work, parts):
     is waited for before this returns or raises, even if Ctrl-C comes meanwhile.
 
     Compiled, work cannot fail once the threads are let go (the loops raise nothing), and
-    no thread can stop before the others: a Ctrl-C that comes as they are let go (in
-    threading's Python, the only Python this thread runs from then on) is raised once work
-    has returned, the rows all learnt. Run as Python, work can fail: a learning step may
-    raise, and Ctrl-C comes to this thread at any line. Then the thread breaks the barrier
-    (`give_up`), so that no other waits at it for ever, and the first thing raised is raised
-    here once every thread has stopped."""
-    go, cancelled = threading.Event(), threading.Event()
+    no thread may stop before the others. Nor can Ctrl-C stop this one: from letting the
+    others go (each a `gate.put`, a call into C) until it joins them, it runs no Python for
+    Ctrl-C to land in. Run as Python, work can fail: a learning step may raise, and Ctrl-C
+    comes to this thread at any line. Then the threads not yet let go are told to stand
+    down, the thread breaks the barrier for the others (`give_up`), so that none waits at
+    it for ever, and the first thing raised is raised here once every thread has stopped."""
+    gate = queue.SimpleQueue()  # a True for each thread to go, False to stand down
     raised = []  # what each thread raised, in the order they raised it
     workers = []
     alone = False
     try:
         for t in range(1, team.threads):
             worker = threading.Thread(target=_member, name=f"lernmi-{t}", daemon=True,
-                                      args=(work, parts[t], team, go, cancelled, raised))
+                                      args=(work, parts[t], team, gate, raised))
             workers.append(worker)
             worker.start()
     except RuntimeError:  # no more threads to be had
         alone = True
     except BaseException:
-        let_go(cancelled)
-        let_go(go)
+        stand_down(gate, workers)
         join_all(workers)
         raise
-    interrupted = None
     try:
-        if alone:
-            interrupted = let_go(cancelled)
-        interrupted = let_go(go) or interrupted
-        if interrupted is not None:
-            give_up(team)  # run as Python, the others stop at their first wait
-        if interrupted is None or cython.compiled:  # compiled, they wait for this thread
-            _member(work, parts[0], None if alone else team, None, None, raised)
-    except BaseException:  # run as Python, Ctrl-C outside work: between its lines here
-        give_up(team)
+        for worker in workers:
+            gate.put(not alone)
+        _member(work, parts[0], None if alone else team, None, raised)
+    except BaseException:  # run as Python: anything, Ctrl-C too, outside work
+        stand_down(gate, workers)  # those not let go yet
+        give_up(team)  # those let go: they stop at their next wait
         raise
     finally:
         join_all(workers)
-    if interrupted is not None:
-        raise interrupted
     if raised:
         raise first_cause(raised)
 
 
-def let_go(event):
-    """Set the threading.Event, even if Ctrl-C comes meanwhile: once it is set, the threads
-    waiting for it are off, and this one must not leave them waiting for it in turn. Returns
-    the KeyboardInterrupt that came, or None."""
-    interrupted = None
-    while True:
-        try:
-            event.set()
-            return interrupted
-        except KeyboardInterrupt as error:
-            interrupted = error
+def stand_down(gate, workers):
+    """Tell every worker that has not yet been let go through the gate to return at once.
+    (There is a False for each: those let go leave theirs in the gate.)"""
+    for worker in workers:
+        gate.put(False)
 
 
-def _member(work, part, team, go, cancelled, raised):
-    """work(part, team) on one thread of the team, once `go` is set and unless `cancelled`
-    is (this thread's own call of run passes neither); anything it raises is added to
-    `raised`, and the barrier is broken for the others."""
-    if go is not None:
-        go.wait()
-        if cancelled.is_set():
-            return
+def _member(work, part, team, gate, raised):
+    """work(part, team) on one thread of the team, once the gate lets it go, and unless it
+    tells it to stand down (this thread's own call of run passes no gate); anything it
+    raises is added to `raised`, and the barrier is broken for the others."""
+    if gate is not None and not gate.get():
+        return
     try:
         work(part, team)
     except BaseException as error:
@@ -324,8 +310,10 @@ def join_all(workers):
     they all have: until then they may still be changing the network)."""
     interrupted = None
     for worker in workers:
-        while worker.is_alive():
+        while True:
             try:
+                if not worker.is_alive():  # (also a thread that could not be started)
+                    break
                 worker.join()
             except KeyboardInterrupt as error:
                 interrupted = error
