@@ -84,7 +84,8 @@ TORCH = {"hidden": 224, "rate": 0.3, "warmup": 0.15, "epochs": 3, "momentum": 0.
 
 def run_torch(data, target, threads, epochs, seed, dtype="float32"):
     """PyTorch with TORCH's settings, its schedule `epochs` long, stopping at the epoch
-    that reaches target, its numbers of `dtype` (the name of a torch dtype)."""
+    that reaches target, its numbers of `dtype` (the name of a torch dtype): the Clock,
+    with the dtype its weights were trained in."""
     import torch
     torch.set_num_threads(threads)
     torch.manual_seed(seed)
@@ -116,6 +117,7 @@ def run_torch(data, target, threads, epochs, seed, dtype="float32"):
             optimizer.step()
         if clock.epoch_done(accuracy) >= target:
             break
+    clock.dtype = str(next(model.parameters()).dtype).removeprefix("torch.")  # as trained
     return clock
 
 
@@ -185,7 +187,7 @@ def main():
                  f"PyTorch {torch_version()} (784-{TORCH['hidden']}-10, sgd, momentum "
                  f"{TORCH['momentum']}, rate up to {TORCH['rate']} at {TORCH['warmup']:.0%} "
                  f"then down to 0 over {args.torch_epochs} epochs, batch {TORCH['batch']}, "
-                 f"{args.torch_dtype}, {args.torch_threads} threads)")
+                 f"{clocks[0].dtype}, {args.torch_threads} threads)")
         print(f"| {label} | {medians[name]:.1f} | {reached} | {whole} |")
     if len(medians) == 2:
         print(f"\nlernmi / PyTorch, seconds to {args.target:.0%}: "

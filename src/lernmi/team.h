@@ -132,12 +132,13 @@ LERNMI_TEAM_INLINE int lernmi_team_init(lernmi_team *team, long threads)
 }
 
 /* How a thread sleeps and is woken, at the barrier and awaiting its turn alike. Having
- * spun long enough, thread t sets its word to what it waits for (a round's token, or a
- * chunk's -(c + 1)), then looks once more at what it waits for (`come`): if that has come
- * meanwhile and it can take its word back, it goes on; if a waker took its word first,
- * the waker gives its lock back (or will), and it takes the lock, so that its next wait
- * finds it taken again. The word is set before `come` is looked at, and a waker makes what
- * it waits for come before it reads the word, so one of the two always sees the other. */
+ * spun long enough, thread t stores in its word what it waits for (a round's token, or a
+ * chunk's -(c + 1)), and only then looks once more at whether that has come: the caller
+ * does both, and passes what it saw as `come`. If it has come and thread t can take its
+ * word back, it goes on; if a waker took the word first, the waker gives thread t's lock
+ * back (or will), and thread t takes it, so that its next wait finds it taken again. The
+ * word is stored before `come` is looked at, and a waker makes what thread t waits for
+ * come before it reads the word, so one of the two always sees the other. */
 LERNMI_TEAM_INLINE void lernmi_team_sleep(lernmi_team *team, long t, long word, int come)
 {
     if (come && lernmi_cas(&team->sleeping[t], word, 0))
