@@ -266,17 +266,17 @@ def test_ctrl_c_while_waiting_for_the_threads_is_raised_once_all_have_stopped(le
     assert not any(worker.alive for worker in workers)
 
 
-def interrupted_training(lernmi):
-    """Train WIDE on 3 threads on a thread of its own, as train is called from the thread
-    that Ctrl-C comes to; what it raised, once it has returned (within a minute), no thread
-    of its team left."""
+def interrupted_training(lernmi, threads=3):
+    """Train WIDE on `threads` threads, called from a thread of its own as from the thread
+    that Ctrl-C comes to: the network, and what train raised, once it has returned (within a
+    minute), no thread of its team left."""
     sizes, options = WIDE
     net = lernmi.Network(sizes, seed=5, training_rate=0.3, **options)  # as `trained`'s
     raised = []
 
     def train():
         try:
-            net.train(*samples(sizes), threads=3, progress=False)
+            net.train(*samples(sizes), threads=threads, progress=False)
         except BaseException as caught:
             raised.append(caught)
 
@@ -417,22 +417,8 @@ def test_what_one_thread_raises_from_source_stops_the_team_and_is_raised(
         monkeypatch.setattr(source.learning_loops, "ready_rows", failing_at_the_fifth_row)
     else:
         monkeypatch.setattr(source.team, "send_back_rows", failing_in_turn)
-    sizes, options = WIDE
-    net = source.Network(sizes, seed=5, **options)
-    raised = []
-
-    def train():
-        try:
-            net.train(*samples(sizes), threads=threads, progress=False)
-        except BaseException as caught:
-            raised.append(caught)
-
-    trainer = threading.Thread(target=train, daemon=True)
-    trainer.start()
-    trainer.join(timeout=60)
-    assert not trainer.is_alive(), "a thread still waits at the barrier"
+    raised = interrupted_training(source, threads)[1]
     assert raised == [error]  # what the failing thread raised, not a broken barrier
-    assert not [t for t in threading.enumerate() if t.name.startswith("lernmi-")]
 
 
 def test_a_team_whose_threads_all_finish_raises_nothing(source):
