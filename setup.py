@@ -90,15 +90,24 @@ SANITIZE_FLAGS = ["-fsanitize=address,undefined", "-fno-sanitize-recover=all",
 SANITIZE_DEFINES = ["-DLERNMI_SPINS=1"]
 
 
+def cores():
+    """The cores this process may run on (fewer than the machine's, in a container or
+    under taskset)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
+
+
 class BuildExt(build_ext):
     """Adds LOOP_FLAGS (and GCC_LOOP_FLAGS) and SMALL_FLAGS for the compiler in use, and
     compiles the modules side by side, one a core, with GCC or Clang."""
 
     def build_extensions(self):
-        # Unless build_ext -j N asked for N. Not with MSVC: distutils' MSVC compiler sets
-        # itself up on its first use, and two threads may both do it at once.
+        # Unless build_ext -j N asked for N. Not with MSVC (or MinGW): distutils' MSVC
+        # compiler sets itself up on its first use, and two threads may both do it at once.
         if self.parallel is None and self.compiler.compiler_type == "unix":
-            self.parallel = os.cpu_count() or 1
+            self.parallel = cores()
         super().build_extensions()
 
     def build_extension(self, ext):
@@ -132,9 +141,10 @@ def extension(pxd):
 
 # ... and compiles into a folder of its own: setuptools skips a module whose compiled file
 # is newer than its C, which would otherwise hand one kind's modules to another.
-# transposed.py comes first: its AVX-512 kernels take the longest to compile, a fifth of the
-# whole, and started last they would compile alone at the end (on 2 cores, a release build
-# takes 45 s so instead of 69 s one module after another, a sanitizer build 162 s, not 290).
+# transposed.py comes first: with the sanitizers its AVX-512 kernels took the longest to
+# compile (62 s of 360 s), and started last they would compile alone at the end. On 2 cores,
+# side by side, a release build took 45 s instead of 69 s, and pip's sanitizer build 162 s
+# instead of 290 s.
 SLOWEST_FIRST = sorted(Path("src/lernmi").glob("*.pxd"), key=lambda p: (p.stem != "transposed",
                                                                           p.stem))
 setup(ext_modules=[extension(pxd) for pxd in SLOWEST_FIRST],
