@@ -357,8 +357,9 @@ def test_a_diverged_network_is_refused_before_anything_is_written(lernmi, tmp_pa
 def test_saving_and_copying_make_no_neuron_handles(lernmi, tmp_path):
     # A network's neurons are numbers in its arrays; a Neuron object is made only when a
     # learner asks for one. Saving reads the activation codes straight from the arrays.
-    def neurons():  # by type(o): isinstance would read o.__class__, a warning on some
-        return sum(issubclass(type(o), lernmi.Neuron) for o in gc.get_objects())  # of torch's
+    # By type(o): isinstance would read o.__class__, which some of torch's objects warn on.
+    def neurons():
+        return sum(issubclass(type(o), lernmi.Neuron) for o in gc.get_objects())
 
     net = lernmi.Network([50, 30, 10], seed=0)
     gc.collect()
