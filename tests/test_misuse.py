@@ -70,6 +70,12 @@ CASES = [
     ("class Wide(lernmi.Network): layer_sizes = (100000, 1)\n"
      "Wide([2, 1]).train(np.ones((3, 100000)), np.ones((3, 1)))", "ValueError"),
     ("class Arrays(lernmi.network_loops.NetworkArrays): pass", "TypeError"),
+    ("class Room(lernmi.network_loops.Room): pass", "TypeError"),
+    # Inference's room is made for one network, once, for one sample or more.
+    ("lernmi.network_loops.Room(None, 1)", "TypeError"),
+    ("lernmi.network_loops.Room(lernmi.Network([2, 1]).arrays, 0)", "ValueError"),
+    ("lernmi.network_loops.Room(lernmi.Network([2, 1]).arrays, 1).__init__("
+     "lernmi.Network([9, 9]).arrays, 1)", "RuntimeError"),
     # The index tables are not handed out, and layer numbers are checked.
     ("np.asarray(lernmi.Network([2, 1]).arrays.w0)[1] = 10**10", "AttributeError"),
     ("lernmi.Network([2, 1]).arrays.neurons", "AttributeError"),

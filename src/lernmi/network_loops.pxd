@@ -4,16 +4,12 @@ cimport cython
 
 from lernmi.activations cimport compute_outputs, compute_sensitivities, load_layer, reset_sums
 from lernmi.costs cimport is_correct, sample_cost
-from lernmi.propagation cimport Links, Part, packed_size, propagate_links
+from lernmi.propagation cimport GROUP, Links, Part, packed_size, propagate_links
 from lernmi.steps cimport SETTINGS, STEPS, rule_at
 from lernmi.stores cimport Moments, NeuronStore
 
 cdef extern from "vector.h":
     void lernmi_prefetch(const double *x, Py_ssize_t n) noexcept nogil
-
-cdef enum:
-    BLOCK = 4                           # samples inference takes through the weights at once
-                                        # (as many as vector.h's lernmi_dot4_add)
 
 @cython.final                           # a subclass could override what the loops trust
 cdef class NetworkArrays:
@@ -54,12 +50,17 @@ cdef void drop(NetworkArrays net, NeuronStore n, Py_ssize_t b, const double[:, :
 cdef void worked_out(NetworkArrays net, NeuronStore n, Py_ssize_t l, Part part, Py_ssize_t b0,
                      Py_ssize_t b1) noexcept nogil
 
+@cython.final                           # a subclass could override what the loops trust
+cdef class Room:
+    cdef NeuronStore n                  # the neurons of `samples` samples
+    cdef double[::1] pack               # room to pack them for the tiles (propagation.py)
+    cdef readonly Py_ssize_t samples    # how many rows inference takes at a time
+
 @cython.locals(last=Py_ssize_t, stride=Py_ssize_t, block=Py_ssize_t, start=Py_ssize_t,
-               samples=Py_ssize_t, b=Py_ssize_t, out=Py_ssize_t, j=Py_ssize_t,
-               none="double[::1]")
-cdef void infer_samples(NetworkArrays net, NeuronStore n, const double[:, ::1] x,
+               samples=Py_ssize_t, b=Py_ssize_t, out=Py_ssize_t, j=Py_ssize_t)
+cdef void infer_samples(NetworkArrays net, Room room, const double[:, ::1] x,
                         const double[:, ::1] t, double[:, ::1] outputs,
                         double[:, ::1] scores) noexcept nogil
 
-cdef void infer_epoch(NetworkArrays net, NeuronStore n, const double[:, ::1] x,
+cdef void infer_epoch(NetworkArrays net, Room room, const double[:, ::1] x,
                       const double[:, ::1] t, double[:, ::1] outputs, double[:, ::1] scores)

@@ -25,9 +25,8 @@ if not cython.compiled:
     # Compiled, these are C functions and constants (see network_loops.pxd).
     from .activations import compute_outputs, compute_sensitivities, load_layer, reset_sums
     from .costs import is_correct, sample_cost
-    from .propagation import Links, Part, packed_size, propagate_links
+    from .propagation import GROUP, Links, Part, packed_size, propagate_links
     from .steps import SETTINGS, STEPS, rule_at
-    BLOCK = 4  # network_loops.pxd's: samples inference takes through the weights at once
 
 
 @cython.boundscheck(True)  # reached from Python: every index checked
@@ -115,8 +114,8 @@ class NetworkArrays:
         return LinkStore(np.asarray(self.w)[part], np.asarray(self.eta)[l:l + 1], int(rows),
                          int(cols), settings, Moments(m[part], v[part], g[:6 * cols]))
 
-    def scratch(self, samples=BLOCK):
-        """A NeuronStore for `samples` samples at a time (infer_samples takes BLOCK,
+    def scratch(self, samples=1):
+        """A NeuronStore for `samples` samples at a time (inference takes up to ROWS,
         learn_batches a batch): its activation codes are the network's as they are now (a
         neuron may have been made a bias neuron)."""
         return new_store(np.tile(self.neurons.views().kind, samples))
@@ -231,39 +230,62 @@ def worked_out(net, n, l, part, b0, b1):
         compute_sensitivities(n, b * stride + net.first[l] + c0 - 1, part.col1 - c0 + 1)
 
 
-def infer_samples(net, n, x, t, outputs, scores):
+#: Rows inference takes through the weights at once (its Room's samples): a group of the
+#: tiles' (more took no less time on MNIST).
+ROWS = GROUP
+
+
+@cython.boundscheck(True)  # reached from Python: every index checked
+class Room:
+    """Room for inference (infer_samples) to take `samples` rows at a time through `net`, of
+    its own, so that many threads may infer with one network at once: a scratch store for
+    their neurons (NetworkArrays.scratch), and room to pack them for the tiles (a batch's
+    net.pack when learning)."""
+
+    def __init__(self, net, samples):
+        refuse_second_init(self, "samples")
+        if not isinstance(net, NetworkArrays):
+            raise TypeError(f"net must be a NetworkArrays, not {type(net).__name__}")
+        if samples < 1:
+            raise ValueError(f"a Room takes 1 sample at a time or more, not {samples}")
+        self.n = net.scratch(samples)
+        self.pack = zeros(packed_size(max(net.layer_sizes()) + 1))
+        self.samples = samples
+
+
+def infer_samples(net, room, x, t, outputs, scores):
     """Every row k of x through the network, without learning: outputs[k] = the output
     layer's outputs if `outputs` has rows; if `t` has rows, scores[k] = (the row's cost
     against t[k], 1.0 if the network got it right else 0.0).
 
-    BLOCK samples at a time, in the scratch store n (`NetworkArrays.scratch`), leaving the
-    network's own arrays (net.pack too) to other threads; the same sums as one by one.
+    room.samples rows at a time, in `room` (a Room for net), leaving the network's own
+    arrays to other threads; each row's numbers are those it would get alone (the tiles
+    that take a batch give each sample the same sums as one by one: propagation.py).
     """
     last = net.layers - 1
     stride = net.first[last + 1]
-    none = net.pack[:0]
-    for block in range((x.shape[0] + BLOCK - 1) // BLOCK):
-        start = block * BLOCK
-        samples = min(BLOCK, x.shape[0] - start)
+    for block in range((x.shape[0] + room.samples - 1) // room.samples):
+        start = block * room.samples
+        samples = min(room.samples, x.shape[0] - start)
         for b in range(samples):
-            load_sample(net, n, b, x, start + b, False)
-        forward(net, n, samples, none)
+            load_sample(net, room.n, b, x, start + b, False)
+        forward(net, room.n, samples, room.pack)
         for b in range(samples):
             out = b * stride + net.first[last]
             if outputs.shape[0] > 0:
                 for j in range(outputs.shape[1]):
-                    outputs[start + b, j] = n.a[out + 1 + j]
+                    outputs[start + b, j] = room.n.a[out + 1 + j]
             if t.shape[0] > 0:
-                scores[start + b, 0] = sample_cost(net.cost, n, out, t, start + b)
-                scores[start + b, 1] = is_correct(n, out, t, start + b)
+                scores[start + b, 0] = sample_cost(net.cost, room.n, out, t, start + b)
+                scores[start + b, 1] = is_correct(room.n, out, t, start + b)
 
 
-# --- what Python may call: checked, then run without the GIL ---------------------------------------
+# --- what Python may call: checked, then run without the GIL -------------------------------------
 
 @cython.boundscheck(True)  # reached from Python: every index checked
 def infer_rows(net, x, t, outputs, scores):
-    """infer_samples on every row of x, with the GIL released, in a scratch store of its own
-    (so that many threads may run it on one network at once).
+    """infer_samples on every row of x, with the GIL released, in a Room of its own (so that
+    many threads may run it on one network at once).
 
     x must be a C-contiguous float64 matrix, one row per sample, that fits `net`; t,
     outputs and scores the same with no rows, or one row per row of x (scores with two
@@ -277,7 +299,7 @@ def infer_rows(net, x, t, outputs, scores):
                           empty=True, writable=True)
     scores = plain_array(scores, np.float64, 2, "scores", rows=rows, columns=2,
                          empty=t.shape[0] == 0, writable=True)
-    infer_epoch(net, net.scratch(), x, t, outputs, scores)
+    infer_epoch(net, Room(net, max(1, min(rows, ROWS))), x, t, outputs, scores)
 
 
 @cython.boundscheck(True)  # reached from Python: every index checked
@@ -288,7 +310,7 @@ def network_sizes(net):
     return net.layer_sizes()
 
 
-def infer_epoch(net, n, x, t, outputs, scores):
+def infer_epoch(net, room, x, t, outputs, scores):
     """infer_samples with the GIL released."""
     with cython.nogil:
-        infer_samples(net, n, x, t, outputs, scores)
+        infer_samples(net, room, x, t, outputs, scores)

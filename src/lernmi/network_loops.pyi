@@ -9,6 +9,8 @@ import numpy.typing as npt
 from .costs import COSTS as COSTS  # imported at run time too
 from .stores import LinkStore, NeuronStore
 
+ROWS: int
+
 @final
 class NetworkArrays:
     def __init__(
@@ -26,7 +28,13 @@ class NetworkArrays:
     def layer_sizes(self) -> tuple[int, ...]: ...
     def layer_store(self, l: int) -> NeuronStore: ...
     def link_store(self, l: int) -> LinkStore: ...
-    def scratch(self, samples: int = 4) -> NeuronStore: ...
+    def scratch(self, samples: int = 1) -> NeuronStore: ...
+
+@final
+class Room:
+    def __init__(self, net: NetworkArrays, samples: int) -> None: ...
+    @property
+    def samples(self) -> int: ...
 
 def infer_rows(
     net: NetworkArrays,
