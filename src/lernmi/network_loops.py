@@ -188,8 +188,8 @@ def forward(net, n, samples, pack):
     """Propagate the inputs loaded for samples 0 to samples - 1 (load_sample) to the output
     layer's outputs, as Network.run does. Sample b's neurons are at b * (neurons of the
     network) in the store n: the network's own for one sample, a scratch store for more. A
-    batch is packed into `pack` for the tiles: learning's net.pack, or none
-    (inference's)."""
+    batch is packed into `pack` for the tiles: learning's net.pack, or inference's Room's
+    (if it has none, the rows take the samples four at a time: propagate_links)."""
     last = net.layers - 1  # the output layer
     stride = net.first[last + 1]
     for l in range(last):
@@ -231,16 +231,21 @@ def worked_out(net, n, l, part, b0, b1):
 
 
 #: Rows inference takes through the weights at once (its Room's samples): a group of the
-#: tiles' (more took no less time on MNIST).
+#: tiles' (more took no less time on MNIST) in a call of TILED rows or more; else BLOCK, the
+#: four rows of vector.h's lernmi_dot4_add, for which the Room needs no pack. A Room for
+#: the tiles costs about a millisecond to make (its arrays' pages first touched), which
+#: calls of a few dozen rows took longer for than they gained.
 ROWS = GROUP
+BLOCK = 4
+TILED = 256
 
 
 @cython.boundscheck(True)  # reached from Python: every index checked
 class Room:
     """Room for inference (infer_samples) to take `samples` rows at a time through `net`, of
     its own, so that many threads may infer with one network at once: a scratch store for
-    their neurons (NetworkArrays.scratch), and room to pack them for the tiles (a batch's
-    net.pack when learning)."""
+    their neurons (NetworkArrays.scratch), and, for more than BLOCK, room to pack them for
+    the tiles (a batch's net.pack when learning)."""
 
     def __init__(self, net, samples):
         refuse_second_init(self, "samples")
@@ -249,7 +254,7 @@ class Room:
         if samples < 1:
             raise ValueError(f"a Room takes 1 sample at a time or more, not {samples}")
         self.n = net.scratch(samples)
-        self.pack = zeros(packed_size(max(net.layer_sizes()) + 1))
+        self.pack = zeros(packed_size(max(net.layer_sizes()) + 1) if samples > BLOCK else 0)
         self.samples = samples
 
 
@@ -299,7 +304,8 @@ def infer_rows(net, x, t, outputs, scores):
                           empty=True, writable=True)
     scores = plain_array(scores, np.float64, 2, "scores", rows=rows, columns=2,
                          empty=t.shape[0] == 0, writable=True)
-    infer_epoch(net, Room(net, max(1, min(rows, ROWS))), x, t, outputs, scores)
+    room = Room(net, ROWS if rows >= TILED else max(1, min(rows, BLOCK)))
+    infer_epoch(net, room, x, t, outputs, scores)
 
 
 @cython.boundscheck(True)  # reached from Python: every index checked

@@ -10,6 +10,8 @@ from .costs import COSTS as COSTS  # imported at run time too
 from .stores import LinkStore, NeuronStore
 
 ROWS: int
+BLOCK: int
+TILED: int
 
 @final
 class NetworkArrays:
