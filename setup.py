@@ -57,7 +57,7 @@ EVERY_MODULE = {
 }
 OBJECT_MODULES = {"nonecheck": True}
 LOOP_MODULES = {"activations", "costs", "propagation", "deferred", "steps", "network_loops",
-                "learning_loops", "team", "transposed"}
+                "learning_loops", "rooms", "team", "transposed"}
 LOOPS = {"boundscheck": DEBUG, "wraparound": DEBUG, "initializedcheck": DEBUG, "cdivision": True}
 
 

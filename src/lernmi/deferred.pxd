@@ -9,6 +9,7 @@ from lernmi.stores cimport Moments, NeuronStore
 from lernmi.team cimport Team, part_of
 
 cdef extern from "vector.h":
+    void lernmi_prefetch(const double *x, Py_ssize_t n) noexcept nogil
     void lernmi_axpy(double alpha, const double *x, double *y, Py_ssize_t n) noexcept nogil
     double lernmi_axpy_dot(double alpha, const double *kept, double *w, const double *x,
                            Py_ssize_t head, Py_ssize_t start, Py_ssize_t end) noexcept nogil
@@ -28,6 +29,10 @@ cdef Part live_columns(Links links, const double[::1] kept, NeuronStore after) n
 @cython.locals(row=Py_ssize_t, alpha=double, head=Py_ssize_t, lo=Py_ssize_t, hi=Py_ssize_t)
 cdef double step_and_sum(double[::1] w, Links links, Py_ssize_t j, const double[::1] kept,
                          const double[::1] x, Part live) noexcept nogil
+cdef tuple own_copy(NetworkArrays net, Links links)
+@cython.locals(cols=Py_ssize_t, i=Py_ssize_t, k=Py_ssize_t)
+cdef void own_inputs(NeuronStore n, const double[:, ::1] x, const Py_ssize_t[::1] order,
+                     Py_ssize_t r, double[::1] kept, NeuronStore loaded) noexcept nogil
 @cython.locals(l=Py_ssize_t, part=Part)
 cdef void keep_outputs(NetworkArrays net, NeuronStore n, double[::1] kept, Team team,
                        Py_ssize_t t) noexcept nogil

@@ -18,6 +18,8 @@ takes every column.
 
 import cython
 
+from .stores import NeuronStore, zeros
+
 if not cython.compiled:
     # Compiled, these are C functions (see deferred.pxd).
     from .network_loops import link_layer
@@ -123,6 +125,37 @@ def step_and_sum(w, links, j, kept, x, live):
             w[row + i] = wk
             lanes[i % LANES] += wk * x[links.source + i]
         return added_up(lanes)
+
+
+def own_copy(net, links):
+    """What own_inputs needs for a thread of net learning one sample at a time: room of its
+    own for what the deferred step of the input layer's links (`links`) keeps, as keep_step
+    lays it out, and a store whose outputs a are its own and whose other arrays are the
+    network's (net.neurons), for step_kept to read the inputs from and add the sums to."""
+    views = net.neurons.views()
+    return zeros(links.cols + links.rows), NeuronStore(
+        views.kind, views.z, views.delta, views.direct, zeros(views.z.shape[0]), views.s,
+        views.keep)
+
+
+def own_inputs(n, x, order, r, kept, loaded):
+    """Learning one sample at a time, a thread's own copy of the input layer's outputs, in
+    place of the store n's that one thread loads for all (learning_loops.learn_samples):
+    kept[i] takes sample r's, loaded.a[i], for the input links' deferred step, then loaded.a
+    those of the next row, order[r + 1] of x, if there is one, the numbers
+    activations.load_layer gives the store (the bias's output, then (0.0 + x) * keep for
+    each identity neuron). No thread then writes, each sample, what another one reads."""
+    cols = x.shape[1] + 1
+    for i in range(cols):
+        kept[i] = loaded.a[i]
+    if r + 1 >= order.shape[0]:
+        return
+    k = order[r + 1]
+    loaded.a[0] = n.a[0]
+    for i in range(1, cols):
+        loaded.a[i] = (0.0 + x[k, i - 1]) * n.keep[i]
+    if cython.compiled and r + 2 < order.shape[0]:  # the one after asked for
+        lernmi_prefetch(cython.address(x[order[r + 2], 0]), x.shape[1])
 
 
 def keep_outputs(net, n, kept, team, t):

@@ -17,9 +17,8 @@ import cython
 from ._checks import plain_array, positive_int
 from .activations import activation_code
 from .network_loops import network_sizes
-from .stores import Moments, zeros
+from .rooms import Rows
 from .team import Team, run
-from .transposed import inputs_for
 
 #: The most threads learn_rows shares a network among.
 MAX_THREADS = 256
@@ -29,38 +28,15 @@ if not cython.compiled:
     from .activations import compute_outputs, compute_sensitivities, keep_all, load_layer
     from .activations import reset_sums
     from .costs import is_correct, sample_cost, submit_expected
-    from .deferred import keep_outputs, keep_step, kept_at, step_kept
+    from .deferred import keep_outputs, keep_step, kept_at, own_inputs, step_kept
     from .network_loops import drop, link_layer, prefetch_sample, reset_sample, sample_links
     from .network_loops import set_rates, worked_out
-    from .propagation import GROUP, Part, backpropagate_links, learn_links, propagate_links
+    from .propagation import Part, backpropagate_links, learn_links, propagate_links
     from .propagation import send_back_rows, some_rows, some_samples, whole
     from .steps import SETTINGS, count_step, plain_step
     from .team import part_of, send_back_in_turn, shareable, split_layers, wait
+    from .rooms import scratch_for
     from .transposed import hold, learn_layer, let_go, propagate_layer
-
-
-@cython.boundscheck(True)  # reached from Python: every index checked
-class Rows:
-    """What one learn_rows call learns from, checked by it: the inputs x and expected
-    outputs t (a row per sample), the rows to learn from in `order`, dropout's keep factors
-    for each (no columns: none), the rows per step, whether the input layer's learning
-    neurons are all identity neurons (activations.load_layer), and each step's training
-    rate (none: the network's); and room for each sample of a batch's cost and rightness,
-    `scored`."""
-
-    def __init__(self, x, t, order, keep, batch, identity, rates):
-        self.x, self.t, self.order, self.keep = x, t, order, keep
-        self.batch, self.identity, self.rates = batch, identity, rates
-        self.scored = np.zeros((min(batch, order.shape[0]) if batch > 1 else 0, 2))
-
-
-class Scratch:
-    """What thread t of a team works in (`scratch_for`): room to pack samples and sum a row's
-    gradient in, beside the network's velocity and moments; `inputs`, its rows of the input
-    layer's links held transposed or None; `kept`, net.pack in its own view (activations.pxd)."""
-
-    def __init__(self, t, pack, moments):
-        self.t, self.pack, self.moments, self.inputs = t, pack, moments, None
 
 
 # --- one sample at a time, on a team of threads ------------------------------------------------
@@ -111,9 +87,11 @@ def learn_samples(net, n, rows, score, team, own):
     turns at each chunk of columns so that each sum takes the rows in order as on one
     thread (team.send_back_in_turn), then works out the sensitivities its rows of the next
     links back read. The links into the output layer, the cost and the output layer are
-    thread 0's alone: they are few. Meanwhile another thread (the `loader`) loads the next
-    sample's inputs. The threads meet at a barrier after each hidden layer's outputs and
-    after its sensitivity sums, the steps that read what other threads wrote.
+    thread 0's alone: they are few. Meanwhile each thread copies the next sample's inputs
+    into its own room for its rows (deferred.own_inputs, identity input neurons), or else
+    another thread (the `loader`) loads them into n. The threads meet at a barrier after
+    each hidden layer's outputs and after its sensitivity sums, the steps that read what
+    other threads wrote.
     """
     t = own.t
     last = net.layers - 1
@@ -124,6 +102,8 @@ def learn_samples(net, n, rows, score, team, own):
             load_row(net, n, rows, 0)
         ready_rows(net, n, rows, 0, team, t)
         wait(team, t)
+        if own.loaded is not n:  # the first row into this thread's own copy too
+            own_inputs(n, rows.x, rows.order, -1, own.kept0, own.loaded)
     for r in range(rows.order.shape[0]):
         for l in range(last):
             alone = l == last - 1  # the links into the output layer: thread 0's
@@ -131,7 +111,9 @@ def learn_samples(net, n, rows, score, team, own):
                 break
             links = sample_links(net, rows.rates, l, r - 1)
             part = whole(links) if alone else part_of(net, team, l, t)
-            if r > 0 and (l == 0 or not alone):  # the last sample's step, then its sums
+            if r > 0 and l == 0:  # the last sample's step, then its sums
+                step_kept(net.w, own.moments, links, own.kept0, own.loaded, part)
+            elif r > 0 and not alone:
                 step_kept(net.w, own.moments, links, own.kept[kept_at(net, l):], n, part)
             else:
                 propagate_links(net.w, some_rows(links, part.row0, part.row1 - part.row0),
@@ -141,7 +123,9 @@ def learn_samples(net, n, rows, score, team, own):
             if not alone:
                 wait(team, t)
         keep_outputs(net, n, own.kept, team, t)
-        if t == loader:  # the inputs kept for the input layer's step, the next ones loaded
+        if own.loaded is not n:  # each thread its own inputs: kept, and the next ones
+            own_inputs(n, rows.x, rows.order, r, own.kept0, own.loaded)
+        elif t == loader:  # the inputs kept for the input layer's step, the next ones loaded
             keep_step(inputs, n, n, net.pack, Part(row0=0, row1=0, col0=0, col1=inputs.cols))
             load_row(net, n, rows, r + 1)
         if t == 0:
@@ -168,7 +152,7 @@ def learn_samples(net, n, rows, score, team, own):
                 wait(team, t)
                 continue
             part = part_of(net, team, l, t)
-            keep_step(links, n, n, own.kept[kept_at(net, l):],
+            keep_step(links, n, n, own.kept0 if l == 0 else own.kept[kept_at(net, l):],
                       Part(row0=part.row0, row1=part.row1, col0=0, col1=0))
             if l > 0:
                 send_back_in_turn(net, n, team, t, l, r)
@@ -183,7 +167,8 @@ def learn_samples(net, n, rows, score, team, own):
         wait(team, t)  # every layer's kept numbers written
         for l in range(max(last - 1, 1)):
             links = sample_links(net, rows.rates, l, rows.order.shape[0] - 1)
-            step_kept(net.w, own.moments, links, own.kept[kept_at(net, l):], None,
+            step_kept(net.w, own.moments, links,
+                      own.kept0 if l == 0 else own.kept[kept_at(net, l):], None,
                       part_of(net, team, l, t))
         # Every layer's steps counted, and the last step's rate set, once no thread reads
         # the settings any more.
@@ -193,6 +178,8 @@ def learn_samples(net, n, rows, score, team, own):
                 for r in range(rows.order.shape[0]):
                     count_step(net.settings, l * SETTINGS)
             set_rates(net, rows.rates, rows.order.shape[0] - 1)
+            if own.loaded is not n:  # the store left as the loader would leave it
+                load_row(net, n, rows, rows.order.shape[0] - 1)
 
 
 def take_part(net, n, rows, score, team, own):
@@ -208,30 +195,6 @@ def _take(part, team):
     """take_part for team.run: part is (net, n, rows, score, own)."""
     net, n, rows, score, own = part
     take_part(net, n, rows, score, team, own)
-
-
-def scratch_for(net, team, t, rows):
-    """Thread t's Scratch in `team` (None: a team of one) for learning from `rows`: the
-    network's own pack and moments for thread 0, room of its own (as big) beside the
-    network's velocity and moments for any other; for batches of more than GROUP samples,
-    room for the gradients of every row the thread steps in a layer (its part_of), and
-    its rows of the input layer's links held transposed if transposed.inputs_for says so
-    (and the input neurons are identity ones: their outputs are the x it looks at)."""
-    m, v, g = net.moments.views()
-    size = g.shape[0]
-    for l in range(net.layers - 1):
-        links = link_layer(net, l, 1)
-        part = part_of(net, team, l, t)
-        mine = part.row1 - part.row0
-        if l == 0:
-            inputs = inputs_for(net, rows.x, rows.order, rows.batch, part.row0,
-                                mine if rows.identity else 0)
-        if rows.batch > GROUP:
-            size = max(size, mine * links.cols)
-    moments = net.moments if t == 0 and rows.batch <= GROUP else Moments(m, v, zeros(size))
-    own = Scratch(t, net.pack if t == 0 else zeros(net.pack.shape[0]), moments)
-    own.inputs, own.kept = inputs, np.asarray(net.pack)
-    return own
 
 
 # --- a batch at a time ---------------------------------------------------------------------------
