@@ -3,7 +3,8 @@
 The input layer's weights would be read for a sample's forward pass, then read and written
 for its step; and the next sample's forward pass needs row j only after row j's step. So
 learning_loops.learn_samples keeps what a layer's step needs (`keep_step`, `keep_outputs`,
-in net.pack at `kept_at`) and takes it in the same pass over each row as the next sample's
+in net.pack at `kept_at`, or, for the input layer's links, in each thread's own room:
+`own_copy`, `own_inputs`) and takes it in the same pass over each row as the next sample's
 sums (`step_kept`): each weight is read and written once a sample instead of read twice and
 written once, and the numbers are those of stepping at once. Every layer of links but the
 one into the output layer (unless it is the only one) waits so.
@@ -161,7 +162,8 @@ def own_inputs(n, x, order, r, kept, loaded):
 def keep_outputs(net, n, kept, team, t):
     """Once a sample's forward pass is over, thread t keeps in `kept` (net.pack), for the
     deferred step of each middle layer of links (learn_samples), the outputs of the neurons
-    its rows worked out (thread 0 the bias neuron's too). (The loader keeps the inputs.)"""
+    its rows worked out (thread 0 the bias neuron's too). (own_inputs, or the loader, keeps
+    the inputs.)"""
     for l in range(1, net.layers - 2):
         part = part_of(net, team, l - 1, t)
         keep_step(link_layer(net, l, 1), n, n, kept[kept_at(net, l):],

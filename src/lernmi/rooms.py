@@ -44,7 +44,6 @@ class Scratch:
         self.t, self.pack, self.moments, self.inputs = t, pack, moments, None
 
 
-
 def scratch_for(net, team, t, rows):
     """Thread t's Scratch in `team` (None: a team of one) for learning from `rows`: the
     network's own pack and moments for thread 0, room of its own (as big) beside the
