@@ -33,9 +33,9 @@ if not cython.compiled:
     from .network_loops import set_rates, worked_out
     from .propagation import Part, backpropagate_links, learn_links, propagate_links
     from .propagation import send_back_rows, some_rows, some_samples, whole
+    from .rooms import scratch_for
     from .steps import SETTINGS, count_step, plain_step
     from .team import part_of, send_back_in_turn, shareable, split_layers, wait
-    from .rooms import scratch_for
     from .transposed import hold, learn_layer, let_go, propagate_layer
 
 
