@@ -243,6 +243,22 @@ def test_a_failed_save_leaves_the_old_file_and_nothing_else(tmp_path, monkeypatc
     assert (tmp_path / name).read_bytes() == b"old"
 
 
+def test_save_names_the_path_given_when_it_cannot_write(tmp_path):
+    """Written as Network.save writes (lernmi._files): a folder, no folder or a device is
+    refused, named as given, and a name as long as the folder allows is written."""
+    with pytest.raises(IsADirectoryError, match="cannot write .*: it is a folder"):
+        idx.save(tmp_path, np.zeros(1, np.uint8))
+    with pytest.raises(FileNotFoundError, match="cannot write .*a.idx: there is no folder"):
+        idx.save(tmp_path / "none" / "a.idx", np.zeros(1, np.uint8))
+    if os.name == "posix":  # (Windows has no /dev/null, and limits the whole path)
+        with pytest.raises(ValueError, match="/dev/null: it is not a regular file"):
+            idx.save("/dev/null", np.zeros(1, np.uint8))
+        name = "i" * (min(os.pathconf(tmp_path, "PC_NAME_MAX"), 255) - 3) + ".gz"
+        idx.save(tmp_path / name, np.arange(3, dtype=np.uint8))
+        np.testing.assert_array_equal(idx.load(tmp_path / name), [0, 1, 2])
+        assert [path.name for path in tmp_path.iterdir()] == [name]
+
+
 def test_save_replaces_an_existing_file(tmp_path):
     idx.save(tmp_path / "a", np.zeros(3, np.uint8))
     idx.save(pathlib.PurePath(tmp_path / "a"), np.ones(2, np.float32))

@@ -142,6 +142,43 @@ def test_bad_paths(lernmi, tmp_path):
     assert os.listdir(tmp_path) == []
 
 
+def test_a_folder_a_device_or_no_name_is_refused_and_nothing_is_written(lernmi, tmp_path):
+    """Every error names the path given, never the temporary file written first."""
+    net = lernmi.Network([2, 1], seed=0)
+    (tmp_path / "folder").mkdir()
+    with pytest.raises(IsADirectoryError, match="cannot write .*folder: it is a folder"):
+        net.save(tmp_path / "folder")
+    with pytest.raises(ValueError, match="path is empty"):
+        net.save("")
+    if os.name == "posix":  # a device, which the rename would replace
+        with pytest.raises(ValueError, match="cannot write /dev/null: it is not a regular file"):
+            net.save("/dev/null")
+        assert pathlib.Path("/dev/null").is_char_device()
+    assert os.listdir(tmp_path) == ["folder"] and os.listdir(tmp_path / "folder") == []
+
+
+def test_saving_through_a_link_replaces_the_file_it_names(lernmi, tmp_path):
+    lernmi.Network([2, 1], seed=0).save(tmp_path / "net.npz")
+    try:
+        os.symlink("net.npz", tmp_path / "link.npz")
+    except (OSError, NotImplementedError):  # Windows, without the right to make links
+        pytest.skip("cannot make a symbolic link here")
+    net = lernmi.Network([3, 2], seed=1)
+    net.save(tmp_path / "link.npz")
+    assert os.path.islink(tmp_path / "link.npz")  # as open(path, "wb") writes through it
+    assert_same_network(net, lernmi.Network.load(tmp_path / "net.npz"))
+    assert sorted(os.listdir(tmp_path)) == ["link.npz", "net.npz"]
+
+
+@pytest.mark.skipif(not hasattr(os, "pathconf"), reason="Windows limits the whole path")
+def test_a_name_as_long_as_the_folder_allows_is_saved(lernmi, tmp_path):
+    path = tmp_path / ("n" * (min(os.pathconf(tmp_path, "PC_NAME_MAX"), 255) - 4) + ".npz")
+    net = lernmi.Network([2, 1], seed=0)
+    net.save(path)
+    assert_same_network(net, lernmi.Network.load(path))
+    assert os.listdir(tmp_path) == [path.name]
+
+
 def test_a_hand_made_bias_neuron_cannot_be_saved(lernmi, tmp_path):
     net = lernmi.Network([2, 2, 1], seed=0)
     net.neuron_layers[1].learning_neurons[0].bias()
@@ -184,6 +221,7 @@ ALTERATIONS = {
     "not JSON": (dict(text="{layer_sizes: [2, 3, 1]"), "header is not JSON"),
     "NaN in JSON": (dict(text='{"format": NaN}'), "NaN is not a number JSON allows"),
     "a list": (dict(text="[1, 2]"), "header is not a JSON object"),
+    "lists in lists": (dict(text="[" * 5000 + "]" * 5000), "header is not JSON"),
     "a number": (dict(arrays={"header": np.zeros(3)}), "header is not a text"),
     "another format": (dict(header_changes={"format": "keras"}), "format is 'keras'"),
     "version 3": (dict(header_changes={"format_version": 3}),

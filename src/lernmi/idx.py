@@ -18,16 +18,16 @@ This module reads and writes whole arrays in memory; it is not compiled (there i
 idx.pxd), since the work is done by numpy and gzip.
 """
 
-import contextlib
 import gzip
 import io
 import math
 import os
-import secrets
 import struct
 import zlib
 
 import numpy as np
+
+from ._files import new_file
 
 __all__ = ["load", "save"]
 
@@ -231,21 +231,13 @@ class _Rejoined(io.RawIOBase):
 
 
 def _write_atomically(path, content):
-    """Write `content` to a new file beside `path`, then rename it to `path`."""
-    folder, name = os.path.split(os.path.abspath(path))
-    temporary = os.path.join(folder, f".{name}.{secrets.token_hex(4)}.tmp")
-    try:
-        with open(temporary, "xb") as file:
-            if name.lower().endswith(".gz"):
-                # mtime=0 makes the same array give the same bytes every time.
-                with gzip.GzipFile(filename=name, mode="wb", fileobj=file, mtime=0) as packed:
-                    packed.write(content)
-            else:
-                file.write(content)
-            file.flush()
-            os.fsync(file.fileno())  # on disk before the rename makes it visible
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(temporary)
-        raise
+    """Write `content` to `path` all at once (_files.new_file), gzip-compressed if its name
+    ends in ".gz"."""
+    with new_file(path) as file:
+        if path.lower().endswith(".gz"):
+            # mtime=0 makes the same array give the same bytes every time.
+            with gzip.GzipFile(filename=os.path.basename(path), mode="wb", fileobj=file,
+                               mtime=0) as packed:
+                packed.write(content)
+        else:
+            file.write(content)

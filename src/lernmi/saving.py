@@ -29,16 +29,14 @@ file raises ValueError saying what is wrong. The input sums, outputs and sensiti
 the neurons are not kept: they belong to one sample and every step starts by zeroing them.
 """
 
-import contextlib
 import dataclasses
 import json
-import os
-import secrets
 import zipfile
 import zlib
 
 import numpy as np
 
+from ._files import checked_path, new_file
 from ._version import __version__
 from .layers import layer_kinds
 from .optimizers import OPTIMIZERS, STEPS, keeps, with_rate
@@ -280,30 +278,6 @@ def write(path, header, arrays):
         np.savez(file, header=np.array(text), **arrays)
 
 
-@contextlib.contextmanager
-def new_file(path):
-    """A binary file for what `path` will hold, written atomically: it is a temporary file
-    in the same folder, which replaces `path` only once the block within has written it
-    all; if the block fails, the temporary file goes and any file at `path` stays as it
-    was. (export.py writes ONNX files through it too.)"""
-    folder, name = os.path.split(os.path.abspath(path))
-    if not os.path.isdir(folder):  # said of `path`, not of the temporary file
-        raise FileNotFoundError(f"cannot write {path}: there is no folder {folder}")
-    temporary = os.path.join(folder, f".{name}.{secrets.token_hex(4)}.tmp")
-    # Opened like open(path, "xb") would be: new, and with the permissions the umask gives.
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
-                 0o666)
-    try:
-        with os.fdopen(fd, "wb") as file:
-            yield file
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
-
-
 def read(path, cls):
     """The network saved at `path`, made as a `cls`; ValueError if the file is not one."""
     path = checked_path(path)
@@ -332,7 +306,7 @@ def _read_archive(file):
             raise ValueError("its header is not a text")
         try:
             header = json.loads(str(text[()]), parse_constant=_refuse_constant)
-        except ValueError as error:
+        except (ValueError, RecursionError) as error:  # (lists in lists past the stack)
             raise ValueError(f"its header is not JSON ({error})") from error
         sizes = _checked_header(header)["layer_sizes"]
         names = ["header"] + array_names(header)
@@ -366,15 +340,3 @@ def _member(archive, name, size):
 
 def _refuse_constant(name):
     raise ValueError(f"{name} is not a number JSON allows")
-
-
-def checked_path(path):
-    """`path` as a str; TypeError unless it is a str or an os.PathLike naming one."""
-    try:
-        path = os.fspath(path)
-    except TypeError:
-        raise TypeError(f"path must be a str or os.PathLike, not {type(path).__name__}") \
-            from None
-    if not isinstance(path, str):
-        raise TypeError(f"path must be a str or os.PathLike, not {type(path).__name__}")
-    return path
