@@ -320,6 +320,22 @@ def test_bad_data_raises_before_any_weight_changes(lernmi, call, error):
     assert all(np.array_equal(p, q) for p, q in zip(before, weights(net)))
 
 
+def test_a_batch_or_an_epoch_count_too_large_for_c_is_as_good_as_any_larger_one(lernmi):
+    """A batch larger than the rows is all of them, however large: a C size or beyond. And
+    epochs that patience is to stop need no list as long as they are."""
+    rng = np.random.default_rng(4)
+    x, labels = rng.uniform(size=(7, 4)), rng.integers(0, 3, size=7)
+    nets = [network(lernmi, SOFTMAX_CE) for _ in range(3)]
+    for net, batch in zip(nets, (7, 2 ** 63, 2 ** 70)):
+        net.train(x, labels, epochs=2, batch_size=batch)
+    assert all(np.array_equal(p, q) for net in nets[1:] for p, q in zip(weights(nets[0]),
+                                                                          weights(net)))
+    assert nets[1].rng.bit_generator.state == nets[0].rng.bit_generator.state
+    still = network(lernmi, SOFTMAX_CE, eta=0.0)  # no epoch does better than the first
+    history = still.train(x, labels, epochs=2 ** 70, patience=1, validation_data=(x, labels))
+    assert len(history["loss"]) == 2 and history["best_epoch"] == 0
+
+
 def test_the_progress_bar_counts_samples(compiled, capsys):
     pytest.importorskip("tqdm")
     net = compiled.Network([4, 3], seed=0)

@@ -69,8 +69,8 @@ def train_epochs(net, x, t, *, epochs, batch, shuffle, validation, rates, patien
 
     `validation` is None or a pair (inputs, expected rows), checked; `rates` gives each
     epoch's training rate, None keeping the rate as it is, or an array of the rates of its
-    steps (`checked_rates`); `batch`, `patience`, `callbacks` (a tuple), `progress` and
-    `threads` are Network.train's, checked (`checked_threads`).
+    steps, or is None for no schedule (`checked_rates`); `batch`, `patience`, `callbacks` (a
+    tuple), `progress` and `threads` are Network.train's, checked (`checked_threads`).
     """
     bar = progress_bar(progress, epochs * x.shape[0])
     history = History(loss=[], accuracy=[], training_rate=[])
@@ -80,9 +80,10 @@ def train_epochs(net, x, t, *, epochs, batch, shuffle, validation, rates, patien
     try:
         with net.lock:
             for epoch in range(epochs):
-                steps = rates[epoch] if isinstance(rates[epoch], np.ndarray) else None
-                if rates[epoch] is not None:
-                    net.training_rate = rates[epoch] if steps is None else float(steps[0])
+                rate = None if rates is None else rates[epoch]
+                steps = rate if isinstance(rate, np.ndarray) else None
+                if rate is not None:
+                    net.training_rate = rate if steps is None else float(steps[0])
                 history["training_rate"].append(net.training_rate)
                 order = (net.rng.permutation(x.shape[0]) if shuffle
                          else np.arange(x.shape[0])).astype(np.intp)
@@ -255,11 +256,12 @@ def checked_rates(schedule, every, epochs, steps, optimizer):
     """Each epoch's training rate from `schedule` (None: each None, the rate kept), every
     one asked for and checked before the first epoch starts: with every="epoch",
     schedule(epoch); with "step", an array of the rates of the epoch's `steps` steps, step
-    i's schedule(epoch + i / steps)."""
+    i's schedule(epoch + i / steps). Without a schedule, None: no list as long as `epochs`,
+    which may be a great many when `patience` is to stop it."""
     if every not in ("epoch", "step"):
         raise ValueError(f'schedule_every must be "epoch" or "step", not {every!r}')
     if schedule is None:
-        return [None] * epochs
+        return None
     if not callable(schedule):
         raise TypeError(f"schedule must be a function of the epoch, not {schedule!r}")
     if every == "epoch":
