@@ -129,6 +129,26 @@ def test_warm_start_goes_on_and_a_cold_fit_starts_again():
         assert warm.network_ is network and network.steps == before["network_"].steps
 
 
+@pytest.mark.parametrize("options, error", [
+    ({"batch_size": 0}, ValueError), ({"epochs": 0}, ValueError), ({"patience": 0}, ValueError),
+    ({"dropout": 1.0}, ValueError), ({"optimizer": "adam"}, TypeError),
+    ({"patience": 2, "validation_fraction": 2.0}, ValueError)])
+def test_a_warm_start_that_fails_leaves_the_fitted_network_as_it_was(options, error):
+    x, y = blobs()
+    model = NetworkClassifier((5,), epochs=1, warm_start=True).fit(x, y)
+    network = model.network_
+    before = copy.deepcopy(network)  # its weights, optimizer and moments, steps and rng
+    with pytest.raises(error):
+        model.set_params(**{"optimizer": lernmi.SGD(0.1, momentum=0.5), "dropout": 0.5,
+                            **options}).fit(x, y)
+    assert model.network_ is network
+    assert network.optimizer == before.optimizer and network.dropout == before.dropout
+    assert network.steps == before.steps
+    state, kept = lernmi.saving.state_of(network), lernmi.saving.state_of(before)
+    assert state[0] == kept[0] and state[1].keys() == kept[1].keys()
+    assert all(np.array_equal(state[1][name], kept[1][name]) for name in state[1])
+
+
 def test_partial_fit_is_one_epoch_at_a_time():
     x, y = blobs()
     model = NetworkClassifier((5,), batch_size=10, seed=2)

@@ -32,8 +32,10 @@ except ImportError:
     raise ImportError('lernmi.sklearn needs scikit-learn: pip install "lernmi[sklearn]"') \
         from None
 
+from ._checks import positive_int
 from .network import Network
-from .optimizers import Adam
+from .optimizers import Adam, optimizer_or_default
+from .training import checked_dropout
 
 __all__ = ["NetworkClassifier", "NetworkRegressor"]
 
@@ -87,11 +89,15 @@ class _NetworkEstimator(BaseEstimator):
         try:
             X, t, fitted = self._checked(X, y, going_on, **options)
             settings = self._settings(X.shape[1], fitted["n_outputs_"])
-            network = self._going_on(settings) if going_on else Network(**settings,
-                                                                        seed=self.seed)
+            # What train would refuse, refused before _going_on changes the fitted network.
+            positive_int(epochs, "epochs")
+            positive_int(self.batch_size, "batch_size")
             validation = None
             if patience is not None:
+                positive_int(patience, "patience")
                 X, t, validation = self._held_out(X, t)
+            network = self._going_on(settings) if going_on else Network(**settings,
+                                                                        seed=self.seed)
             history = network.train(X, t, epochs=epochs, batch_size=self.batch_size,
                                     validation_data=validation, patience=patience,
                                     progress=False)
@@ -150,9 +156,12 @@ class _NetworkEstimator(BaseEstimator):
                 raise ValueError(f"{name} is {value!r}, but the fitted network that "
                                  f"warm_start and partial_fit train on has {now[name]!r}; "
                                  f"fit with warm_start=False to start a new network")
-        if net.optimizer != settings["optimizer"]:
-            net.optimizer = settings["optimizer"]
-        net.dropout = settings["dropout"]
+        # Both checked before either is set: a new optimizer cannot be taken back.
+        dropout = checked_dropout(settings["dropout"])
+        optimizer = optimizer_or_default(settings["optimizer"], net.training_rate)
+        if net.optimizer != optimizer:
+            net.optimizer = optimizer
+        net.dropout = dropout
         return net
 
     def _narrow(self):
