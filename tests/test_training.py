@@ -336,6 +336,21 @@ def test_a_batch_or_an_epoch_count_too_large_for_c_is_as_good_as_any_larger_one(
     assert len(history["loss"]) == 2 and history["best_epoch"] == 0
 
 
+def test_training_that_diverges_says_so_once(lernmi):
+    rng = np.random.default_rng(6)
+    x, labels = rng.uniform(size=(8, 4)), rng.integers(0, 3, size=8)
+    net = lernmi.Network([4, 5, 3], optimizer=lernmi.SGD(0.1, weight_decay=1e300), seed=1)
+    with pytest.warns(RuntimeWarning, match="training diverged: the loss of epoch 1 is nan"
+                      ) as caught:
+        history = net.train(x, labels, epochs=3)
+    # (run from source, numpy's overflows warn too)
+    assert np.isnan(history["loss"]).all()
+    assert sum("diverged" in str(warning.message) for warning in caught) == 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a network that learns is not warned about
+        network(lernmi, SOFTMAX_CE).train(x, labels, epochs=3)
+
+
 def test_the_progress_bar_counts_samples(compiled, capsys):
     pytest.importorskip("tqdm")
     net = compiled.Network([4, 3], seed=0)

@@ -338,7 +338,8 @@ class Network(Portable):
             sample just before learning from it; with validation data also ``"val_loss"``
             and ``"val_accuracy"``; and ``"training_rate"``, the rate each epoch used (its
             first step's, with ``schedule_every="step"``). With `patience`,
-            ``"best_epoch"`` is the epoch whose weights the network kept.
+            ``"best_epoch"`` is the epoch whose weights the network kept. The first epoch
+            whose loss is NaN or infinite brings a RuntimeWarning: training diverged.
         """
         x, t = self._samples(inputs, expected_outputs, "inputs", "expected_outputs")
         epochs = positive_int(epochs, "epochs")

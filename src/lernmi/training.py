@@ -95,6 +95,7 @@ def train_epochs(net, x, t, *, epochs, batch, shuffle, validation, rates, patien
                     if steps is not None:  # the rate of the last step taken: the links'
                         net.training_rate = net.link_layers[0].training_rate
                 record(history, "", score, x.shape[0])
+                warn_if_diverged(history, epoch)
                 if validation is not None:
                     record(history, "val_", inference.score(net.arrays, *validation),
                            validation[0].shape[0])
@@ -301,6 +302,17 @@ def record(history, prefix, score, samples):
     """Add an epoch's mean cost and share of rows right to the history."""
     history[prefix + "loss"].append(float(score[0] / samples))
     history[prefix + "accuracy"].append(float(score[1] / samples))
+
+
+def warn_if_diverged(history, epoch):
+    """Warn, at the first epoch of a train call whose loss is NaN or infinite, that
+    training has diverged: every epoch after it would say the same, and the weights are
+    likely NaN or infinite too, which save and copy refuse."""
+    loss = history["loss"][-1]
+    if not np.isfinite(loss) and all(np.isfinite(history["loss"][:-1])):
+        warnings.warn(f"training diverged: the loss of epoch {epoch + 1} is {loss}. Try a "
+                      f"smaller training_rate (or weight_decay), or inputs of about 1",
+                      RuntimeWarning, stacklevel=4)
 
 
 def warn_about_scale(x, stacklevel):
