@@ -267,6 +267,17 @@ def test_a_callback_that_returns_true_stops_training(lernmi):
     assert len(history["loss"]) == 3
 
 
+def test_a_callback_is_checked_before_training_and_its_answer_after_each_epoch(lernmi):
+    x, t = data()
+    net = lernmi.Network([5, 3], seed=0)
+    with pytest.raises(TypeError, match="each callback must be a function of"):
+        net.train(x, t, epochs=3, callbacks=[lambda network: None])  # too few arguments
+    assert net.steps == 0
+    with pytest.raises(TypeError, match="a callback returns None or False to go on"):
+        net.train(x, t, epochs=3, callbacks=lambda network, epoch, history: np.array([1, 0]))
+    net.train(x, t, callbacks=[print, lambda *args: None, lambda n, e, h, extra=1: False])
+
+
 def test_pytorch_computes_the_same_steps(lernmi):
     torch = pytest.importorskip("torch")
     x, t = data(rows=13)

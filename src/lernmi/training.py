@@ -10,6 +10,7 @@ epoch, early stopping keeps the best epoch's state, and the callbacks are called
 
 import contextlib
 import importlib.util
+import inspect
 import os
 import sys
 import time
@@ -107,8 +108,7 @@ def train_epochs(net, x, t, *, epochs, batch, shuffle, validation, rates, patien
                         best = (history["val_loss"][-1], epoch, state_of(net))
                     stop = epoch - best[1] >= patience
                 for callback in callbacks:
-                    answer = callback(net, epoch, history)
-                    stop = stop or (answer is not None and bool(answer))
+                    stop = stops(callback, callback(net, epoch, history)) or stop
                 if stop:
                     break
             if best is not None:
@@ -292,10 +292,31 @@ def checked_callbacks(callbacks):
     except TypeError:
         raise TypeError(f"callbacks must be a list of functions, not {callbacks!r}") from None
     for callback in callbacks:
-        if not callable(callback):
+        if not callable(callback) or not takes_three(callback):
             raise TypeError(f"each callback must be a function of (network, epoch, "
                             f"history), not {callback!r}")
     return callbacks
+
+
+def takes_three(function):
+    """Whether `function` can be called with three arguments (True if Python cannot say,
+    as for some built-ins): checked before training, not after its first epoch."""
+    try:
+        inspect.signature(function).bind(None, 0, None)
+    except TypeError:
+        return False
+    except ValueError:  # no signature to read
+        pass
+    return True
+
+
+def stops(callback, answer):
+    """Whether a callback's answer asks training to stop: None or false goes on."""
+    try:
+        return answer is not None and bool(answer)
+    except (TypeError, ValueError):  # an array of several numbers, say
+        raise TypeError(f"a callback returns None or False to go on, True to stop; "
+                        f"{callback!r} returned {answer!r}") from None
 
 
 def record(history, prefix, score, samples):
