@@ -291,20 +291,45 @@ REFUSED = {
 }
 
 
+class Counted(Network):
+    """A Network that counts the networks made: a refusal must come before any is."""
+    made = 0
+
+    def __init__(self, *args, **options):
+        Counted.made += 1
+        super().__init__(*args, **options)
+
+
 @pytest.mark.parametrize("case", list(REFUSED))
 def test_from_torch_refuses_what_a_network_cannot_be_and_makes_nothing(torch, case):
     parts, message = REFUSED[case]
-
-    class Counted(Network):
-        made = 0
-
-        def __init__(self, *args, **options):
-            Counted.made += 1
-            super().__init__(*args, **options)
-
+    made = Counted.made
     with pytest.raises(ValueError, match=message):
         Counted.from_torch(torch.nn.Sequential(*parts(torch.nn)))
-    assert Counted.made == 0
+    assert Counted.made == made
+
+
+@pytest.mark.parametrize("part, value", [("weight", np.nan), ("bias", np.inf),
+                                         ("weight", -np.inf)])
+def test_from_torch_refuses_weights_that_are_not_finite_and_makes_nothing(torch, part, value):
+    # As loading a file whose weights hold NaN is refused: the network would answer NaN.
+    nn = torch.nn
+    module = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))
+    with torch.no_grad():
+        getattr(module[2], part)[0] = value
+    made = Counted.made
+    with pytest.raises(ValueError, match=r"layer 2 .*Linear.*contains NaN or infinity"):
+        Counted.from_torch(module)
+    assert Counted.made == made
+
+
+def test_from_torch_refuses_complex_weights_and_makes_nothing(torch):
+    # Taken as float64 their imaginary parts would quietly go.
+    module = torch.nn.Sequential(torch.nn.Linear(2, 1, dtype=torch.complex128))
+    made = Counted.made
+    with pytest.raises(TypeError, match=r"layer 0 .*weight is torch.complex128.*real numbers"):
+        Counted.from_torch(module)
+    assert Counted.made == made
 
 
 # --- to_onnx -------------------------------------------------------------------------------
@@ -365,3 +390,26 @@ def test_from_torch_refuses_weights_without_numbers(torch):
     module = torch.nn.Sequential(torch.nn.Linear(2, 1, device="meta"))
     with pytest.raises(ValueError, match="layer 0 .*meta device"):
         Network.from_torch(module)
+
+
+def diverged():
+    """A network whose training diverged: a weight of NaN, one of infinity."""
+    net = Network([2, 3, 1], seed=0)
+    net.link_layers[0].weights[0, 1] = np.nan
+    net.link_layers[1].weights[0, 2] = np.inf
+    return net
+
+
+def test_to_torch_refuses_weights_that_save_refuses(torch, tmp_path):
+    message = r"link_layers\[0\] has weights that are NaN or infinite"
+    with pytest.raises(ValueError, match=message):
+        diverged().save(tmp_path / "net.npz")
+    with pytest.raises(ValueError, match=f"cannot export the network: {message}"):
+        diverged().to_torch()
+
+
+def test_to_onnx_refuses_weights_that_save_refuses_and_writes_nothing(tmp_path):
+    with pytest.raises(ValueError, match=r"cannot export .*link_layers\[0\] has weights "
+                                         r"that are NaN or infinite"):
+        diverged().to_onnx(tmp_path / "net.onnx")
+    assert os.listdir(tmp_path) == []

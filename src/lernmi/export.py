@@ -160,10 +160,18 @@ def imported(name, needed_by):
 
 
 def layers_of(net):
-    """(weights, activation) of each of the network's link layers, the weights copied."""
+    """(weights, activation) of each of the network's link layers, the weights copied.
+
+    They are read as `save` reads them (saving.state_of), with its checks: ValueError if a
+    weight is NaN or infinite, so that no export hands on what no file would keep.
+    """
     with net.lock:
-        return [(np.array(links.weights), layer.activation)
-                for links, layer in zip(net.link_layers, net.neuron_layers[1:])]
+        try:
+            header, arrays = saving.state_of(net)
+        except ValueError as error:
+            raise ValueError(f"cannot export the network: {error}") from None
+    return [(arrays[f"weights_{l}"], activation)
+            for l, activation in enumerate(header["activations"])]
 
 
 # --- to PyTorch ----------------------------------------------------------------------------
@@ -196,9 +204,9 @@ def to_torch(net):
 Read = namedtuple("Read", "weights activation where dropped")
 
 
-def refusal(where, why):
+def refusal(where, why, error=ValueError):
     index, module = where
-    return ValueError(f"cannot take layer {index} of the Sequential, {module!r}: {why}")
+    return error(f"cannot take layer {index} of the Sequential, {module!r}: {why}")
 
 
 def from_torch(cls, module, **options):
@@ -269,6 +277,10 @@ def read_linear(torch, linear, where, layers):
     """The Read of a Linear: its weights, and for now the identity activation."""
     if linear.weight.is_meta:
         raise refusal(where, "its weights are on the meta device, which holds no numbers")
+    for name, tensor in (("weight", linear.weight), ("bias", linear.bias)):
+        if tensor is not None and tensor.is_complex():  # float64 would drop the imaginary part
+            raise refusal(where, f"its {name} is {tensor.dtype}, and a network's weights are "
+                          "real numbers", TypeError)
     if layers and linear.in_features != layers[-1].weights.shape[0]:
         raise refusal(where, f"it takes {linear.in_features} inputs, but the Linear before "
                       f"it gives {layers[-1].weights.shape[0]}")
@@ -276,6 +288,8 @@ def read_linear(torch, linear, where, layers):
     w[:, 1:] = linear.weight.detach().to("cpu", torch.float64).numpy()
     if linear.bias is not None:  # without one, the links from the bias neuron are 0
         w[:, 0] = linear.bias.detach().to("cpu", torch.float64).numpy()
+    if not np.isfinite(w).all():
+        raise refusal(where, "its weight or bias contains NaN or infinity")
     return Read(w, "identity", where, False)
 
 
@@ -341,10 +355,11 @@ def to_onnx(net, path):
     (5, 1)
     """
     path = saving.checked_path(path)
+    layers = layers_of(net)
     onnx = imported("onnx", "to_onnx")
     g = OnnxGraph(onnx)
     a = "inputs"
-    for l, (w, activation) in enumerate(layers_of(net), start=1):
+    for l, (w, activation) in enumerate(layers, start=1):
         g.prefix = f"layer{l}/"
         z = g.add("Gemm", a, g.constant(w[:, 1:], "weight"), g.constant(w[:, 0], "bias"),
                   transB=1)

@@ -49,6 +49,7 @@ class Portable:
         followed by the layer's activation, and ``Dropout`` after hidden layers when
         `dropout` is set. The module comes in eval mode; in train mode its dropout is
         lernmi's while learning. Needs PyTorch (``pip install "lernmi[torch]"``).
+        ValueError, as from `save`, if a weight is NaN or infinite.
 
         Examples
         --------
@@ -74,7 +75,8 @@ class Portable:
         every hidden layer or none; the hidden layers must share one activation. `options`
         are the Network's own (``cost``, ``optimizer``, ``training_rate``, ``seed``;
         ``dropout`` is the module's unless given). ValueError names the first layer lernmi
-        cannot take.
+        cannot take (one whose weights hold NaN or infinity, say); TypeError, one whose
+        weights are complex numbers.
         """
         from . import export
         return export.from_torch(cls, module, **options)
@@ -83,7 +85,8 @@ class Portable:
         """Write the network to `path` as an ONNX model, float64 in and out, that computes
         what `predict` does for a batch of rows: input ``"inputs"`` of shape
         (batch, inputs), output ``"outputs"``. Needs the onnx package
-        (``pip install "lernmi[onnx]"``); onnxruntime runs the file.
+        (``pip install "lernmi[onnx]"``); onnxruntime runs the file. ValueError, as from
+        `save`, if a weight is NaN or infinite: then no file is written.
         """
         from . import export
         export.to_onnx(self, path)
