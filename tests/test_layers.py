@@ -181,6 +181,8 @@ def test_link_layer_bad_arguments(lernmi):
         lernmi.LinkLayer(a, a)
     with pytest.raises(ValueError, match="training_rate"):
         lernmi.LinkLayer(a, lernmi.NeuronLayer(1), training_rate=float("nan"))
+    with pytest.raises(ValueError, match="seed must be None or an int of 0 or more, not -1"):
+        lernmi.LinkLayer(a, lernmi.NeuronLayer(1), seed=-1)
 
 
 def test_same_seed_same_weights(lernmi):

@@ -128,6 +128,14 @@ def test_bad_layer_sizes(lernmi, sizes, error):
         lernmi.Network(sizes)
 
 
+@pytest.mark.parametrize("seed, error", [
+    (-1, ValueError), (np.int64(-1), ValueError), (1.5, TypeError), (True, TypeError),
+    ("0", TypeError), ([1, 2], TypeError)])
+def test_a_seed_is_none_or_an_int_of_0_or_more(lernmi, seed, error):
+    with pytest.raises(error, match=r"seed must be None or an int of 0 or more, not "):
+        lernmi.Network([3, 2], seed=seed)
+
+
 @pytest.mark.parametrize("call, error", [
     (lambda net: net.learn([1.0, 2.0, 3.0], [1.0]), ValueError),
     (lambda net: net.learn([1.0, 2.0], [1.0, 0.0]), ValueError),

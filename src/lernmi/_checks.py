@@ -121,6 +121,17 @@ def positive_int(value, what):
     return int(value)
 
 
+def random_generator(seed):
+    """numpy's random Generator made from `seed`, None (fresh randomness) or an int >= 0;
+    TypeError or ValueError, naming seed, for anything else (a bool too)."""
+    if seed is not None:
+        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+            raise TypeError(f"seed must be None or an int of 0 or more, not {seed!r}")
+        if seed < 0:
+            raise ValueError(f"seed must be None or an int of 0 or more, not {seed}")
+    return np.random.default_rng(seed)
+
+
 def refuse_second_init(obj, field):
     """RuntimeError if `obj` was already made, which its `field` being set (non-zero) shows.
 

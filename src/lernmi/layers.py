@@ -13,7 +13,8 @@ import numpy as np
 
 import cython
 
-from ._checks import as_vector, positive_int, refuse_second_init, valid_training_rate
+from ._checks import (as_vector, positive_int, random_generator, refuse_second_init,
+                      valid_training_rate)
 from .activations import ACTIVATIONS, activation_code
 from .costs import check_targets, cost_code
 from .optimizers import STEPS, keeps, optimizer_of, optimizer_or_default, settings_of
@@ -227,8 +228,8 @@ class LinkLayer:
     training_rate : float
         eta, shared by all the links (default 0.1).
     seed : int or None
-        Seed for the random initial weights, uniform in +-gain/sqrt(fan-in), the gain
-        depending on the output layer's activation (see `initial_weights`).
+        Seed (0 or more) for the random initial weights, uniform in +-gain/sqrt(fan-in),
+        the gain depending on the output layer's activation (see `initial_weights`).
     optimizer : lernmi.SGD, lernmi.Adam or None
         How the links step; None (default) is plain gradient descent at `training_rate`.
         Given, its training rate is the layer's.
@@ -255,7 +256,7 @@ class LinkLayer:
         optimizer = optimizer_or_default(optimizer, training_rate)
         eta, settings = optimizer.training_rate, settings_of(optimizer)
         rows, cols = output_layer.store.size - 1, input_layer.store.size
-        w = initial_weights(np.random.default_rng(seed), rows, cols,
+        w = initial_weights(random_generator(seed), rows, cols,
                             output_layer.activation).reshape(-1)
         self.store = LinkStore(w, np.array([eta]), rows, cols, settings)
         self.input_layer = input_layer

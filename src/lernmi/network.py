@@ -10,11 +10,9 @@ looked at.
 
 import threading
 
-import numpy as np
-
 from . import inference, training
-from ._checks import (as_matrix, as_vector, layer_sizes_of, positive_int, refuse_second_init,
-                      samples_for, true_or_false)
+from ._checks import (as_matrix, as_vector, layer_sizes_of, positive_int, random_generator,
+                      refuse_second_init, samples_for, true_or_false)
 from .activations import activation_code
 from .costs import COST_NAMES, check_cost, check_targets, cost_code
 from .layers import initial_weights, layer_kinds, link_layer_over, neuron_layer_over
@@ -51,8 +49,8 @@ class Network(Portable):
         p in [0, 1): see `dropout` (default 0, none).
     seed : int or None
         Seed for the initial weights (uniform in +-gain/sqrt(fan-in), see
-        `layers.initial_weights`) and the shuffling in `train`; the same seed gives the same
-        network.
+        `layers.initial_weights`) and the shuffling in `train`, 0 or more; the same seed
+        gives the same network. None (default) draws fresh randomness.
 
     Notes
     -----
@@ -90,10 +88,10 @@ class Network(Portable):
         code = cost_code(cost)
         check_cost(cost, out)
         optimizer = optimizer_or_default(optimizer, training_rate)
+        rng = random_generator(seed)
         self._lock = threading.RLock()  # re-entrant: a schedule may call run, save, ...
         self.dropout = dropout  # checked by the setter
         eta = optimizer.training_rate
-        rng = np.random.default_rng(seed)
         activations = ["identity"] + [hidden] * (len(sizes) - 2) + [out]
         arrays = NetworkArrays([layer_kinds(n, f) for n, f in zip(sizes, activations)],
                                [initial_weights(rng, sizes[l + 1], sizes[l] + 1,

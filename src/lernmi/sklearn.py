@@ -32,7 +32,7 @@ except ImportError:
     raise ImportError('lernmi.sklearn needs scikit-learn: pip install "lernmi[sklearn]"') \
         from None
 
-from ._checks import positive_int
+from ._checks import positive_int, random_generator
 from .network import Network
 from .optimizers import Adam, optimizer_or_default
 from .training import checked_dropout
@@ -120,7 +120,7 @@ class _NetworkEstimator(BaseEstimator):
             raise ValueError(f"patience needs a validation set: validation_fraction="
                              f"{fraction} of {X.shape[0]} samples leaves none to validate "
                              f"on or none to learn from")
-        order = np.random.default_rng(self.seed).permutation(X.shape[0])
+        order = random_generator(self.seed).permutation(X.shape[0])
         keep, hold = order[held:], order[:held]
         return X[keep], t[keep], (X[hold], t[hold])
 
@@ -204,9 +204,9 @@ class NetworkClassifier(ClassifierMixin, _NetworkEstimator):
     validation_fraction : float
         With `patience`: the share of the training rows held out as validation data.
     seed : int or None
-        Seed of the network's initial weights, its shuffling, dropout and the validation
-        rows; the same seed and data give the same fitted model (default 0). None draws a
-        new one each fit. (scikit-learn's tools that reseed estimators, such as
+        Seed (0 or more) of the network's initial weights, its shuffling, dropout and the
+        validation rows; the same seed and data give the same fitted model (default 0).
+        None draws a new one each fit. (scikit-learn's tools that reseed estimators, such as
         ``BaggingClassifier``, set ``random_state``: give each copy a seed yourself.)
     warm_start : bool
         Whether `fit` goes on training the network it fitted last (default False). That
