@@ -164,6 +164,29 @@ def test_bad_input_raises_before_any_weight_changes(lernmi, call, error):
     assert net.training_rate == 0.1
 
 
+RAGGED = [[1.0, 2.0], [1.0]]
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda net: net.run([1.0, [2.0]]), "inputs"),
+    (lambda net: net.learn([[1.0, 2.0], 3.0], [1.0]), "inputs"),
+    (lambda net: net.learn([1.0, 2.0], [[1.0], []]), "expected_outputs"),
+    (lambda net: net.trace([1.0, [2.0, 3.0]]), "inputs"),
+    (lambda net: net.train(RAGGED, [[1.0], [0.0]]), "inputs"),
+    (lambda net: net.train([[1.0, 2.0]] * 2, [[1.0], [0.0, 1.0]]), "expected_outputs"),
+    (lambda net: net.train(XOR_X, XOR_T, validation_data=(RAGGED, [1, 0])), "validation inputs"),
+    (lambda net: net.predict(RAGGED), "inputs"),
+    (lambda net: net.evaluate(RAGGED, [1, 0]), "inputs"),
+])
+def test_a_ragged_list_is_named(lernmi, call, name):
+    # numpy's own error ("setting an array element with a sequence") names nothing.
+    net = lernmi.Network([2, 3, 1], seed=0)
+    before = weights(net)
+    with pytest.raises(ValueError, match=f"^{name} is a ragged list: its rows are not all "):
+        call(net)
+    assert all(np.array_equal(p, q) for p, q in zip(before, weights(net)))
+
+
 @pytest.mark.parametrize("values, finite", [
     ([[1e308, 1e308]], True),  # they add up to infinity
     ([[1e308, 1e308], [-1e308, -1e308]], True),  # to infinity minus infinity, NaN

@@ -53,7 +53,8 @@ def valid_training_rate(value):
 def as_vector(values, size, what):
     """`values` as a contiguous float64 array of length `size`, all finite.
 
-    TypeError if they are not numbers; ValueError for a wrong length, NaN or infinity.
+    TypeError if they are not numbers; ValueError for a wrong length, NaN or infinity, or
+    a ragged list.
     """
     return _as_array(values, (size,), what)
 
@@ -66,8 +67,20 @@ def as_matrix(values, cols, what):
     return array
 
 
+def _array_of(values, what):
+    """np.asarray(values), but a ragged list (rows of different lengths, or numbers and
+    lists mixed), which numpy cannot make an array of, is a ValueError naming `what`."""
+    try:
+        return np.asarray(values)
+    except ValueError:
+        if not isinstance(values, (list, tuple)):
+            raise
+        raise ValueError(f"{what} is a ragged list: its rows are not all the same length, "
+                         f"or it mixes numbers and lists") from None
+
+
 def _as_array(values, shape, what):
-    array = np.asarray(values)
+    array = _array_of(values, what)
     if array.dtype.kind not in "biuf":
         raise TypeError(f"{what} must be numbers, not {array.dtype} values")
     if array.ndim != len(shape) or any(want is not None and got != want
@@ -149,7 +162,7 @@ def expected_rows(expected, outputs, what):
     expected output (1 and 0, or True and False, for yes and no); for several, a class
     number, which stands for a one-hot row.
     """
-    array = np.asarray(expected)
+    array = _array_of(expected, what)
     if array.ndim != 1:
         return as_matrix(array, outputs, what)
     if outputs == 1:
