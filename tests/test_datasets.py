@@ -320,6 +320,22 @@ def test_mirrors_must_be_a_list_of_urls(tmp_path, mirrors):
         datasets.mnist(cache_dir=tmp_path, mirrors=mirrors)
 
 
+@pytest.mark.parametrize("mirrors", [3, {"http://127.0.0.1:9/"}, [b"http://127.0.0.1:9/"]])
+def test_mirrors_of_another_type_are_a_type_error(tmp_path, mirrors):
+    with pytest.raises(TypeError, match="mirrors must be a sequence of base URLs \\(str\\)"):
+        datasets.load("mnist", cache_dir=tmp_path / "cache", mirrors=mirrors)
+    assert not (tmp_path / "cache").exists()
+
+
+@pytest.mark.parametrize("download", ["no", 0, None])
+def test_download_must_be_true_or_false(tmp_path, download):
+    # "no", a true value, would download.
+    with pytest.raises(TypeError, match="download must be True or False"):
+        datasets.load("mnist", download=download, cache_dir=tmp_path / "cache",
+                      mirrors=["http://127.0.0.1:9/"])
+    assert not (tmp_path / "cache").exists()
+
+
 # The real MNIST, where the environment names a folder holding it (CI does).
 
 @pytest.mark.skipif(not REAL_DATA_DIR, reason="set LERNMI_DATA_DIR to a folder holding MNIST")

@@ -1,5 +1,6 @@
 """Argument checks shared by every class: a clear error before any number changes."""
 
+import collections.abc
 import math
 
 import numpy as np
@@ -185,6 +186,18 @@ def true_or_false(value, what):
     """TypeError unless `value` is True or False (numpy's included)."""
     if not isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{what} must be True or False, not {value!r}")
+
+
+def texts(values, what, kind):
+    """`values`, a sequence of str (of `kind`, "base URLs" say), as a list of at least one;
+    TypeError if it is not one, ValueError if it is empty or a lone str (whose letters
+    would be taken one by one)."""
+    if not isinstance(values, collections.abc.Sequence) \
+            or not all(isinstance(value, str) for value in values):
+        raise TypeError(f"{what} must be a sequence of {kind} (str), not {values!r}")
+    if isinstance(values, str) or not values:
+        raise ValueError(f"{what} must be a non-empty sequence of {kind}, not {values!r}")
+    return list(values)
 
 
 def layer_sizes_of(layer_sizes):

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from . import idx
+from ._checks import texts, true_or_false
 from .toy_data import circles, gaussians, moons, spirals, xor  # noqa: F401
 
 __all__ = ["mnist", "fashion_mnist", "kmnist", "load", "MNIST", "DATASETS", "Dataset",
@@ -148,6 +149,8 @@ def load(name, data_dir=None, download=True, *, cache_dir=None, mirrors=None):
 
     Raises
     ------
+    TypeError
+        If `download` is not True or False, or `mirrors` not a sequence of str.
     ValueError
         If `name` is not a dataset lernmi knows (the message lists them), or if a file is
         not in MNIST's form: not IDX, not 28 x 28 uint8 images, labels outside 0..9, or a
@@ -172,11 +175,13 @@ def load(name, data_dir=None, download=True, *, cache_dir=None, mirrors=None):
     'Ankle boot'
     """
     dataset = _dataset(name)
+    true_or_false(download, "download")
+    mirrors = list(dataset.mirrors) if mirrors is None else texts(mirrors, "mirrors", "base URLs")
     folder, origin = _named_folder(dataset, data_dir)
     if folder is not None:
         paths = _files_in(dataset, folder, origin)
     elif download:
-        paths = _download(dataset, cache_dir, dataset.mirrors if mirrors is None else mirrors)
+        paths = _download(dataset, cache_dir, mirrors)
     else:
         paths = _cached(dataset, cache_dir)
     train = _images_and_labels(dataset, paths[0], paths[1])
@@ -325,13 +330,12 @@ def _images_and_labels(dataset, images_path, labels_path):
 
 
 def _download(dataset, cache_dir, mirrors):
-    """The paths of the four compressed files in the cache, downloading those missing."""
-    if isinstance(mirrors, str) or not mirrors:
-        raise ValueError(f"mirrors must be a non-empty sequence of base URLs, not {mirrors!r}")
+    """The paths of the four compressed files in the cache, downloading those missing from
+    `mirrors` (a list, which this reorders)."""
     pooch = _import_pooch(dataset)
     folder = _cache_folder(dataset, cache_dir)
-    progressbar = sys.stderr is not None and sys.stderr.isatty() and _has("tqdm")
-    mirrors = list(mirrors)
+    progressbar = (sys.stderr is not None and sys.stderr.isatty()
+                   and importlib.util.find_spec("tqdm") is not None)
     paths = []
     for name in FILES:
         name += ".gz"
@@ -394,7 +398,3 @@ def _import_pooch(dataset):
         raise ImportError(f'Downloading {dataset.title} needs pooch: pip install '
                           '"lernmi[mnist]". ' + _advice(dataset)) from None
     return pooch
-
-
-def _has(module):
-    return importlib.util.find_spec(module) is not None
