@@ -225,6 +225,25 @@ def test_a_wide_layer_is_summarised(lernmi):
     assert len(trace.format(digits=3)) < len(text)
 
 
+@pytest.mark.parametrize("options, error, message", [
+    ({"shown": -3}, ValueError, "shown must be at least 1, not -3"),
+    ({"shown": 0}, ValueError, "shown must be at least 1, not 0"),
+    ({"shown": 2.5}, TypeError, "shown must be an integer, not 2.5"),
+    ({"digits": 0}, ValueError, "digits must be at least 1, not 0"),
+    ({"digits": 18}, ValueError, "digits must be at most 17, as many as a float64 has"),
+    ({"digits": 10**6}, ValueError, "digits must be at most 17"),
+    ({"digits": True}, TypeError, "digits must be an integer, not True"),
+])
+def test_format_takes_digits_a_float64_has_and_shows_at_least_one_of_everything(
+        lernmi, options, error, message):
+    trace = lernmi.Network([2, 3, 1], seed=0).trace([1.0, 2.0], [1.0])
+    with pytest.raises(error, match=message):
+        trace.format(**options)
+    # The bounds themselves are taken: every digit of a float64, and one of everything.
+    assert f"= {trace.outputs[0]:.17g}\n" in trace.format(digits=17)
+    assert "x = [1, ... (1 more)]" in trace.format(shown=1)
+
+
 @pytest.mark.parametrize("call, error", [
     (lambda net: net.trace([1.0]), ValueError),
     (lambda net: net.trace([1.0, 2.0], [1.0, 0.0]), ValueError),

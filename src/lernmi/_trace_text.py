@@ -11,6 +11,10 @@ from .optimizers import is_plain, keeps
 #: Significant digits of the numbers in a printed Trace.
 DIGITS = 6
 
+#: The most a Trace may be asked for: 17 significant digits tell any two float64s apart,
+#: and more only show the binary fraction's decimal tail, no more of the number.
+MOST_DIGITS = 17
+
 #: A printed Trace shows this many neurons per layer, links per neuron and terms per sum.
 SHOWN = 5
 

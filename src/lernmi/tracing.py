@@ -14,7 +14,8 @@ column i is neuron i of the layer before it, the bias neuron (a_in[0] = 1) first
 
 import numpy as np
 
-from ._trace_text import DIGITS, FORWARD, SHOWN, Writer
+from ._checks import positive_int
+from ._trace_text import DIGITS, FORWARD, MOST_DIGITS, SHOWN, Writer
 from .costs import cost_of
 from .optimizers import bias_corrections, is_plain
 from .stores import NUMBERS
@@ -147,8 +148,13 @@ class Trace:
         return trace_html(self)
 
     def format(self, digits=DIGITS, shown=SHOWN):
-        """The trace as text: `digits` significant digits, and at most `shown` neurons per
-        layer, links per neuron and terms per sum."""
+        """The trace as text: `digits` significant digits (an int from 1 to 17, which tell
+        any two float64s apart; default 6), and at most `shown` neurons per layer, links
+        per neuron and terms per sum (an int, 1 or more; default 5)."""
+        digits, shown = positive_int(digits, "digits"), positive_int(shown, "shown")
+        if digits > MOST_DIGITS:
+            raise ValueError(f"digits must be at most {MOST_DIGITS}, as many as a float64 "
+                             f"has, not {digits}")
         text = Writer(digits, shown)
         backward = self.expected_outputs is not None
         text.line(f"Trace of one sample through {self.network}")
