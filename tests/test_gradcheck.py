@@ -107,6 +107,35 @@ def test_bad_input_raises_before_anything_changes(lernmi, call, error):
     raises_and_changes_nothing(net, lambda: call(lernmi, net), error)
 
 
+@pytest.mark.filterwarnings("error")  # no numpy warning of an overflow gets out either
+@pytest.mark.parametrize("h, message", [
+    (1e200, r"h must be at most 1: a finite difference measures a slope over a step small"),
+    (1.5, "h must be at most 1"),
+    (1e-200, r"h = 1e-200 is too small to change the weights of link_layers\[0\] .*: w \+ h "
+             r"and w - h are the same float64"),
+])
+def test_an_h_too_large_or_too_small_is_named(lernmi, h, message):
+    net = lernmi.Network([2, 3, 1], seed=0)  # quadratic cost: no output of 0 or 1 to blame
+    before = weights(net)
+    with pytest.raises(ValueError, match=message):
+        lernmi.check_gradients(net, [1.0, 0.0], [1.0], h=h)
+    assert unchanged(net, before)
+
+
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("x, where", [(1e154, "weights nudged by h = 1"),
+                                      (1e305, "these weights")])
+def test_a_cost_past_the_largest_float_is_named(lernmi, x, where):
+    # One identity neuron, a = w * x: at w = 1 the cost 0.5 * a^2 is 5e307, at w + h = 2
+    # it is past the largest float; with x = 1e305 it is already at w.
+    net = lernmi.Network([1, 1], activation="identity", seed=0)
+    net.link_layers[0].weights[...] = [[0.0, 1.0]]
+    with pytest.raises(ValueError, match=f"the cost is not finite at {where}: an output, or "
+                                         f"the cost, is past the largest float"):
+        lernmi.check_gradients(net, [x], [0.0], h=1.0)
+    assert net.link_layers[0].weights.tolist() == [[0.0, 1.0]]
+
+
 def test_the_docstring_example_runs(lernmi):
     results = doctest.testmod(sys.modules[f"{lernmi.__name__}.gradcheck"])
     assert results.attempted > 0 and results.failed == 0

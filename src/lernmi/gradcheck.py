@@ -6,6 +6,7 @@ down by h, run the network each time, and divide the change in the cost by 2h. W
 two disagree, a derivative somewhere in the recipe is wrong.
 """
 
+import math
 from collections import namedtuple
 
 import numpy as np
@@ -21,6 +22,10 @@ TOLERANCE = 1e-5
 #: Relative errors are measured against max(|backprop|, |numeric|, FLOOR), so a gradient
 #: near zero is compared with an absolute tolerance of TOLERANCE * FLOOR = 1e-8 instead.
 FLOOR = 1e-3
+
+#: The largest h taken: a finite difference measures a slope only over a step that is small
+#: next to the weights, and a network's start within about +-1.
+LARGEST_H = 1.0
 
 #: One link's two gradients. `layer` is the index into `Network.link_layers` and the link
 #: is ``weights[j, i]`` of that link layer (i = 0 is the bias neuron).
@@ -121,7 +126,8 @@ def check_gradients(net, inputs, expected_outputs, *, h=1e-6, worst=5, tolerance
     inputs, expected_outputs : sequences of float
         One sample.
     h : float
-        The finite differences' step (default 1e-6).
+        The finite differences' step (default 1e-6): more than 0, at most `LARGEST_H` (1),
+        and large enough to change every weight (w + h and w - h must differ).
     worst : int
         How many of the links that disagree most to list (default 5).
     tolerance : float
@@ -153,18 +159,32 @@ def check_gradients(net, inputs, expected_outputs, *, h=1e-6, worst=5, tolerance
     tolerance = finite_number(tolerance, "tolerance")
     if h <= 0.0 or tolerance <= 0.0:
         raise ValueError(f"h and tolerance must be positive, not {h!r} and {tolerance!r}")
+    if h > LARGEST_H:
+        raise ValueError(f"h must be at most {LARGEST_H:g}: a finite difference measures a "
+                         f"slope over a step small next to the weights; not {h!r}")
     worst = positive_int(worst, "worst")
     activation = net.neuron_layers[-1].activation
 
     decay = net.optimizer.weight_decay
 
     def cost():
-        squares = sum(float(np.sum(links.weights ** 2)) for links in net.link_layers)
-        return cost_of(net.cost, activation, net.run(x), t) + 0.5 * decay * squares
+        a = net.run(x)
+        if not np.isfinite(a).all():  # an output past the largest float: no cost either
+            return math.inf
+        squares = sum(float(np.sum(links.weights ** 2)) for links in net.link_layers) \
+            if decay else 0.0
+        return cost_of(net.cost, activation, a, t) + 0.5 * decay * squares
 
     # The lock is held throughout, so that no other thread sees, or learns with, a weight
-    # that is nudged.
-    with net.lock:
+    # that is nudged; numpy is quiet about sums past the largest float, which are refused
+    # below with an error that says what they mean.
+    with net.lock, np.errstate(over="ignore", invalid="ignore"):
+        for l, links in enumerate(net.link_layers):
+            w = links.weights
+            if (w + h == w - h).any():  # nothing to divide the change in the cost by
+                raise ValueError(f"h = {h:g} is too small to change the weights of "
+                                 f"link_layers[{l}] (up to {np.abs(w).max():g}): w + h and "
+                                 f"w - h are the same float64; try a larger h")
         backprop = [g + decay * links.weights for g, links in
                     zip(trace_step(net, x, t, learn=False).gradients, net.link_layers)]
         numeric = []
@@ -182,8 +202,9 @@ def check_gradients(net, inputs, expected_outputs, *, h=1e-6, worst=5, tolerance
                     w[index] = kept
                 slopes[index] = (above - below) / (up - down)
             numeric.append(slopes)
-        net.run(x)
+        here = cost()  # (which leaves the neurons as running x does)
     if not all(np.isfinite(n).all() for n in numeric):
-        raise ValueError("the cost is not finite near these weights: an output of 0 or 1 "
-                         "under the cross-entropy cost? Try a smaller h")
+        where = "these weights" if not math.isfinite(here) else f"weights nudged by h = {h:g}"
+        raise ValueError(f"the cost is not finite at {where}: an output, or the cost, is past "
+                         f"the largest float, so no finite difference measures its slope")
     return GradientCheck(repr(net), backprop, numeric, worst, tolerance, h)
