@@ -71,13 +71,19 @@ def as_matrix(values, cols, what):
 def _array_of(values, what):
     """np.asarray(values), but a ragged list (rows of different lengths, or numbers and
     lists mixed), which numpy cannot make an array of, is a ValueError naming `what`."""
+    listed = isinstance(values, (list, tuple))
     try:
-        return np.asarray(values)
+        array = np.asarray(values)
     except ValueError:
-        if not isinstance(values, (list, tuple)):
+        if not listed:
             raise
+        array = None
+    # (numpy before 1.24 makes a ragged list an array of objects, with a warning)
+    if array is None or (listed and array.dtype == object and any(
+            isinstance(value, (list, tuple, np.ndarray)) for value in values)):
         raise ValueError(f"{what} is a ragged list: its rows are not all the same length, "
-                         f"or it mixes numbers and lists") from None
+                         f"or it mixes numbers and lists")
+    return array
 
 
 def _as_array(values, shape, what):
