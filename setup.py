@@ -134,9 +134,10 @@ def extension(pxd):
     source = Extension(f"lernmi.{name}", [str(pxd.with_suffix(".py"))],
                        include_dirs=[str(pxd.parent)], depends=headers)
     # Each kind of build writes its C to a folder of its own, so that a debug build never
-    # reuses the C of a release build (Cython regenerates C only when the source is newer).
+    # reuses the C of a release build (Cython regenerates C only when the source is newer:
+    # annotating, every module's, for its page).
     return cythonize([source], compiler_directives=directives, include_path=["src"],
-                     annotate=ANNOTATE, build_dir=f"build/cython-{KIND}")[0]
+                     annotate=ANNOTATE, force=ANNOTATE, build_dir=f"build/cython-{KIND}")[0]
 
 
 # ... and compiles into a folder of its own: setuptools skips a module whose compiled file

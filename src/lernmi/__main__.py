@@ -16,7 +16,9 @@ def main(argv=None):
 
     argv = sys.argv[1:] if argv is None else list(argv)
     names = sorted(m.name for m in pkgutil.iter_modules(examples.__path__))
-    usage = ("usage: python -m lernmi EXAMPLE [options]   (EXAMPLE --help shows its options)\n"
+    # Named as it was run: `python -m lernmi`, or the `lernmi` command.
+    command = "python -m lernmi" if sys.argv[0].endswith("__main__.py") else "lernmi"
+    usage = (f"usage: {command} EXAMPLE [options]   (EXAMPLE --help shows its options)\n"
              f"examples: {', '.join(names)}")
     if not argv or argv[0] in ("-h", "--help"):
         print(usage)
@@ -26,7 +28,6 @@ def main(argv=None):
         print(f"lernmi: there is no example {argv[0]!r}\n{usage}", file=sys.stderr)
         return 2
     # The example's argparse names itself after sys.argv[0]: the command that ran it.
-    command = "python -m lernmi" if sys.argv[0].endswith("__main__.py") else "lernmi"
     sys.argv = [f"{command} {name}", *argv[1:]]
     runpy.run_module(f"lernmi.examples.{name}", run_name="__main__")
     return 0
