@@ -242,7 +242,7 @@ def test_from_torch_passes_the_networks_own_options_on(torch):
             Network.from_torch(module, **{option: "relu"})
     with pytest.raises(TypeError, match="torch.nn.Sequential, not Linear"):
         Network.from_torch(nn.Linear(2, 3))
-    with pytest.raises(ValueError, match="seed must be None or an int of 0 or more, not -1"):
+    with pytest.raises(ValueError, match="seed must be None or an integer >= 0, not -1"):
         Network.from_torch(module, seed=-1)
 
 

@@ -181,7 +181,7 @@ def test_link_layer_bad_arguments(lernmi):
         lernmi.LinkLayer(a, a)
     with pytest.raises(ValueError, match="training_rate"):
         lernmi.LinkLayer(a, lernmi.NeuronLayer(1), training_rate=float("nan"))
-    with pytest.raises(ValueError, match="seed must be None or an int of 0 or more, not -1"):
+    with pytest.raises(ValueError, match="seed must be None or an integer >= 0, not -1"):
         lernmi.LinkLayer(a, lernmi.NeuronLayer(1), seed=-1)
 
 

@@ -130,10 +130,18 @@ def test_bad_layer_sizes(lernmi, sizes, error):
 
 @pytest.mark.parametrize("seed, error", [
     (-1, ValueError), (np.int64(-1), ValueError), (1.5, TypeError), (True, TypeError),
-    ("0", TypeError), ([1, 2], TypeError)])
+    ("0", TypeError), ([1, -2], ValueError)])
 def test_a_seed_is_none_or_an_int_of_0_or_more(lernmi, seed, error):
-    with pytest.raises(error, match=r"seed must be None or an int of 0 or more, not "):
+    with pytest.raises(error, match=r"seed must be None or (an )?integers?"):
         lernmi.Network([3, 2], seed=seed)
+
+
+def test_a_seed_may_be_anything_numpy_seeds_from(lernmi):
+    """A list of ints, or a SeedSequence (spawned for parallel runs): as numpy takes them."""
+    listed = lernmi.Network([3, 2], seed=[1, 2]).link_layers[0].weights
+    spawned = lernmi.Network([3, 2], seed=np.random.SeedSequence([1, 2])).link_layers[0].weights
+    np.testing.assert_array_equal(listed, spawned)
+    assert not np.array_equal(listed, lernmi.Network([3, 2], seed=1).link_layers[0].weights)
 
 
 @pytest.mark.parametrize("call, error", [
@@ -185,6 +193,13 @@ def test_a_ragged_list_is_named(lernmi, call, name):
     with pytest.raises(ValueError, match=f"^{name} is a ragged list: its rows are not all "):
         call(net)
     assert all(np.array_equal(p, q) for p, q in zip(before, weights(net)))
+
+
+def test_rows_of_the_same_length_holding_something_else_are_not_ragged(lernmi):
+    net = lernmi.Network([2, 3, 1], seed=0)
+    for rows in ([[1.0, None], [2.0, 3.0]], [[1.0, "2"], [2.0, 3.0]]):
+        with pytest.raises(TypeError, match="inputs must be numbers"):
+            net.predict(rows)
 
 
 @pytest.mark.parametrize("values, finite", [

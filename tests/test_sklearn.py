@@ -178,8 +178,8 @@ def test_patience_holds_out_a_validation_set():
     ({"activation": "wiggle"}, ValueError, "wiggle"),
     ({"batch_size": 0}, ValueError, "batch_size"),
     ({"dropout": 1.0}, ValueError, "dropout"),
-    ({"seed": -1}, ValueError, "seed must be None or an int of 0 or more, not -1"),
-    ({"seed": 1.5}, TypeError, "seed must be None or an int of 0 or more, not 1.5"),
+    ({"seed": -1}, ValueError, "seed must be None or an integer >= 0, not -1"),
+    ({"seed": 1.5}, TypeError, "seed must be None or an integer >= 0, not 1.5"),
 ])
 def test_bad_hyperparameters_are_named_and_leave_the_model_as_it_was(options, error, match):
     x, y = blobs()

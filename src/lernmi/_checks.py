@@ -80,7 +80,7 @@ def _array_of(values, what):
         array = None
     # (numpy before 1.24 makes a ragged list an array of objects, with a warning)
     if array is None or (listed and array.dtype == object and any(
-            isinstance(value, (list, tuple, np.ndarray)) for value in values)):
+            isinstance(value, (list, tuple, np.ndarray)) for value in array.flat)):
         raise ValueError(f"{what} is a ragged list: its rows are not all the same length, "
                          f"or it mixes numbers and lists")
     return array
@@ -142,14 +142,19 @@ def positive_int(value, what):
 
 
 def random_generator(seed):
-    """numpy's random Generator made from `seed`, None (fresh randomness) or an int >= 0;
-    TypeError or ValueError, naming seed, for anything else (a bool too)."""
-    if seed is not None:
-        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-            raise TypeError(f"seed must be None or an int of 0 or more, not {seed!r}")
-        if seed < 0:
-            raise ValueError(f"seed must be None or an int of 0 or more, not {seed}")
-    return np.random.default_rng(seed)
+    """np.random.default_rng(seed): from None (fresh randomness), an int of 0 or more, or
+    anything else numpy takes (a list of such ints, a SeedSequence); errors name seed and
+    say what it may be (a bool, which numpy would take as 0 or 1, is refused)."""
+    if isinstance(seed, (bool, np.bool_)):
+        raise TypeError(f"seed must be None or an integer, not {seed!r}")
+    if isinstance(seed, (int, np.integer)) and seed < 0:
+        raise ValueError(f"seed must be None or an integer >= 0, not {seed}")
+    try:
+        return np.random.default_rng(seed)
+    except TypeError:
+        raise TypeError(f"seed must be None or an integer >= 0, not {seed!r}") from None
+    except ValueError:  # a sequence holding a negative number
+        raise ValueError(f"seed must be None or integers >= 0, not {seed!r}") from None
 
 
 def refuse_second_init(obj, field):

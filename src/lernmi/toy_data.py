@@ -19,7 +19,7 @@ Gaussian noise added to every input; with ``noise=0`` the points lie exactly on 
 
 import numpy as np
 
-from ._checks import non_negative, positive_int
+from ._checks import non_negative, positive_int, random_generator
 
 AXIS_MARGIN = 0.05   # xor's points keep this far from the axes, so each side is clear
 INNER_RADIUS = 0.5   # circles: the inner circle's radius; the outer one's is 1
@@ -253,24 +253,10 @@ def _start(samples, noise, seed, classes):
     if classes < 2:  # one class leaves nothing to tell apart
         raise ValueError(f"classes must be at least 2, not {classes}")
     classes = int(classes)
-    rng = _generator(seed)
+    rng = random_generator(seed)
     # 0, 1, ..., classes - 1, 0, 1, ... gives each class its share; shuffling mixes them.
     labels = rng.permutation(np.arange(samples, dtype=np.int64) % classes)
     return rng, labels, noise
-
-
-def _generator(seed):
-    """np.random.default_rng(seed), with errors that name seed and say what it may be."""
-    if isinstance(seed, (bool, np.bool_)):
-        raise TypeError(f"seed must be None or an integer, not {seed!r}")
-    if isinstance(seed, (int, np.integer)) and seed < 0:
-        raise ValueError(f"seed must be None or an integer >= 0, not {seed}")
-    try:
-        return np.random.default_rng(seed)
-    except TypeError:
-        raise TypeError(f"seed must be None or an integer >= 0, not {seed!r}") from None
-    except ValueError:  # a sequence holding a negative number
-        raise ValueError(f"seed must be None or integers >= 0, not {seed!r}") from None
 
 
 def _on_unit_circle(angle):
