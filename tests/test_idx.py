@@ -246,7 +246,7 @@ def test_a_failed_save_leaves_the_old_file_and_nothing_else(tmp_path, monkeypatc
 def test_save_names_the_path_given_when_it_cannot_write(tmp_path):
     """Written as Network.save writes (lernmi._files): a folder, no folder or a device is
     refused, named as given, and a name as long as the folder allows is written."""
-    with pytest.raises(IsADirectoryError, match="cannot write .*: it is a folder"):
+    with pytest.raises(IsADirectoryError, match="cannot write .*: it names a folder"):
         idx.save(tmp_path, np.zeros(1, np.uint8))
     with pytest.raises(FileNotFoundError, match="cannot write .*a.idx: there is no folder"):
         idx.save(tmp_path / "none" / "a.idx", np.zeros(1, np.uint8))

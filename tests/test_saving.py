@@ -146,15 +146,26 @@ def test_a_folder_a_device_or_no_name_is_refused_and_nothing_is_written(lernmi, 
     """Every error names the path given, never the temporary file written first."""
     net = lernmi.Network([2, 1], seed=0)
     (tmp_path / "folder").mkdir()
-    with pytest.raises(IsADirectoryError, match="cannot write .*folder: it is a folder"):
+    with pytest.raises(IsADirectoryError, match="cannot write .*folder: it names a folder"):
         net.save(tmp_path / "folder")
     with pytest.raises(ValueError, match="path is empty"):
         net.save("")
+    with pytest.raises(IsADirectoryError, match="cannot write .*net.npz/: it names a folder"):
+        net.save(str(tmp_path / "net.npz") + "/")  # as open() refuses it
     if os.name == "posix":  # a device, which the rename would replace
         with pytest.raises(ValueError, match="cannot write /dev/null: it is not a regular file"):
             net.save("/dev/null")
         assert pathlib.Path("/dev/null").is_char_device()
     assert os.listdir(tmp_path) == ["folder"] and os.listdir(tmp_path / "folder") == []
+
+
+@pytest.mark.skipif(os.name != "posix", reason="Windows keeps only a read-only flag")
+def test_a_file_saved_over_keeps_its_permissions(lernmi, tmp_path):
+    path = tmp_path / "net.npz"
+    lernmi.Network([2, 1], seed=0).save(path)
+    path.chmod(0o600)  # a private file stays private
+    lernmi.Network([2, 1], seed=1).save(path)
+    assert path.stat().st_mode & 0o777 == 0o600
 
 
 def test_saving_through_a_link_replaces_the_file_it_names(lernmi, tmp_path):

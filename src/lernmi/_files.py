@@ -4,6 +4,7 @@ archive, an IDX file, an ONNX model)."""
 import contextlib
 import os
 import secrets
+import stat
 
 
 def checked_path(path):
@@ -26,31 +27,40 @@ def new_file(path):
     stays as it was.
 
     As open(path, "wb") would, it writes through a symbolic link to the file the link
-    names, and refuses a folder. It also refuses anything else that is not a regular file
-    (a device such as /dev/null, a named pipe), which the rename would replace. Every
-    error names `path`, never the temporary file."""
+    names, and refuses a folder (or a name ending in a slash) and a file it may not write.
+    It also refuses anything else that is not a regular file (a device such as /dev/null,
+    a named pipe), which the rename would replace. A file it replaces keeps its
+    permissions. The errors of finding the folder and making the temporary file name
+    `path`, never the temporary file."""
     path = checked_path(path)
     if not path:
         raise ValueError("path is empty: name the file to write")
     target = os.path.realpath(path)  # the link stays; the file it names is replaced
     folder, name = os.path.split(target)
-    if os.path.isdir(target):
-        raise IsADirectoryError(f"cannot write {path}: it is a folder")
+    if os.path.isdir(target) or path.endswith(tuple(filter(None, (os.sep, os.altsep)))):
+        raise IsADirectoryError(f"cannot write {path}: it names a folder")
     if os.path.lexists(target) and not os.path.isfile(target):
         raise ValueError(f"cannot write {path}: it is not a regular file")
     if not os.path.isdir(folder):
         raise FileNotFoundError(f"cannot write {path}: there is no folder {folder}")
+    mode = os.stat(target).st_mode if os.path.exists(target) else None
+    if mode is not None and not os.access(target, os.W_OK):
+        raise PermissionError(f"cannot write {path}: it is read-only")
     # At most 55 characters, whatever the name's length: any name the folder allows
     # leaves room for it.
     temporary = os.path.join(folder, f".{name[:40]}.{secrets.token_hex(4)}.tmp")
-    # Opened like open(path, "xb") would be: new, and with the permissions the umask gives.
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
-                 0o666)
+    try:  # opened like open(path, "xb") would be: new, with the permissions the umask gives
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL
+                     | getattr(os, "O_BINARY", 0), 0o666)
+    except OSError as error:  # a folder it may not write in, say
+        raise type(error)(error.errno, f"cannot write {path}: {error.strerror}") from None
     try:
         with os.fdopen(fd, "wb") as file:
             yield file
             file.flush()
             os.fsync(file.fileno())  # on disk before the rename makes it visible
+        if mode is not None:
+            os.chmod(temporary, stat.S_IMODE(mode))
         os.replace(temporary, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
