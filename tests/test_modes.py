@@ -228,6 +228,7 @@ def test_the_batch_tiles_leave_out_blank_columns_to_the_same_bit(compiled, sourc
     assert trained(compiled, 2) == expected
 
 
+@pytest.mark.filterwarnings("ignore:training diverged:RuntimeWarning")  # on purpose
 @pytest.mark.parametrize("infinite", ["weight", "nan weight", "sensitivity"])
 def test_a_batch_that_is_not_finite_takes_the_blank_columns_too(compiled, source, infinite):
     # 0 * inf and 0 * NaN are NaN, not 0: such a weight in a blank column makes its row's
@@ -256,6 +257,7 @@ def test_a_batch_that_is_not_finite_takes_the_blank_columns_too(compiled, source
         np.testing.assert_array_equal(a, b)  # NaN where the source has NaN
 
 
+@pytest.mark.filterwarnings("ignore:training diverged:RuntimeWarning")  # on purpose
 def test_a_waiting_step_that_is_not_finite_takes_the_blank_columns_too(lernmi):
     # -eta * s * 0 is NaN, not 0, when a sensitivity s is infinite: learn's step makes the
     # blank columns' weights NaN, and so the next sample's sums and cost. So does train's.

@@ -142,6 +142,7 @@ def test_zeros_keep_their_signs(monkeypatch, activation):
     assert_same_bits(nets)
 
 
+@pytest.mark.filterwarnings("ignore:training diverged:RuntimeWarning")  # on purpose
 @pytest.mark.parametrize("odd", ["inf weight", "nan weight", "inf sensitivity"])
 def test_not_finite_numbers_take_every_input(monkeypatch, odd):
     # 0 * inf and 0 * NaN are NaN: the kernels then take the inputs of +0.0 too.

@@ -326,7 +326,9 @@ def learn_rows(net, x, t, order, score, batch=1, keep=None, threads=1, rates=Non
     if order.shape[0] and not (0 <= order.min() and order.max() < x.shape[0]):
         raise ValueError(f"order must hold row numbers from 0 to {x.shape[0] - 1}")
     batch, threads = positive_int(batch, "batch"), positive_int(threads, "threads")
-    if batch > 2:  # a batch larger than the rows is all of them, whatever it is
+    # A batch larger than the rows is all of them, however large (or a C size could not
+    # hold it); but at least 2, since batches of 1 are learn_samples's, not learn_batches's.
+    if batch > 2:
         batch = min(batch, max(order.shape[0], 2))
     if threads > MAX_THREADS:
         raise ValueError(f"threads must be at most {MAX_THREADS}, not {threads}")

@@ -254,7 +254,7 @@ def checked_validation(validation_data, check):
 
 
 def checked_rates(schedule, every, epochs, steps, optimizer):
-    """Each epoch's training rate from `schedule` (None: each None, the rate kept), every
+    """Each epoch's training rate from `schedule` (None: None, every rate kept), every
     one asked for and checked before the first epoch starts: with every="epoch",
     schedule(epoch); with "step", an array of the rates of the epoch's `steps` steps, step
     i's schedule(epoch + i / steps). Without a schedule, None: no list as long as `epochs`,
@@ -301,12 +301,14 @@ def checked_callbacks(callbacks):
 def takes_three(function):
     """Whether `function` can be called with three arguments (True if Python cannot say,
     as for some built-ins): checked before training, not after its first epoch."""
+    try:  # (its own signature: a functools.wraps wrapper's, not the wrapped function's)
+        signature = inspect.signature(function, follow_wrapped=False)
+    except (TypeError, ValueError):  # none to read
+        return True
     try:
-        inspect.signature(function).bind(None, 0, None)
+        signature.bind(None, 0, None)
     except TypeError:
         return False
-    except ValueError:  # no signature to read
-        pass
     return True
 
 
@@ -331,9 +333,9 @@ def warn_if_diverged(history, epoch):
     likely NaN or infinite too, which save and copy refuse."""
     loss = history["loss"][-1]
     if not np.isfinite(loss) and all(np.isfinite(history["loss"][:-1])):
-        warnings.warn(f"training diverged: the loss of epoch {epoch + 1} is {loss}. Try a "
-                      f"smaller training_rate (or weight_decay), or inputs of about 1",
-                      RuntimeWarning, stacklevel=4)
+        warnings.warn(f"training diverged: the loss of epoch {epoch} (counted from 0, as "
+                      f"in the history) is {loss}. Try a smaller training_rate (or "
+                      f"weight_decay), or inputs of about 1", RuntimeWarning, stacklevel=4)
 
 
 def warn_about_scale(x, stacklevel):
