@@ -30,7 +30,7 @@ def new_file(path):
     names, and refuses a folder (or a name ending in a slash) and a file it may not write.
     It also refuses anything else that is not a regular file (a device such as /dev/null,
     a named pipe), which the rename would replace. A file it replaces keeps its
-    permissions. The errors of finding the folder and making the temporary file name
+    permissions. Its errors from checking the path and making the temporary file name
     `path`, never the temporary file."""
     path = checked_path(path)
     if not path:

@@ -254,11 +254,11 @@ def checked_validation(validation_data, check):
 
 
 def checked_rates(schedule, every, epochs, steps, optimizer):
-    """Each epoch's training rate from `schedule` (None: None, every rate kept), every
-    one asked for and checked before the first epoch starts: with every="epoch",
-    schedule(epoch); with "step", an array of the rates of the epoch's `steps` steps, step
-    i's schedule(epoch + i / steps). Without a schedule, None: no list as long as `epochs`,
-    which may be a great many when `patience` is to stop it."""
+    """Each epoch's training rate from `schedule`, every one asked for and checked before
+    the first epoch starts: with every="epoch", schedule(epoch); with "step", an array of
+    the rates of the epoch's `steps` steps, step i's schedule(epoch + i / steps). Without a
+    schedule, None (every rate kept): no list as long as `epochs`, which may be a great
+    many when `patience` is to stop it."""
     if every not in ("epoch", "step"):
         raise ValueError(f'schedule_every must be "epoch" or "step", not {every!r}')
     if schedule is None:
