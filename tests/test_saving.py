@@ -232,7 +232,9 @@ ALTERATIONS = {
     "not JSON": (dict(text="{layer_sizes: [2, 3, 1]"), "header is not JSON"),
     "NaN in JSON": (dict(text='{"format": NaN}'), "NaN is not a number JSON allows"),
     "a list": (dict(text="[1, 2]"), "header is not a JSON object"),
-    "lists in lists": (dict(text="[" * 5000 + "]" * 5000), "header is not JSON"),
+    # (past Python's recursion limit, RecursionError in json, whose depth differs by version)
+    "lists in lists": (dict(text="[" * 100000 + "]" * 100000),
+                       "header is not (JSON|a JSON object)"),
     "a number": (dict(arrays={"header": np.zeros(3)}), "header is not a text"),
     "another format": (dict(header_changes={"format": "keras"}), "format is 'keras'"),
     "version 3": (dict(header_changes={"format_version": 3}),
