@@ -35,6 +35,9 @@ export PYTHONMALLOC=malloc
 # Not the real MNIST: its tests check the example's numbers over six epochs, which the
 # ordinary run does; here, five times slower, they would take longer than their timeout.
 unset LERNMI_DATA_DIR
+# Nor the tests' second run of lernmi from its Python source (tests/conftest.py), which calls
+# none of lernmi's C: the ordinary run has them. Half the suite's time here.
+export LERNMI_TEST_COMPILED_ONLY=1
 
 # The tests run the installed, sanitized lernmi (tests/test_install.py checks which one);
 # the programs they start (python, gcc) inherit the preloaded runtimes, which is harmless.
