@@ -142,6 +142,8 @@ typedef long long lernmi_l8 __attribute__((vector_size(64), aligned(8)));
 _Static_assert(1 << LERNMI_T_WAITING == LERNMI_LANES, "lernmi_t_lanes's counter");
 _Static_assert(LERNMI_GROUP % 8 == 0 && LERNMI_GROUP < 64, "lernmi_t_taken's eights");
 #define LERNMI_T_SIGN ((lernmi_l8){0} + (long long)0x8000000000000000ULL)
+/* A double's exponent bits: all set in an infinity or a NaN, and in nothing else. */
+#define LERNMI_T_EXPONENT ((lernmi_l8){0} + 0x7ff0000000000000LL)
 
 /* The first `left` of a vector's eight lanes (all eight if left is 8 or more; left >= 1). */
 LERNMI_T_INLINE __mmask8 lernmi_t_lanes_of(Py_ssize_t left)
@@ -464,11 +466,7 @@ LERNMI_T_TARGET static void lernmi_t_gradient(double *g, Py_ssize_t rows, Py_ssi
         const Py_ssize_t group = samples - first < LERNMI_GROUP ? samples - first : LERNMI_GROUP;
         const double *sg = s + first * stride, *row[LERNMI_GROUP + 1];
         lernmi_t_rows(x, order, n, first, group, samples, row);
-        const int finite = lernmi_all_finite(sg, stride, group, rows);
-        uint64_t *mask = lernmi_t_group_mask(masks, n, first);
-        if (listed < 0 || (!finite && !listed))
-            lernmi_t_list(row, group, n, !finite, mask);
-        const int unsigned_ = (int)mask[LERNMI_GROUP * LERNMI_LANES * words];
+        lernmi_l8 unsound = {0};  /* the lanes where some s is infinite or NaN */
         for (Py_ssize_t r = 0; r < padded; r += 8) {  /* eight rows at a time */
             const __mmask8 in = lernmi_t_lanes_of(rows - r);
             lernmi_l8 all = LERNMI_T_SIGN, signed_ = {0};
@@ -477,11 +475,18 @@ LERNMI_T_TARGET static void lernmi_t_gradient(double *g, Py_ssize_t rows, Py_ssi
                 const lernmi_l8 bits = (lernmi_l8)_mm512_maskz_loadu_epi64(in, sb);
                 all &= bits;
                 signed_ |= ((bits < 0) & 1) << b;
+                unsound |= (bits & LERNMI_T_EXPONENT) == LERNMI_T_EXPONENT;
                 *(lernmi_v8 *)(sp + b * padded + r) = (lernmi_v8)bits;  /* (doubles as doubles) */
             }
             *(lernmi_v8 *)(minus + r) = (lernmi_v8)all;  /* -0.0 if every s is signed, else +0.0 */
             *(lernmi_l8 *)(signs + r) = signed_;
         }
+        /* as lernmi_all_finite(sg, stride, group, rows), from the numbers just read */
+        const int finite = !_mm512_test_epi64_mask((__m512i)unsound, (__m512i)unsound);
+        uint64_t *mask = lernmi_t_group_mask(masks, n, first);
+        if (listed < 0 || (!finite && !listed))
+            lernmi_t_list(row, group, n, !finite, mask);
+        const int unsigned_ = (int)mask[LERNMI_GROUP * LERNMI_LANES * words];
         lernmi_t_taken(mask, n, group, taken);
         for (Py_ssize_t block = 0; block < lernmi_t_blocks(rows); block++) {
             const Py_ssize_t v0 = lernmi_t_first(block, rows);
