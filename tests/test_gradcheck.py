@@ -136,6 +136,8 @@ def test_a_cost_past_the_largest_float_is_named(lernmi, x, where):
     assert net.link_layers[0].weights.tolist() == [[0.0, 1.0]]
 
 
-def test_the_docstring_example_runs(lernmi):
+def test_the_docstring_example_runs(lernmi, monkeypatch):
+    # Its `from lernmi import ...` then takes the package under test, compiled or from source.
+    monkeypatch.setitem(sys.modules, "lernmi", lernmi)
     results = doctest.testmod(sys.modules[f"{lernmi.__name__}.gradcheck"])
     assert results.attempted > 0 and results.failed == 0
