@@ -380,8 +380,9 @@ LERNMI_T_INLINE lernmi_l8 lernmi_t_minus_zero(lernmi_v8 x)
 /* lernmi_t_gradient's loop for a block of V vectors of rows (`width`, at g): column p takes
  * the samples whose bits are set in taken[p]. The columns go in the inputs' order, not the
  * positions': each sample's inputs are then read along its row, eight to a cache line,
- * where the positions' order reads them 16 apart, a line each (each column's sum is the
- * same either way). On MNIST that took the kernel from about 205 to 189 us a batch. */
+ * where the positions' order reads them 16 apart, a line each; g's columns are visited in
+ * 16 interleaved runs, one a lane, instead of one after another. Each column's sum is the
+ * same either way; the inputs' order is the faster (docs/speed.md, "The fifteenth day"). */
 LERNMI_T_INLINE void lernmi_t_columns(const int V, int fresh, double *g, Py_ssize_t width,
                                       Py_ssize_t n, const double *sp, Py_ssize_t padded,
                                       const double *minus, const long long *signs,
