@@ -2,7 +2,8 @@
  *
  *     kernels FILE INPUTS ROWS BATCH BATCHES REPEAT
  *
- * FILE holds BATCHES x BATCH samples of INPUTS numbers each (float64, sample after sample).
+ * FILE holds BATCHES x BATCH samples of INPUTS numbers each (float64, or float32 in the
+ * floats' build; sample after sample).
  * They go through the kernels as learning_loops.learn_batches sends them through the
  * links out of the input layer (transposed.py) for the first of two threads that share an
  * INPUTS-(2 ROWS)-10 network: the samples read where they lie, in a shuffled order as
@@ -18,7 +19,8 @@
  *
  * REPEAT passes over the batches, the first left out. Prints the microseconds a batch
  * takes in each kernel, the medians of the passes, or "not built" / "this CPU has no
- * AVX-512" where transposed.h's kernels do not run.
+ * AVX-512" where transposed.h's kernels do not run. Built with -DLERNMI_T_FLOATS, the
+ * floats' kernels (lernmi_t_forward_f32, ...) on FILE's numbers as float32.
  */
 
 #include <stddef.h>
@@ -31,6 +33,14 @@
 typedef ptrdiff_t Py_ssize_t;  /* Python.h's, which this program does without */
 
 #include "transposed.h"
+
+#ifdef LERNMI_T_FLOATS
+typedef float real;
+#define T(name) name##_f32
+#else
+typedef double real;
+#define T(name) name
+#endif
 
 static double now(void)
 {
@@ -51,15 +61,15 @@ static double median(double *values, int count)
     return count % 2 ? values[count / 2] : (values[count / 2 - 1] + values[count / 2]) / 2;
 }
 
-/* Room for n doubles, zeros, from the start of a cache line. */
-static double *lined(Py_ssize_t n)
+/* Room for n numbers of `size` bytes, zeros, from the start of a cache line. */
+static void *lined(Py_ssize_t n, size_t size)
 {
-    double *room = aligned_alloc(64, 64 * ((sizeof(double) * (size_t)n + 63) / 64));
+    void *room = aligned_alloc(64, 64 * ((size * (size_t)n + 63) / 64));
     if (room == NULL) {
         fprintf(stderr, "out of memory\n");
         exit(1);
     }
-    return memset(room, 0, sizeof(double) * (size_t)n);
+    return memset(room, 0, size * (size_t)n);
 }
 
 #if LERNMI_T_READY
@@ -69,14 +79,14 @@ static int timed(const char *file, Py_ssize_t inputs, Py_ssize_t rows, Py_ssize_
     /* the store of a sample: the input layer (bias, inputs), the hidden layer (bias, 2
      * rows), the output layer (bias, 10); the links take the input layer's n outputs */
     const Py_ssize_t n = 1 + inputs, hidden = n + 1, stride = n + 1 + 2 * rows + 1 + 10;
-    const Py_ssize_t size = lernmi_t_size(rows, n), samples = batch * batches;
+    const Py_ssize_t size = T(lernmi_t_size)(rows, n), samples = batch * batches;
     FILE *in = fopen(file, "rb");
     if (in == NULL) {
         fprintf(stderr, "cannot open %s\n", file);
         return 1;
     }
-    double *x = lined(samples * inputs);
-    const size_t read = fread(x, sizeof(double), (size_t)(samples * inputs), in);
+    real *x = lined(samples * inputs, sizeof(real));
+    const size_t read = fread(x, sizeof(real), (size_t)(samples * inputs), in);
     fclose(in);
     if (read != (size_t)(samples * inputs)) {
         fprintf(stderr, "%s holds fewer than %lld numbers\n", file,
@@ -84,19 +94,20 @@ static int timed(const char *file, Py_ssize_t inputs, Py_ssize_t rows, Py_ssize_
         free(x);
         return 1;
     }
-    double *sensitivities = lined(samples * rows);
-    double *s = lined(batch * stride), *z = lined(batch * stride);
+    real *sensitivities = lined(samples * rows, sizeof(real));
+    real *s = lined(batch * stride, sizeof(real)), *z = lined(batch * stride, sizeof(real));
     Py_ssize_t *order = malloc(sizeof(Py_ssize_t) * (size_t)samples);
-    double *t = lined(size), *g = lined(size), *room = lined(lernmi_t_doubles(rows));
-    uint64_t *masks = (uint64_t *)lined(lernmi_t_masks(n, batch));
-    double *forward = lined(repeat), *back = lined(repeat);
+    real *t = lined(size, sizeof(real)), *g = lined(size, sizeof(real));
+    real *room = lined(T(lernmi_t_doubles)(rows), sizeof(real));
+    uint64_t *masks = lined(lernmi_t_masks(n, batch), sizeof(uint64_t));
+    double *forward = lined(repeat, sizeof(double)), *back = lined(repeat, sizeof(double));
     srand(1);
     for (Py_ssize_t i = 0; i < samples * rows; i++)
         sensitivities[i] = rand() % 2 ? ((double)rand() / RAND_MAX - 0.5) / 64 : 0.0;
-    double *w = lined(rows * n);  /* the rows' weights, held transposed (transposed.h) */
+    real *w = lined(rows * n, sizeof(real));  /* the rows' weights, held transposed */
     for (Py_ssize_t i = 0; i < rows * n; i++)
         w[i] = ((double)rand() / RAND_MAX - 0.5) / 8;
-    lernmi_t_copy(w, rows, n, t, 0);
+    T(lernmi_t_copy)(w, rows, n, t, 0);
     free(w);
     if (order == NULL) {
         fprintf(stderr, "out of memory\n");
@@ -113,14 +124,14 @@ static int timed(const char *file, Py_ssize_t inputs, Py_ssize_t rows, Py_ssize_
         for (Py_ssize_t k = 0; k < batches; k++) {
             for (Py_ssize_t b = 0; b < batch; b++)
                 memcpy(s + b * stride + hidden, sensitivities + (k * batch + b) * rows,
-                       sizeof(double) * rows);
+                       sizeof(real) * rows);
             const Py_ssize_t *mine = order + k * batch;
             const double t0 = now();
-            const int listed = lernmi_t_forward(t, rows, n, x, mine, batch, z + hidden, stride,
-                                                room, masks, 1);
+            const int listed = T(lernmi_t_forward)(t, rows, n, x, mine, batch, z + hidden,
+                                                   stride, room, masks, 1);
             const double t1 = now();
-            lernmi_t_gradient(g, rows, n, x, mine, s + hidden, stride, batch, listed, room,
-                              masks);
+            T(lernmi_t_gradient)(g, rows, n, x, mine, s + hidden, stride, batch, listed, room,
+                                 masks);
             ahead += t1 - t0;
             behind += now() - t1;
         }

@@ -1,7 +1,7 @@
 """The two kernels of the input layer held transposed, timed alone in C, on MNIST batches.
 
     python benchmarks/kernels.py [--rows 112] [--batch 128] [--batches 64] [--runs 8]
-                                 [--repeat 5] [--random-data]
+                                 [--repeat 5] [--float32] [--random-data]
 
 Compiles kernels.c (beside this file) against the checkout's src/lernmi/transposed.h as
 setup.py compiles the extensions' loops (gcc or cc, with Python's -fwrapv and setup.py's
@@ -14,7 +14,10 @@ of the 784 inputs and their bias (112: the half of the example's 784-224-10 that
 two threads takes), --repeat passes, the first left out, and gives the medians of the
 rest. Each run is a process of its own; on
 this project's machine now and then a run came out a quarter to a half slower in both
-kernels at once, for no reason found, so compare the medians over runs.
+kernels at once, for no reason found, so compare the medians over runs. With --float32, the
+same for the floats' kernels (lernmi_t_forward_f32, ...: transposed.h, 16 rows a vector) on
+the images as float32: what a float32 network's input layer would take, which lernmi does
+not have yet (docs/speed.md, "What float32 would take").
 
 Printed: per run, and the median and range over runs, the microseconds a batch takes in
 each kernel and the milliseconds that makes for a 60,000-sample epoch. A way to time a
@@ -53,14 +56,16 @@ def setup_flags(compiler):
             *(names["GCC_LOOP_FLAGS"] if gcc else [])]
 
 
-def compiled(folder):
-    """kernels.c built in folder: its path and flags, or None and the reason."""
+def compiled(folder, floats):
+    """kernels.c built in folder (for the floats' kernels, if `floats`): its path and flags,
+    or None and the reason."""
     compiler = shutil.which("gcc") or shutil.which("cc")
     if compiler is None:
         return None, "no C compiler (gcc or cc) here"
     if not (HEADERS / "transposed.h").exists() or not (common.ROOT / "setup.py").exists():
         return None, f"no {HEADERS / 'transposed.h'} or setup.py: run this from a checkout"
-    program, flags = folder / "kernels", setup_flags(compiler)
+    program = folder / "kernels"
+    flags = [*setup_flags(compiler), *(["-DLERNMI_T_FLOATS"] if floats else [])]
     made = subprocess.run([compiler, *flags, f"-I{HEADERS}", "-o", str(program),
                            str(HERE / "kernels.c"), "-lm"], capture_output=True, text=True)
     if made.returncode != 0:
@@ -76,6 +81,8 @@ def main():
     parser.add_argument("--runs", type=int, default=8, help="runs, each a process")
     parser.add_argument("--repeat", type=int, default=5,
                         help="passes over the batches a run (the first is left out)")
+    parser.add_argument("--float32", action="store_true",
+                        help="time the floats' kernels, on the images as float32")
     common.add_data_flag(parser)
     args = parser.parse_args()
     for name in ("rows", "batch", "batches", "runs"):
@@ -89,13 +96,14 @@ def main():
     picked = np.random.default_rng(0).choice(len(images), samples, replace=samples > len(images))
     with tempfile.TemporaryDirectory() as folder:
         folder = pathlib.Path(folder)
-        built, why = compiled(folder)
+        built, why = compiled(folder, args.float32)
         if built is None:
             print(f"Not timed: {why}")
             return
         program, flags = built
         data = folder / "inputs.bin"
-        np.ascontiguousarray(images[picked], dtype=np.float64).tofile(data)
+        dtype = np.float32 if args.float32 else np.float64
+        np.ascontiguousarray(images[picked], dtype=dtype).tofile(data)
         times = []
         for _ in range(args.runs):
             ran = subprocess.run([str(program), str(data), str(images.shape[1]), str(args.rows),
@@ -110,8 +118,9 @@ def main():
             times.append((float(words[1]), float(words[4])))
 
     batches_an_epoch = math.ceil(common.EPOCH / args.batch)
-    print(f"# transposed.h's kernels alone, {args.rows} x {images.shape[1] + 1} weights, "
-          f"batches of {args.batch}\n\n{where}; {args.batches} batches; each run's time the "
+    print(f"# transposed.h's kernels alone, {args.rows} x {images.shape[1] + 1} weights "
+          f"({np.dtype(dtype).name}), batches of {args.batch}\n\n{where}; {args.batches} "
+          f"batches; each run's time the "
           f"median of its passes after the first ({args.repeat - 1}); built with "
           f"{' '.join(flags)}. Microseconds a batch, and milliseconds for the "
           f"{batches_an_epoch} batches of an epoch.\n")
@@ -121,7 +130,9 @@ def main():
     rows = [[f"run {run + 1}", *cells(pair)] for run, pair in enumerate(times)]
     for name, pick in (("median", np.median), ("fastest", np.min), ("slowest", np.max)):
         rows.append([f"**{name}** of {args.runs} runs", *cells(pick(np.array(times), axis=0))])
-    print(common.markdown_table(["run", "lernmi_t_forward", "lernmi_t_gradient"], rows))
+    suffix = "_f32" if args.float32 else ""
+    print(common.markdown_table(["run", f"lernmi_t_forward{suffix}",
+                                 f"lernmi_t_gradient{suffix}"], rows))
 
 
 if __name__ == "__main__":

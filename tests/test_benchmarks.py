@@ -60,11 +60,14 @@ def test_time_to_accuracy_can_give_pytorch_lernmis_float64():
     assert len(rows) == 1 and ", batch 128, float64, " in rows[0], result.stdout
 
 
-def test_kernels_benchmark_times_both_kernels_or_says_why_not():
+@pytest.mark.parametrize("numbers", ["float64", "float32"])
+def test_kernels_benchmark_times_both_kernels_or_says_why_not(numbers):
     # Where transposed.h's kernels run (x86-64 Linux, a C compiler, AVX-512), a table of
-    # both; elsewhere one line saying why nothing was timed.
+    # both, for doubles or (--float32) floats; elsewhere one line saying why nothing was timed.
+    floats = numbers == "float32"
     result = subprocess.run([sys.executable, str(BENCHMARKS / "kernels.py"), "--random-data",
-                             "--batch", "40", "--batches", "2", "--runs", "2", "--repeat", "2"],
+                             "--batch", "40", "--batches", "2", "--runs", "2", "--repeat", "2",
+                             *(["--float32"] if floats else [])],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     lines = [" ".join(line.split()) for line in result.stdout.splitlines()]
@@ -75,7 +78,9 @@ def test_kernels_benchmark_times_both_kernels_or_says_why_not():
             or not (shutil.which("gcc") or shutil.which("cc")) \
             or " avx512f" not in pathlib.Path("/proc/cpuinfo").read_text(), result.stdout
         return
-    assert any(line.startswith("| run | lernmi_t_forward | lernmi_t_gradient |")
+    suffix = "_f32" if floats else ""
+    assert any(line.startswith(f"| run | lernmi_t_forward{suffix} | lernmi_t_gradient{suffix} |")
                for line in lines), result.stdout
+    assert f"weights ({numbers})" in result.stdout, result.stdout
     median = next(line for line in lines if line.startswith("| **median** of 2 runs |"))
     assert median.count(" us (") == 2, result.stdout  # a time for each kernel

@@ -2,8 +2,9 @@
 vector.h's plain loops.
 
 tests/c/tiles.c compares the tiles sum by sum, bit for bit, over 300 shapes of random
-numbers, and tests/c/transposed.c the kernels over 1,808; here each is compiled as each CPU
-and compiler would build it: without optimisation, for SSE2, AVX2 and this CPU, without
+numbers, and tests/c/transposed.c the kernels over 1,808, in doubles and (its floats' build)
+in floats; here each is compiled as each CPU and compiler would build it: without
+optimisation, for SSE2, AVX2 and this CPU, without
 GCC's vector types (the plain C that MSVC compiles), under the address and
 undefined-behaviour sanitizers, and by Clang and against musl where they are installed.
 Each build checks the tiles in every width of vector it has that this CPU can run.
@@ -80,10 +81,14 @@ def test_the_tiles_give_the_plain_loops_sums_bit_for_bit(tmp_path, flags):
 @pytest.mark.skipif(COMPILER is None, reason="needs a C compiler (gcc or cc)")
 @pytest.mark.skipif(not HEADER.exists(), reason="needs the source tree's src/lernmi/vector.h")
 @pytest.mark.parametrize("flags", BUILDS, ids=" ".join)
-def test_the_transposed_kernels_give_the_plain_loops_numbers_bit_for_bit(tmp_path, flags):
+@pytest.mark.parametrize("numbers", ["doubles", "floats"])
+def test_the_transposed_kernels_give_the_plain_loops_numbers_bit_for_bit(tmp_path, flags,
+                                                                         numbers):
     # transposed.h's kernels exist only where vector.h picks the tiles' widths as they run
-    # (x86-64 Linux with GCC's vector types), and run only on CPUs with AVX-512.
-    ran = built(tmp_path, flags, "transposed")
+    # (x86-64 Linux with GCC's vector types), and run only on CPUs with AVX-512; the
+    # floats' against the same plain loops in floats (tests/c/transposed.c).
+    ran = built(tmp_path, [*flags, *(["-DLERNMI_T_FLOATS"] if numbers == "floats" else [])],
+                "transposed")
     if LINUX_X86 and "-DLERNMI_NO_VECTORS" not in flags:
         if ran.stdout.startswith("this CPU has no AVX-512"):
             pytest.skip("this CPU has no AVX-512")

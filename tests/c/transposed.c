@@ -18,6 +18,11 @@
  * NaN: which one an operation passes on is the CPU's choice, not the order's.
  * Prints how many numbers did not match, of how many; "not built" where transposed.h has
  * no kernels (lernmi_t_ready is 0).
+ *
+ * Built with -DLERNMI_T_FLOATS, the same for the floats' kernels (lernmi_t_forward_f32,
+ * ...), against the same plain loops written here in floats: lernmi_dot's lanes and tree,
+ * and the products added sample after sample. (vector.h's loops and its step are in
+ * doubles only, so the step's word is checked in doubles alone.)
  */
 
 #include <math.h>
@@ -32,6 +37,45 @@ typedef ptrdiff_t Py_ssize_t;  /* Python.h's, which this test does without */
 #include "transposed.h"
 
 #if LERNMI_T_READY
+#ifdef LERNMI_T_FLOATS
+typedef float real;
+#define T(name) name##_f32
+#define PER 16  /* rows a vector */
+/* the smallest subnormal's negative, whose products with inputs under 0.5 are -0.0 */
+#define TINY_MINUS -1e-45f
+static const real odd_ones[] = {-0.0f, INFINITY, -INFINITY, NAN, 1e-45f, -1e-40f};
+
+static real dot(const real *x, const real *y, Py_ssize_t n)  /* lernmi_dot's order */
+{
+    real lane[LERNMI_LANES] = {0.0f};
+    for (Py_ssize_t i = 0; i < n; i++)
+        lane[i % LERNMI_LANES] += x[i] * y[i];
+    LERNMI_ADD_LANES(lane);
+    return lane[0];
+}
+
+static void scale(real s, const real *x, real *y, Py_ssize_t n)  /* lernmi_scale's */
+{
+    for (Py_ssize_t i = 0; i < n; i++)
+        y[i] = s * x[i];
+}
+
+static void axpy(real s, const real *x, real *y, Py_ssize_t n)  /* lernmi_axpy's */
+{
+    for (Py_ssize_t i = 0; i < n; i++)
+        y[i] += s * x[i];
+}
+#else
+typedef double real;
+#define T(name) name
+#define PER 8
+#define TINY_MINUS -5e-324
+static const real odd_ones[] = {-0.0, INFINITY, -INFINITY, NAN, 5e-324, -1e-310};
+#define dot lernmi_dot
+#define scale lernmi_scale
+#define axpy lernmi_axpy
+#endif
+
 static uint64_t state = 88172645463325252ULL;
 
 static uint64_t next(void)  /* xorshift64 */
@@ -42,25 +86,22 @@ static uint64_t next(void)  /* xorshift64 */
     return state;
 }
 
-static double uniform(void)  /* in [-1, 1), with all 53 bits */
+static double uniform(void)  /* in [-1, 1), with all 53 bits (rounded to a float's 24) */
 {
     return (double)(next() >> 11) / 4503599627370496.0 - 1.0;
 }
 
-static double number(int odd, int blank)  /* blank: percent that are +0.0 */
+static real number(int odd, int blank)  /* blank: percent that are +0.0 */
 {
     const uint64_t r = next() % 100;
     if (r < (uint64_t)blank)
         return 0.0;
-    if (odd) {
-        const double odd_ones[] = {-0.0, INFINITY, -INFINITY, NAN, 5e-324, -1e-310};
-        if (r < (uint64_t)blank + 6)
-            return odd_ones[r - blank];
-    }
-    return uniform();
+    if (odd && r < (uint64_t)blank + 6)
+        return odd_ones[r - blank];
+    return (real)uniform();
 }
 
-static long same(double a, double b)
+static long same(real a, real b)
 {
     return (isnan(a) && isnan(b)) || memcmp(&a, &b, sizeof a) == 0 ? 0 : 1;
 }
@@ -69,24 +110,24 @@ static long mismatches = 0, numbers = 0, finite_steps = 0, steps = 0;
 
 static void trial(Py_ssize_t rows, Py_ssize_t n, Py_ssize_t samples, int odd, int plus)
 {
-    const Py_ssize_t stride = n + rows + 3, size = lernmi_t_size(rows, n);
-    double *w = malloc(sizeof(double) * rows * n), *g = malloc(sizeof(double) * rows * n);
-    double *want = malloc(sizeof(double) * n), *z = malloc(sizeof(double) * samples * stride);
-    double *a = malloc(sizeof(double) * samples * stride), *t = malloc(sizeof(double) * size);
-    double *gt = malloc(sizeof(double) * size), *room = malloc(sizeof(double) *
-                                                                lernmi_t_doubles(rows));
+    const Py_ssize_t stride = n + rows + 3, size = T(lernmi_t_size)(rows, n);
+    real *w = malloc(sizeof(real) * rows * n), *g = malloc(sizeof(real) * rows * n);
+    real *want = malloc(sizeof(real) * n), *z = malloc(sizeof(real) * samples * stride);
+    real *a = malloc(sizeof(real) * samples * stride), *t = malloc(sizeof(real) * size);
+    real *gt = malloc(sizeof(real) * size), *room = malloc(sizeof(real) *
+                                                            T(lernmi_t_doubles)(rows));
     uint64_t *masks = malloc(sizeof(uint64_t) * lernmi_t_masks(n, samples));
     for (Py_ssize_t i = 0; i < rows * n; i++)
         w[i] = number(odd && i % 7 == 0, 0);
     for (Py_ssize_t b = 0; b < samples; b++)
         for (Py_ssize_t i = 0; i < stride; i++)
             a[b * stride + i] = i < n ? number(odd, 75) : number(odd, 25);  /* inputs, s */
-    const double *s = a + n;  /* rows' sensitivities: a[b * stride + n + r] */
+    const real *s = a + n;  /* rows' sensitivities: a[b * stride + n + r] */
     /* even trials: a column of -0.0 inputs and one of +0.0 in every sample, and row 0's
      * sensitivities all positive, row 1's all negative: their gradients there are -0.0,
      * fresh and added on to over the next GROUPs */
     /* `plus` trials: no input has its sign bit set (the kernels' shortcut for the sign of a
-     * zero gradient); row 0's sensitivities all -0.0, row 1's -5e-324 (whose products are
+     * zero gradient); row 0's sensitivities all -0.0, row 1's TINY_MINUS (whose products are
      * -0.0 for inputs under 0.5), row 2's -0.0 but for sample 0's +0.0. In even ones only
      * every other GROUP, from the first, so that the GROUPs of a batch differ. */
     for (Py_ssize_t b = 0; b < samples; b++) {
@@ -94,7 +135,7 @@ static void trial(Py_ssize_t rows, Py_ssize_t n, Py_ssize_t samples, int odd, in
             for (Py_ssize_t i = 0; i < n; i++)
                 a[b * stride + i] = fabs(a[b * stride + i]);
             for (Py_ssize_t r = 0; r < rows && r < 3; r++)
-                a[b * stride + n + r] = r == 1 ? -5e-324 : r == 2 && b == 0 ? 0.0 : -0.0;
+                a[b * stride + n + r] = r == 1 ? TINY_MINUS : r == 2 && b == 0 ? 0.0 : -0.0;
         } else if (!odd && n > 3) {
             a[b * stride + n / 2] = -0.0;
             a[b * stride + n / 3] = 0.0;
@@ -110,7 +151,7 @@ static void trial(Py_ssize_t rows, Py_ssize_t n, Py_ssize_t samples, int odd, in
      * as load_layer loads them: input 0 the bias's 1.0, and -0.0 as +0.0; the rows' loops
      * below take a, so loaded. */
     const Py_ssize_t lines = 2 * samples + 3;
-    double *x = malloc(sizeof(double) * (lines * (n - 1) + 1));
+    real *x = malloc(sizeof(real) * (lines * (n - 1) + 1));
     Py_ssize_t *order = malloc(sizeof(Py_ssize_t) * samples);
     for (Py_ssize_t i = 0; i < lines * (n - 1); i++)
         x[i] = uniform();
@@ -125,21 +166,21 @@ static void trial(Py_ssize_t rows, Py_ssize_t n, Py_ssize_t samples, int odd, in
         a[b * stride] = 1.0;
     }
 
-    lernmi_t_copy(w, rows, n, t, 0);
-    double *before = malloc(sizeof(double) * samples * stride);
-    memcpy(before, z, sizeof(double) * samples * stride);
+    T(lernmi_t_copy)(w, rows, n, t, 0);
+    real *before = malloc(sizeof(real) * samples * stride);
+    memcpy(before, z, sizeof(real) * samples * stride);
     int finite = 1;  /* told to the forward pass, or (half the time) left for it to find */
     for (Py_ssize_t i = 0; i < rows * n; i++)
         finite &= isfinite(w[i]) != 0;
     const int known = (rows + n + samples) % 2 ? -1 : finite;
-    const int listed = lernmi_t_forward(t, rows, n, x, order, samples, z + n, stride, room,
-                                        masks, known);
+    const int listed = T(lernmi_t_forward)(t, rows, n, x, order, samples, z + n, stride,
+                                           room, masks, known);
     for (Py_ssize_t b = 0; b < samples; b++)
         for (Py_ssize_t i = 0; i < stride; i++, numbers++)
             mismatches += same(z[b * stride + i],
                                i >= n && i < n + rows
-                                   ? before[b * stride + i] + lernmi_dot(w + (i - n) * n,
-                                                                         a + b * stride, n)
+                                   ? before[b * stride + i] + dot(w + (i - n) * n,
+                                                                  a + b * stride, n)
                                    : before[b * stride + i]);
 
     /* all the samples, from the forward pass's masks if they are still there; then half of
@@ -148,25 +189,26 @@ static void trial(Py_ssize_t rows, Py_ssize_t n, Py_ssize_t samples, int odd, in
         const Py_ssize_t taken = round == 0 ? samples : (samples + 1) / 2;
         for (Py_ssize_t i = 0; i < size; i++)
             gt[i] = 12345.0;
-        lernmi_t_gradient(gt, rows, n, x, order, s, stride, taken, round == 0 ? listed : -1,
-                          room, masks);
-        lernmi_t_copy(g, rows, n, gt, 1);
+        T(lernmi_t_gradient)(gt, rows, n, x, order, s, stride, taken,
+                             round == 0 ? listed : -1, room, masks);
+        T(lernmi_t_copy)(g, rows, n, gt, 1);
         for (Py_ssize_t r = 0; r < rows; r++) {
-            lernmi_scale(s[r], a, want, n);
+            scale(s[r], a, want, n);
             for (Py_ssize_t b = 1; b < taken; b++)
-                lernmi_axpy(s[b * stride + r], a + b * stride, want, n);
+                axpy(s[b * stride + r], a + b * stride, want, n);
             for (Py_ssize_t i = 0; i < n; i++, numbers++)
                 mismatches += same(g[r * n + i], want[i]);
         }
         /* the rows of zeros that pad the last vector of rows stay 0 */
-        const Py_ssize_t positions = lernmi_t_positions(n), blocks = lernmi_t_blocks(rows);
-        const Py_ssize_t v0 = lernmi_t_first(blocks - 1, rows);
-        const Py_ssize_t width = 8 * (lernmi_t_vectors(rows) - v0);
+        const Py_ssize_t positions = lernmi_t_positions(n), blocks = T(lernmi_t_blocks)(rows);
+        const Py_ssize_t v0 = T(lernmi_t_first)(blocks - 1, rows);
+        const Py_ssize_t width = PER * (T(lernmi_t_vectors)(rows) - v0);
         for (Py_ssize_t p = 0; p < positions; p++)
-            for (Py_ssize_t r = rows - 8 * v0; r < width; r++, numbers++)
-                mismatches += same(gt[positions * 8 * v0 + p * width + r],
+            for (Py_ssize_t r = rows - PER * v0; r < width; r++, numbers++)
+                mismatches += same(gt[positions * PER * v0 + p * width + r],
                                    lernmi_t_input(p, n) < n ? 0.0 : 12345.0);
     }
+#ifndef LERNMI_T_FLOATS
     /* the step's word on whether every weight it stepped is finite, which the next forward
      * pass takes: 1e308 weights stepped past the largest double in some trials */
     if (size >= 2 && odd)
@@ -174,7 +216,7 @@ static void trial(Py_ssize_t rows, Py_ssize_t n, Py_ssize_t samples, int odd, in
     for (Py_ssize_t i = 0; i < size; i++)
         gt[i] = (odd ? -1e308 : -1e-3) * (double)(i % 3);
     lernmi_rule rule = {LERNMI_PLAIN, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0};
-    double *m = calloc(size, sizeof(double)), *v = calloc(size, sizeof(double));
+    real *m = calloc(size, sizeof(real)), *v = calloc(size, sizeof(real));
     const int said = lernmi_mean_step(t, m, v, gt, &rule, size);
     free(m); free(v);
     int stepped_finite = 1;
@@ -182,6 +224,7 @@ static void trial(Py_ssize_t rows, Py_ssize_t n, Py_ssize_t samples, int odd, in
         stepped_finite &= isfinite(t[i]) != 0;
     mismatches += said != stepped_finite, numbers++;
     finite_steps += stepped_finite, steps++;
+#endif
     free(w); free(g); free(want); free(z); free(a); free(t); free(gt); free(room);
     free(masks); free(before); free(x); free(order);
 }
