@@ -98,7 +98,7 @@ static int timed(const char *file, Py_ssize_t inputs, Py_ssize_t rows, Py_ssize_
     real *s = lined(batch * stride, sizeof(real)), *z = lined(batch * stride, sizeof(real));
     Py_ssize_t *order = malloc(sizeof(Py_ssize_t) * (size_t)samples);
     real *t = lined(size, sizeof(real)), *g = lined(size, sizeof(real));
-    real *room = lined(T(lernmi_t_doubles)(rows), sizeof(real));
+    real *room = lined(T(lernmi_t_room)(rows), sizeof(real));
     uint64_t *masks = lined(lernmi_t_masks(n, batch), sizeof(uint64_t));
     double *forward = lined(repeat, sizeof(double)), *back = lined(repeat, sizeof(double));
     srand(1);

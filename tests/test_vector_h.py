@@ -2,11 +2,11 @@
 vector.h's plain loops.
 
 tests/c/tiles.c compares the tiles sum by sum, bit for bit, over 300 shapes of random
-numbers, and tests/c/transposed.c the kernels over 1,808, in doubles and (its floats' build)
+numbers, and tests/c/transposed.c the kernels over 2,103, in doubles and (its floats' build)
 in floats; here each is compiled as each CPU and compiler would build it: without
-optimisation, for SSE2, AVX2 and this CPU, without
-GCC's vector types (the plain C that MSVC compiles), under the address and
-undefined-behaviour sanitizers, and by Clang and against musl where they are installed.
+optimisation, for SSE2, AVX2 and this CPU, without GCC's vector types (the plain C that
+MSVC compiles), under the address and undefined-behaviour sanitizers, and by Clang and
+against musl where they are installed.
 Each build checks the tiles in every width of vector it has that this CPU can run.
 The compiled-against-uncompiled tests check the same through whole networks, but only for
 the one build this machine made.

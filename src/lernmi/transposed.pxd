@@ -11,7 +11,7 @@ from lernmi.team cimport Team
 
 cdef extern from "transposed.h":
     Py_ssize_t lernmi_t_size(Py_ssize_t rows, Py_ssize_t n) noexcept nogil
-    Py_ssize_t lernmi_t_doubles(Py_ssize_t rows) noexcept nogil
+    Py_ssize_t lernmi_t_room(Py_ssize_t rows) noexcept nogil
     Py_ssize_t lernmi_t_masks(Py_ssize_t n, Py_ssize_t samples) noexcept nogil
     bint lernmi_t_ready() noexcept nogil
     void lernmi_t_copy(double *w, Py_ssize_t rows, Py_ssize_t n, double *t,

@@ -56,7 +56,7 @@ class Transposed:
         size = lernmi_t_size(rows, cols)
         self.x, self.order, self.first = x, order, 0
         self.w, self.m, self.v, self.g = zeros(size), zeros(size), zeros(size), zeros(size)
-        self.room = zeros(lernmi_t_doubles(rows))
+        self.room = zeros(lernmi_t_room(rows))
         self.masks = zeros(lernmi_t_masks(cols, batch))
         self.row0, self.rows, self.cols, self.start = row0, rows, cols, 0
         self.listed, self.finite, self.held = -1, -1, False

@@ -32,8 +32,8 @@ LERNMI_INLINE Py_ssize_t LT_NAME(size)(Py_ssize_t rows, Py_ssize_t n)
     return lernmi_t_positions(n) * LT_PER * LT_NAME(vectors)(rows);
 }
 
-/* The numbers of scratch room the kernels need (lernmi_t_doubles, for doubles). */
-LERNMI_INLINE Py_ssize_t LT_NAMED(lernmi_t_doubles)(Py_ssize_t rows)
+/* How many numbers of scratch room the kernels need. */
+LERNMI_INLINE Py_ssize_t LT_NAME(room)(Py_ssize_t rows)
 {
     return (LERNMI_GROUP + 2) * LT_PER * LT_NAME(vectors)(rows)
            + LERNMI_GROUP * LERNMI_T_WAITING * LT_PER * LERNMI_T_VECTORS;
@@ -200,7 +200,7 @@ LERNMI_T_INLINE void LT_NAME(lanes)(const int V, const LT_R *t, Py_ssize_t n,
     }
 }
 
-/* The kernels' scratch: room (lernmi_t_doubles) for the rows' sensitivities (sp), the sign
+/* The kernels' scratch: room (lernmi_t_room) for the rows' sensitivities (sp), the sign
  * of the zero a column of +0.0 inputs adds (minus), which samples' sensitivities have their
  * sign bit set (signs), and the forward lanes; masks (lernmi_t_masks) for which samples
  * each column takes, then lernmi_t_list's masks of each GROUP of the batch in turn, each
@@ -278,7 +278,7 @@ LERNMI_T_INLINE LT_IV LT_NAME(minus_zero)(LT_V x)
 
 /* lernmi_t_gradient's loop for a block of V vectors of rows (`width`, at g): column p takes
  * the samples whose bits are set in taken[p]. The columns go in the inputs' order, not the
- * positions': each sample's inputs are then read along its row, eight to a cache line,
+ * positions': each sample's inputs are then read along its row, a cache line's in turn,
  * where the positions' order reads them 16 apart, a line each; g's columns are visited in
  * 16 interleaved runs, one a lane, instead of one after another. Each column's sum is the
  * same either way; the inputs' order is the faster (docs/speed.md, "The fifteenth day"). */
@@ -382,7 +382,7 @@ LERNMI_T_TARGET static void LT_NAME(gradient)(LT_R *g, Py_ssize_t rows, Py_ssize
             *(LT_V *)(minus + r) = (LT_V)all;  /* -0.0 if every s is signed, else +0.0 */
             *(LT_IV *)(signs + r) = signed_;
         }
-        /* as lernmi_all_finite(sg, stride, group, rows), from the numbers just read */
+        /* whether every s is finite (vector.h's lernmi_all_finite), from the numbers just read */
         const int finite = !LT_TEST((__m512i)unsound, (__m512i)unsound);
         uint64_t *mask = lernmi_t_group_mask(masks, n, first);
         if (listed < 0 || (!finite && !listed))

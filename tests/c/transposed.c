@@ -8,14 +8,17 @@
  * samples (of every input, or not) or listed again, and over more than one GROUP. The
  * shapes take one and several blocks of rows, rows that are not whole vectors, and lanes
  * of one input or of many words of a mask. The numbers are mostly 0.0 and otherwise random
- * with all 53 bits, and in odd trials also -0.0, infinities, NaNs and subnormal numbers in
- * the weights, the inputs and the sensitivities, which make the kernels take every input
- * and work out the sign of a zero; the sensitivities are often 0.0, so that many sums are
- * zeros, and in even trials a column's gradient is -0.0 over every GROUP. In `plus` trials
- * no input of some GROUPs has its sign bit set, which the gradient's sign of a zero takes a
- * shortcut for (lernmi_t_list's word), over rows of zero sensitivities. Last, vector.h's
- * lernmi_mean_step must say whether every weight it stepped is finite. A NaN matches any
- * NaN: which one an operation passes on is the CPU's choice, not the order's.
+ * with all 53 bits (24 in floats), and in odd trials also -0.0, infinities, NaNs and
+ * subnormal numbers in the weights, the inputs and the sensitivities, which make the
+ * kernels take every input and work out the sign of a zero; the sensitivities are often
+ * 0.0, so that many sums are zeros, and in even trials a column's gradient is -0.0 over
+ * every GROUP. In `plus` trials no input of some GROUPs has its sign bit set, which the
+ * gradient's sign of a zero takes a shortcut for (lernmi_t_list's word), over rows of zero
+ * sensitivities. In `minus` trials, of whole GROUPs, the sensitivities are -0.0 but for 4%
+ * of +0.0, so that many a zero sum's sign takes the sign bits of every sample of its GROUP,
+ * up to the 32nd. Last, vector.h's lernmi_mean_step must say whether every weight it
+ * stepped is finite. A NaN matches any NaN: which one an operation passes on is the CPU's
+ * choice, not the order's.
  * Prints how many numbers did not match, of how many; "not built" where transposed.h has
  * no kernels (lernmi_t_ready is 0).
  *
@@ -108,14 +111,15 @@ static long same(real a, real b)
 
 static long mismatches = 0, numbers = 0, finite_steps = 0, steps = 0;
 
-static void trial(Py_ssize_t rows, Py_ssize_t n, Py_ssize_t samples, int odd, int plus)
+static void trial(Py_ssize_t rows, Py_ssize_t n, Py_ssize_t samples, int odd, int plus,
+                  int minus)
 {
     const Py_ssize_t stride = n + rows + 3, size = T(lernmi_t_size)(rows, n);
     real *w = malloc(sizeof(real) * rows * n), *g = malloc(sizeof(real) * rows * n);
     real *want = malloc(sizeof(real) * n), *z = malloc(sizeof(real) * samples * stride);
     real *a = malloc(sizeof(real) * samples * stride), *t = malloc(sizeof(real) * size);
     real *gt = malloc(sizeof(real) * size), *room = malloc(sizeof(real) *
-                                                            T(lernmi_t_doubles)(rows));
+                                                            T(lernmi_t_room)(rows));
     uint64_t *masks = malloc(sizeof(uint64_t) * lernmi_t_masks(n, samples));
     for (Py_ssize_t i = 0; i < rows * n; i++)
         w[i] = number(odd && i % 7 == 0, 0);
@@ -144,6 +148,9 @@ static void trial(Py_ssize_t rows, Py_ssize_t n, Py_ssize_t samples, int odd, in
                 a[b * stride + n + 1] = -fabs(a[b * stride + n + 1]) - 0.5;
         }
     }
+    for (Py_ssize_t b = 0; minus && b < samples; b++)
+        for (Py_ssize_t r = 0; r < rows; r++)
+            a[b * stride + n + r] = next() % 100 < 96 ? -0.0 : 0.0;
     for (Py_ssize_t i = 0; i < samples * stride; i++)
         z[i] = uniform();
     /* The kernels read each sample's inputs where they lie, rows of x in `order` (rows
@@ -237,16 +244,22 @@ int main(void)
         printf("this CPU has no AVX-512\n");
         return 0;
     }
-    const Py_ssize_t rows[] = {1, 3, 8, 9, 30, 100, 128, 129, 224, 300};  /* (blocks of 16, 14) */
+    /* (blocks of 16 and 14 vectors of doubles; 256 rows, one of 16 of floats) */
+    const Py_ssize_t rows[] = {1, 3, 8, 9, 30, 100, 128, 129, 224, 256, 300};
     const Py_ssize_t n[] = {1, 5, 16, 17, 33, 785, 1100};
     const Py_ssize_t samples[] = {1, 2, 7, 32, 33, 45, 70};  /* (45: a GROUP of 13) */
     int trials = 0;
-    for (int r = 0; r < 10; r++)
+    for (int r = 0; r < 11; r++)
         for (int i = 0; i < 7; i++)
             for (int b = 0; b < 7; b++)
                 for (int odd = 0; odd < 4; odd++)
                     if (rows[r] * n[i] * samples[b] <= 3000000)
-                        trial(rows[r], n[i], samples[b], odd % 2, odd / 2), trials++;
+                        trial(rows[r], n[i], samples[b], odd % 2, odd / 2, 0), trials++;
+    for (int r = 0; r < 11; r++)
+        for (int i = 0; i < 7; i++)
+            for (Py_ssize_t b = 32; b <= 64; b += 32)
+                if (rows[r] * n[i] * b <= 3000000)
+                    trial(rows[r], n[i], b, 0, 0, 1), trials++;
     printf("%ld mismatches in %ld numbers (%d trials; %ld of %ld steps finite)\n", mismatches,
            numbers, trials, finite_steps, steps);
     return mismatches != 0;
