@@ -37,9 +37,10 @@ SANITIZED = ["-O1", "-fsanitize=address,undefined", "-fno-sanitize-recover=all"]
 BUILDS += [SANITIZED]
 
 
-def built(tmp_path, flags, test):
+def built(tmp_path, flags, test, defines=()):
     """tests/c/<test>.c compiled with `flags` (first, perhaps, the compiler: clang or
-    musl-gcc), or a skip if this machine has no such compiler or it takes no such flags."""
+    musl-gcc) and `defines` (-D...), or a skip if this machine has no such compiler or it
+    takes no such flags."""
     program = tmp_path / test
     compiler = COMPILER
     if flags[0] in ("clang", "musl-gcc"):
@@ -47,7 +48,7 @@ def built(tmp_path, flags, test):
         compiler = shutil.which(name)
         if compiler is None:
             pytest.skip(f"no {name} here")
-    made = subprocess.run([compiler, *flags, "-ffp-contract=off", "-Wall", "-Werror",
+    made = subprocess.run([compiler, *flags, *defines, "-ffp-contract=off", "-Wall", "-Werror",
                            f"-I{HEADER.parent}", "-o", str(program),
                            str(ROOT / "tests" / "c" / f"{test}.c"), "-lm"],
                           capture_output=True, text=True)
@@ -87,8 +88,8 @@ def test_the_transposed_kernels_give_the_plain_loops_numbers_bit_for_bit(tmp_pat
     # transposed.h's kernels exist only where vector.h picks the tiles' widths as they run
     # (x86-64 Linux with GCC's vector types), and run only on CPUs with AVX-512; the
     # floats' against the same plain loops in floats (tests/c/transposed.c).
-    ran = built(tmp_path, [*flags, *(["-DLERNMI_T_FLOATS"] if numbers == "floats" else [])],
-                "transposed")
+    ran = built(tmp_path, flags, "transposed",
+                ["-DLERNMI_T_FLOATS"] if numbers == "floats" else [])
     if LINUX_X86 and "-DLERNMI_NO_VECTORS" not in flags:
         if ran.stdout.startswith("this CPU has no AVX-512"):
             pytest.skip("this CPU has no AVX-512")

@@ -206,7 +206,7 @@ LERNMI_T_INLINE void LT_NAME(lanes)(const int V, const LT_R *t, Py_ssize_t n,
  * each column takes, then lernmi_t_list's masks of each GROUP of the batch in turn, each
  * with its word on whether no input of the GROUP has its sign bit set. */
 #define LT_SCRATCH                                                                            \
-    const Py_ssize_t positions = lernmi_t_positions(n);                                      \
+    const Py_ssize_t positions = lernmi_t_positions(n);                                       \
     const Py_ssize_t padded = LT_PER * LT_NAME(vectors)(rows);                                \
     LT_R *sp = room, *minus = sp + LERNMI_GROUP * padded;                                     \
     LT_I *signs = (LT_I *)(minus + padded);                                                   \
