@@ -120,8 +120,8 @@ def main():
     batches_an_epoch = math.ceil(common.EPOCH / args.batch)
     print(f"# transposed.h's kernels alone, {args.rows} x {images.shape[1] + 1} weights "
           f"({np.dtype(dtype).name}), batches of {args.batch}\n\n{where}; {args.batches} "
-          f"batches; each run's time the "
-          f"median of its passes after the first ({args.repeat - 1}); built with "
+          f"batches; each run's time the median of its passes after the first "
+          f"({args.repeat - 1}); built with "
           f"{' '.join(flags)}. Microseconds a batch, and milliseconds for the "
           f"{batches_an_epoch} batches of an epoch.\n")
     def cells(pair):  # microseconds a batch, and milliseconds an epoch
