@@ -19,7 +19,7 @@
  *
  * REPEAT passes over the batches, the first left out. Prints the microseconds a batch
  * takes in each kernel, the medians of the passes, or "not built" / "this CPU has no
- * AVX-512" where transposed.h's kernels do not run. Built with -DLERNMI_T_FLOATS, the
+ * AVX-512" where transposed.h's kernels do not run. Built with -DLERNMI_TEST_FLOATS, the
  * floats' kernels (lernmi_t_forward_f32, ...) on FILE's numbers as float32.
  */
 
@@ -34,7 +34,7 @@ typedef ptrdiff_t Py_ssize_t;  /* Python.h's, which this program does without */
 
 #include "transposed.h"
 
-#ifdef LERNMI_T_FLOATS
+#ifdef LERNMI_TEST_FLOATS
 typedef float real;
 #define T(name) name##_f32
 #else

@@ -65,7 +65,7 @@ def compiled(folder, floats):
     if not (HEADERS / "transposed.h").exists() or not (common.ROOT / "setup.py").exists():
         return None, f"no {HEADERS / 'transposed.h'} or setup.py: run this from a checkout"
     program = folder / "kernels"
-    flags = [*setup_flags(compiler), *(["-DLERNMI_T_FLOATS"] if floats else [])]
+    flags = [*setup_flags(compiler), *(["-DLERNMI_TEST_FLOATS"] if floats else [])]
     made = subprocess.run([compiler, *flags, f"-I{HEADERS}", "-o", str(program),
                            str(HERE / "kernels.c"), "-lm"], capture_output=True, text=True)
     if made.returncode != 0:

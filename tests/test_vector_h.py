@@ -1,14 +1,16 @@
 """vector.h's batch tiles, and transposed.h's kernels, add every sum in the same order as
-vector.h's plain loops.
+vector.h's plain loops; and those loops work out each number as the plain arithmetic does,
+one operation at a time, in doubles and in floats.
 
 tests/c/tiles.c compares the tiles sum by sum, bit for bit, over 300 shapes of random
-numbers, and tests/c/transposed.c the kernels over 2,103, in doubles and (its floats' build)
-in floats; here each is compiled as each CPU and compiler would build it: without
-optimisation, for SSE2, AVX2 and this CPU, without GCC's vector types (the plain C that
-MSVC compiles), under the address and undefined-behaviour sanitizers, and by Clang and
-against musl where they are installed.
-Each build checks the tiles in every width of vector it has that this CPU can run.
-The compiled-against-uncompiled tests check the same through whole networks, but only for
+numbers, tests/c/transposed.c the kernels over 2,103, and tests/c/loops.c the plain loops
+(the sums, the axpys, the neurons' runs, the optimisers' steps) over 2,000, each in doubles
+and (its floats' build) in floats; here each is compiled as each CPU and compiler would
+build it: without optimisation, for SSE2, AVX2 and this CPU, without GCC's vector types
+(the plain C that MSVC compiles), under the address and undefined-behaviour sanitizers,
+and by Clang and against musl where they are installed; a warning fails the build (in
+floats, vector.h warns of any float promoted to double). Each build checks the tiles in
+every width of vector it has that this CPU can run. The compiled-against-uncompiled tests check the same through whole networks, but only for
 the one build this machine made.
 """
 
@@ -35,6 +37,8 @@ BUILDS += [["clang", "-O2"], ["clang", "-O3", "-march=native"], ["musl-gcc", "-O
 # and under AddressSanitizer and UndefinedBehaviorSanitizer: every read and write in bounds
 SANITIZED = ["-O1", "-fsanitize=address,undefined", "-fno-sanitize-recover=all"]
 BUILDS += [SANITIZED]
+# each test in doubles, and in floats: vector.h's and transposed.h's loops for float32
+FLOATS = {"doubles": [], "floats": ["-DLERNMI_TEST_FLOATS"]}
 
 
 def built(tmp_path, flags, test, defines=()):
@@ -57,6 +61,8 @@ def built(tmp_path, flags, test, defines=()):
                                              "cannot find")):
         pytest.skip(f"this compiler does not take {flags}")
     assert made.returncode == 0, made.stderr
+    # nor any warning -Werror leaves one (vector.h's pragmas: a float promoted to double)
+    assert "warning" not in made.stderr, made.stderr
     # (not under a sanitizer runtime preloaded for Python, which a musl program cannot load)
     env = {key: value for key, value in os.environ.items() if key != "LD_PRELOAD"}
     return subprocess.run([str(program)], capture_output=True, text=True,
@@ -66,15 +72,18 @@ def built(tmp_path, flags, test, defines=()):
 @pytest.mark.skipif(COMPILER is None, reason="needs a C compiler (gcc or cc)")
 @pytest.mark.skipif(not HEADER.exists(), reason="needs the source tree's src/lernmi/vector.h")
 @pytest.mark.parametrize("flags", BUILDS, ids=" ".join)
-def test_the_tiles_give_the_plain_loops_sums_bit_for_bit(tmp_path, flags):
-    ran = built(tmp_path, flags, "tiles")
+@pytest.mark.parametrize("numbers", ["doubles", "floats"])
+def test_the_tiles_give_the_plain_loops_sums_bit_for_bit(tmp_path, flags, numbers):
+    ran = built(tmp_path, flags, "tiles", FLOATS[numbers])
     assert ran.stdout.startswith("0 mismatches in "), ran.stdout + ran.stderr
     widths = ran.stdout.split("tile widths:")[1].split(";")[0].split()
     assert int(ran.stdout.split("left out in ")[1].split()[0]) > 500  # leaving out was tried
-    # every build checks the narrowest width, and any wider one this CPU can run
-    assert widths[-1] == ("1" if "-DLERNMI_NO_VECTORS" in flags else "2"), ran.stdout
+    # every build checks the narrowest width (16 bytes: two doubles, four floats), and any
+    # wider one this CPU can run
+    per = 2 if numbers == "doubles" else 4
+    assert widths[-1] == ("1" if "-DLERNMI_NO_VECTORS" in flags else str(per)), ran.stdout
     if AVX2 and "-DLERNMI_NO_VECTORS" not in flags:  # x86-64 Linux picks it, musl or glibc
-        assert "4" in widths, ran.stdout
+        assert str(2 * per) in widths, ran.stdout
     assert int(ran.stdout.split()[3]) > 90_000 * len(widths)  # every shape was checked
     assert ran.returncode == 0
 
@@ -88,8 +97,7 @@ def test_the_transposed_kernels_give_the_plain_loops_numbers_bit_for_bit(tmp_pat
     # transposed.h's kernels exist only where vector.h picks the tiles' widths as they run
     # (x86-64 Linux with GCC's vector types), and run only on CPUs with AVX-512; the
     # floats' against the same plain loops in floats (tests/c/transposed.c).
-    ran = built(tmp_path, flags, "transposed",
-                ["-DLERNMI_T_FLOATS"] if numbers == "floats" else [])
+    ran = built(tmp_path, flags, "transposed", FLOATS[numbers])
     if LINUX_X86 and "-DLERNMI_NO_VECTORS" not in flags:
         if ran.stdout.startswith("this CPU has no AVX-512"):
             pytest.skip("this CPU has no AVX-512")
@@ -97,4 +105,15 @@ def test_the_transposed_kernels_give_the_plain_loops_numbers_bit_for_bit(tmp_pat
         assert int(ran.stdout.split()[3]) > 20_000_000  # every trial ran
     else:
         assert ran.stdout == "not built\n", ran.stdout + ran.stderr
+    assert ran.returncode == 0
+
+
+@pytest.mark.skipif(COMPILER is None, reason="needs a C compiler (gcc or cc)")
+@pytest.mark.skipif(not HEADER.exists(), reason="needs the source tree's src/lernmi/vector.h")
+@pytest.mark.parametrize("flags", BUILDS, ids=" ".join)
+@pytest.mark.parametrize("numbers", ["doubles", "floats"])
+def test_the_plain_loops_give_each_operations_numbers_bit_for_bit(tmp_path, flags, numbers):
+    ran = built(tmp_path, flags, "loops", FLOATS[numbers])
+    assert ran.stdout.startswith("0 mismatches in "), ran.stdout + ran.stderr
+    assert int(ran.stdout.split()[3]) > 5_000_000  # every trial ran
     assert ran.returncode == 0

@@ -18,9 +18,9 @@ cdef extern from "vector.h":
                       Py_ssize_t n) noexcept nogil
     const int TILE "LERNMI_TILE"
     const int GROUP "LERNMI_GROUP"      # samples packed at once for the tiles
-    void lernmi_tiles_4x8(const double *w, Py_ssize_t rows, Py_ssize_t n, const double *x,
-                          Py_ssize_t stride, Py_ssize_t samples, double *z, double *pack,
-                          double *room) noexcept nogil
+    void lernmi_forward_tiles(const double *w, Py_ssize_t rows, Py_ssize_t n, const double *x,
+                              Py_ssize_t stride, Py_ssize_t samples, double *z, double *pack,
+                              double *room) noexcept nogil
     Py_ssize_t lernmi_list_columns(const double *x, Py_ssize_t stride, Py_ssize_t samples,
                                    Py_ssize_t n, int lanes, int every,
                                    double *room) noexcept nogil

@@ -210,7 +210,7 @@ def propagate_links(w, links, src, dst, pack):
 
     That for each of the links' samples: a batch (6 samples or more, and room in `pack` for
     packed_size(links.cols) numbers) by vector.h's tiles of four rows and eight samples
-    (lernmi_tiles_4x8, compiled only: the same sums, the columns of +0.0 in a whole GROUP
+    (lernmi_forward_tiles, compiled only: the same sums, the columns of +0.0 in a whole GROUP
     left out), whatever they leave four samples a row at a time, so that each row of
     weights is read once for several samples. The outputs src.a must be worked out
     (activations.compute_outputs).
@@ -218,10 +218,10 @@ def propagate_links(w, links, src, dst, pack):
     j = 0
     if cython.compiled and links.samples >= 6 and links.rows >= 4 \
             and pack.shape[0] >= packed_size(links.cols):
-        lernmi_tiles_4x8(cython.address(w[links.start]), links.rows, links.cols,
-                         cython.address(src.a[links.source]), links.stride, links.samples,
-                         cython.address(dst.z[links.target + 1]), cython.address(pack[0]),
-                         cython.address(pack[room_at(links.cols)]))
+        lernmi_forward_tiles(cython.address(w[links.start]), links.rows, links.cols,
+                             cython.address(src.a[links.source]), links.stride, links.samples,
+                             cython.address(dst.z[links.target + 1]), cython.address(pack[0]),
+                             cython.address(pack[room_at(links.cols)]))
         j = links.rows - links.rows % 4
     blocks = links.samples // 4
     while j < links.rows:

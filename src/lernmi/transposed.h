@@ -78,11 +78,10 @@ LERNMI_INLINE Py_ssize_t lernmi_t_masks(Py_ssize_t n, Py_ssize_t samples)
 #define LERNMI_T_CPU target("avx512f,bmi2")
 #define LERNMI_T_TARGET __attribute__((unused, LERNMI_T_CPU))
 #define LERNMI_T_INLINE static inline __attribute__((always_inline, unused, LERNMI_T_CPU))
-/* Vectors of 64 bytes beside vector.h's lernmi_v8: integers as wide as a double or a float,
- * and 16 floats. */
+/* Vectors of 64 bytes beside vector.h's lernmi_v8 and lernmi_f16: integers as wide as a
+ * double or a float. */
 typedef long long lernmi_l8 __attribute__((vector_size(64), aligned(8)));
 typedef unsigned long long lernmi_u8 __attribute__((vector_size(64), aligned(8)));
-typedef float lernmi_f16 __attribute__((vector_size(64), aligned(4)));
 typedef int lernmi_i16 __attribute__((vector_size(64), aligned(4)));
 typedef unsigned lernmi_u16 __attribute__((vector_size(64), aligned(4)));
 _Static_assert(1 << LERNMI_T_WAITING == LERNMI_LANES, "lernmi_t_lanes's counter");
@@ -176,7 +175,13 @@ LERNMI_INLINE uint64_t *lernmi_t_group_mask(uint64_t *masks, Py_ssize_t n, Py_ss
 #define LT_EXPONENT_BITS 0x7ff0000000000000LL
 #include "transposed_real.h"
 
-/* The same for floats, 16 to a vector, each name with _f32 after it. */
+/* The same for floats, 16 to a vector, each name with _f32 after it, warned of as vector.h's
+ * are. */
+#if defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic warning "-Wdouble-promotion"
+#pragma GCC diagnostic warning "-Wfloat-conversion"
+#endif
 #define LT_R float
 #define LT_PER 16
 #define LT_NAMED(name) name##_f32
@@ -201,6 +206,9 @@ LERNMI_INLINE uint64_t *lernmi_t_group_mask(uint64_t *masks, Py_ssize_t n, Py_ss
 #define LT_SIGN_BIT 0x80000000U
 #define LT_EXPONENT_BITS 0x7f800000
 #include "transposed_real.h"
+#if defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
 
 /* Whether this CPU runs the kernels here (built only for x86-64 Linux, as the tiles' widths
  * are, and only for CPUs with AVX-512 and BMI2, whose instructions the compiler may use in

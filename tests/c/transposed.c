@@ -22,7 +22,7 @@
  * Prints how many numbers did not match, of how many; "not built" where transposed.h has
  * no kernels (lernmi_t_ready is 0).
  *
- * Built with -DLERNMI_T_FLOATS, the same for the floats' kernels (lernmi_t_forward_f32,
+ * Built with -DLERNMI_TEST_FLOATS, the same for the floats' kernels (lernmi_t_forward_f32,
  * ...), against the same plain loops written here in floats: lernmi_dot's lanes and tree,
  * and the products added sample after sample. (vector.h's loops and its step are in
  * doubles only, so the step's word is checked in doubles alone.)
@@ -40,7 +40,7 @@ typedef ptrdiff_t Py_ssize_t;  /* Python.h's, which this test does without */
 #include "transposed.h"
 
 #if LERNMI_T_READY
-#ifdef LERNMI_T_FLOATS
+#ifdef LERNMI_TEST_FLOATS
 typedef float real;
 #define T(name) name##_f32
 #define PER 16  /* rows a vector */
@@ -215,7 +215,7 @@ static void trial(Py_ssize_t rows, Py_ssize_t n, Py_ssize_t samples, int odd, in
                 mismatches += same(gt[positions * PER * v0 + p * width + r],
                                    lernmi_t_input(p, n) < n ? 0.0 : 12345.0);
     }
-#ifndef LERNMI_T_FLOATS
+#ifndef LERNMI_TEST_FLOATS
     /* the step's word on whether every weight it stepped is finite, which the next forward
      * pass takes: 1e308 weights stepped past the largest double in some trials */
     if (size >= 2 && odd)
