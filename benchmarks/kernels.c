@@ -34,6 +34,10 @@ typedef ptrdiff_t Py_ssize_t;  /* Python.h's, which this program does without */
 
 #include "transposed.h"
 
+#ifdef LERNMI_T_FLOATS
+#error "-DLERNMI_T_FLOATS is now -DLERNMI_TEST_FLOATS"
+#endif
+
 #ifdef LERNMI_TEST_FLOATS
 typedef float real;
 #define T(name) name##_f32

@@ -36,7 +36,7 @@ BUILDS = [["-O0"], ["-O2"], ["-O3", "-march=native"], ["-O2", "-DLERNMI_NO_VECTO
 BUILDS += [["clang", "-O2"], ["clang", "-O3", "-march=native"], ["musl-gcc", "-O2"]]
 # and under AddressSanitizer and UndefinedBehaviorSanitizer: every read and write in bounds
 SANITIZED = ["-O1", "-fsanitize=address,undefined", "-fno-sanitize-recover=all"]
-BUILDS += [SANITIZED]
+BUILDS += [SANITIZED, SANITIZED + ["-DLERNMI_NO_VECTORS"]]
 # each test in doubles, and in floats: vector.h's and transposed.h's loops for float32
 FLOATS = {"doubles": [], "floats": ["-DLERNMI_TEST_FLOATS"]}
 

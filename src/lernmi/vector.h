@@ -113,6 +113,12 @@ typedef int lernmi_n4 __attribute__((vector_size(16)));
 #define LERNMI_TILE 8  /* samples in a forward tile, and numbers in a gradient tile's run */
 #define LERNMI_TILE_F32 16  /* the same for floats */
 #define LERNMI_GROUP 32  /* samples packed at once: propagation.pxd's GROUP */
+#if defined(__GNUC__)  /* (and the room's slots hold a Py_ssize_t) */
+_Static_assert(LERNMI_TILE * sizeof(double) == 64 && LERNMI_TILE_F32 * sizeof(float) == 64
+               && LERNMI_GROUP % LERNMI_TILE == 0 && LERNMI_GROUP % LERNMI_TILE_F32 == 0
+               && sizeof(Py_ssize_t) <= 8, "a tile is a vector of 64 bytes, a GROUP whole "
+               "tiles (lernmi_forward_tiles packs the rows after them)");
+#endif
 
 /* The columns a batch's tiles take: lernmi_list_columns lists them in `room`, 3 n + LANES +
  * 2 slots of eight bytes beside rows of n (lernmi_list_room: that many doubles, twice as

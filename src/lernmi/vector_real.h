@@ -117,7 +117,7 @@ LERNMI_CLONES static int LV_NAME(all_finite)(const LV_R *LERNMI_RESTRICT x, Py_s
     int finite = 1;
     for (Py_ssize_t b = 0; b < count; b++)
         for (Py_ssize_t i = 0; i < n; i++)
-            finite &= x[b * stride + i] - x[b * stride + i] == (LV_R)0.0;  /* NaN for inf, NaN */
+            finite &= x[b * stride + i] - x[b * stride + i] == (LV_R)0.0;  /* NaN: inf, NaN */
     return finite;
 }
 
@@ -225,10 +225,10 @@ LERNMI_CLONES static void LV_NAME(pack_rows)(const LV_R *LERNMI_RESTRICT w, Py_s
  * of lanes that start at +0.0. Lane by lane: lane k of all 4 LV_TILE sums in registers at
  * once, each weight read once for the tile's samples and each sample's number once for
  * four rows; then lernmi_dot's tree adds each sum's lanes. On vectors of W numbers (1:
- * plain C). The rows
- * are w, w + n, w + 2 n and w + 3 n, read where they are (`listed`: a C harness on MNIST
- * groups took 10% less time so than packing the columns listed), or packed into w by
- * lernmi_pack_rows when every column is taken (a dense harness: 11% less than in place). */
+ * plain C). The rows are w, w + n, w + 2 n and w + 3 n, read where they are (`listed`: a C
+ * harness on MNIST groups took 10% less time so than packing the columns listed), or packed
+ * into w by lernmi_pack_rows when every column is taken (a dense harness: 11% less than in
+ * place). */
 LERNMI_INLINE void LV_NAME(dot_tile_on)(const int W, const int listed,
                                         const LV_R *LERNMI_RESTRICT w,
                                         const LV_R *LERNMI_RESTRICT xp, const LV_R *room,
@@ -525,7 +525,8 @@ LERNMI_CLONES static void LV_NAME(forward_tiles)(const LV_R *w, Py_ssize_t rows,
                 if (m == n)
                     LV_NAME(dot_tile_add)(wp, pack + b * n, room, n, out, stride, count);
                 else
-                    LV_NAME(dot_tile_listed)(w + j * n, pack + b * n, room, n, out, stride, count);
+                    LV_NAME(dot_tile_listed)(w + j * n, pack + b * n, room, n, out, stride,
+                                             count);
             }
         }
     }

@@ -131,8 +131,10 @@ int main(void)
         }
         for (Py_ssize_t i = 0; i < n; i++) {
             w[i] = number(1.0, odd);
-            m[i] = number(trial % 4 == 1 ? 4 * SMALLEST : 0.1, odd);
-            v[i] = (real)fabs((double)number(0.01, odd));
+            /* every rule's velocities and moments near the smallest normal number now and
+             * then, where the steps flush them */
+            m[i] = number(trial / 4 % 3 == 1 ? 4 * SMALLEST : 0.1, odd);
+            v[i] = (real)fabs((double)number(trial / 4 % 3 == 1 ? 4 * SMALLEST : 0.01, odd));
             g[i] = number(scale, odd);
             keep[i] = uniform() < 0.2 ? (real)0 : (real)(1.0 / 0.8);
         }

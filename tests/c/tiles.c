@@ -133,12 +133,12 @@ int main(void)
             s[i] = uniform();
         }
 
-        /* columns of +0.0 in every sample, left out; others in every sample of a block of
-         * eight, a different set from block to block; of +0.0 in some samples only; and of
-         * -0.0 in every sample, all taken */
+        /* columns of +0.0 in every sample, left out; others in every sample of a tile, a
+         * different set from tile to tile; of +0.0 in some samples only; and of -0.0 in
+         * every sample, all taken */
         for (Py_ssize_t i = 0; i < n && trial % 4; i++)
             for (Py_ssize_t b = 0; b < samples; b++)
-                if (i % 6 == 0 || (i * 7 + trial + b / 8) % 5 < 1 + trial % 2)
+                if (i % 6 == 0 || (i * 7 + trial + b / TILE) % 5 < 1 + trial % 2)
                     x[b * stride + i] = 0.0;
                 else if (trial % 4 == 2 && (i + b) % 3 == 0)
                     x[b * stride + i] = 0.0;

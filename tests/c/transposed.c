@@ -23,9 +23,9 @@
  * no kernels (lernmi_t_ready is 0).
  *
  * Built with -DLERNMI_TEST_FLOATS, the same for the floats' kernels (lernmi_t_forward_f32,
- * ...), against the same plain loops written here in floats: lernmi_dot's lanes and tree,
- * and the products added sample after sample. (vector.h's loops and its step are in
- * doubles only, so the step's word is checked in doubles alone.)
+ * ...), against plain loops written here in floats: lernmi_dot's lanes and tree, and the
+ * products added sample after sample (vector.h's own loops for floats are checked against
+ * the same in tests/c/loops.c, their step's word too; here it is checked in doubles).
  */
 
 #include <math.h>
@@ -38,6 +38,10 @@
 typedef ptrdiff_t Py_ssize_t;  /* Python.h's, which this test does without */
 
 #include "transposed.h"
+
+#ifdef LERNMI_T_FLOATS
+#error "-DLERNMI_T_FLOATS is now -DLERNMI_TEST_FLOATS"
+#endif
 
 #if LERNMI_T_READY
 #ifdef LERNMI_TEST_FLOATS
