@@ -62,6 +62,43 @@ def test_no_module_but_network_reads_a_networks_underscore_attributes():
     assert reached == set()
 
 
+#: What the loops keep in float64 whatever a network's numbers are (reals.py), by module: an
+#: optimiser's settings and step count k, and what rule_at works out from them in double
+#: before a Rule rounds it (Adam's size and root; the batch's size, rule_of's), the training
+#: rates, the sums of costs and right answers over samples, and transposed.py's 64-bit masks.
+FLOAT64 = {("stores", "eta"), ("stores", "settings"), ("network_loops", "eta"),
+           ("network_loops", "settings"), ("network_loops", "k"), ("network_loops", "rates"),
+           ("network_loops", "scores"), ("steps", "settings"), ("steps", "eta"),
+           ("steps", "batch"), ("steps", "k"), ("steps", "size"), ("steps", "root"),
+           ("learning_loops", "score"), ("rooms", "rates"), ("rooms", "scored"),
+           ("transposed", "masks")}
+
+
+def test_the_loops_say_real_for_a_networks_numbers_and_double_only_for_float64_ones():
+    # (the seam where a float32 network's copy of the loops will make every real a float)
+    doubles = set()
+    for path in sorted(SOURCE.glob("*.pxd")):
+        text = re.sub(r"#.*", "", path.read_text(encoding="utf-8"))
+        if path.name == "reals.pxd":
+            assert re.search(r"^ctypedef double real\s*$", text, re.M)
+            continue
+        named = re.findall(r"\bdouble(?:\[[^\]]*\])?\s*\*?\s*(\w+)|(\w+)=double\b", text)
+        assert len(named) == len(re.findall(r"\bdouble\b", text)), path.name  # each is read
+        # (one name a declaration: `cdef double a, b`, or a struct's `double a, b`, hides b)
+        assert not re.search(r"^\s*cdef\s+(const\s+)?double(\[[^\]]*\])?\s+\w+\s*,"
+                             r"|^\s+double\s+\w+\s*,\s*\w+\s*$", text, re.M), path.name
+        doubles |= {(path.stem, declared or local) for declared, local in named}
+    assert {("stores", "settings"), ("steps", "size"), ("learning_loops", "score")} <= doubles
+    assert doubles <= FLOAT64, sorted(doubles - FLOAT64)
+    stores = (SOURCE / "stores.pxd").read_text(encoding="utf-8")
+    assert re.search(r"cdef real\[::1\] w ", stores) and "from lernmi.reals cimport" in stores
+    # and in the .py files only reals.py names the type, but for the step count's cast
+    for path in MODULES:
+        if path.with_suffix(".pxd").exists() and path.name != "reals.py":
+            for line in path.read_text(encoding="utf-8").splitlines():
+                assert "cython.double" not in line or line.lstrip().startswith("k = "), line
+
+
 def module_imports(path):
     """The lernmi modules that `path` imports when it is imported (not inside functions);
     a name taken from the package itself (``from . import __version__``) imports

@@ -180,7 +180,7 @@ def test_misuse_raises_instead_of_crashing():
 # (AddressSanitizer needs far more address space than that for its shadow memory, so under
 # it, tools/sanitize.sh caps each allocation instead.)
 PROBE = """
-import inspect, os, random, resource, sys
+import importlib, inspect, os, random, resource, sys
 import numpy as np
 import lernmi
 
@@ -219,7 +219,7 @@ def samples():
             lernmi.Neuron("relu")]
 
 for name in sys.argv[1:]:
-    module = getattr(lernmi, name)
+    module = importlib.import_module(f"lernmi.{name}")
     for attribute, value in sorted(vars(module).items()):
         if attribute.startswith("_") or not callable(value):
             continue

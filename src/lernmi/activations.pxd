@@ -6,38 +6,40 @@
 
 cimport cython
 
+from lernmi.reals cimport real
 from lernmi.stores cimport NeuronStore
 
 cdef extern from "vector.h":
-    void lernmi_load_identity(const double *x, double *z, double *a, const double *keep,
+    void lernmi_load_identity(const real *x, real *z, real *a, const real *keep,
                               Py_ssize_t n) noexcept nogil
-    void lernmi_relu_sensitivities(double *s, const double *z, const double *delta,
-                                   const double *direct, const double *keep,
+    void lernmi_relu_sensitivities(real *s, const real *z, const real *delta,
+                                   const real *direct, const real *keep,
                                    Py_ssize_t n) noexcept nogil
-    double lernmi_sigmoid(double z) noexcept nogil
-    void lernmi_run_outputs(int relu, double *a, const double *z, const double *keep,
+    real lernmi_sigmoid(real z) noexcept nogil
+    void lernmi_run_outputs(int relu, real *a, const real *z, const real *keep,
                             Py_ssize_t n) noexcept nogil
-    void lernmi_zero_sums(double *z, double *delta, double *direct, Py_ssize_t n) noexcept nogil
+    void lernmi_zero_sums(real *z, real *delta, real *direct, Py_ssize_t n) noexcept nogil
 
 # The two codes other modules test for. Every code is set in activations.py, beside its
 # entry in ACTIVATIONS.
 cdef int BIAS                           # a = 1.0, whatever the neuron was sent
 cdef int SOFTMAX                        # a = e^z / (sum of e^z over the layer)
+cdef real LEAK, SQRT_HALF, INV_SQRT_2PI  # the formulas' constants (set in activations.py)
 
 # --- one neuron ------------------------------------------------------------------------------
-@cython.locals(e=double, a=double)
-cdef double activate(int kind, double z) noexcept nogil
-cdef double slope(int kind, double z, double a) noexcept nogil
-cdef double sensitivity(int kind, double z, double a, double delta, double p) noexcept nogil
+@cython.locals(e=real, a=real)
+cdef real activate(int kind, real z) noexcept nogil
+cdef real slope(int kind, real z, real a) noexcept nogil
+cdef real sensitivity(int kind, real z, real a, real delta, real p) noexcept nogil
 
 # --- softmax, the activation of a whole layer -------------------------------------------------
-@cython.locals(i=Py_ssize_t, peak=double, found=bint)
-cdef double softmax_peak(NeuronStore n, Py_ssize_t first, Py_ssize_t size) noexcept nogil
-@cython.locals(i=Py_ssize_t, total=double)
-cdef double softmax_total(NeuronStore n, Py_ssize_t first, Py_ssize_t size,
-                          double peak) noexcept nogil
-@cython.locals(i=Py_ssize_t, p=double)
-cdef double softmax_pull(NeuronStore n, Py_ssize_t first, Py_ssize_t size) noexcept nogil
+@cython.locals(i=Py_ssize_t, peak=real, found=bint)
+cdef real softmax_peak(NeuronStore n, Py_ssize_t first, Py_ssize_t size) noexcept nogil
+@cython.locals(i=Py_ssize_t, total=real)
+cdef real softmax_total(NeuronStore n, Py_ssize_t first, Py_ssize_t size,
+                          real peak) noexcept nogil
+@cython.locals(i=Py_ssize_t, p=real)
+cdef real softmax_pull(NeuronStore n, Py_ssize_t first, Py_ssize_t size) noexcept nogil
 
 # --- a layer of neurons ------------------------------------------------------------------------
 # The loops that run once a sample (these, and costs.pxd's) take a store's arrays by the
@@ -51,22 +53,22 @@ cdef void reset_sums(NeuronStore n, Py_ssize_t first, Py_ssize_t size) noexcept 
 @cython.locals(i=Py_ssize_t)
 cdef void keep_all(NeuronStore n) noexcept nogil
 @cython.locals(i=Py_ssize_t)
-cdef void load_inputs(NeuronStore n, Py_ssize_t first, const double[:, ::1] x,
+cdef void load_inputs(NeuronStore n, Py_ssize_t first, const real[:, ::1] x,
                       Py_ssize_t k) noexcept nogil
 @cython.locals(i=Py_ssize_t, j=Py_ssize_t)
-cdef void load_layer(NeuronStore n, Py_ssize_t first, const double[:, ::1] x, Py_ssize_t k,
+cdef void load_layer(NeuronStore n, Py_ssize_t first, const real[:, ::1] x, Py_ssize_t k,
                      bint identity, bint again) noexcept nogil
-@cython.locals(i=Py_ssize_t, end=Py_ssize_t, softmax=bint, peak=double, total=double,
-               kept=double)
+@cython.locals(i=Py_ssize_t, end=Py_ssize_t, softmax=bint, peak=real, total=real,
+               kept=real)
 cdef void compute_outputs(NeuronStore n, Py_ssize_t first, Py_ssize_t size) noexcept nogil
-@cython.locals(i=Py_ssize_t, j=Py_ssize_t, end=Py_ssize_t, p=double, pulled=bint, kept=double)
+@cython.locals(i=Py_ssize_t, j=Py_ssize_t, end=Py_ssize_t, p=real, pulled=bint, kept=real)
 cdef void compute_sensitivities(NeuronStore n, Py_ssize_t first, Py_ssize_t size) noexcept nogil
 
-@cython.locals(a=double)
-cdef double kept_sensitivity(NeuronStore n, Py_ssize_t i) noexcept nogil
+@cython.locals(a=real)
+cdef real kept_sensitivity(NeuronStore n, Py_ssize_t i) noexcept nogil
 
 # --- one neuron of a store, for Neuron's methods -------------------------------------------------
-@cython.locals(peak=double)
-cdef double neuron_output(NeuronStore n, Py_ssize_t i) noexcept nogil
-@cython.locals(a=double, peak=double, total=double, p=double, k=Py_ssize_t)
-cdef double neuron_sensitivity(NeuronStore n, Py_ssize_t i) noexcept nogil
+@cython.locals(peak=real)
+cdef real neuron_output(NeuronStore n, Py_ssize_t i) noexcept nogil
+@cython.locals(a=real, peak=real, total=real, p=real, k=Py_ssize_t)
+cdef real neuron_sensitivity(NeuronStore n, Py_ssize_t i) noexcept nogil

@@ -48,9 +48,9 @@ ELU = cython.declare(cython.int, 7)
 SOFTPLUS = cython.declare(cython.int, 8)
 GELU = cython.declare(cython.int, 9)
 
-LEAK = cython.declare(cython.double, 0.01)                   # leaky_relu's slope below 0
-SQRT_HALF = cython.declare(cython.double, 0.7071067811865476)    # 1 / sqrt(2)
-INV_SQRT_2PI = cython.declare(cython.double, 0.3989422804014327)  # 1 / sqrt(2 pi)
+LEAK = 0.01                        # leaky_relu's slope below 0 (each a real: activations.pxd)
+SQRT_HALF = 0.7071067811865476     # 1 / sqrt(2)
+INV_SQRT_2PI = 0.3989422804014327  # 1 / sqrt(2 pi)
 
 # Initial weights are uniform in +-gain/sqrt(fan-in), so with inputs of size 1 an input sum
 # starts at size 1 too. Gain 1: variance 1/(3 fan-in), input sums near 0, where a sigmoid is

@@ -3,20 +3,22 @@
 cimport cython
 
 from lernmi.activations cimport BIAS, SOFTMAX
+from lernmi.reals cimport real, TINY
 from lernmi.stores cimport NeuronStore
 
 # --- one output neuron: the C formulas -------------------------------------------------------
-cdef double cost_term(int cost, int kind, double a, double t) noexcept nogil
-cdef double output_error(int cost, int kind, double a, double t, double total) noexcept nogil
+@cython.locals(c=real)
+cdef real cost_term(int cost, int kind, real a, real t) noexcept nogil
+cdef real output_error(int cost, int kind, real a, real t, real total) noexcept nogil
 cdef bint gives_sensitivity(int cost) noexcept nogil
 
 # --- the output layer of one sample --------------------------------------------------------------
-@cython.locals(j=Py_ssize_t, c=double)
-cdef double sample_cost(int cost, NeuronStore n, Py_ssize_t first, const double[:, ::1] t,
+@cython.locals(j=Py_ssize_t, c=real)
+cdef real sample_cost(int cost, NeuronStore n, Py_ssize_t first, const real[:, ::1] t,
                         Py_ssize_t k) noexcept nogil
-@cython.locals(j=Py_ssize_t, i=Py_ssize_t, straight=bint, total=double)
-cdef void submit_expected(int cost, NeuronStore n, Py_ssize_t first, const double[:, ::1] t,
+@cython.locals(j=Py_ssize_t, i=Py_ssize_t, straight=bint, total=real)
+cdef void submit_expected(int cost, NeuronStore n, Py_ssize_t first, const real[:, ::1] t,
                           Py_ssize_t k) noexcept nogil
 @cython.locals(j=Py_ssize_t, count=Py_ssize_t, guess=Py_ssize_t, answer=Py_ssize_t)
-cdef bint is_correct(NeuronStore n, Py_ssize_t first, const double[:, ::1] t,
+cdef bint is_correct(NeuronStore n, Py_ssize_t first, const real[:, ::1] t,
                      Py_ssize_t k) noexcept nogil

@@ -31,8 +31,9 @@ from .activations import activation_code
 from .stores import NeuronStore
 
 if not cython.compiled:
-    # Compiled, these come from activations.pxd as C (see costs.pxd).
+    # Compiled, these come from activations.pxd and reals.pxd as C (see costs.pxd).
     from .activations import BIAS, SOFTMAX
+    from .reals import TINY
 
 #: One cost. `outputs`: the output activations it suits (None: any). `probabilities`: its
 #: expected outputs must lie in [0, 1] and, for softmax outputs, add up to 1. `formulas`:
@@ -45,9 +46,6 @@ Cost = namedtuple("Cost", "name code outputs probabilities formulas sensitivity 
 
 QUADRATIC = cython.declare(cython.int, 0)
 CROSS_ENTROPY = cython.declare(cython.int, 1)
-
-#: The smallest output a cross-entropy takes the logarithm of, so that a = 0 costs 690, not inf.
-TINY = cython.declare(cython.double, 1e-300)
 
 TABLE = (
     Cost("quadratic", QUADRATIC, None, False, {None: "0.5 * sum((a - t)^2)"}, None, None),

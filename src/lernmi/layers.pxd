@@ -9,6 +9,7 @@ from lernmi.link cimport Link, link_in
 from lernmi.neuron cimport Neuron, neuron_in
 from lernmi.propagation cimport (Links, backpropagate_links, learn_links, propagate_links,
                                  whole)
+from lernmi.reals cimport real
 from lernmi.steps cimport count_step, plain, rule_of
 from lernmi.stores cimport LinkStore, NeuronStore
 
@@ -23,12 +24,12 @@ cdef class LinkLayer:
     cdef readonly NeuronLayer output_layer  # every learning neuron of it receives
     cdef list _links                        # Link handles in the seed's order, made when asked
 
-    @cython.locals(src=NeuronStore, dst=NeuronStore, w="double[::1]", links=Links,
-                   none="double[::1]")
+    @cython.locals(src=NeuronStore, dst=NeuronStore, w=real[::1], links=Links,
+                   none=real[::1])
     cpdef void propagate(self) except *
 
-    @cython.locals(src=NeuronStore, dst=NeuronStore, w="double[::1]", links=Links,
-                   straight=bint, none="double[::1]")
+    @cython.locals(src=NeuronStore, dst=NeuronStore, w=real[::1], links=Links,
+                   straight=bint, none=real[::1])
     cpdef void backpropagate(self) except *
 
 cdef Links links_of(LinkStore store)

@@ -4,6 +4,7 @@ cimport cython
 
 from lernmi.neuron cimport Neuron
 from lernmi.propagation cimport updated_weight
+from lernmi.reals cimport real
 from lernmi.steps cimport count_step, plain, rule_of, step_weights
 from lernmi.stores cimport LinkStore
 
@@ -18,9 +19,9 @@ cdef class Link:
     @cython.locals(source=Neuron, target=Neuron)
     cpdef void propagate(self) except *
 
-    @cython.locals(source=Neuron, target=Neuron, s=double, w=double)
+    @cython.locals(source=Neuron, target=Neuron, s=real, w=real)
     cpdef void backpropagate(self) except *
-    cdef void _step(self, double gradient) except *
+    cdef void _step(self, real gradient) except *
 
 cdef void _check_wired(Neuron source, Neuron target) except *
 

@@ -23,7 +23,7 @@ if not cython.compiled:
 def as_number(value):
     """`value` as a float, or TypeError if it is not a real number.
 
-    Compiled, the C signature (``double value``) does the check; run as Python it is done here,
+    Compiled, the C signature (``real value``) does the check; run as Python it is done here,
     so both ways reject the same things.
     """
     if not cython.compiled:

@@ -13,9 +13,9 @@ gradients summed over the batch:
 - momentum: m = mu * m + g, then w -= rate * m (Nesterov: w -= rate * (g + mu * m));
 - Adam: m = b1 * m + (1 - b1) * g, v = b2 * v + (1 - b2) * g^2, then
   w -= rate / (1 - b1^k) * m / (sqrt(v) / sqrt(1 - b2^k) + epsilon) at step k;
-- a new m smaller in size than the smallest normal double (2.2e-308, `SMALLEST`) is set to
-  zero, keeping its sign, like a CPU set to flush to zero; and so is a new v, once m is 0
-  (`flushed`; vector.h's lernmi_flushed says why, and why v waits for m).
+- a new m smaller in size than the smallest normal real (reals.py's `SMALLEST`, 2.2e-308)
+  is set to zero, keeping its sign, like a CPU set to flush to zero; and so is a new v,
+  once m is 0 (`flushed`; vector.h's lernmi_flushed says why, and why v waits for m).
 
 Compiled, a row's arithmetic is vector.h's C; run as Python, the same operations in the same
 order, so both give the same numbers.
@@ -39,16 +39,12 @@ DECAY = cython.declare(cython.Py_ssize_t, 5)     # weight decay
 STEPS = cython.declare(cython.Py_ssize_t, 6)     # steps taken so far (Adam's k)
 SETTINGS = cython.declare(cython.Py_ssize_t, 7)  # how many numbers
 
-# The smallest normal double, sys.float_info.min (C's DBL_MIN): a velocity or moment smaller
-# in size is flushed to zero.
-SMALLEST = cython.declare(cython.double, 2.2250738585072014e-308)
-
 if not cython.compiled:
-    # Compiled, this is vector.h's lernmi_rule (see steps.pxd).
-    Rule = cython.struct(kind=cython.int, rate=cython.double, momentum=cython.double,
-                         beta1=cython.double, beta2=cython.double, epsilon=cython.double,
-                         decay=cython.double, batch=cython.double, size=cython.double,
-                         root=cython.double)
+    # Compiled, these are reals.pxd's (steps.pxd cimports them), and Rule is vector.h's
+    # lernmi_rule (see steps.pxd).
+    from .reals import SMALLEST, real
+    Rule = cython.struct(kind=cython.int, rate=real, momentum=real, beta1=real, beta2=real,
+                         epsilon=real, decay=real, batch=real, size=real, root=real)
     from math import copysign, fabs, nan
     import math
 

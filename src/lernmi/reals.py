@@ -1,0 +1,26 @@
+"""The type of number a network is made of, and the constants that depend on it.
+
+A network's numbers are `real`: its neurons' sums, outputs and sensitivities, its links'
+weights and what their optimiser keeps, the inputs and expected outputs it learns from.
+Here a real is a C double (numpy's float64). The loops' C declarations (the .pxd files)
+say `real` for those, and `double` only for numbers that are float64 whatever a network is
+made of: an optimiser's settings and step count (a step's Rule is worked out from them in
+double, then rounded to reals), the training rates, and the sums of costs and right
+answers over many samples (tests/test_design.py keeps it so). That is the seam
+where a float32 network's copy of the loops will differ (docs/speed.md, "What float32 would
+take"): there a real is a C float, and these constants are float's.
+"""
+
+import cython
+
+if not cython.compiled:
+    # Compiled, these are C (reals.pxd): the type, and constants the C compiler sees.
+    real = cython.double
+
+    #: The smallest normal real, C's DBL_MIN (sys.float_info.min): an optimiser's velocity or
+    #: moment smaller in size is flushed to zero (steps.flushed; vector.h's lernmi_flushed).
+    SMALLEST = 2.2250738585072014e-308
+
+    #: The least a probability is taken as where cross-entropy takes its log, so that an
+    #: output of exactly 0 costs -log(1e-300), about 690, and not infinity (costs.py).
+    TINY = 1e-300
