@@ -73,6 +73,12 @@ FLOAT64 = {("stores", "eta"), ("stores", "settings"), ("network_loops", "eta"),
            ("learning_loops", "score"), ("rooms", "rates"), ("rooms", "scored"),
            ("transposed", "masks")}
 
+#: The arrays kept in float64, by the module whose Python makes or checks them.
+FLOAT64_ARRAYS = {"stores": ("eta", "settings"), "layers": ("eta",), "link": ("eta",),
+                  "network_loops": ("eta", "settings", "scores"),
+                  "learning_loops": ("score", "rates"), "rooms": ("scored",),
+                  "transposed": ("masks",)}
+
 
 def test_the_loops_say_real_for_a_networks_numbers_and_double_only_for_float64_ones():
     # (the seam where a float32 network's copy of the loops will make every real a float)
@@ -92,11 +98,16 @@ def test_the_loops_say_real_for_a_networks_numbers_and_double_only_for_float64_o
     assert doubles <= FLOAT64, sorted(doubles - FLOAT64)
     stores = (SOURCE / "stores.pxd").read_text(encoding="utf-8")
     assert re.search(r"cdef real\[::1\] w ", stores) and "from lernmi.reals cimport" in stores
-    # and in the .py files only reals.py names the type, but for the step count's cast
+    # and in the .py files only reals.py names the types, C's (but for the step count's
+    # cast) and numpy's (but for the arrays kept in float64, each on the line that makes
+    # or checks it)
     for path in MODULES:
         if path.with_suffix(".pxd").exists() and path.name != "reals.py":
             for line in path.read_text(encoding="utf-8").splitlines():
                 assert "cython.double" not in line or line.lstrip().startswith("k = "), line
+                assert "np.float64" not in line or any(
+                    re.search(rf"\b{name}\b", line) for name in FLOAT64_ARRAYS.get(
+                        path.stem, ())), line
 
 
 def module_imports(path):

@@ -28,7 +28,7 @@ from cython.cimports.libc.math import log
 
 from ._checks import as_vector
 from .activations import activation_code
-from .stores import NeuronStore
+from .stores import NeuronStore, zeros
 
 if not cython.compiled:
     # Compiled, these come from activations.pxd and reals.pxd as C (see costs.pxd).
@@ -207,6 +207,7 @@ def cost_of(cost, activation, a, t):
     size = a.shape[0] + 1
     kinds = np.full(size, kind, dtype=np.intc)
     kinds[0] = BIAS
-    n = NeuronStore(kinds, np.zeros(size), np.zeros(size), np.zeros(size),
-                    np.concatenate([[1.0], a]), np.zeros(size))
-    return float(sample_cost(code, n, 0, t.reshape(1, -1), 0))
+    outputs = zeros(size)
+    outputs[0], outputs[1:] = 1.0, a
+    n = NeuronStore(kinds, zeros(size), zeros(size), zeros(size), outputs, zeros(size))
+    return float(sample_cost(code, n, 0, np.asarray(t, outputs.dtype).reshape(1, -1), 0))

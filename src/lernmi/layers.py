@@ -18,7 +18,8 @@ from ._checks import (as_vector, positive_int, random_generator, refuse_second_i
 from .activations import ACTIVATIONS, activation_code
 from .costs import check_targets, cost_code
 from .optimizers import STEPS, keeps, optimizer_of, optimizer_or_default, settings_of
-from .stores import LinkStore, NeuronStore, new_store
+from .reals import DTYPE
+from .stores import LinkStore, NeuronStore, new_store, zeros
 
 if not cython.compiled:
     # Compiled, these are C functions and constants (see layers.pxd).
@@ -34,7 +35,7 @@ if not cython.compiled:
 # Neuron and Link handles are made when first asked for. Two threads asking at once (no GIL
 # stops them on free-threaded Python) must still get the very same objects.
 _HANDLES = threading.Lock()
-_NO_PACK = np.zeros(0)  # no room to pack samples: a layer's loops take one sample
+_NO_PACK = zeros(0)  # no room to pack samples: a layer's loops take one sample
 
 
 def layer_kinds(count, activation):
@@ -118,7 +119,7 @@ class NeuronLayer:
     def input(self, values):
         """Add values[i] to the input sum of learning neuron i."""
         x = as_vector(values, self.store.size - 1, "values")
-        load_inputs(self.store, 0, x.reshape(1, -1), 0)  # (its one row)
+        load_inputs(self.store, 0, x.astype(DTYPE, copy=False).reshape(1, -1), 0)  # one row
 
     def expected_output(self, values, cost="quadratic"):
         """Start learning at this layer, the output layer: `values` were expected.
@@ -135,7 +136,7 @@ class NeuronLayer:
         code = cost_code(cost)
         check_targets(t, cost, self.activation, "expected values")
         compute_outputs(self.store, 0, self.store.size)
-        submit_expected(code, self.store, 0, t.reshape(1, -1), 0)
+        submit_expected(code, self.store, 0, t.astype(DTYPE, copy=False).reshape(1, -1), 0)
 
     def outputs(self):
         """The learning neurons' outputs, f(z), as a new numpy array."""
@@ -258,7 +259,8 @@ class LinkLayer:
         rows, cols = output_layer.store.size - 1, input_layer.store.size
         w = initial_weights(random_generator(seed), rows, cols,
                             output_layer.activation).reshape(-1)
-        self.store = LinkStore(w, np.array([eta]), rows, cols, settings)
+        self.store = LinkStore(w.astype(DTYPE, copy=False), np.array([eta], np.float64), rows,
+                               cols, settings)
         self.input_layer = input_layer
         self.output_layer = output_layer
         self._links = None

@@ -17,6 +17,7 @@ import cython
 from ._checks import plain_array, positive_int
 from .activations import activation_code
 from .network_loops import network_sizes
+from .reals import DTYPE
 from .rooms import Rows
 from .team import Team, run
 
@@ -313,14 +314,14 @@ def learn_rows(net, x, t, order, score, batch=1, keep=None, threads=1, rates=Non
     network is `shareable` (else on one: the same numbers). rates[i], if given, is every
     link layer's training rate for the i-th step, which the layers keep after the last
     (the Network's optimizer is train's to set).
-    x and t must be C-contiguous float64 matrices, one row per sample, that fit `net`;
+    x and t must be C-contiguous matrices of reals, one row per sample, that fit `net`;
     `order` an array of numpy.intp whose every number is one of their rows; score a
     writable array of two float64 numbers; batch and threads positive ints; rates, float64
     numbers 0 or more, one per step.
     """
     sizes = network_sizes(net)
-    x = plain_array(x, np.float64, 2, "x", columns=sizes[0])
-    t = plain_array(t, np.float64, 2, "t", rows=x.shape[0], columns=sizes[-1])
+    x = plain_array(x, DTYPE, 2, "x", columns=sizes[0])
+    t = plain_array(t, DTYPE, 2, "t", rows=x.shape[0], columns=sizes[-1])
     order = plain_array(order, np.intp, 1, "order")
     score = plain_array(score, np.float64, 1, "score", rows=2, writable=True)
     if order.shape[0] and not (0 <= order.min() and order.max() < x.shape[0]):
@@ -332,9 +333,9 @@ def learn_rows(net, x, t, order, score, batch=1, keep=None, threads=1, rates=Non
         batch = min(batch, max(order.shape[0], 2))
     if threads > MAX_THREADS:
         raise ValueError(f"threads must be at most {MAX_THREADS}, not {threads}")
-    keep = np.ones((0, 0)) if keep is None else \
-        plain_array(keep, np.float64, 2, "keep", rows=order.shape[0], columns=sum(sizes[1:-1]))
-    rates = np.zeros(0) if rates is None else plain_array(
+    keep = np.ones((0, 0), DTYPE) if keep is None else \
+        plain_array(keep, DTYPE, 2, "keep", rows=order.shape[0], columns=sum(sizes[1:-1]))
+    rates = np.zeros(0, np.float64) if rates is None else plain_array(
         rates, np.float64, 1, "rates", rows=-(-order.shape[0] // int(batch)))
     if not np.all(np.isfinite(rates) & (rates >= 0.0)):
         raise ValueError("rates must be finite numbers, 0 or more")

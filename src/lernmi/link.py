@@ -18,6 +18,7 @@ import cython
 from ._checks import finite_number, refuse_second_init, valid_training_rate
 from .neuron import Neuron
 from .optimizers import STEPS, keeps, optimizer_of, optimizer_or_default, settings_of
+from .reals import DTYPE
 from .stores import LinkStore
 
 if not cython.compiled:
@@ -108,7 +109,7 @@ class Link:
         _neuron_or_none(input_neuron, "input_neuron")
         _neuron_or_none(output_neuron, "output_neuron")
         self._input, self._output = input_neuron, output_neuron
-        self.store = LinkStore(np.array([w]), np.array([eta]), 1, 1, settings)
+        self.store = LinkStore(np.array([w], DTYPE), np.array([eta], np.float64), 1, 1, settings)
         self.index = 0
         self._in_layer = False
 
@@ -234,7 +235,7 @@ class Link:
         settings = np.array(self.store.settings)
         settings[STEPS] += 1.0
         _, _, m, v = self.store.views()
-        step_weights(self.store.w, m, v, np.array([gradient]),
+        step_weights(self.store.w, m, v, np.array([gradient], DTYPE),
                      rule_of(settings, 0, self.store.eta[0], 1.0), self.index)
 
     def __repr__(self):

@@ -19,6 +19,7 @@ import cython
 from ._checks import plain_array, refuse_second_init, valid_training_rate
 from .costs import COSTS
 from .optimizers import plain_settings
+from .reals import DTYPE
 from .stores import LinkStore, Moments, NeuronStore, new_store, zeros
 
 if not cython.compiled:
@@ -60,7 +61,7 @@ class NetworkArrays:
         refuse_second_init(self, "layers")
         # Plain arrays first, and every size read from them: from what the loops will read.
         kinds = [np.asarray(k, dtype=np.intc) for k in kinds]
-        weights = [np.asarray(w, dtype=np.float64) for w in weights]
+        weights = [np.asarray(w, dtype=DTYPE) for w in weights]
         if any(k.ndim != 1 for k in kinds):
             raise ValueError("each layer's activation codes must be a one-dimensional array")
         sizes = [k.shape[0] for k in kinds]
@@ -72,7 +73,7 @@ class NetworkArrays:
                 or cost not in codes:
             raise ValueError(f"cost codes are {codes}, not {cost!r}")
         eta = valid_training_rate(eta)
-        settings = plain_settings() if settings is None else np.array(settings, dtype=float)
+        settings = plain_settings() if settings is None else np.array(settings, np.float64)
         if settings.shape != (SETTINGS,):
             raise ValueError(f"settings must be {SETTINGS} numbers, as "
                              f"optimizers.settings_of gives them")
@@ -84,7 +85,7 @@ class NetworkArrays:
         moments = Moments(zeros(w.shape[0]), zeros(w.shape[0]), zeros(6 * max(sizes)))
         # Everything is made and checked above; nothing below can fail halfway.
         self.neurons, self.first, self.w0, self.w = neurons, first, w0, w
-        self.eta = np.full(len(weights), eta)
+        self.eta = np.full(len(weights), eta, np.float64)
         self.settings = np.tile(settings, len(weights))
         self.moments = moments
         # Room for the tiles, and for what learn_samples keeps of each layer for its steps.
@@ -292,15 +293,15 @@ def infer_rows(net, x, t, outputs, scores):
     """infer_samples on every row of x, with the GIL released, in a Room of its own (so that
     many threads may run it on one network at once).
 
-    x must be a C-contiguous float64 matrix, one row per sample, that fits `net`; t,
-    outputs and scores the same with no rows, or one row per row of x (scores with two
-    columns, and rows whenever t has them).
+    x must be a C-contiguous matrix of reals, one row per sample, that fits `net`; t and
+    outputs the same with no rows, or one row per row of x, and scores (float64, two
+    columns) no rows or one per row of x whenever t has them.
     """
     sizes = network_sizes(net)
-    x = plain_array(x, np.float64, 2, "x", columns=sizes[0])
+    x = plain_array(x, DTYPE, 2, "x", columns=sizes[0])
     rows = x.shape[0]
-    t = plain_array(t, np.float64, 2, "t", rows=rows, columns=sizes[-1], empty=True)
-    outputs = plain_array(outputs, np.float64, 2, "outputs", rows=rows, columns=sizes[-1],
+    t = plain_array(t, DTYPE, 2, "t", rows=rows, columns=sizes[-1], empty=True)
+    outputs = plain_array(outputs, DTYPE, 2, "outputs", rows=rows, columns=sizes[-1],
                           empty=True, writable=True)
     scores = plain_array(scores, np.float64, 2, "scores", rows=rows, columns=2,
                          empty=t.shape[0] == 0, writable=True)

@@ -1,10 +1,10 @@
 """Neuron: sums what links send it and applies its activation function.
 
 A neuron's numbers (its activation code, its input sum and its sensitivity sum, and the
-output and sensitivity worked out from them) live in a NeuronStore (stores.py), a few contiguous arrays shared by every
-neuron of a layer. A Neuron object is a small handle (a store and an index) that keeps its
-store alive: take a neuron from a layer, delete the layer, and the neuron still works. A
-Neuron made on its own gets a store of one.
+output and sensitivity worked out from them) live in a NeuronStore (stores.py), a few
+contiguous arrays shared by every neuron of a layer. A Neuron object is a small handle (a
+store and an index) that keeps its store alive: take a neuron from a layer, delete the
+layer, and the neuron still works. A Neuron made on its own gets a store of one.
 """
 
 import numpy as np

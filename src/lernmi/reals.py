@@ -2,16 +2,22 @@
 
 A network's numbers are `real`: its neurons' sums, outputs and sensitivities, its links'
 weights and what their optimiser keeps, the inputs and expected outputs it learns from.
-Here a real is a C double (numpy's float64). The loops' C declarations (the .pxd files)
-say `real` for those, and `double` only for numbers that are float64 whatever a network is
-made of: an optimiser's settings and step count (a step's Rule is worked out from them in
-double, then rounded to reals), the training rates, and the sums of costs and right
-answers over many samples (tests/test_design.py keeps it so). That is the seam
-where a float32 network's copy of the loops will differ (docs/speed.md, "What float32 would
-take"): there a real is a C float, and these constants are float's.
+Here a real is a C double, and its arrays numpy's float64 (`DTYPE`). The loops' C
+declarations (the .pxd files) say `real` for those, and `double` only for numbers that are
+float64 whatever a network is made of: an optimiser's settings and step count (a step's
+Rule is worked out from them in double, then rounded to reals), the training rates, and
+the sums of costs and right answers over many samples; the arrays of those are the only
+ones the compiled modules make or check as float64 by name (tests/test_design.py keeps
+both so). That is the seam where a float32 network's copy of the loops will differ
+(docs/speed.md, "What float32 would take"): there a real is a C float, its arrays
+float32, and these constants are float's.
 """
 
 import cython
+import numpy as np
+
+#: numpy's type for a real, of the arrays a network's numbers are kept in (stores.py).
+DTYPE = np.float64
 
 if not cython.compiled:
     # Compiled, these are C (reals.pxd): the type, and constants the C compiler sees.

@@ -29,7 +29,7 @@ class Rows:
     def __init__(self, x, t, order, keep, batch, identity, rates):
         self.x, self.t, self.order, self.keep = x, t, order, keep
         self.batch, self.identity, self.rates = batch, identity, rates
-        self.scored = np.zeros((min(batch, order.shape[0]) if batch > 1 else 0, 2))
+        self.scored = np.zeros((min(batch, order.shape[0]) if batch > 1 else 0, 2), np.float64)
 
 
 class Scratch:

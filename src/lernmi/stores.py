@@ -12,11 +12,12 @@ from collections import namedtuple
 import numpy as np
 
 from ._checks import refuse_second_init
+from .reals import DTYPE
 
 #: Numpy views of a NeuronStore's arrays (`NeuronStore.views`).
 NeuronViews = namedtuple("NeuronViews", "kind z delta direct a s keep")
 
-#: The float64 arrays of a NeuronStore, after its activation codes.
+#: The arrays of reals of a NeuronStore, after its activation codes.
 NUMBERS = NeuronViews._fields[1:]
 
 #: Where the arrays that vector.h's loops run along start: on a 64-byte line, a cache line
@@ -24,15 +25,17 @@ NUMBERS = NeuronViews._fields[1:]
 LINE_BYTES = 64
 
 
-def zeros(size):
-    """A float64 array of `size` zeros that starts on a LINE_BYTES line.
+def zeros(size, dtype=DTYPE):
+    """An array of `size` zeros of `dtype` (reals, unless said) that starts on a LINE_BYTES
+    line.
 
     numpy starts an array wherever malloc gives it room, often 16 bytes into a line; then
     every vector of eight doubles that a loop loads from it spans two lines (in a C harness,
     the forward tiles took 9% longer on their packed samples so). A view into a little
     more room, so that it starts on a line."""
-    room = np.zeros(size + LINE_BYTES // 8)
-    skip = -room.ctypes.data % LINE_BYTES // 8
+    per_line = LINE_BYTES // np.dtype(dtype).itemsize
+    room = np.zeros(size + per_line, dtype)
+    skip = -room.ctypes.data % LINE_BYTES // np.dtype(dtype).itemsize
     return room[skip:skip + size]
 
 
@@ -74,12 +77,12 @@ class NeuronStore:
     ----------
     kind : numpy array of numpy.intc
         Each neuron's activation code (`activations.ACTIVATIONS`).
-    z, delta : numpy arrays of float64
+    z, delta : numpy arrays of reals (`reals.DTYPE`: float64)
         Each neuron's input sum and sensitivity sum.
-    direct : numpy array of float64
+    direct : numpy array of reals
         The part of each neuron's sensitivity that a cost gave it directly, not through
         its activation's slope (see `costs.output_error`); 0 but in an output layer.
-    a, s : numpy arrays of float64
+    a, s : numpy arrays of reals
         Each neuron's output and sensitivity, as a loop last worked them out from the rest.
 
     The arrays are kept as given, not copied (a Network passes views into its own arrays),
@@ -96,7 +99,7 @@ class NeuronStore:
         if keep is None:
             keep = zeros(kind.shape[0])
             keep.fill(1.0)
-        numbers = [(name, _checked(array, np.float64, name))
+        numbers = [(name, _checked(array, DTYPE, name))
                    for name, array in zip(NUMBERS, (z, delta, direct, a, s, keep))]
         if kind.shape[0] < 1 or any(array.shape != kind.shape for _, array in numbers):
             raise ValueError("a NeuronStore's arrays must all have one entry per neuron, "
@@ -142,11 +145,11 @@ class Moments:
 
     Parameters
     ----------
-    m : numpy array of float64
+    m : numpy array of reals (`reals.DTYPE`: float64)
         SGD's velocity (with momentum), or Adam's first moment, one per weight.
-    v : numpy array of float64
+    v : numpy array of reals
         Adam's second moment, one per weight (the same length as m).
-    g : numpy array of float64
+    g : numpy array of reals
         Scratch: rows of weights' gradients, summed over a batch, as a step works them out
         (room for six rows makes the loops take six or four rows at a time, and room for
         every row a batch of more than 32 samples steps, all of them at once).
@@ -156,7 +159,7 @@ class Moments:
 
     def __init__(self, m, v, g):
         refuse_second_init(self, "weights")
-        m, v, g = (_checked(array, np.float64, name)
+        m, v, g = (_checked(array, DTYPE, name)
                    for array, name in ((m, "m"), (v, "v"), (g, "g")))
         if m.shape != v.shape:
             raise ValueError("m and v must have one entry per weight each")
@@ -189,7 +192,7 @@ class LinkStore:
 
     Parameters
     ----------
-    w : numpy array of float64, length rows * cols
+    w : numpy array of reals (`reals.DTYPE`: float64), length rows * cols
         weights[j, i], of the link from input neuron i to output neuron j, is w[j * cols + i].
     eta : numpy array of float64, length 1
         The training rate every one of these links uses.
@@ -212,7 +215,7 @@ class LinkStore:
 
         if settings is None:
             settings = plain_settings()
-        w, eta = _checked(w, np.float64, "w"), _checked(eta, np.float64, "eta")
+        w, eta = _checked(w, DTYPE, "w"), _checked(eta, np.float64, "eta")
         settings = _checked(settings, np.float64, "settings")
         for value, name in ((rows, "rows"), (cols, "cols")):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)):

@@ -1,7 +1,7 @@
 # Types of lernmi.stores as compiled (see activations.pyi for why these stubs exist).
 
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -19,7 +19,7 @@ class NeuronViews(NamedTuple):
 NUMBERS: tuple[str, ...]
 LINE_BYTES: int
 
-def zeros(size: int) -> npt.NDArray[np.float64]: ...
+def zeros(size: int, dtype: npt.DTypeLike = ...) -> npt.NDArray[Any]: ...
 
 @disjoint_base
 class NeuronStore:

@@ -57,7 +57,7 @@ class Transposed:
         self.x, self.order, self.first = x, order, 0
         self.w, self.m, self.v, self.g = zeros(size), zeros(size), zeros(size), zeros(size)
         self.room = zeros(lernmi_t_room(rows))
-        self.masks = zeros(lernmi_t_masks(cols, batch))
+        self.masks = zeros(lernmi_t_masks(cols, batch), np.float64)  # 64-bit words
         self.row0, self.rows, self.cols, self.start = row0, rows, cols, 0
         self.listed, self.finite, self.held = -1, -1, False
 
@@ -71,7 +71,8 @@ def inputs_for(net, x, order, batch, row0, rows):
     if not READY or batch < 2 or rows < 1:
         return None
     some = np.ascontiguousarray(np.asarray(x)[np.asarray(order)[:256]])
-    if some.size == 0 or np.count_nonzero(some.view(np.uint64)) > (1.0 - BLANK) * some.size:
+    bits = some.view(f"u{some.itemsize}")  # 0 only for +0.0
+    if some.size == 0 or np.count_nonzero(bits) > (1.0 - BLANK) * some.size:
         return None
     links = some_rows(link_layer(net, 0, 1), row0, rows)
     held = Transposed(row0, rows, links.cols, batch, x, order)
