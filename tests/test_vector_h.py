@@ -40,6 +40,13 @@ BUILDS += [SANITIZED, SANITIZED + ["-DLERNMI_NO_VECTORS"]]
 # each test in doubles, and in floats: vector.h's and transposed.h's loops for float32
 FLOATS = {"doubles": [], "floats": ["-DLERNMI_TEST_FLOATS"]}
 
+# Every test here compiles a program of tests/c, in each build and each type of number.
+pytestmark = [pytest.mark.skipif(COMPILER is None, reason="needs a C compiler (gcc or cc)"),
+              pytest.mark.skipif(not HEADER.exists(),
+                                 reason="needs the source tree's src/lernmi/vector.h")]
+EVERY_BUILD = pytest.mark.parametrize("flags", BUILDS, ids=" ".join)
+BOTH_TYPES = pytest.mark.parametrize("numbers", list(FLOATS))
+
 
 def built(tmp_path, flags, test, defines=()):
     """tests/c/<test>.c compiled with `flags` (first, perhaps, the compiler: clang or
@@ -69,10 +76,8 @@ def built(tmp_path, flags, test, defines=()):
                           env={**env, "ASAN_OPTIONS": "detect_leaks=0"})
 
 
-@pytest.mark.skipif(COMPILER is None, reason="needs a C compiler (gcc or cc)")
-@pytest.mark.skipif(not HEADER.exists(), reason="needs the source tree's src/lernmi/vector.h")
-@pytest.mark.parametrize("flags", BUILDS, ids=" ".join)
-@pytest.mark.parametrize("numbers", ["doubles", "floats"])
+@EVERY_BUILD
+@BOTH_TYPES
 def test_the_tiles_give_the_plain_loops_sums_bit_for_bit(tmp_path, flags, numbers):
     ran = built(tmp_path, flags, "tiles", FLOATS[numbers])
     assert ran.stdout.startswith("0 mismatches in "), ran.stdout + ran.stderr
@@ -88,10 +93,8 @@ def test_the_tiles_give_the_plain_loops_sums_bit_for_bit(tmp_path, flags, number
     assert ran.returncode == 0
 
 
-@pytest.mark.skipif(COMPILER is None, reason="needs a C compiler (gcc or cc)")
-@pytest.mark.skipif(not HEADER.exists(), reason="needs the source tree's src/lernmi/vector.h")
-@pytest.mark.parametrize("flags", BUILDS, ids=" ".join)
-@pytest.mark.parametrize("numbers", ["doubles", "floats"])
+@EVERY_BUILD
+@BOTH_TYPES
 def test_the_transposed_kernels_give_the_plain_loops_numbers_bit_for_bit(tmp_path, flags,
                                                                          numbers):
     # transposed.h's kernels exist only where vector.h picks the tiles' widths as they run
@@ -108,10 +111,8 @@ def test_the_transposed_kernels_give_the_plain_loops_numbers_bit_for_bit(tmp_pat
     assert ran.returncode == 0
 
 
-@pytest.mark.skipif(COMPILER is None, reason="needs a C compiler (gcc or cc)")
-@pytest.mark.skipif(not HEADER.exists(), reason="needs the source tree's src/lernmi/vector.h")
-@pytest.mark.parametrize("flags", BUILDS, ids=" ".join)
-@pytest.mark.parametrize("numbers", ["doubles", "floats"])
+@EVERY_BUILD
+@BOTH_TYPES
 def test_the_plain_loops_give_each_operations_numbers_bit_for_bit(tmp_path, flags, numbers):
     ran = built(tmp_path, flags, "loops", FLOATS[numbers])
     assert ran.stdout.startswith("0 mismatches in "), ran.stdout + ran.stderr
