@@ -34,6 +34,7 @@ the yellower a line, the more it calls into Python). The C itself is written the
 and a debug build's to build/cython-debug/, so that neither reuses the other's.
 """
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -127,27 +128,42 @@ class BuildExt(build_ext):
         super().build_extension(ext)
 
 
-def extension(pxd):
-    name = pxd.stem
+# The float32 copies of the compiled modules (lernmi._f32), written from their source by
+# src/lernmi/_floats.py into a folder of the build's (they are never in the source tree).
+FLOAT_SOURCE = "build/float-source"
+
+
+def float_copies():
+    """Writes lernmi._f32's sources (only those that changed) and returns their .py files."""
+    spec = importlib.util.spec_from_file_location("lernmi_floats", "src/lernmi/_floats.py")
+    floats = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(floats)
+    return floats.write_copies("src/lernmi", FLOAT_SOURCE)
+
+
+def extension(source, package="lernmi"):
+    name = source.stem
     directives = {**EVERY_MODULE, **(LOOPS if name in LOOP_MODULES else OBJECT_MODULES)}
-    headers = sorted(str(h) for h in pxd.parent.glob("*.h"))  # vector.h, team.h
-    source = Extension(f"lernmi.{name}", [str(pxd.with_suffix(".py"))],
-                       include_dirs=[str(pxd.parent)], depends=headers)
+    headers = sorted(str(h) for h in Path("src/lernmi").glob("*.h"))  # vector.h, team.h
+    module = Extension(f"{package}.{name}", [str(source.with_suffix(".py"))],
+                       include_dirs=["src/lernmi"], depends=headers)
     # Each kind of build writes its C to a folder of its own, so that a debug build never
     # reuses the C of a release build (Cython regenerates C only when the source is newer:
     # annotating, every module's, for its page).
-    return cythonize([source], compiler_directives=directives, include_path=["src"],
-                     annotate=ANNOTATE, force=ANNOTATE, build_dir=f"build/cython-{KIND}")[0]
+    return cythonize([module], compiler_directives=directives,
+                     include_path=["src", FLOAT_SOURCE], annotate=ANNOTATE, force=ANNOTATE,
+                     build_dir=f"build/cython-{KIND}")[0]
 
 
 # ... and compiles into a folder of its own: setuptools skips a module whose compiled file
 # is newer than its C, which would otherwise hand one kind's modules to another.
-# transposed.py comes first: with the sanitizers its AVX-512 kernels took the longest to
-# compile (62 s of 360 s), and started last they would compile alone at the end. On 2 cores,
-# side by side, a release build took 45 s instead of 69 s, and pip's sanitizer build 162 s
-# instead of 290 s.
-SLOWEST_FIRST = sorted(Path("src/lernmi").glob("*.pxd"), key=lambda p: (p.stem != "transposed",
-                                                                          p.stem))
-setup(ext_modules=[extension(pxd) for pxd in SLOWEST_FIRST],
+# transposed.py and its float copy come first: with the sanitizers its AVX-512 kernels took
+# the longest to compile (62 s of 360 s), and started last they would compile alone at the
+# end. On 2 cores, side by side, a release build took 45 s instead of 69 s, and pip's
+# sanitizer build 162 s instead of 290 s (before the float copies, which double the work).
+MODULES = [(pxd, "lernmi") for pxd in Path("src/lernmi").glob("*.pxd")] \
+    + [(copy, "lernmi._f32") for copy in float_copies()]
+SLOWEST_FIRST = sorted(MODULES, key=lambda m: (m[0].stem != "transposed", m[0].stem, m[1]))
+setup(ext_modules=[extension(source, package) for source, package in SLOWEST_FIRST],
       cmdclass={"build_ext": BuildExt},
       options={"build": {"build_base": f"build/{KIND}"}})

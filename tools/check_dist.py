@@ -9,8 +9,9 @@ README.md, LICENSE and the build files, plus the metadata setuptools writes (PKG
 source file is left out.
 
 The wheel must hold, for each compiled module (each src/lernmi/X.pxd), the compiled module
-(under MAX_MODULE_BYTES: no debugging information) and its .pxd, .py and .pyi; every other file of src/lernmi/ (py.typed, C headers, plain
-modules); the examples' scripts, as the package lernmi.examples (so that `python -m lernmi
+and its float32 copy, lernmi/_f32/X (each under MAX_MODULE_BYTES: no debugging
+information), and its .pxd, .py and .pyi; every other file of src/lernmi/ (py.typed, C
+headers, plain modules); the examples' scripts, as the package lernmi.examples (so that `python -m lernmi
 mnist` runs from a wheel); the license; and nothing else.
 
 Both lists are printed. The exit status is 1 if either is wrong.
@@ -76,7 +77,8 @@ def wheel_problems(wheel, sources):
                 for name in compiled if name + ".pyi" not in package]
     problems += [f"wheel lacks {name}" for name in sorted(package - names)]
     extensions = set()
-    for module in compiled:
+    copies = [module.replace("lernmi/", "lernmi/_f32/", 1) for module in compiled]
+    for module in compiled + copies:
         pattern = re.escape(module) + r"(\.[\w-]+)?\.(so|pyd)"  # lernmi/stores.cpython-311-...so
         found = {name for name in names if re.fullmatch(pattern, name)}
         if len(found) != 1:

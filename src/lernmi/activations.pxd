@@ -6,7 +6,7 @@
 
 cimport cython
 
-from lernmi.reals cimport real
+from lernmi.reals cimport real, rounded
 from lernmi.stores cimport NeuronStore
 
 cdef extern from "vector.h":

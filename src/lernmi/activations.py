@@ -11,9 +11,8 @@ that error messages list, the hidden layers' choices, the gains, the trace's for
 read from the table. To add an activation, add those three and its line in the tests'
 numpy oracle (tests/reference.py).
 
-Below them, the loops that apply them to a layer at once (ReLU's written out again there, to
-vectorise), and softmax, whose output depends on its whole layer. A plain Python module:
-compiled by Cython (see activations.pxd), each function is C that runs without the GIL.
+Below them, the loops that apply them to a layer at once (ReLU's written out again, to
+vectorise), and softmax. Compiled by Cython (activations.pxd), each is C without the GIL.
 """
 
 from collections import namedtuple
@@ -24,6 +23,9 @@ import cython
 from cython.cimports.libc.math import erf, exp, expm1, log1p, tanh
 
 from ._checks import real_number
+
+if not cython.compiled:  # compiled, reals.pxd's C cast (see activations.pxd)
+    from .reals import rounded
 
 #: One activation. `uses` says where it may be chosen: "neuron" (a lone Neuron), "hidden"
 #: (a Network's hidden layers) and "output" (a Network's output layer); a NeuronLayer takes
@@ -153,26 +155,26 @@ def activate(kind, z):
         if cython.compiled:  # vector.h's: the same numbers, without a branch on z's sign
             a = lernmi_sigmoid(z)
         elif z >= 0.0:
-            a = 1.0 / (1.0 + exp(-z))
+            a = 1.0 / (1.0 + rounded(exp(-z)))
         else:
-            e = exp(z)
+            e = rounded(exp(z))
             a = e / (1.0 + e)
         return a
     if kind == RELU:
         return z if z > 0.0 else 0.0
     if kind == TANH:
-        return tanh(z)
+        return rounded(tanh(z))
     if kind == BIAS:
         return 1.0
     if kind == LEAKY_RELU:
         return z if z > 0.0 else LEAK * z
     if kind == ELU:
-        return z if z > 0.0 else expm1(z)
+        return z if z > 0.0 else rounded(expm1(z))
     if kind == SOFTPLUS:
         # ln(1 + e^z) = z + ln(1 + e^-z): again exp never sees a large positive argument.
-        return z + log1p(exp(-z)) if z > 0.0 else log1p(exp(z))
+        return z + rounded(log1p(exp(-z))) if z > 0.0 else rounded(log1p(exp(z)))
     if kind == GELU:
-        return 0.5 * z * (1.0 + erf(z * SQRT_HALF))
+        return 0.5 * z * (1.0 + rounded(erf(z * SQRT_HALF)))
     return z  # softmax's input sum, which compute_outputs turns into its output
 
 
@@ -195,7 +197,8 @@ def slope(kind, z, a):
     if kind == SOFTPLUS:
         return activate(SIGMOID, z)
     if kind == GELU:
-        return 0.5 * (1.0 + erf(z * SQRT_HALF)) + z * exp(-0.5 * z * z) * INV_SQRT_2PI
+        return (0.5 * (1.0 + rounded(erf(z * SQRT_HALF)))
+                + z * rounded(exp(-0.5 * z * z)) * INV_SQRT_2PI)
     return 1.0  # softmax's own slope (its sensitivity needs its layer: see sensitivity)
 
 
@@ -232,7 +235,7 @@ def softmax_total(n, first, size, peak):
     total = 0.0
     for i in range(first, first + size):
         if n.kind[i] == SOFTMAX:
-            total += exp(n.z[i] - peak)
+            total += rounded(exp(n.z[i] - peak))
     return total
 
 
@@ -261,8 +264,7 @@ def reset_sums(n, first, size):
 
 
 def keep_all(n):
-    """Every neuron of the store n kept whole again (keep = 1), after learning with dropout,
-    so that run, predict and evaluate use every neuron, unscaled."""
+    """Every neuron of the store n kept whole (keep = 1) again, after learning with dropout."""
     for i in range(n.size):
         n.keep[i] = 1.0
 
@@ -330,7 +332,7 @@ def compute_outputs(n, first, size):
         total = softmax_total(n, first, size, peak)
         for i in range(first, first + size):
             if n.kind[i] == SOFTMAX:
-                n.a[i] = exp(n.z[i] - peak) / total
+                n.a[i] = rounded(exp(n.z[i] - peak)) / total
 
 
 def compute_sensitivities(n, first, size):
@@ -377,17 +379,15 @@ def kept_sensitivity(n, i):
 # --- one neuron of a store, for the methods of a Neuron ------------------------------------------
 
 def neuron_output(n, i):
-    """a = f(z) of neuron i, as compute_outputs would make it; a softmax neuron's from
-    the input sums of its whole store (its layer)."""
+    """a = f(z) of neuron i, as compute_outputs makes it (softmax: from its store's sums)."""
     if n.kind[i] != SOFTMAX:
         return activate(n.kind[i], n.z[i]) * n.keep[i]
     peak = softmax_peak(n, 0, n.size)
-    return exp(n.z[i] - peak) / softmax_total(n, 0, n.size, peak)
+    return rounded(exp(n.z[i] - peak)) / softmax_total(n, 0, n.size, peak)
 
 
 def neuron_sensitivity(n, i):
-    """s of neuron i, as compute_sensitivities would work it out from the sums as they are
-    now; a softmax neuron's from the sums of its whole store (its layer)."""
+    """s of neuron i, as compute_sensitivities works it out (softmax: from its store's)."""
     if n.kind[i] != SOFTMAX:
         return kept_sensitivity(n, i)
     peak = softmax_peak(n, 0, n.size)
@@ -395,6 +395,6 @@ def neuron_sensitivity(n, i):
     p = 0.0
     for k in range(n.size):
         if n.kind[k] == SOFTMAX:
-            p += exp(n.z[k] - peak) / total * n.delta[k]
-    a = exp(n.z[i] - peak) / total
+            p += rounded(exp(n.z[k] - peak)) / total * n.delta[k]
+    a = rounded(exp(n.z[i] - peak)) / total
     return sensitivity(SOFTMAX, n.z[i], a, n.delta[i], p) + n.direct[i]

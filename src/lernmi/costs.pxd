@@ -3,7 +3,7 @@
 cimport cython
 
 from lernmi.activations cimport BIAS, SOFTMAX
-from lernmi.reals cimport real, TINY
+from lernmi.reals cimport real, rounded, TINY
 from lernmi.stores cimport NeuronStore
 
 # --- one output neuron: the C formulas -------------------------------------------------------

@@ -33,7 +33,7 @@ from .stores import NeuronStore, zeros
 if not cython.compiled:
     # Compiled, these come from activations.pxd and reals.pxd as C (see costs.pxd).
     from .activations import BIAS, SOFTMAX
-    from .reals import TINY
+    from .reals import TINY, rounded
 
 #: One cost. `outputs`: the output activations it suits (None: any). `probabilities`: its
 #: expected outputs must lie in [0, 1] and, for softmax outputs, add up to 1. `formulas`:
@@ -114,9 +114,9 @@ def cost_term(cost, kind, a, t):
     if cost == CROSS_ENTROPY:
         c = 0.0
         if t > 0.0:
-            c -= t * log(max(a, TINY))
+            c -= t * rounded(log(max(a, TINY)))
         if t < 1.0 and kind != SOFTMAX:
-            c -= (1.0 - t) * log(max(1.0 - a, TINY))
+            c -= (1.0 - t) * rounded(log(max(1.0 - a, TINY)))
         return c
     return 0.5 * (a - t) * (a - t)
 

@@ -2,7 +2,7 @@
 
 cimport cython
 
-from lernmi.reals cimport real
+from lernmi.reals cimport real, rounded
 from lernmi.steps cimport Rule, step_weights
 from lernmi.stores cimport Moments, NeuronStore
 
@@ -22,6 +22,7 @@ cdef extern from "vector.h":
     void lernmi_forward_tiles(const real *w, Py_ssize_t rows, Py_ssize_t n, const real *x,
                               Py_ssize_t stride, Py_ssize_t samples, real *z, real *pack,
                               real *room) noexcept nogil
+    Py_ssize_t lernmi_list_room(Py_ssize_t n) noexcept nogil
     Py_ssize_t lernmi_list_columns(const real *x, Py_ssize_t stride, Py_ssize_t samples,
                                    Py_ssize_t n, int lanes, int every,
                                    real *room) noexcept nogil

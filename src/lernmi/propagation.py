@@ -33,10 +33,16 @@ import cython
 
 if not cython.compiled:
     # Compiled, these are propagation.pxd's (LANES is vector.h's LERNMI_LANES).
-    LANES = 16
-    TILE = 8  # vector.h's LERNMI_TILE
-    GROUP = 32  # vector.h's LERNMI_GROUP: samples packed at once for the tiles
+    from .reals import DTYPE, rounded
     from .steps import Rule, step_weights
+    LANES = 16
+    TILE = 64 // DTYPE().itemsize  # vector.h's LERNMI_TILE: the reals in a 64-byte vector
+    GROUP = 32  # vector.h's LERNMI_GROUP: samples packed at once for the tiles
+
+    def lernmi_list_room(n):
+        """vector.h's: the reals lernmi_list_columns's room takes for rows of n, its
+        3 n + LANES + 2 slots of eight bytes."""
+        return (3 * n + LANES + 2) * (8 // DTYPE().itemsize)
     Links = cython.struct(start=cython.Py_ssize_t, rows=cython.Py_ssize_t,
                           cols=cython.Py_ssize_t, source=cython.Py_ssize_t,
                           target=cython.Py_ssize_t, samples=cython.Py_ssize_t,
@@ -182,8 +188,9 @@ def scaled(g, alpha, x, n):
 # --- one link, and a whole layer of links --------------------------------------------------
 
 def updated_weight(w, eta, s, a_in):
-    """One link's plain gradient step: the cost's gradient for its weight is s * a_in."""
-    return w - eta * s * a_in
+    """One link's plain gradient step: the cost's gradient for its weight is s * a_in (and
+    eta, a layer's training rate, is kept in double: a real here)."""
+    return w - rounded(eta) * s * a_in
 
 
 def whole(links):
@@ -197,7 +204,7 @@ def packed_size(cols):
     forward tile's four rows of weights, or then the gradient tile's six rows of sums), then
     the room where vector.h's lernmi_list_columns lists the columns the tiles take
     (`room_at`)."""
-    return room_at(cols) + 3 * cols + LANES + 2
+    return room_at(cols) + lernmi_list_room(cols)
 
 
 def room_at(cols):

@@ -30,3 +30,11 @@ if not cython.compiled:
     #: The least a probability is taken as where cross-entropy takes its log, so that an
     #: output of exactly 0 costs -log(1e-300), about 690, and not infinity (costs.py).
     TINY = 1e-300
+
+    def rounded(x):
+        """x, a double (a Python float: what the C library gives), rounded to a real.
+
+        Each result of exp, log, sqrt and the rest is rounded so where it is taken: C
+        returns a double there, and without it a float32 network's C would go on in double
+        where numpy's float32 numbers round each step. (Compiled, reals.pxd's C cast.)"""
+        return x if DTYPE is np.float64 else DTYPE(x)

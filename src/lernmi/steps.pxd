@@ -2,7 +2,7 @@
 
 cimport cython
 
-from lernmi.reals cimport real, SMALLEST
+from lernmi.reals cimport real, rounded, SMALLEST
 
 cdef extern from "vector.h":
     ctypedef struct Rule "lernmi_rule":  # one step's numbers for a layer of links

@@ -42,7 +42,7 @@ SETTINGS = cython.declare(cython.Py_ssize_t, 7)  # how many numbers
 if not cython.compiled:
     # Compiled, these are reals.pxd's (steps.pxd cimports them), and Rule is vector.h's
     # lernmi_rule (see steps.pxd).
-    from .reals import SMALLEST, real
+    from .reals import SMALLEST, real, rounded
     Rule = cython.struct(kind=cython.int, rate=real, momentum=real, beta1=real, beta2=real,
                          epsilon=real, decay=real, batch=real, size=real, root=real)
     from math import copysign, fabs, nan
@@ -71,9 +71,11 @@ def rule_at(settings, at, eta, batch, k):
     if kind == ADAM and k > 0.0:  # (before the first step, forward passes need no rule)
         size = eta / (1.0 - pow(settings[at + BETA1], k))
         root = sqrt(1.0 - pow(settings[at + BETA2], k))
-    return Rule(kind=kind, rate=eta, momentum=settings[at + MU], beta1=settings[at + BETA1],
-                beta2=settings[at + BETA2], epsilon=settings[at + EPSILON],
-                decay=settings[at + DECAY], batch=batch, size=size, root=root)
+    # Each worked out in double, then rounded to a real (as C does where a real is stored).
+    return Rule(kind=kind, rate=rounded(eta), momentum=rounded(settings[at + MU]),
+                beta1=rounded(settings[at + BETA1]), beta2=rounded(settings[at + BETA2]),
+                epsilon=rounded(settings[at + EPSILON]), decay=rounded(settings[at + DECAY]),
+                batch=rounded(batch), size=rounded(size), root=rounded(root))
 
 
 def plain(settings, at):
@@ -125,7 +127,7 @@ def step_weights(w, m, v, g, rule, at):
                 m[at + i] = flushed(rule.beta1 * m[at + i] + one1 * g[i])
                 vi = rule.beta2 * v[at + i] + one2 * g[i] * g[i]
                 v[at + i] = flushed(vi) if m[at + i] == 0.0 else vi
-                w[at + i] -= rule.size * m[at + i] / (sqrt(v[at + i]) / rule.root
+                w[at + i] -= rule.size * m[at + i] / (rounded(sqrt(v[at + i])) / rule.root
                                                       + rule.epsilon)
         else:
             for i in range(n):

@@ -98,7 +98,7 @@ class NeuronStore:
         kind = _checked(kind, np.intc, "kind")
         if keep is None:
             keep = zeros(kind.shape[0])
-            keep.fill(1.0)
+            keep.fill(1)
         numbers = [(name, _checked(array, DTYPE, name))
                    for name, array in zip(NUMBERS, (z, delta, direct, a, s, keep))]
         if kind.shape[0] < 1 or any(array.shape != kind.shape for _, array in numbers):

@@ -5,10 +5,11 @@ cimport cython
 from lernmi.activations cimport SOFTMAX
 from lernmi.network_loops cimport NetworkArrays, link_layer
 from lernmi.propagation cimport Links, Part, send_back_rows
+from lernmi.reals cimport real
 from lernmi.stores cimport NeuronStore
 
-cdef enum:
-    LINE = 8                            # numbers (doubles) in a 64-byte line of memory
+cdef extern from "vector.h":
+    const Py_ssize_t LINE "LERNMI_LINE"  # numbers (reals) in a 64-byte line of memory
 
 cdef extern from "team.h":
     ctypedef struct lernmi_team:        # the barrier's counters and locks (team.h)

@@ -28,7 +28,8 @@ if not cython.compiled:
     from .activations import SOFTMAX
     from .network_loops import link_layer
     from .propagation import Part, send_back_rows
-    LINE = 8  # team.pxd's: numbers in a 64-byte line
+    from .reals import DTYPE
+    LINE = 64 // np.dtype(DTYPE).itemsize  # team.pxd's: reals in a 64-byte line
 
 
 class Team:
@@ -164,7 +165,8 @@ def split_layers(net, n, team):
     line = LINE
     skew = 0
     if cython.compiled:
-        skew = cython.cast(cython.Py_ssize_t, cython.address(n.delta[0])) // 8 % line
+        address = cython.cast(cython.Py_ssize_t, cython.address(n.delta[0]))
+        skew = address // cython.sizeof(real) % line
     for l in range(net.layers):
         count = net.first[l + 1] - net.first[l] - 1
         at = l * (threads + 1)

@@ -113,6 +113,8 @@ typedef int lernmi_n4 __attribute__((vector_size(16)));
 #define LERNMI_TILE 8  /* samples in a forward tile, and numbers in a gradient tile's run */
 #define LERNMI_TILE_F32 16  /* the same for floats */
 #define LERNMI_GROUP 32  /* samples packed at once: propagation.pxd's GROUP */
+#define LERNMI_LINE 8  /* numbers in a 64-byte line of memory (team.pxd's LINE) */
+#define LERNMI_LINE_F32 16  /* the same for floats */
 #if defined(__GNUC__)  /* (and the room's slots hold a Py_ssize_t) */
 _Static_assert(LERNMI_TILE * sizeof(double) == 64 && LERNMI_TILE_F32 * sizeof(float) == 64
                && LERNMI_GROUP % LERNMI_TILE == 0 && LERNMI_GROUP % LERNMI_TILE_F32 == 0
