@@ -11,7 +11,7 @@ from the example's own options and schedule, so the two cannot drift apart), for
 example's epochs. PyTorch trains the best configuration found for it on this kind of
 machine (TORCH below; docs/speed.md lists the others tried): 784-224-10 ReLU, softmax
 cross-entropy, SGD with momentum 0.9, batches of 128, float32 (its usual arithmetic, and
-its fastest; --torch-dtype float64 computes in lernmi's), the samples shuffled each epoch,
+its fastest; --torch-dtype float64 for double), the samples shuffled each epoch,
 on --torch-threads threads (all cores by default), at a rate set for every step as the
 example's is: up from 0 to 0.3 over the first 15% of --torch-epochs epochs, then down in a
 straight line to 0 at their end.
@@ -61,10 +61,13 @@ class Clock:
 
 
 def run_lernmi(data, target):
-    """examples/mnist.py with its defaults; every epoch runs (the example runs them all)."""
+    """examples/mnist.py with its defaults; every epoch runs (the example runs them all).
+    The pictures are made numbers of the network's type first, as the example makes them
+    (and run_torch PyTorch's), before the clock starts."""
     args = example.options([])
     net = example.network(args)
     x, labels, test_x, test_labels = data
+    x, test_x = x.astype(net.dtype, copy=False), test_x.astype(net.dtype, copy=False)
     clock = Clock()
 
     def scored(net, epoch, history):  # returns None: train on
@@ -137,7 +140,8 @@ def main():
                         help="the epochs of PyTorch's schedule, the most it gets to reach "
                         "the target (default: %(default)s)")
     parser.add_argument("--torch-dtype", choices=("float32", "float64"), default="float32",
-                        help="PyTorch's numbers (default: %(default)s; lernmi's are float64)")
+                        help="PyTorch's numbers (default: %(default)s; lernmi's are the "
+                        "example's, --dtype)")
     parser.add_argument("--samples", type=int, default=None,
                         help="train on only the first N training digits (a quick try)")
     common.add_data_flag(parser)
@@ -182,7 +186,7 @@ def main():
                  f"momentum {settings.momentum}{' (Nesterov)' if settings.nesterov else ''}, "
                  f"rate up to {settings.rate} at "
                  f"{settings.warmup:.0%} then down to 0 over {settings.epochs} epochs, batch "
-                 f"{settings.batch_size}, float64, {threads} thread(s))"
+                 f"{settings.batch_size}, {settings.dtype}, {threads} thread(s))"
                  if name == "lernmi" else
                  f"PyTorch {torch_version()} (784-{TORCH['hidden']}-10, sgd, momentum "
                  f"{TORCH['momentum']}, rate up to {TORCH['rate']} at {TORCH['warmup']:.0%} "

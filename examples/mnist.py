@@ -74,6 +74,9 @@ def options(argv=None):
     parser.add_argument("--patience", type=int, default=None,
                         help="stop after this many epochs without a better test loss, and "
                         "keep the best epoch's weights (default: train every epoch)")
+    parser.add_argument("--dtype", choices=("float32", "float64"), default="float32",
+                        help="the network's numbers: float32 moves half the bytes of "
+                        "float64 and rounds to 24 bits, not 53 (default: %(default)s)")
     parser.add_argument("--seed", type=int, default=1,
                         help="seed for the weights and shuffles (default: %(default)s)")
     parser.add_argument("--threads", type=int, default=None,
@@ -135,17 +138,20 @@ def main(argv=None):
     print(f"{len(data.train_images):,} training and {len(data.test_images):,} test "
           f"{dataset.item}s")
 
-    # 2. The network: 784 inputs, one hidden layer, 10 outputs (`network`, below).
+    # 2. The network: 784 inputs, one hidden layer, 10 outputs (`network`, below), and the
+    #    pictures as numbers of its type.
     net = network(args)
     print(net)
+    images, test_images = (data.train_images.astype(net.dtype, copy=False),
+                           data.test_images.astype(net.dtype, copy=False))
 
     # 3. Learning, a batch of pictures a step (the labels stand for one-hot expected
     #    outputs), at a rate set afresh for every step: small steps while the weights are
     #    still random, the biggest soon after, then ever smaller ones (`schedule`). The
     #    defaults are the fastest to 98% found (docs/speed.md).
-    history = net.train(data.train_images, data.train_labels, epochs=args.epochs,
+    history = net.train(images, data.train_labels, epochs=args.epochs,
                         batch_size=args.batch_size, patience=args.patience,
-                        validation_data=(data.test_images, data.test_labels),
+                        validation_data=(test_images, data.test_labels),
                         schedule=schedule(args), schedule_every="step", threads=args.threads)
     for epoch in range(len(history["loss"])):
         print(f"epoch {epoch + 1}: training rate from {history['training_rate'][epoch]:.4f}, "
@@ -154,12 +160,12 @@ def main(argv=None):
 
     # 4. What it learned, picture by picture.
     if args.show > 0:
-        shown = data.train_images[::args.show]
+        shown = images[::args.show]
         for image, label, outputs in zip(shown, data.train_labels[::args.show],
                                          net.predict(shown)):
             print(drawing(image, label, outputs, dataset))
 
-    accuracy = net.evaluate(data.test_images, data.test_labels)
+    accuracy = net.evaluate(test_images, data.test_labels)
     print(f"done in {time.perf_counter() - started:.1f} s")
     print(f"test accuracy: {accuracy:.4f}")
 
@@ -169,11 +175,11 @@ def main(argv=None):
         folder = pathlib.Path(args.plots)
         folder.mkdir(parents=True, exist_ok=True)
         plots.learning_curves(history, path=folder / "learning_curves.png")
-        plots.confusion_matrix(data.test_labels, net.predict(data.test_images),
+        plots.confusion_matrix(data.test_labels, net.predict(test_images),
                                classes=len(dataset.classes),
                                path=folder / "confusion_matrix.png")
         plots.hidden_weights(net, count=25, path=folder / "hidden_weights.png")
-        plots.input_sensitivity(net, data.test_images[0], path=folder / "input_sensitivity.png")
+        plots.input_sensitivity(net, test_images[0], path=folder / "input_sensitivity.png")
         for name in ("learning_curves", "confusion_matrix", "hidden_weights", "input_sensitivity"):
             print(f"saved {folder / name}.png")
 
@@ -181,10 +187,11 @@ def main(argv=None):
 def network(args):
     """784 inputs, a hidden layer of args.hidden ReLU neurons, and 10 softmax outputs, whose
     outputs add up to 1; with the cross-entropy cost each output's error is simply output -
-    expected. Its weights step by `optimizer`."""
+    expected. Its weights step by `optimizer`; its numbers are args.dtype's."""
     return lernmi.Network([784, args.hidden, 10], activation="relu",
                           output_activation="softmax", cost="cross_entropy",
-                          optimizer=optimizer(args), dropout=args.dropout, seed=args.seed)
+                          optimizer=optimizer(args), dropout=args.dropout, seed=args.seed,
+                          dtype=args.dtype)
 
 
 def optimizer(args):

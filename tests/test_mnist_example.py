@@ -31,13 +31,21 @@ def test_python_m_lernmi_mnist_runs_the_example(tmp_path):
                   "--epochs", "2", "--hidden", "8", "--show", "2"], cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "Network(784 -> 8 relu -> 10 softmax, cross_entropy, 6,370 links)" in out
+    assert "Network(784 -> 8 relu -> 10 softmax, cross_entropy, float32, 6,370 links)" in out
     # Two steps in all, one an epoch: at 0 and halfway through the run.
     assert "epoch 1: training rate from 0.0000" in out
     assert f"epoch 2: training rate from {0.3 * 0.5 / 0.9:.4f}" in out
     # --show 2 draws training digits 0, 2 and 4 of the five, 28 rows each, with a guess.
     assert len(re.findall(r"digit \d, guess \d \(\d+% sure\)", out)) == 3
     assert 0.0 <= float(ACCURACY.search(out)[1]) <= 1.0
+
+
+def test_dtype_float64_makes_the_network_of_doubles(tmp_path):
+    write_fake_mnist(tmp_path / "data")
+    result = run(["-m", "lernmi", "mnist", "--data-dir", str(tmp_path / "data"),
+                  "--epochs", "1", "--hidden", "8", "--dtype", "float64"], cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Network(784 -> 8 relu -> 10 softmax, cross_entropy, 6,370 links)" in result.stdout
 
 
 def test_adam_gets_a_rate_and_no_momentum_of_its_own():
@@ -144,6 +152,7 @@ def test_help_names_the_command_and_shows_the_defaults(tmp_path):
     assert "(default: 3)" in words and "(default: 0.3, or 0.002 with --optimizer adam)" in words
     assert "(default: 0.1)" in words and "(default: 128)" in words
     assert "(default: yes, where there is momentum)" in words
+    assert "--dtype {float32,float64}" in shown.stdout and "(default: float32)" in words
     assert "--dataset {mnist,fashion_mnist,kmnist}" in shown.stdout
     script = pathlib.Path(sys.executable).parent / "lernmi"
     if script.exists():

@@ -51,18 +51,20 @@ def valid_training_rate(value):
     return non_negative(value, "training_rate")
 
 
-def as_vector(values, size, what):
-    """`values` as a contiguous float64 array of length `size`, all finite.
+def as_vector(values, size, what, dtype=np.float64):
+    """`values` as a contiguous array of `dtype` (float64 or float32) of length `size`, all
+    finite.
 
-    TypeError if they are not numbers; ValueError for a wrong length, NaN or infinity, or
-    a ragged list.
+    TypeError if they are not numbers; ValueError for a wrong length, NaN or infinity (or a
+    number too large for float32), or a ragged list.
     """
-    return _as_array(values, (size,), what)
+    return _as_array(values, (size,), what, dtype)
 
 
-def as_matrix(values, cols, what):
-    """`values` as a contiguous float64 array of shape (rows, cols), rows >= 1, all finite."""
-    array = _as_array(values, (None, cols), what)
+def as_matrix(values, cols, what, dtype=np.float64):
+    """`values` as a contiguous array of `dtype` of shape (rows, cols), rows >= 1, all
+    finite."""
+    array = _as_array(values, (None, cols), what, dtype)
     if array.shape[0] == 0:
         raise ValueError(f"{what} has no rows")
     return array
@@ -86,7 +88,7 @@ def _array_of(values, what):
     return array
 
 
-def _as_array(values, shape, what):
+def _as_array(values, shape, what, dtype):
     array = _array_of(values, what)
     if array.dtype.kind not in "biuf":
         raise TypeError(f"{what} must be numbers, not {array.dtype} values")
@@ -95,14 +97,16 @@ def _as_array(values, shape, what):
         wanted = " x ".join("any" if n is None else str(n) for n in shape)
         raise ValueError(f"{what} must have shape {wanted}, not "
                          f"{' x '.join(map(str, array.shape)) or 'a single number'}")
-    array = np.ascontiguousarray(array, dtype=np.float64)
+    with np.errstate(over="ignore"):  # a float64 too large for float32: refused below
+        array = np.ascontiguousarray(array, dtype=dtype)
     # A sum carries a NaN or an infinity through, so one pass finds both, without a
     # temporary array of the data's size (np.isfinite(array).all() makes one). Finite
     # numbers may also add up past the largest float: then min and max decide.
     total = _sum(array)
     if not np.isfinite(total) \
             and not (np.isfinite(array.min()) and np.isfinite(array.max())):
-        raise ValueError(f"{what} contains NaN or infinity")
+        too_large = " (or numbers too large for float32)" if array.dtype == np.float32 else ""
+        raise ValueError(f"{what} contains NaN or infinity{too_large}")
     return array
 
 
@@ -223,21 +227,21 @@ def layer_sizes_of(layer_sizes):
     return [positive_int(n, "each layer size") for n in sizes]
 
 
-def samples_for(sizes, cost, output_activation, samples, names):
+def samples_for(sizes, cost, output_activation, samples, names, dtype=np.float64):
     """`samples`, a pair (inputs, expected outputs) named `names`, checked against each other
     and a network of layer sizes `sizes` whose output layer has `output_activation` and
-    learns `cost`: (x, t) as the loops take them."""
+    learns `cost`: (x, t) as the loops take them, arrays of `dtype` (the network's)."""
     # (Imported here: costs imports this module.)
     from .costs import check_targets
 
     (inputs, expected), (x_name, t_name) = samples, names
-    x = as_matrix(inputs, sizes[0], x_name)
+    x = as_matrix(inputs, sizes[0], x_name, dtype)
     t = expected_rows(expected, sizes[-1], t_name)
     if x.shape[0] != t.shape[0]:
         raise ValueError(f"{x_name} has {x.shape[0]} rows but {t_name} has "
                          f"{t.shape[0]}; they must match")
-    check_targets(t, cost, output_activation, t_name)
-    return x, t
+    check_targets(t, cost, output_activation, t_name)  # (in float64: a softmax row sums to 1)
+    return x, t.astype(dtype, copy=False)
 
 
 def plain_array(array, dtype, ndim, what, rows=None, columns=None, empty=False, writable=False):

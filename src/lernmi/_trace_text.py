@@ -4,7 +4,8 @@ Trace (_display.trace_html) is made of the same pieces."""
 
 import numpy as np
 
-from .activations import ACTIVATIONS, output_of, slope_of
+from ._dtypes import loops
+from .activations import ACTIVATIONS
 from .costs import COSTS, formula
 from .optimizers import is_plain, keeps
 
@@ -101,7 +102,7 @@ class Formulas:
         if step.delta is not None:
             numbers["delta"] = n(step.delta[j])
         if "{slope}" in text:  # by the very C formula the loops use
-            numbers["slope"] = n(slope_of(step.activation, step.z[j], step.a[j]))
+            numbers["slope"] = n(formulas(step).slope_of(step.activation, step.z[j], step.a[j]))
         if "{total}" in text:  # softmax's, shown (the loop does not keep it)
             with np.errstate(over="ignore"):
                 numbers["total"] = n(np.sum(np.exp(step.z)))
@@ -197,7 +198,8 @@ class Formulas:
         if step.keep is not None and step.keep[j] != 1.0:  # dropout, while learning
             if step.keep[j] == 0.0:
                 return delta, None
-            slope = slope_of(step.activation, step.z[j], output_of(step.activation, step.z[j]))
+            f = formulas(step)
+            slope = f.slope_of(step.activation, step.z[j], f.output_of(step.activation, step.z[j]))
             return delta, f"keep * delta * f'(z) = {n(step.keep[j])} * {d} * {n(slope)} = {s}"
         filled = self.filled(entry.slope_shown, step, j, pull(step))
         return delta, f"{entry.slope} = {filled} = {s}"
@@ -207,10 +209,17 @@ class Formulas:
         return range(min(len(step.z), self.shown))
 
 
+def formulas(step):
+    """The activations whose C formulas the step's loops ran: its type of number's."""
+    return loops(step.z.dtype.type, "activations")
+
+
 def flush_note(computed, kept):
     """What the line of a velocity or moment adds if the rule flushed it to zero: the number
-    computed was subnormal (steps.flushed)."""
+    computed was subnormal (steps.flushed), for the type of number it was kept in."""
     if kept == 0.0 and computed != 0.0:
+        if np.asarray(kept).dtype == np.float32:
+            return " (smaller than 1.2e-38, the smallest normal float32: flushed to 0)"
         return " (smaller than 2.2e-308, the smallest normal double: flushed to 0)"
     return ""
 

@@ -151,6 +151,9 @@ def check_gradients(net, inputs, expected_outputs, *, h=1e-6, worst=5, tolerance
     """
     if not isinstance(net, Network):
         raise TypeError(f"check_gradients checks a Network, not {type(net).__name__}")
+    if net.dtype is not np.float64:  # (its 24 bits would swamp a difference of 1e-6)
+        raise ValueError("check_gradients checks a float64 network, not a float32 one: make "
+                         "the same network with dtype=numpy.float64 (the default) to check it")
     sizes = net.layer_sizes
     x = as_vector(inputs, sizes[0], "inputs")
     t = as_vector(expected_outputs, sizes[-1], "expected_outputs")

@@ -12,7 +12,7 @@ import threading
 
 import numpy as np
 
-from .network_loops import infer_rows
+from ._dtypes import loops_of
 
 #: Rows are shared among up to this many threads, one per CPU core, giving each at least
 #: PART_ROWS rows.
@@ -21,9 +21,11 @@ PART_ROWS = 1000
 
 
 def predict(arrays, x):
-    """The output layer's outputs for every row of x (checked by the caller), one row each."""
-    outputs = np.empty((x.shape[0], arrays.layer_sizes()[-1]))
-    nothing = np.empty((0, outputs.shape[1]))
+    """The output layer's outputs for every row of x (checked by the caller), one row each,
+    of the network's dtype."""
+    infer_rows = loops_of(arrays, "network_loops").infer_rows
+    outputs = np.empty((x.shape[0], arrays.layer_sizes()[-1]), loops_of(arrays, "reals").DTYPE)
+    nothing = np.empty((0, outputs.shape[1]), outputs.dtype)
     in_parts(x.shape[0], lambda start, stop: infer_rows(
         arrays, x[start:stop], nothing, outputs[start:stop], np.empty((0, 2))))
     return outputs
@@ -36,8 +38,9 @@ def score(arrays, x, t):
     The sum is math.fsum's, exact whatever the order, so it does not depend on how many
     threads shared the rows.
     """
+    infer_rows = loops_of(arrays, "network_loops").infer_rows
     scores = np.empty((x.shape[0], 2))
-    nothing = np.empty((0, t.shape[1]))
+    nothing = np.empty((0, t.shape[1]), t.dtype)
     in_parts(x.shape[0], lambda start, stop: infer_rows(
         arrays, x[start:stop], t[start:stop], nothing, scores[start:stop]))
     return math.fsum(scores[:, 0]), int(scores[:, 1].sum())

@@ -118,8 +118,8 @@ class NeuronLayer:
 
     def input(self, values):
         """Add values[i] to the input sum of learning neuron i."""
-        x = as_vector(values, self.store.size - 1, "values")
-        load_inputs(self.store, 0, x.astype(DTYPE, copy=False).reshape(1, -1), 0)  # one row
+        x = as_vector(values, self.store.size - 1, "values", DTYPE)
+        load_inputs(self.store, 0, x.reshape(1, -1), 0)  # one row
 
     def expected_output(self, values, cost="quadratic"):
         """Start learning at this layer, the output layer: `values` were expected.

@@ -10,13 +10,14 @@ looked at.
 
 import threading
 
+import numpy as np
+
 from . import inference, training
 from ._checks import (as_matrix, as_vector, layer_sizes_of, positive_int, random_generator,
                       refuse_second_init, samples_for, true_or_false)
+from ._dtypes import dtype_of, loops, loops_of
 from .activations import activation_code
 from .costs import COST_NAMES, check_cost, check_targets, cost_code
-from .layers import initial_weights, layer_kinds, link_layer_over, neuron_layer_over
-from .network_loops import NetworkArrays
 from .optimizers import optimizer_or_default, settings_of, with_rate
 from .portable import Portable
 from .tracing import trace_step
@@ -51,6 +52,8 @@ class Network(Portable):
         Seed for the initial weights (uniform in +-gain/sqrt(fan-in), see
         `layers.initial_weights`) and the shuffling in `train`, 0 or more; the same seed
         gives the same network. None (default) draws fresh randomness.
+    dtype : numpy.float64 (default) or numpy.float32
+        Its numbers' type (`dtype`): float32 moves half the bytes, rounding to 24 bits, not 53.
 
     Notes
     -----
@@ -74,8 +77,10 @@ class Network(Portable):
     """
 
     def __init__(self, layer_sizes, *, activation="sigmoid", output_activation=None,
-                 cost="quadratic", training_rate=0.1, optimizer=None, dropout=0.0, seed=None):
+                 cost="quadratic", training_rate=0.1, optimizer=None, dropout=0.0, seed=None,
+                 dtype=np.float64):
         refuse_second_init(self, "_arrays")
+        layers = loops(dtype_of(dtype), "layers")  # lernmi's, or lernmi._f32's for float32
         sizes = layer_sizes_of(layer_sizes)
         activation_code(activation, "hidden", "activation")
         hidden = str(activation)
@@ -93,21 +98,20 @@ class Network(Portable):
         self.dropout = dropout  # checked by the setter
         eta = optimizer.training_rate
         activations = ["identity"] + [hidden] * (len(sizes) - 2) + [out]
-        arrays = NetworkArrays([layer_kinds(n, f) for n, f in zip(sizes, activations)],
-                               [initial_weights(rng, sizes[l + 1], sizes[l] + 1,
-                                                activations[l + 1])
-                                for l in range(len(sizes) - 1)], eta, code,
-                               settings_of(optimizer))
+        arrays = loops(dtype_of(dtype), "network_loops").NetworkArrays(
+            [layers.layer_kinds(n, f) for n, f in zip(sizes, activations)],
+            [layers.initial_weights(rng, sizes[l + 1], sizes[l] + 1, activations[l + 1])
+             for l in range(len(sizes) - 1)], eta, code, settings_of(optimizer))
         self._arrays = arrays
         self._optimizer = optimizer
         self._rng = rng
 
         # The layers are views into the network's arrays.
-        self._neuron_layers = tuple(neuron_layer_over(arrays.layer_store(l), activations[l])
-                                    for l in range(len(sizes)))
+        self._neuron_layers = tuple(layers.neuron_layer_over(arrays.layer_store(l), f)
+                                    for l, f in enumerate(activations))
         self._link_layers = tuple(
-            link_layer_over(arrays.link_store(l), self._neuron_layers[l],
-                            self._neuron_layers[l + 1])
+            layers.link_layer_over(arrays.link_store(l), self._neuron_layers[l],
+                                   self._neuron_layers[l + 1])
             for l in range(len(sizes) - 1))
 
     @property
@@ -124,6 +128,11 @@ class Network(Portable):
     def layer_sizes(self):
         """Learning neurons per layer, input first."""
         return self._arrays.layer_sizes()
+
+    @property
+    def dtype(self):
+        """The type of the network's numbers: numpy.float64 or numpy.float32."""
+        return loops_of(self._arrays, "reals").DTYPE
 
     @property
     def cost(self):
@@ -182,7 +191,7 @@ class Network(Portable):
 
     def run(self, inputs):
         """The output layer's outputs for one input vector, as a new numpy array."""
-        x = as_vector(inputs, self.layer_sizes[0], "inputs")
+        x = as_vector(inputs, self.layer_sizes[0], "inputs", self.dtype)
         with self._lock:
             self._propagate(x)
             return self.neuron_layers[-1].outputs()
@@ -194,7 +203,7 @@ class Network(Portable):
         output - expected at the output layer, and backpropagate through each LinkLayer in
         reverse, every link updating its weight as it goes.
         """
-        x = as_vector(inputs, self.layer_sizes[0], "inputs")
+        x = as_vector(inputs, self.layer_sizes[0], "inputs", self.dtype)
         t = as_vector(expected_outputs, self.layer_sizes[-1], "expected_outputs")
         output = self.neuron_layers[-1]
         check_targets(t, self.cost, output.activation, "expected_outputs")
@@ -231,7 +240,7 @@ class Network(Portable):
         x = [1, 0]
         ...
         """
-        x = as_vector(inputs, self.layer_sizes[0], "inputs")
+        x = as_vector(inputs, self.layer_sizes[0], "inputs", self.dtype)
         true_or_false(learn, "learn")
         t = None
         if expected_outputs is not None:
@@ -242,9 +251,8 @@ class Network(Portable):
         with self._lock, training.dropped(self, training.draw_keep(self, 1) if learn else None):
             return trace_step(self, x, t, bool(learn))
 
-    # --- The inside, by name, for lernmi's own modules (tracing, saving, gradcheck, plots,
-    # --- training, inference) and for anyone who needs it; nothing outside this file reads
-    # --- a Network's underscore attributes.
+    # --- The inside, by name, for lernmi's own modules (tracing, saving, plots, training...)
+    # --- and anyone who needs it; nothing outside this file reads its underscore attributes.
 
     @property
     def lock(self):
@@ -255,8 +263,7 @@ class Network(Portable):
 
     @property
     def arrays(self):
-        """The numbers of every layer, as the compiled loops of `train`, `predict` and
-        `evaluate` take them: a `network_loops.NetworkArrays`, whose views the layers are."""
+        """Every layer's numbers as `train`'s loops take them (network_loops.NetworkArrays)."""
         return self._arrays
 
     @property
@@ -357,7 +364,7 @@ class Network(Portable):
 
     def predict(self, inputs):
         """The outputs for every row of `inputs` (shape (samples, inputs)), one row each."""
-        x = as_matrix(inputs, self.layer_sizes[0], "inputs")
+        x = as_matrix(inputs, self.layer_sizes[0], "inputs", self.dtype)
         with self._lock:
             return inference.predict(self._arrays, x)
 
@@ -377,12 +384,13 @@ class Network(Portable):
         # The sizes the C loops will trust, from the arrays themselves.
         return samples_for(self._arrays.layer_sizes(), self.cost,
                            self.neuron_layers[-1].activation, (inputs, expected),
-                           (x_name, t_name))
+                           (x_name, t_name), self.dtype)
 
     def __repr__(self):
         layers = [str(self.layer_sizes[0])]
         layers += [f"{layer.count} {layer.activation}" for layer in self.neuron_layers[1:]]
         cost = "" if self.cost == "quadratic" else f", {self.cost}"
+        cost += "" if self.dtype is np.float64 else ", float32"
         links = sum(links.store.rows * links.store.cols for links in self.link_layers)
         return f"Network({' -> '.join(layers)}{cost}, {links:,} links)"
 

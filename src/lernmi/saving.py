@@ -1,10 +1,10 @@
 """Saving a Network to a file and loading it back, and the state pickle and copy use.
 
-The file format, "lernmi.Network" version 2, is a numpy ``.npz`` archive (an uncompressed
-zip file of ``.npy`` arrays) holding exactly these arrays:
+The file format, "lernmi.Network" version 2 (3 for a float32 network), is a numpy ``.npz``
+archive (an uncompressed zip file of ``.npy`` arrays) holding exactly these arrays:
 
 - ``header``: one JSON text (a 0-d unicode array) with the fields
-  ``format`` ("lernmi.Network"), ``format_version`` (2), ``lernmi_version`` (the lernmi
+  ``format`` ("lernmi.Network"), ``format_version`` (2 or 3), ``lernmi_version`` (the lernmi
   that wrote it), ``layer_sizes`` (learning neurons per layer, input first),
   ``activations`` (each layer's after the input layer's, which is always "identity"),
   ``cost``, ``training_rates`` (one per link layer) and ``rng_state`` (the state of the
@@ -14,14 +14,15 @@ zip file of ``.npy`` arrays) holding exactly these arrays:
   with ``name``, "SGD" or "Adam", and the optimiser's arguments by name, betas as a list),
   ``layer_optimizers`` (each link layer's, the same without its training rate, which
   ``training_rates`` gives), ``steps`` (the steps each link layer has taken, Adam's k) and
-  ``dropout`` (p);
-- ``weights_0``, ``weights_1``, ...: link layer l's weights, float64 of shape
-  (layer_sizes[l + 1], layer_sizes[l] + 1), column 0 holding the biases;
+  ``dropout`` (p); and, in version 3, ``dtype`` ("float32": `Network.dtype`);
+- ``weights_0``, ``weights_1``, ...: link layer l's weights, float64 (or the version 3
+  dtype) of shape (layer_sizes[l + 1], layer_sizes[l] + 1), column 0 holding the biases;
 - and what link layer l's optimiser keeps for each weight, the same shape:
   ``velocity_<l>`` for SGD with momentum, ``m_<l>`` and ``v_<l>`` for Adam.
 
 Version 1 files (lernmi before the optimisers: no optimizer, steps or kept arrays) still
-load, as plain gradient descent.
+load, as plain gradient descent. A float64 network is written in version 2, which lernmi
+before float32 networks reads too.
 
 Loading reads arrays and JSON only, never pickled objects, so a file cannot run code, and
 it checks everything against the header before it makes the network: a damaged or altered
@@ -47,7 +48,10 @@ FORMAT_VERSION = 2
 VERSION_1 = ("format", "format_version", "lernmi_version", "layer_sizes", "activations",
              "cost", "training_rates", "rng_state")
 FIELDS = {1: VERSION_1,
-          2: VERSION_1 + ("optimizer", "layer_optimizers", "steps", "dropout")}
+          2: VERSION_1 + ("optimizer", "layer_optimizers", "steps", "dropout"),
+          3: VERSION_1 + ("optimizer", "layer_optimizers", "steps", "dropout", "dtype")}
+#: The types of number a version 3 file may name (version 1 and 2: float64).
+DTYPES = {"float64": np.float64, "float32": np.float32}
 
 #: No step count above this is read: a float64 holds every integer up to it exactly.
 MOST_STEPS = 2 ** 53
@@ -101,6 +105,8 @@ def state_of(net):
         "steps": [links.steps for links in net.link_layers],
         "dropout": net.dropout,
     }
+    if net.dtype is not np.float64:
+        header.update(format_version=3, dtype=np.dtype(net.dtype).name)
     arrays = {}
     for l, links in enumerate(net.link_layers):
         arrays[f"weights_{l}"] = links.weights.copy()
@@ -136,7 +142,8 @@ def restore(cls, header, arrays):
     if not isinstance(arrays, dict) or sorted(arrays) != sorted(array_names(header)):
         raise ValueError(f"the arrays must be {sorted(array_names(header))}")
     weights = [arrays[f"weights_{l}"] for l in range(len(sizes) - 1)]
-    _check_weights(weights, sizes)
+    dtype = DTYPES[header.get("dtype", "float64")]
+    _check_weights(weights, sizes, dtype)
     *hidden, output = header["activations"]
     if len(set(hidden)) > 1:
         raise ValueError(f"the hidden layers' activations {hidden} differ; a Network's "
@@ -144,7 +151,7 @@ def restore(cls, header, arrays):
     try:
         net = cls(sizes, activation=hidden[0] if hidden else "sigmoid",
                   output_activation=output, cost=header["cost"], optimizer=optimizer,
-                  dropout=header.get("dropout", 0.0), seed=0)
+                  dropout=header.get("dropout", 0.0), seed=0, dtype=dtype)
         steps = header.get("steps", [0] * len(weights))
         for l, (links, w, eta) in enumerate(zip(net.link_layers, weights, rates)):
             if layer_optimizers[l] != with_rate(optimizer, layer_optimizers[l].training_rate):
@@ -153,7 +160,7 @@ def restore(cls, header, arrays):
             links.training_rate = eta
             for name, view in zip(KEPT[keeps(links.optimizer)], kept_arrays(links)):
                 kept = arrays[f"{name}_{l}"]
-                _check_weights([kept], sizes[l:l + 2], f"{name}_{l}")
+                _check_weights([kept], sizes[l:l + 2], dtype, f"{name}_{l}")
                 if name == "v" and (kept < 0).any():
                     raise ValueError(f"v_{l}, Adam's mean of squares, has negative numbers")
                 view[...] = kept
@@ -169,16 +176,16 @@ def restore(cls, header, arrays):
     return net
 
 
-def _check_weights(weights, sizes, name=None):
-    """ValueError unless `weights` are finite float64 matrices that join layers of `sizes`."""
+def _check_weights(weights, sizes, dtype, name=None):
+    """ValueError unless `weights` are finite matrices of `dtype` that join layers of `sizes`."""
     if len(weights) != len(sizes) - 1:
         raise ValueError(f"{len(sizes)} layers need {len(sizes) - 1} weight arrays, "
                          f"not {len(weights)}")
     for l, w in enumerate(weights):
         what = name or f"weights_{l}"
         shape = (sizes[l + 1], sizes[l] + 1)
-        if not isinstance(w, np.ndarray) or w.dtype != np.float64:
-            raise ValueError(f"{what} must be an array of float64 numbers")
+        if not isinstance(w, np.ndarray) or w.dtype != dtype:
+            raise ValueError(f"{what} must be an array of {np.dtype(dtype).name} numbers")
         if w.shape != shape:
             raise ValueError(f"{what} has shape {w.shape}, but layers of {sizes[l]} and "
                              f"{sizes[l + 1]} learning neurons need {shape}")
@@ -256,11 +263,13 @@ def _checked_header(header):
             raise ValueError(f"{field} must be a list of {len(sizes) - 1} "
                              f"{'names' if kinds == (str,) else 'numbers'}, not {values!r}")
     for field, kind in (("lernmi_version", str), ("cost", str), ("rng_state", dict),
-                        ("optimizer", dict), ("dropout", (int, float))):
+                        ("optimizer", dict), ("dropout", (int, float)), ("dtype", str)):
         if field in header and (not isinstance(header[field], kind)
                                 or isinstance(header[field], bool)):
             raise ValueError(f"{field} must be a {getattr(kind, '__name__', 'number')}, not "
                              f"{header[field]!r}")
+    if header.get("dtype", "float64") not in DTYPES:
+        raise ValueError(f"dtype must be one of {sorted(DTYPES)}, not {header['dtype']!r}")
     steps = header.get("steps", [0] * (len(sizes) - 1))
     if not (isinstance(steps, list) and len(steps) == len(sizes) - 1
             and all(type(k) is int and 0 <= k <= MOST_STEPS for k in steps)):

@@ -16,7 +16,7 @@ import numpy as np
 
 from ._checks import positive_int
 from ._trace_text import DIGITS, FORWARD, MOST_DIGITS, SHOWN, Writer
-from .costs import cost_of
+from ._dtypes import loops
 from .optimizers import bias_corrections, is_plain
 from .stores import NUMBERS
 from .training import set_state, state_of
@@ -119,8 +119,9 @@ class Trace:
         self.cost, self.layers, self.learned = cost, tuple(layers), learned
         self.loss = None
         if expected_outputs is not None:
-            self.loss = cost_of(cost, self.layers[-1].activation, self.outputs,
-                                expected_outputs)
+            costs = loops(self.outputs.dtype.type, "costs")  # the step's type of number's
+            self.loss = costs.cost_of(cost, self.layers[-1].activation, self.outputs,
+                                      expected_outputs)
 
     @property
     def outputs(self):

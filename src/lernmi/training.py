@@ -20,7 +20,8 @@ import numpy as np
 
 from . import inference
 from ._checks import fraction, positive_int
-from .learning_loops import MAX_THREADS, learn_rows
+from ._dtypes import loops_of
+from .learning_loops import MAX_THREADS
 from .optimizers import with_rate
 
 #: A progress bar redraws after at most this many samples.
@@ -179,6 +180,11 @@ def learn_epoch(net, x, t, order, batch, threads, bar, rates=None):
     return score
 
 
+def learn_rows(arrays, *args):
+    """learning_loops.learn_rows of the arrays' type of number (lernmi._f32's for float32)."""
+    return loops_of(arrays, "learning_loops").learn_rows(arrays, *args)
+
+
 class Choice(int):
     """threads=None's number of threads: every usable core, unless an epoch's trial finds
     one thread faster (`learn_epoch`); chosen afresh each epoch."""
@@ -200,7 +206,7 @@ def draw_keep(net, rows):
     if net.dropout == 0.0 or hidden == 0:
         return None
     kept = net.rng.random((rows, hidden)) >= net.dropout
-    return np.where(kept, 1.0 / (1.0 - net.dropout), 0.0)
+    return np.where(kept, 1.0 / (1.0 - net.dropout), 0.0).astype(net.dtype, copy=False)
 
 
 @contextlib.contextmanager
