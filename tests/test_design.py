@@ -110,6 +110,39 @@ def test_the_loops_say_real_for_a_networks_numbers_and_double_only_for_float64_o
                         path.stem, ())), line
 
 
+#: The C library's functions of a real, and where a result of one is worked on in double on
+#: purpose: rule_at's bias corrections, from the float64 settings (the Rule rounds them).
+LIBM = {"exp", "log", "log1p", "expm1", "tanh", "erf", "sqrt", "pow"}
+IN_DOUBLE = {("steps", "rule_at")}
+
+
+def test_every_c_library_result_is_rounded_to_a_real_where_it_is_taken():
+    # (compiled, C works out exp(z) in double; a float32 network's copy rounds it, as its
+    # run from source must too: docs/speed.md, "The eighteenth day")
+    unrounded, calls = [], 0
+    for path in MODULES:
+        if not path.with_suffix(".pxd").exists():
+            continue
+        parents = {child: node for node in ast.walk(tree(path))
+                   for child in ast.iter_child_nodes(node)}
+        for node in parents:
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id in LIBM):
+                continue
+            calls += 1
+            above, function, rounded = parents.get(node), None, False
+            while above is not None:
+                if isinstance(above, ast.Call) and getattr(above.func, "id", "") == "rounded":
+                    rounded = True
+                if isinstance(above, ast.FunctionDef) and function is None:
+                    function = above.name
+                above = parents.get(above)
+            if not rounded and (path.stem, function) not in IN_DOUBLE:
+                unrounded.append(f"{path.name}:{node.lineno} {ast.unparse(node)}")
+    assert calls >= 15  # the calls are found
+    assert not unrounded, unrounded
+
+
 def module_imports(path):
     """The lernmi modules that `path` imports when it is imported (not inside functions);
     a name taken from the package itself (``from . import __version__``) imports

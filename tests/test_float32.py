@@ -144,12 +144,14 @@ def network(modules, hidden, output, cost, optimizer, seed=12):
 
 
 def samples(count=40, seed=3):
-    """Inputs mostly +0.0 (so that, compiled, batches hold the input layer transposed), and
-    one-hot expected outputs."""
+    """Inputs mostly +0.0 (so that, compiled, batches hold the input layer transposed, on a
+    machine with AVX-512), and expected outputs that add up to 1, not all 0 or 1 (so that
+    cross-entropy takes both its logs of each output)."""
     rng = np.random.default_rng(seed)
     x = rng.uniform(-1, 2, (count, SIZES[0])) * (rng.uniform(size=(count, SIZES[0])) < 0.3)
-    t = np.eye(SIZES[-1])[rng.integers(0, SIZES[-1], count)]
-    return x.astype(np.float32), t.astype(np.float32)
+    t = 0.7 * np.eye(SIZES[-1])[rng.integers(0, SIZES[-1], count)] \
+        + 0.3 * rng.dirichlet(np.ones(SIZES[-1]), count)
+    return x.astype(np.float32), (t / t.sum(axis=1, keepdims=True)).astype(np.float32)
 
 
 def learned(modules, net, batch, threads, epochs=2, keep=None):
@@ -206,7 +208,7 @@ def test_dropout_gives_the_same_bits_both_ways(both):
     "SGD(0.05)", "SGD(0.05, momentum=0.9)", "SGD(0.05, momentum=0.9, nesterov=True)",
     "SGD(0.05, weight_decay=0.01)", "Adam(0.01)"])
 def test_the_objects_give_the_same_bits_both_ways(compiled, source, optimizer):
-    x, t = samples(12)
+    x, t = samples(40)
     results = []
     for package in (compiled, source):
         layers, neuron, link = [importlib.import_module(f"{package.__name__}._f32.{name}")
@@ -219,6 +221,8 @@ def test_the_objects_give_the_same_bits_both_ways(compiled, source, optimizer):
         second = layers.LinkLayer(hidden, outputs, seed=5, optimizer=chosen)
         a, b = neuron.Neuron("identity"), neuron.Neuron("sigmoid")
         by_hand = link.Link(0.3, 0.1, a, b, optimizer=chosen)
+        by_hand.training_rate = 0.37  # (not a float32 number: the step must round it)
+        softmax = []
         for k in range(x.shape[0]):
             for layer in (inputs, hidden, outputs, a, b):
                 layer.reset()
@@ -232,10 +236,40 @@ def test_the_objects_give_the_same_bits_both_ways(compiled, source, optimizer):
             by_hand.propagate()
             b.submit_sensitivity(b.output() - 0.25)
             by_hand.backpropagate()
+            softmax += [(n.output(), n.sensitivity()) for n in outputs.learning_neurons]
         results.append([first.weights, second.weights, outputs.outputs(),
-                        np.array([by_hand.weight, b.sensitivity()], np.float32)])
+                        np.array([by_hand.weight, b.sensitivity()], np.float32),
+                        np.array(softmax)])
     assert results[0][0].dtype == np.float32
     assert_same_bits(results[0], results[1])
+
+
+@needs_numpy_2
+@pytest.mark.parametrize("name", [f for f in ACTIVATIONS if f != "softmax"])
+def test_each_formula_gives_the_same_bits_both_ways(both, compiled, source, name):
+    z = np.concatenate([[0.0, -0.0, 1e-40, 1.0, 17.0, 88.0, 89.0, 104.0, 1e30, np.inf, np.nan],
+                        np.random.default_rng(3).normal(scale=8.0, size=300)])
+    formulas = [importlib.import_module(f"{m.__name__}._f32.activations")
+                for m in (compiled, source)]
+    for value in np.concatenate([z, -z]):
+        for call in ("output_of", "slope_of"):
+            args = (name, value) if call == "output_of" else (name, value, 0.3)
+            got = [getattr(f, call)(*args) for f in formulas]
+            assert all(type(g) is float for g in got)
+            assert np.float32(got[0]).tobytes() == np.float32(got[1]).tobytes(), (call, value)
+
+
+@needs_numpy_2
+def test_an_output_of_exactly_0_or_1_costs_the_same_finite_amount_both_ways(compiled, source):
+    # The floor under cross-entropy's logs is FLT_MIN in float32: -log(FLT_MIN), 87.3
+    costs = [importlib.import_module(f"{m.__name__}._f32.costs") for m in (compiled, source)]
+    for activation, a, t in (("sigmoid", [0.0, 1.0], [1.0, 0.0]),
+                             ("sigmoid", [1.0, 0.5], [0.25, 0.5]),
+                             ("softmax", [0.0, 1.0, 0.0], [0.5, 0.25, 0.25])):
+        got = [c.cost_of("cross_entropy", activation, a, t) for c in costs]
+        assert np.isfinite(got[0]) and got[0] == got[1], (activation, a, t, got)
+    assert costs[0].cost_of("cross_entropy", "sigmoid", [0.0], [1.0]) \
+        == np.float32(-np.log(np.float32(np.finfo(np.float32).tiny)))
 
 
 # --- float32 arithmetic, and not double's ------------------------------------------------------------

@@ -93,6 +93,10 @@ def _imports(line, modules):
         return match.group(0) if match.group(2) not in modules else \
             f"{match.group(1)}from lernmi.{PACKAGE}.{match.group(2)}"
 
+    if re.match(r"\s*(c?import\s+lernmi\b|from\s+(lernmi|cython\.cimports\.lernmi|\.)\s+c?import"
+                r"|from\s+cython\.cimports\.lernmi\b)", line):
+        raise ValueError(f"a float copy points only `from .X import` and `from lernmi.X "
+                         f"cimport` at the copies, not {line.strip()!r}")
     line = re.sub(r"^(\s*)from \.(\w+)", relative, line)
     return re.sub(r"^(\s*)from lernmi\.(\w+)", absolute, line)
 
@@ -111,55 +115,61 @@ def _pxd_copy(text, modules, names):
     lines = []
     extern = False
     for line in text.splitlines(keepends=True):
-        if line.strip() and not line[0].isspace():
-            extern = line.startswith("cdef extern")
+        if line.strip() and not line[0].isspace() and not line.startswith("#"):
+            extern = line.startswith("cdef extern")  # (a block ends at its next statement)
         lines.append(_declarations(line, names) if extern else _imports(line, modules))
     return "".join(lines)
 
 
-def _function_lines(text):
-    """The numbers of the lines inside the body of some function (def), by their indents:
-    a def's body is every later line indented more than the def, comments and blank lines
-    aside."""
-    inside = set()
-    open_defs = []  # the indents of the defs whose bodies go on
-    for number, line in enumerate(text.splitlines(), 1):
-        stripped = line.lstrip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        indent = len(line) - len(stripped)
-        while open_defs and indent <= open_defs[-1]:
-            open_defs.pop()
-        if open_defs:
-            inside.add(number)
-        if stripped.startswith(("def ", "async def ")):
-            open_defs.append(indent)
-    return inside
+def _literals(text):
+    """Where each floating-point literal in the body of a function (def) lies: (row, start,
+    end). Not those of a signature (its defaults are Python-level), nor one a source keeps
+    double on purpose (``cython.cast(cython.double, 0.1)``, ``cython.declare(...)``)."""
+    found = []
+    level = 0  # the indentation, in INDENT tokens
+    bodies = []  # the levels at which the open defs' bodies end
+    signature = None  # the depth of brackets in a def's signature, while in one
+    one_line = 0  # defs whose bodies are on their own line ("def f(x): return x"), open
+    after_colon = False
+    for token in tokenize.generate_tokens(io.StringIO(text).readline):
+        kind, string = token.type, token.string
+        if after_colon:  # the token after a signature's colon: a body on the line, or not
+            after_colon = False
+            if kind == tokenize.NEWLINE:
+                bodies.append(level)
+            elif kind != tokenize.COMMENT:
+                one_line += 1
+        if kind == tokenize.INDENT:
+            level += 1
+        elif kind == tokenize.DEDENT:
+            level -= 1
+            while bodies and bodies[-1] >= level:
+                bodies.pop()
+        elif kind == tokenize.NEWLINE and one_line:
+            one_line = 0
+        elif kind == tokenize.NAME and string == "def":
+            signature = 0
+        elif signature is not None and kind == tokenize.OP:
+            if string in "([{":
+                signature += 1
+            elif string in ")]}":
+                signature -= 1
+            elif string == ":" and signature == 0:
+                signature, after_colon = None, True
+        number = string.lower()
+        if (kind == tokenize.NUMBER and signature is None and (bodies or one_line)
+                and not number.startswith(("0x", "0o", "0b")) and ("." in number or "e" in number)
+                and not re.search(r"cython\.(cast|declare)\(cython\.double,\s*$",
+                                  token.line[:token.start[1]])):
+            found.append((token.start[0], token.start[1], token.end[1]))
+    return found
 
 
 def _py_copy(text, modules):
     """The Python source of a copy: its imports pointed at the copies, and each
-    floating-point literal in a function's body (not its signature's defaults, which are
-    Python-level) cast to a C float."""
-    bodies = _function_lines(text)
+    floating-point literal in a function's body (`_literals`) cast to a C float."""
     lines = [_imports(line, modules) for line in text.splitlines(keepends=True)]
-    literals = []
-    signature = None  # the depth of brackets inside a def's signature, while in one
-    for token in tokenize.generate_tokens(io.StringIO(text).readline):
-        if token.type == tokenize.NAME and token.string == "def":
-            signature = 0
-        elif signature is not None and token.type == tokenize.OP:
-            if token.string in "([{":
-                signature += 1
-            elif token.string in ")]}":
-                signature -= 1
-            elif token.string == ":" and signature == 0:  # the signature's end
-                signature = None
-        number = token.string.lower()
-        if (token.type == tokenize.NUMBER and signature is None and token.start[0] in bodies
-                and not number.startswith(("0x", "0o", "0b"))
-                and ("." in number or "e" in number)):
-            literals.append((token.start[0], token.start[1], token.end[1]))
+    literals = _literals(text)
     if literals and not re.search(r"^import cython$", text, re.MULTILINE):
         raise ValueError(f"a float copy casts each floating-point literal in a function with "
                          f"cython.cast, but this module does not import cython: line "

@@ -128,7 +128,7 @@ def output_of(name, z):
     if code == SOFTMAX:
         raise ValueError("a softmax neuron's output depends on its whole layer; see "
                          "compute_outputs")
-    return activate(code, real_number(z, "z"))
+    return float(activate(code, rounded(real_number(z, "z"))))  # (z a real, as compiled)
 
 
 def slope_of(name, z, a):
@@ -138,7 +138,7 @@ def slope_of(name, z, a):
     if code == SOFTMAX:
         raise ValueError("a softmax neuron's slope depends on its whole layer; see "
                          "compute_sensitivities")
-    return slope(code, real_number(z, "z"), real_number(a, "a"))
+    return float(slope(code, rounded(real_number(z, "z")), rounded(real_number(a, "a"))))
 
 
 # --- one neuron: the C formulas ----------------------------------------------------------------

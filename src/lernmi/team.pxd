@@ -40,8 +40,9 @@ cdef void pass_turn(Team team, Py_ssize_t t, Py_ssize_t c) noexcept nogil
 # --- how a team splits a network ----------------------------------------------------------------
 @cython.locals(i=Py_ssize_t)
 cdef bint shareable(NetworkArrays net) noexcept nogil
-@cython.locals(threads=Py_ssize_t, line=Py_ssize_t, skew=Py_ssize_t, l=Py_ssize_t,
-               count=Py_ssize_t, at=Py_ssize_t, t=Py_ssize_t, j=Py_ssize_t, off=Py_ssize_t)
+@cython.locals(threads=Py_ssize_t, line=Py_ssize_t, skew=Py_ssize_t, address=Py_ssize_t,
+               l=Py_ssize_t, count=Py_ssize_t, at=Py_ssize_t, t=Py_ssize_t, j=Py_ssize_t,
+               off=Py_ssize_t)
 cdef void split_layers(NetworkArrays net, NeuronStore n, Team team)
 @cython.locals(l=Py_ssize_t, cols=Py_ssize_t, width=Py_ssize_t)
 cdef void take_turns(NetworkArrays net, Team team)
