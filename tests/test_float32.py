@@ -252,9 +252,10 @@ def test_each_formula_gives_the_same_bits_both_ways(both, compiled, source, name
     formulas = [importlib.import_module(f"{m.__name__}._f32.activations")
                 for m in (compiled, source)]
     for value in np.concatenate([z, -z]):
-        for call in ("output_of", "slope_of"):
+        for call in ("output_of", "slope_of"):  # (from source, numpy warns of inf * 0: fine)
             args = (name, value) if call == "output_of" else (name, value, 0.3)
-            got = [getattr(f, call)(*args) for f in formulas]
+            with np.errstate(all="ignore"):
+                got = [getattr(f, call)(*args) for f in formulas]
             assert all(type(g) is float for g in got)
             assert np.float32(got[0]).tobytes() == np.float32(got[1]).tobytes(), (call, value)
 

@@ -67,22 +67,45 @@ def test_dtype_is_given_as_numpy_names_it(compiled, dtype):
 
 @pytest.mark.parametrize("dtype, error", [(np.float16, ValueError), (int, ValueError),
                                           ("float128x", TypeError), (None, TypeError),
-                                          (True, TypeError), ([np.float32], TypeError)])
+                                          (True, TypeError), ([np.float32], TypeError),
+                                          ("f4,,", TypeError), (np.float32(0), TypeError)])
 def test_other_dtypes_are_refused(compiled, dtype, error):
     with pytest.raises(error, match="numpy.float64 or numpy.float32"):
         compiled.Network([2, 1], dtype=dtype)
 
 
 def test_numbers_too_large_for_float32_are_refused_unchanged(compiled):
-    net = float32_network(compiled)
-    before = weights(net)
+    net = float32_network(compiled, "relu", "identity", "quadratic")
+    before, state = weights(net), net.rng.bit_generator.state
     x, labels = data()
-    x[3, 5] = 1e39  # finite in float64, infinite in float32
-    for call in (lambda: net.train(x, labels), lambda: net.predict(x),
-                 lambda: net.learn(x[3], np.eye(3)[0]), lambda: net.run(x[3])):
+    t = np.eye(3)[labels]
+    big_x, big_t = x.copy(), t.copy()
+    big_x[3, 5] = big_t[3, 1] = 1e39  # finite in float64, infinite in float32
+    for call in (lambda: net.train(big_x, t), lambda: net.predict(big_x),
+                 lambda: net.learn(big_x[3], t[3]), lambda: net.run(big_x[3]),
+                 lambda: net.train(x, big_t), lambda: net.learn(x[3], big_t[3]),
+                 lambda: net.evaluate(x, big_t), lambda: net.trace(x[3], big_t[3]),
+                 lambda: net.train(x, t, validation_data=(x, big_t)),
+                 lambda: net.neuron_layers[-1].expected_output(big_t[3])):
         with pytest.raises(ValueError, match="too large for float32"):
             call()
+    link = net.link_layers[0].links[0]
+    for value in (1e39, -3.5e38):
+        with pytest.raises(ValueError, match="finite as a float32"):
+            link.weight = value
     assert_same_bits(weights(net), before)
+    assert net.rng.bit_generator.state == state
+
+
+def test_float32_expected_outputs_that_add_up_to_1_in_float32_are_taken(compiled):
+    net = float32_network(compiled)
+    x, _ = data(rows=3)
+    t = np.array([[0.8, 0.1, 0.1], [1 / 3, 1 / 3, 1 / 3], [0.7, 0.2, 0.1]], np.float32)
+    assert abs(float(t.astype(np.float64).sum(axis=1)[1]) - 1) > 1e-9  # (as float64: not 1)
+    net.train(x, t)
+    net.learn(x[0], t[1])
+    with pytest.raises(ValueError, match="add up to 1"):
+        net.train(x, t * np.float32(0.999))
 
 
 @needs_numpy_2
@@ -149,6 +172,29 @@ def test_a_trace_shows_what_the_float32_loops_computed(compiled):
         assert f"{step.delta[j]:.9g} * {slope:.9g} = {step.s[j]:.9g}" in text
 
 
+@pytest.mark.parametrize("optimizer", ["SGD(0.05, momentum=0.9, weight_decay=0.01)",
+                                       "Adam(0.01, weight_decay=0.01)"])
+def test_a_traces_optimizer_lines_are_float32_arithmetic(compiled, optimizer):
+    from lernmi._trace_text import flush_note
+
+    x, labels = data()
+    net = float32_network(compiled, "relu", "softmax", "cross_entropy",
+                          optimizer=eval(optimizer, vars(compiled)))
+    net.train(x, labels, epochs=1, batch_size=4)
+    trace = net.trace(x[2], np.eye(3)[labels[2]], learn=True)
+    step = trace.layers[1]
+    assert trace.expected_outputs.dtype == trace.inputs.dtype == np.float32
+    decay, one = np.float32(0.01), np.float32(1)
+    g = step.gradient[0, 1] + decay * step.weights[0, 1]  # float32 arithmetic
+    text = trace.format(digits=9)
+    assert f"+ {decay:.9g} * {step.weights[0, 1]:.9g} = {g:.9g}" in text
+    if "m" in step.kept_after:
+        b1 = np.float32(0.9)
+        m = b1 * step.kept_before["m"][0, 1] + (one - b1) * g
+        assert m == step.kept_after["m"][0, 1] and f"{one - b1:.9g} * {g:.9g}" in text
+    assert "1.2e-38, the smallest normal float32" in flush_note(1e-39, np.float32(0))
+
+
 def test_saved_copied_and_pickled_float32_networks_come_back_the_same(compiled, tmp_path):
     x, labels = data()
     net = float32_network(compiled, optimizer=compiled.Adam(0.01))
@@ -173,10 +219,14 @@ def test_saved_copied_and_pickled_float32_networks_come_back_the_same(compiled, 
 def test_a_float32_file_whose_arrays_are_float64_is_refused(compiled, tmp_path):
     from lernmi import saving
 
-    net = float32_network(compiled)
+    net = float32_network(compiled, optimizer=compiled.Adam(0.01))
     header, arrays = saving.state_of(net)
     arrays["weights_0"] = arrays["weights_0"].astype(np.float64)
     with pytest.raises(ValueError, match="weights_0 must be an array of float32 numbers"):
+        saving.restore(compiled.Network, header, arrays)
+    arrays["weights_0"] = arrays["weights_0"].astype(np.float32)
+    arrays["m_1"] = np.zeros(arrays["weights_1"].shape)  # float64 moments
+    with pytest.raises(ValueError, match="m_1 must be an array of float32 numbers"):
         saving.restore(compiled.Network, header, arrays)
     header["dtype"] = "float16"
     with pytest.raises(ValueError, match="dtype must be one of"):

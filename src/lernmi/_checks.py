@@ -29,6 +29,15 @@ def finite_number(value, what):
     return number
 
 
+def finite_real(value, what, dtype):
+    """finite_number's `value`, finite as a number of `dtype` too (float64 or float32)."""
+    number = finite_number(value, what)
+    with np.errstate(over="ignore"):
+        if not np.isfinite(dtype(number)):
+            raise ValueError(f"{what} must be finite as a float32 number, not {value!r}")
+    return number
+
+
 def non_negative(value, what):
     """`value` as a float, a finite number >= 0; TypeError or ValueError if not."""
     number = finite_number(value, what)
@@ -171,8 +180,8 @@ def refuse_second_init(obj, field):
         raise RuntimeError(f"this {type(obj).__name__} is already made; make a new one instead")
 
 
-def expected_rows(expected, outputs, what):
-    """Expected outputs as rows, one per sample.
+def expected_rows(expected, outputs, what, dtype=np.float64):
+    """Expected outputs as rows of `dtype`, one per sample.
 
     One value per sample (shape (samples,)) is, for a single output neuron, that neuron's
     expected output (1 and 0, or True and False, for yes and no); for several, a class
@@ -180,9 +189,9 @@ def expected_rows(expected, outputs, what):
     """
     array = _array_of(expected, what)
     if array.ndim != 1:
-        return as_matrix(array, outputs, what)
+        return as_matrix(array, outputs, what, dtype)
     if outputs == 1:
-        return as_matrix(array.reshape(-1, 1), 1, what)
+        return as_matrix(array.reshape(-1, 1), 1, what, dtype)
     if array.dtype.kind not in "iub":
         hint = " (labels.astype(int) makes them so)" if array.dtype.kind == "f" else ""
         raise TypeError(f"{what} given as one value per sample must be class numbers "
@@ -192,7 +201,7 @@ def expected_rows(expected, outputs, what):
         raise ValueError(f"{what} has no rows")
     if array.min() < 0 or array.max() >= outputs:
         raise ValueError(f"{what} must be class numbers from 0 to {outputs - 1}")
-    rows = np.zeros((array.shape[0], outputs))
+    rows = np.zeros((array.shape[0], outputs), dtype)
     rows[np.arange(array.shape[0]), array.astype(np.intp)] = 1.0  # (a bool array would mask)
     return rows
 
@@ -236,12 +245,12 @@ def samples_for(sizes, cost, output_activation, samples, names, dtype=np.float64
 
     (inputs, expected), (x_name, t_name) = samples, names
     x = as_matrix(inputs, sizes[0], x_name, dtype)
-    t = expected_rows(expected, sizes[-1], t_name)
+    t = expected_rows(expected, sizes[-1], t_name, dtype)
     if x.shape[0] != t.shape[0]:
         raise ValueError(f"{x_name} has {x.shape[0]} rows but {t_name} has "
                          f"{t.shape[0]}; they must match")
-    check_targets(t, cost, output_activation, t_name)  # (in float64: a softmax row sums to 1)
-    return x, t.astype(dtype, copy=False)
+    check_targets(t, cost, output_activation, t_name)
+    return x, t
 
 
 def plain_array(array, dtype, ndim, what, rows=None, columns=None, empty=False, writable=False):

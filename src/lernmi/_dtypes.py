@@ -22,11 +22,11 @@ def dtype_of(dtype):
     """numpy.float64 or numpy.float32, for `dtype` given as either (the type, its
     numpy.dtype or its name); TypeError or ValueError for anything else."""
     wanted = f"dtype must be numpy.float64 or numpy.float32, not {dtype!r}"
-    if dtype is None or isinstance(dtype, bool):
+    if not isinstance(dtype, (type, str, np.dtype)):
         raise TypeError(wanted)
     try:
         name = np.dtype(dtype).name
-    except TypeError:
+    except (TypeError, ValueError, SyntaxError):  # (what numpy raises for "f4,,")
         raise TypeError(wanted) from None
     if name not in DTYPES:
         raise ValueError(wanted)

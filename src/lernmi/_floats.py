@@ -131,8 +131,13 @@ def _literals(text):
     signature = None  # the depth of brackets in a def's signature, while in one
     one_line = 0  # defs whose bodies are on their own line ("def f(x): return x"), open
     after_colon = False
+    f_string = 0  # inside an f-string (Python 3.12 and later give its parts as tokens)
     for token in tokenize.generate_tokens(io.StringIO(text).readline):
         kind, string = token.type, token.string
+        if kind == getattr(tokenize, "FSTRING_START", None):
+            f_string += 1
+        elif kind == getattr(tokenize, "FSTRING_END", None):
+            f_string -= 1
         if after_colon:  # the token after a signature's colon: a body on the line, or not
             after_colon = False
             if kind == tokenize.NEWLINE:
@@ -157,7 +162,7 @@ def _literals(text):
             elif string == ":" and signature == 0:
                 signature, after_colon = None, True
         number = string.lower()
-        if (kind == tokenize.NUMBER and signature is None and (bodies or one_line)
+        if (kind == tokenize.NUMBER and signature is None and (bodies or one_line) and not f_string
                 and not number.startswith(("0x", "0o", "0b")) and ("." in number or "e" in number)
                 and not re.search(r"cython\.(cast|declare)\(cython\.double,\s*$",
                                   token.line[:token.start[1]])):

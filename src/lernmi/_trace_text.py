@@ -122,41 +122,45 @@ class Formulas:
 
     def optimizer_step(self, step, j, i):
         """The lines of the optimiser's step for the link weights[j, i]."""
-        # (Python floats, whose arithmetic is the loops' and overflows without a warning)
-        n, rule, w = self.number, step.optimizer, float(step.weights[j, i])
-        g = float(step.gradient[j, i])
+        with np.errstate(all="ignore"):  # (the loops overflow without a warning)
+            return list(self._optimizer_lines(step, j, i, step.weights.dtype.type))
+
+    def _optimizer_lines(self, step, j, i, real):
+        # Worked out as the loops work them: each number a real (numpy's float64 or
+        # float32, whose arithmetic is the loops'), the optimiser's settings rounded to one.
+        n, rule, w = self.number, step.optimizer, step.weights[j, i]
+        g, one = step.gradient[j, i], real(1)
         if rule.weight_decay:
-            g2 = g + rule.weight_decay * w
-            yield (f"g = gradient + weight_decay * w = {n(g)} + {n(rule.weight_decay)} * "
-                   f"{n(w)} = {n(g2)}")
+            g2 = g + real(rule.weight_decay) * w
+            yield (f"g = gradient + weight_decay * w = {n(g)} + {n(real(rule.weight_decay))} "
+                   f"* {n(w)} = {n(g2)}")
             g = g2
         else:
             yield f"g = gradient = {n(g)}"
         before, after, new = step.kept_before, step.kept_after, n(step.new_weights[j, i])
+        eta = n(real(step.training_rate))
         if keeps(rule) == "velocity":
-            v0, v1 = float(before["velocity"][j, i]), after["velocity"][j, i]
-            yield (f"velocity -> momentum * velocity + g = {n(rule.momentum)} * {n(v0)} + "
-                   f"{n(g)} = {n(v1)}{flush_note(rule.momentum * v0 + g, v1)}")
+            mu, v0, v1 = real(rule.momentum), before["velocity"][j, i], after["velocity"][j, i]
+            yield (f"velocity -> momentum * velocity + g = {n(mu)} * {n(v0)} + "
+                   f"{n(g)} = {n(v1)}{flush_note(mu * v0 + g, v1)}")
             if rule.nesterov:
                 yield (f"w -> w - eta * (g + momentum * velocity) = {n(w)} - "
-                       f"{n(step.training_rate)} * ({n(g)} + {n(rule.momentum)} * {n(v1)}) "
-                       f"= {new}")
+                       f"{eta} * ({n(g)} + {n(mu)} * {n(v1)}) = {new}")
             else:
-                yield (f"w -> w - eta * velocity = {n(w)} - {n(step.training_rate)} * "
-                       f"{n(v1)} = {new}")
+                yield f"w -> w - eta * velocity = {n(w)} - {eta} * {n(v1)} = {new}"
         elif keeps(rule) == "moments":
-            (b1, b2), (c1, c2) = rule.betas, step.corrections
-            m0, m1 = float(before["m"][j, i]), after["m"][j, i]
-            v0, v1 = float(before["v"][j, i]), after["v"][j, i]
-            yield (f"m -> b1 * m + (1 - b1) * g = {n(b1)} * {n(m0)} + {n(1 - b1)} * {n(g)} "
-                   f"= {n(m1)}{flush_note(b1 * m0 + (1 - b1) * g, m1)}")
-            yield (f"v -> b2 * v + (1 - b2) * g^2 = {n(b2)} * {n(v0)} + {n(1 - b2)} * "
-                   f"{n(g)}^2 = {n(v1)}{flush_note(b2 * v0 + (1 - b2) * g * g, v1)}")
+            (b1, b2), (c1, c2) = map(real, rule.betas), step.corrections
+            m0, m1 = before["m"][j, i], after["m"][j, i]
+            v0, v1 = before["v"][j, i], after["v"][j, i]
+            yield (f"m -> b1 * m + (1 - b1) * g = {n(b1)} * {n(m0)} + {n(one - b1)} * {n(g)} "
+                   f"= {n(m1)}{flush_note(b1 * m0 + (one - b1) * g, m1)}")
+            yield (f"v -> b2 * v + (1 - b2) * g^2 = {n(b2)} * {n(v0)} + {n(one - b2)} * "
+                   f"{n(g)}^2 = {n(v1)}{flush_note(b2 * v0 + (one - b2) * g * g, v1)}")
             yield (f"w -> w - eta * (m / (1 - b1^k)) / (sqrt(v / (1 - b2^k)) + epsilon) = "
-                   f"{n(w)} - {n(step.training_rate)} * ({n(m1)} / {n(c1)}) / (sqrt({n(v1)} "
-                   f"/ {n(c2)}) + {n(rule.epsilon)}) = {new}")
+                   f"{n(w)} - {eta} * ({n(m1)} / {n(c1)}) / (sqrt({n(v1)} "
+                   f"/ {n(c2)}) + {n(real(rule.epsilon))}) = {new}")
         else:
-            yield f"w -> w - eta * g = {n(w)} - {n(step.training_rate)} * {n(g)} = {new}"
+            yield f"w -> w - eta * g = {n(w)} - {eta} * {n(g)} = {new}"
 
     def links_in(self, number, step):
         """Where a layer's backward pass steps: 'links in: weights of ..., eta = ...'."""

@@ -235,9 +235,12 @@ def from_torch(cls, module, **options):
         settings["activation"] = layers[0].activation
     sizes = [layers[0].weights.shape[1] - 1] + [layer.weights.shape[0] for layer in layers]
     net = cls(sizes, **{**settings, **options})
-    with net.lock:
-        for links, layer in zip(net.link_layers, layers):
+    with net.lock, np.errstate(over="ignore"):
+        for l, (links, layer) in enumerate(zip(net.link_layers, layers)):
             links.weights[...] = layer.weights
+            if not np.isfinite(links.weights).all():  # (a float32 network's: too large)
+                raise ValueError(f"the weights of layer {l} are too large for a "
+                                 f"{np.dtype(net.dtype).name} network")
     return net
 
 

@@ -132,11 +132,11 @@ class NeuronLayer:
         activation's cancel: the error is s itself, and the cost gives it to the neuron
         directly, its sensitivity sum left as it was.
         """
-        t = as_vector(values, self.store.size - 1, "expected values")
+        t = as_vector(values, self.store.size - 1, "expected values", DTYPE)
         code = cost_code(cost)
         check_targets(t, cost, self.activation, "expected values")
         compute_outputs(self.store, 0, self.store.size)
-        submit_expected(code, self.store, 0, t.astype(DTYPE, copy=False).reshape(1, -1), 0)
+        submit_expected(code, self.store, 0, t.reshape(1, -1), 0)
 
     def outputs(self):
         """The learning neurons' outputs, f(z), as a new numpy array."""

@@ -15,7 +15,7 @@ import numpy as np
 
 import cython
 
-from ._checks import finite_number, refuse_second_init, valid_training_rate
+from ._checks import finite_real, refuse_second_init, valid_training_rate
 from .neuron import Neuron
 from .optimizers import STEPS, keeps, optimizer_of, optimizer_or_default, settings_of
 from .reals import DTYPE
@@ -103,7 +103,7 @@ class Link:
     def __init__(self, weight, training_rate=0.1, input_neuron=None, output_neuron=None, *,
                  optimizer=None):
         refuse_second_init(self, "store")
-        w = finite_number(weight, "weight")
+        w = finite_real(weight, "weight", DTYPE)
         optimizer = optimizer_or_default(optimizer, training_rate)
         eta, settings = optimizer.training_rate, settings_of(optimizer)
         _neuron_or_none(input_neuron, "input_neuron")
@@ -120,7 +120,7 @@ class Link:
 
     @weight.setter
     def weight(self, value):
-        self.store.w[self.index] = finite_number(value, "weight")
+        self.store.w[self.index] = finite_real(value, "weight", DTYPE)
 
     @property
     def training_rate(self):

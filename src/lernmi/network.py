@@ -204,7 +204,7 @@ class Network(Portable):
         reverse, every link updating its weight as it goes.
         """
         x = as_vector(inputs, self.layer_sizes[0], "inputs", self.dtype)
-        t = as_vector(expected_outputs, self.layer_sizes[-1], "expected_outputs")
+        t = as_vector(expected_outputs, self.layer_sizes[-1], "expected_outputs", self.dtype)
         output = self.neuron_layers[-1]
         check_targets(t, self.cost, output.activation, "expected_outputs")
         with self._lock, training.dropped(self, training.draw_keep(self, 1)):
@@ -244,7 +244,8 @@ class Network(Portable):
         true_or_false(learn, "learn")
         t = None
         if expected_outputs is not None:
-            t = as_vector(expected_outputs, self.layer_sizes[-1], "expected_outputs")
+            t = as_vector(expected_outputs, self.layer_sizes[-1], "expected_outputs",
+                          self.dtype)
             check_targets(t, self.cost, self.neuron_layers[-1].activation, "expected_outputs")
         elif learn:
             raise ValueError("learn=True needs expected_outputs to learn from")
@@ -256,14 +257,13 @@ class Network(Portable):
 
     @property
     def lock(self):
-        """The network's re-entrant lock. Every method that reads or changes the network
-        holds it while it works; hold it yourself (``with net.lock:``) to do several things
-        with the network that no other thread may come between."""
+        """The network's re-entrant lock, which every method holds while it works: hold it
+        yourself (``with net.lock:``) to do several things no other thread may come between."""
         return self._lock
 
     @property
     def arrays(self):
-        """Every layer's numbers as `train`'s loops take them (network_loops.NetworkArrays)."""
+        """Every layer's numbers as `train`'s loops take them: its dtype's NetworkArrays."""
         return self._arrays
 
     @property

@@ -8,8 +8,8 @@ float64 whatever a network is made of: an optimiser's settings and step count (a
 Rule is worked out from them in double, then rounded to reals), the training rates, and
 the sums of costs and right answers over many samples; the arrays of those are the only
 ones the compiled modules make or check as float64 by name (tests/test_design.py keeps
-both so). That is the seam where a float32 network's copy of the loops will differ
-(docs/speed.md, "What float32 would take"): there a real is a C float, its arrays
+both so). That is the seam where a float32 network's copy of the loops, lernmi._f32,
+differs (_floats.py writes it from this source): there a real is a C float, its arrays
 float32, and these constants are float's.
 """
 

@@ -14,7 +14,8 @@ archive (an uncompressed zip file of ``.npy`` arrays) holding exactly these arra
   with ``name``, "SGD" or "Adam", and the optimiser's arguments by name, betas as a list),
   ``layer_optimizers`` (each link layer's, the same without its training rate, which
   ``training_rates`` gives), ``steps`` (the steps each link layer has taken, Adam's k) and
-  ``dropout`` (p); and, in version 3, ``dtype`` ("float32": `Network.dtype`);
+  ``dropout`` (p); and, in version 3, ``dtype`` (`Network.dtype`'s name: "float32", or
+  "float64");
 - ``weights_0``, ``weights_1``, ...: link layer l's weights, float64 (or the version 3
   dtype) of shape (layer_sizes[l + 1], layer_sizes[l] + 1), column 0 holding the biases;
 - and what link layer l's optimiser keeps for each weight, the same shape:
@@ -37,6 +38,7 @@ import zlib
 
 import numpy as np
 
+from ._dtypes import DTYPES
 from ._files import checked_path, new_file
 from ._version import __version__
 from .layers import layer_kinds
@@ -50,8 +52,7 @@ VERSION_1 = ("format", "format_version", "lernmi_version", "layer_sizes", "activ
 FIELDS = {1: VERSION_1,
           2: VERSION_1 + ("optimizer", "layer_optimizers", "steps", "dropout"),
           3: VERSION_1 + ("optimizer", "layer_optimizers", "steps", "dropout", "dtype")}
-#: The types of number a version 3 file may name (version 1 and 2: float64).
-DTYPES = {"float64": np.float64, "float32": np.float32}
+#: DTYPES: the types of number a version 3 file may name (version 1 and 2: float64).
 
 #: No step count above this is read: a float64 holds every integer up to it exactly.
 MOST_STEPS = 2 ** 53
