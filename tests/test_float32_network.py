@@ -10,10 +10,7 @@ import numpy as np
 import pytest
 
 from lernmi.activations import ACTIVATIONS
-
-needs_numpy_2 = pytest.mark.skipif(
-    int(np.__version__.split(".")[0]) < 2,
-    reason="run from source, a float32 network needs numpy 2's float32 arithmetic")
+from test_float32 import assert_same_bits, needs_numpy_2
 
 KINDS = [(f, f, "quadratic") for f in ACTIVATIONS if f not in ("softmax", "identity")] + [
     ("relu", "softmax", "cross_entropy"), ("gelu", "sigmoid", "cross_entropy")]
@@ -32,11 +29,6 @@ def float32_network(lernmi, hidden="relu", output="softmax", cost="cross_entropy
 
 def weights(net):
     return [links.weights.copy() for links in net.link_layers]
-
-
-def assert_same_bits(a, b):
-    for x, y in zip(a, b):
-        assert x.dtype == y.dtype and x.tobytes() == y.tobytes()
 
 
 def test_a_float32_network_keeps_its_numbers_in_float32(compiled):
